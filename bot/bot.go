@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/locales"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Options are what the bot needs to know about the school and its world.
+type Options struct {
+	DB       *store.DB
+	Texts    *locales.Texts
+	Log      *slog.Logger
+	Location *time.Location // the school's time zone, Asia/Bishkek
+	Deadline time.Time      // applications are taken until then
+	StaffIDs []int64        // Telegram user IDs who are staff from the start
+	// Now is the clock; tests move it instead of sleeping. Defaults to time.Now.
+	Now func() time.Time
+	// Delivered, if set, is called after an update queued replies, so the
+	// outbox can deliver them at once instead of at its next tick.
+	Delivered func()
+}
+
+// Bot handles updates. It is safe for concurrent use: every update runs in
+// its own store transaction.
+type Bot struct {
+	Options
+}
+
+// New returns a bot.
+func New(opts Options) *Bot {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Delivered == nil {
+		opts.Delivered = func() {}
+	}
+	return &Bot{Options: opts}
+}
+
+// Handle applies one update. An update already handled (Telegram sends it
+// again after a crash) is skipped. When handling fails, or panics, the
+// cause is logged, the person gets a kind apology, and the update counts as
+// handled so it is not retried forever. Handle returns an error only when
+// not even that could be recorded (the store is broken): the update must
+// then not be confirmed to Telegram.
+func (b *Bot) Handle(ctx context.Context, u Update) error {
+	err := b.handle(u)
+	if err == nil {
+		b.Delivered()
+		return nil
+	}
+	b.Log.Error("handle update", "update_id", u.ID, "chat_id", u.ChatID, "err", err)
+	_, err2 := b.DB.HandleUpdate(u.ID, func(tx *store.Tx) error {
+		if !u.Private || u.ChatID == 0 {
+			return nil
+		}
+		lang := locales.Guess(u.LangCode)
+		if user, err := tx.User(u.UserID); err == nil && user.Language != "" {
+			lang = user.Language
+		}
+		return tx.Enqueue(b.Now(), store.Outgoing{Kind: store.KindMessage, ChatID: u.ChatID, Text: b.Texts.Text(lang, "error.internal", nil)})
+	})
+	if err2 != nil {
+		return fmt.Errorf("update %d: %w (and could not record the failure: %v)", u.ID, err, err2)
+	}
+	b.Delivered()
+	return nil
+}
+
+func (b *Bot) handle(u Update) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	_, err = b.DB.HandleUpdate(u.ID, func(tx *store.Tx) error {
+		t, err := b.begin(tx, u)
+		if err != nil {
+			return err
+		}
+		if err := t.route(); err != nil {
+			return err
+		}
+		return t.commit()
+	})
+	return err
+}
+
+// turn is one update being handled: who sent it, what she has, and the
+// replies it owes her. Handlers are methods on it.
+type turn struct {
+	*Bot
+	tx   *store.Tx
+	u    Update
+	now  time.Time
+	user store.User
+	out  []store.Outgoing
+	// known is false for someone who has never written before; nothing is
+	// stored for a stranger who only blocked the bot or wrote in a group.
+	known bool
+}
+
+func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
+	t := &turn{Bot: b, tx: tx, u: u, now: b.Now()}
+	user, err := tx.User(u.UserID)
+	switch {
+	case err == nil:
+		t.user, t.known = user, true
+	case isNotFound(err):
+		t.user = store.User{ID: u.UserID, CreatedAt: t.now}
+	default:
+		return nil, err
+	}
+	if u.Name != "" {
+		t.user.FirstName = u.Name
+	}
+	if slices.Contains(b.StaffIDs, u.UserID) && !t.user.HasRole(store.RoleStaff) {
+		t.user.Roles = append(t.user.Roles, store.RoleStaff)
+	}
+	return t, nil
+}
+
+// commit saves the person and queues the replies.
+func (t *turn) commit() error {
+	if !t.known && !t.u.Private {
+		return nil
+	}
+	if t.u.UserID != 0 && (t.known || t.u.Kind != KindBlocked) {
+		if err := t.tx.PutUser(t.user); err != nil {
+			return err
+		}
+	}
+	return t.tx.Enqueue(t.now, t.out...)
+}
+
+// lang is the language to speak to her: her choice, else Telegram's guess.
+func (t *turn) lang() string {
+	if t.user.Language != "" {
+		return t.user.Language
+	}
+	return locales.Guess(t.u.LangCode)
+}
+
+// text returns a message in her language.
+func (t *turn) text(key string, data any) string { return t.Texts.Text(t.lang(), key, data) }
+
+// send queues a message to her chat, split if Telegram would refuse its
+// length; the buttons go with the last part.
+func (t *turn) send(text string, buttons [][]store.Button) {
+	parts := Split(text, MaxMessage)
+	for i, p := range parts {
+		m := store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: p}
+		if i == len(parts)-1 {
+			m.Buttons = buttons
+		}
+		t.out = append(t.out, m)
+	}
+}
+
+// say queues a message by key.
+func (t *turn) say(key string, data any) { t.send(t.text(key, data), nil) }
+
+// edit replaces the text and buttons of the message her tap came from.
+func (t *turn) edit(text string, buttons [][]store.Button) {
+	if t.u.MessageID == 0 {
+		t.send(text, buttons)
+		return
+	}
+	t.out = append(t.out, store.Outgoing{Kind: store.KindEdit, ChatID: t.u.ChatID, MessageID: t.u.MessageID, Text: text, Buttons: buttons})
+}
+
+// toast answers her tap; Telegram shows text, if any, as a small notice.
+func (t *turn) toast(key string) {
+	if t.u.CallbackID == "" {
+		return
+	}
+	m := store.Outgoing{Kind: store.KindCallback, ChatID: t.u.ChatID, CallbackID: t.u.CallbackID}
+	if key != "" {
+		m.Text = t.text(key, nil)
+	}
+	t.out = append(t.out, m)
+}
+
+// button makes one inline button labelled by key.
+func (t *turn) button(key, data string) store.Button {
+	return store.Button{Text: t.text(key, nil), Data: data}
+}
+
+// formRules are the facts eligibility is judged against now.
+func (t *turn) formRules() form.Rules {
+	return form.Rules{Deadline: t.Deadline, Location: t.Location, Now: t.now}
+}
+
+// date formats a time as her language writes dates, in the school's zone.
+func (t *turn) date(tm time.Time) string { return tm.In(t.Location).Format("02.01.2006") }
+
+// dateTime formats a time with hours, in the school's zone.
+func (t *turn) dateTime(tm time.Time) string { return tm.In(t.Location).Format("02.01.2006 15:04") }

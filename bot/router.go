@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Steps of the dialogue that are not form fields. A user's Step is one of
+// these or the ID of the form field she is answering.
+const (
+	stepLanguage  = "language"
+	stepConsent   = "consent"
+	stepNoConsent = "no_consent"
+	stepSummary   = "summary"
+	stepSubmitted = "submitted"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// route sends the update to its handler: blocking first, then group chats,
+// then commands, button taps, and the dialogue as the fallback.
+func (t *turn) route() error {
+	switch t.u.Kind {
+	case KindIgnored:
+		return nil
+	case KindBlocked:
+		t.user.Blocked = true
+		return t.tx.SetBlocked(t.user.ID, true)
+	case KindUnblocked:
+		t.user.Blocked = false
+		return nil
+	}
+	if !t.u.Private {
+		return t.inGroup()
+	}
+	// She wrote, so she has not blocked us (a 403 may have said otherwise).
+	t.user.Blocked = false
+	switch {
+	case t.u.Kind == KindText && t.u.Command != "":
+		return t.command()
+	case t.u.Kind == KindCallback:
+		return t.tap()
+	case t.u.Kind == KindEdited:
+		t.say("input.edited", nil)
+		return t.reask()
+	}
+	return t.answer()
+}
+
+// inGroup answers a command in a group the bot was added to, once, and
+// keeps quiet about everything else: a bot that chats in a village's group
+// would embarrass her. Nothing is stored for group chats.
+func (t *turn) inGroup() error {
+	if t.u.Kind == KindText && t.u.Command != "" {
+		t.send(t.Texts.Text(t.lang(), "group.private_only", nil), nil)
+	}
+	return nil
+}
+
+// command handles a /command in her private chat.
+func (t *turn) command() error {
+	switch t.u.Command {
+	case "start":
+		return t.start()
+	case "language":
+		return t.askLanguage()
+	case "help":
+		t.help()
+		return nil
+	}
+	if t.user.HasRole(store.RoleStaff) {
+		if handled, err := t.staffCommand(); handled {
+			return err
+		}
+	}
+	t.say("input.unknown_command", nil)
+	return t.reask()
+}
+
+// tap handles a button. Data is "prefix:args"; a button whose question is
+// no longer current gets a notice and the current question again.
+func (t *turn) tap() error {
+	prefix, args, _ := strings.Cut(t.u.CallbackData, ":")
+	switch prefix {
+	case "lang":
+		return t.chooseLanguage(args)
+	case "consent":
+		return t.consent(args)
+	case "f":
+		return t.tapField(args)
+	case "sum":
+		return t.tapSummary(args)
+	case "edit":
+		return t.tapEdit(args)
+	}
+	return t.oldButton()
+}
+
+// oldButton answers a tap on a button of a question already answered.
+func (t *turn) oldButton() error {
+	t.toast("input.old_button")
+	return t.reask()
+}
+
+// help lists what she can do; staff see their commands too.
+func (t *turn) help() {
+	t.say("help.text", nil)
+	if t.user.HasRole(store.RoleStaff) {
+		t.say("help.staff", nil)
+	}
+}

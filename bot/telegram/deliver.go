@@ -1,0 +1,123 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Deliver sends one outgoing message. Texts go as plain text, never
+// Markdown: the library's MarkdownV2 escaping misses the backslash, and a
+// woman's answer quoted back must arrive exactly as she wrote it.
+func (c *Client) Deliver(_ context.Context, m store.Outgoing) error {
+	msg, err := chattable(m)
+	if err != nil {
+		return &bot.PermanentError{Err: err}
+	}
+	_, err = c.api.Request(msg)
+	return classify(err)
+}
+
+// chattable builds the library's request for m.
+func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
+	switch m.Kind {
+	case store.KindMessage:
+		msg := tgbotapi.NewMessage(m.ChatID, m.Text)
+		msg.DisableWebPagePreview = true
+		switch {
+		case m.ContactButton != "":
+			kb := tgbotapi.NewReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(m.ContactButton)))
+			kb.OneTimeKeyboard = true
+			msg.ReplyMarkup = kb
+		case len(m.Buttons) > 0:
+			msg.ReplyMarkup = inlineKeyboard(m.Buttons)
+		case m.RemoveKeyboard:
+			msg.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
+		}
+		return msg, nil
+	case store.KindEdit:
+		kb := inlineKeyboard(m.Buttons)
+		if m.Text == "" {
+			return tgbotapi.NewEditMessageReplyMarkup(m.ChatID, m.MessageID, kb), nil
+		}
+		edit := tgbotapi.NewEditMessageText(m.ChatID, m.MessageID, m.Text)
+		if len(m.Buttons) > 0 {
+			edit.ReplyMarkup = &kb
+		}
+		return edit, nil
+	case store.KindCallback:
+		return tgbotapi.NewCallback(m.CallbackID, m.Text), nil
+	case store.KindDocument:
+		if m.Document == nil {
+			return nil, errors.New("document message without a document")
+		}
+		doc := tgbotapi.NewDocument(m.ChatID, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
+		doc.Caption = m.Text
+		return doc, nil
+	}
+	return nil, fmt.Errorf("unknown outgoing kind %q", m.Kind)
+}
+
+// inlineKeyboard builds inline buttons; no rows gives an empty keyboard,
+// which removes the buttons of an edited message.
+func inlineKeyboard(rows [][]store.Button) tgbotapi.InlineKeyboardMarkup {
+	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+	for _, row := range rows {
+		var r []tgbotapi.InlineKeyboardButton
+		for _, b := range row {
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
+	}
+	return kb
+}
+
+// classify maps the Bot API's answer to the outbox's error contract.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var tgErr *tgbotapi.Error
+	if !errors.As(err, &tgErr) {
+		return fmt.Errorf("telegram unreachable: %w", err)
+	}
+	switch {
+	case tgErr.Code == http.StatusForbidden:
+		return bot.ErrBlocked
+	case tgErr.Code == http.StatusTooManyRequests:
+		return &bot.RetryAfterError{After: max(time.Duration(tgErr.RetryAfter)*time.Second, time.Second)}
+	case tgErr.Code >= 400 && tgErr.Code < 500:
+		return &bot.PermanentError{Err: fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)}
+	}
+	return fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)
+}
+
+// SetCommands publishes the command menu in every language, and in
+// Kyrgyz for everyone whose Telegram speaks neither.
+func (c *Client) SetCommands(menus map[string][]bot.Command, fallback string) error {
+	for lang, cmds := range menus {
+		if err := c.setCommands(cmds, lang); err != nil {
+			return err
+		}
+	}
+	return c.setCommands(menus[fallback], "")
+}
+
+func (c *Client) setCommands(cmds []bot.Command, lang string) error {
+	var list []tgbotapi.BotCommand
+	for _, cmd := range cmds {
+		list = append(list, tgbotapi.BotCommand{Command: cmd.Name, Description: cmd.Description})
+	}
+	cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, list...)
+	if _, err := c.api.Request(cfg); err != nil {
+		return fmt.Errorf("set command menu %q: %w", lang, err)
+	}
+	return nil
+}

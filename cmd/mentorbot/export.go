@@ -1,0 +1,45 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// runExport is "mentorbot export applications".
+func runExport(args []string, env Env) error {
+	if len(args) == 0 || args[0] != "applications" {
+		return fmt.Errorf("export what? only 'applications' so far: %w", errUsage)
+	}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	var c common
+	c.register(fs, env, "mentorbot.db")
+	format := fs.String("format", "csv", "output format: csv")
+	if err := parseFlags(fs, args[1:], env); err != nil {
+		return err
+	}
+	if *format != "csv" {
+		return fmt.Errorf("format %q: only csv is supported: %w", *format, errUsage)
+	}
+	cfg, err := LoadConfig(c.config, time.Now())
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(c.db, store.Options{ReadOnly: true})
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("database %s is in use by the running bot: send /export in the chat, or stop the bot first", c.db)
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	apps, err := db.Applications()
+	if err != nil {
+		return err
+	}
+	return export.Applications(env.Stdout, apps, cfg.Location())
+}

@@ -1,0 +1,107 @@
+// Command mentorbot runs the school's Telegram bot, tries it in a
+// terminal, and exports its records.
+//
+//	mentorbot [run]        run the bot (needs TELEGRAM_BOT_TOKEN)
+//	mentorbot console      try the bot in a terminal, no token needed
+//	mentorbot export applications -db PATH [-format csv]
+//
+// Errors are one line on stderr and a non-zero exit status.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	if err := Main(ctx, os.Args[1:], env); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "mentorbot:", err)
+		}
+		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// Env is the process's surroundings, so tests can run Main in-process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+var errUsage = errors.New("usage: mentorbot [run|console|export applications] [flags]; mentorbot help")
+
+// Main runs the subcommand named by args[0].
+func Main(ctx context.Context, args []string, env Env) error {
+	cmd := "run"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return runBot(ctx, args, env)
+	case "console":
+		return runConsole(ctx, args, env)
+	case "export":
+		return runExport(args, env)
+	case "help", "-h", "--help":
+		fmt.Fprintln(env.Stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+}
+
+const usage = `mentorbot runs the mentoring school's Telegram bot.
+
+  mentorbot [run] [-db PATH] [-config PATH] [-api-endpoint FMT]
+      Run the bot. Needs TELEGRAM_BOT_TOKEN (from @BotFather).
+  mentorbot console [-db PATH] [-config PATH] [-lang ky|ru]
+      Try the bot in this terminal: no token, no network.
+  mentorbot export applications -db PATH [-format csv]
+      Write the submitted applications to stdout as CSV.
+
+Flags have environment twins: MENTORBOT_DB, MENTORBOT_CONFIG, TELEGRAM_API_ENDPOINT.`
+
+// common are the flags every subcommand shares.
+type common struct {
+	db, config string
+}
+
+func (c *common) register(fs *flag.FlagSet, env Env, defaultDB string) {
+	fs.StringVar(&c.db, "db", envOr(env, "MENTORBOT_DB", defaultDB), "bbolt database `file` (MENTORBOT_DB)")
+	fs.StringVar(&c.config, "config", env.Getenv("MENTORBOT_CONFIG"), "TOML config `file` (MENTORBOT_CONFIG); defaults apply without one")
+}
+
+func envOr(env Env, key, def string) string {
+	if v := env.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parseFlags parses args, turning flag's own usage errors into errUsage.
+func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
+	fs.SetOutput(env.Stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%v: %w", err, errUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", fs.Arg(0), errUsage)
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/telegram"
+	"github.com/mentorbot/mentorbot/locales"
+	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// shutdownGrace is how long a stopping bot keeps delivering replies
+// already queued before it closes the database.
+const shutdownGrace = 5 * time.Second
+
+// runBot is "mentorbot run": poll Telegram until SIGINT or SIGTERM.
+func runBot(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var c common
+	c.register(fs, env, "mentorbot.db")
+	endpoint := fs.String("api-endpoint", envOr(env, "TELEGRAM_API_ENDPOINT", telegram.DefaultEndpoint), "Bot API endpoint `format`: token, then method (TELEGRAM_API_ENDPOINT)")
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	token := env.Getenv("TELEGRAM_BOT_TOKEN")
+	if token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or try the bot with 'mentorbot console'")
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	app, err := open(c, log, nil)
+	if err != nil {
+		return err
+	}
+	defer app.db.Close()
+
+	client, err := telegram.Connect(token, *endpoint)
+	if err != nil {
+		return err
+	}
+	outbox := bot.NewOutbox(app.db, client, log)
+	b := app.bot(outbox.Wake, nil)
+	menus := map[string][]bot.Command{}
+	for _, lang := range locales.Languages {
+		menus[lang] = bot.Menu(app.texts, lang)
+	}
+	if err := client.SetCommands(menus, locales.Default); err != nil {
+		log.Warn("could not set the command menu", "err", err)
+	}
+
+	cron := schedule.NewCron(app.cfg.Location(), log)
+	// Retry what the outbox could not deliver, even when nobody writes.
+	if _, err := cron.AddFunc("@every 1m", outbox.Wake); err != nil {
+		return fmt.Errorf("schedule outbox retries: %w", err)
+	}
+	cron.Start()
+	defer cron.Stop()
+
+	outCtx, stopOutbox := context.WithCancel(context.Background())
+	outDone := make(chan struct{})
+	go func() {
+		outbox.Run(outCtx)
+		close(outDone)
+	}()
+
+	log.Info("mentorbot is running", "bot", client.Username(), "db", app.db.Path(), "deadline", app.cfg.Deadline())
+	poller := &telegram.Poller{Client: client, DB: app.db, Handler: b, Log: log}
+	pollErr := poller.Run(ctx)
+
+	log.Info("stopping: delivering the replies already queued", "grace", shutdownGrace)
+	flushCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	stopOutbox()
+	<-outDone
+	if err := outbox.Flush(flushCtx); err != nil {
+		log.Warn("some replies stay queued for the next start", "err", err)
+	}
+	return pollErr
+}
+
+// app is what every subcommand that runs the bot opens.
+type app struct {
+	cfg   Config
+	db    *store.DB
+	texts *locales.Texts
+	log   *slog.Logger
+}
+
+// open loads the config, the database and the texts.
+func open(c common, log *slog.Logger, extraStaff []int64) (*app, error) {
+	cfg, err := LoadConfig(c.config, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	cfg.Staff = append(cfg.Staff, extraStaff...)
+	texts, err := locales.New(log)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(c.db, store.Options{})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("database %s is in use by another mentorbot process; stop it first", c.db)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, texts: texts, log: log}, nil
+}
+
+// bot builds the bot on the app; now is the clock (nil for the real one).
+func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
+	return bot.New(bot.Options{
+		DB: a.db, Texts: a.texts, Log: a.log,
+		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
+		Now: now, Delivered: delivered,
+	})
+}

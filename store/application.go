@@ -1,0 +1,148 @@
+package store
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Category is the school's split of applicants by age at the deadline.
+type Category string
+
+// Categories: about 20 women aged 28 and over, 10–20 under 28.
+const (
+	Category28Plus  Category = "28plus"
+	CategoryUnder28 Category = "under28"
+)
+
+// Status is where a submitted application is in the selection.
+type Status string
+
+// Statuses. Selection (a later stage) adds accepted, waitlisted, declined.
+const (
+	StatusSubmitted Status = "submitted"
+)
+
+// Application is one woman's application form: a draft while she fills
+// it in, then a submitted record with a code.
+type Application struct {
+	Code     string `json:"code,omitempty"` // "A-017", set on submit
+	UserID   int64  `json:"user_id"`
+	Language string `json:"language"`
+	// Answers maps a form field ID to her answer. A key that is present
+	// with an empty value is a question she chose to skip.
+	Answers map[string]string `json:"answers"`
+	// Pending holds an answer being built over several messages: the essay
+	// while it arrives in parts, the ticked stages of the checklist,
+	// until she taps Done and it becomes the answer.
+	Pending     string    `json:"pending,omitempty"`
+	Category    Category  `json:"category,omitempty"`
+	Status      Status    `json:"status,omitempty"`
+	StartedAt   time.Time `json:"started_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+}
+
+// Draft returns the application userID is filling in, or ErrNotFound.
+func (tx *Tx) Draft(userID int64) (Application, error) {
+	var a Application
+	if err := get(tx.tx.Bucket(bucketDrafts), idKey(userID), &a); err != nil {
+		return Application{}, fmt.Errorf("draft of user %d: %w", userID, err)
+	}
+	if a.Answers == nil {
+		a.Answers = map[string]string{}
+	}
+	return a, nil
+}
+
+// PutDraft saves a draft.
+func (tx *Tx) PutDraft(a Application) error {
+	if err := put(tx.tx.Bucket(bucketDrafts), idKey(a.UserID), a); err != nil {
+		return fmt.Errorf("save draft of user %d: %w", a.UserID, err)
+	}
+	return nil
+}
+
+// Submit turns the user's draft a into a submitted application: it gets
+// the next code, leaves the drafts and is indexed by its owner. It returns
+// the application as stored.
+func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
+	if _, err := tx.ApplicationOf(a.UserID); err == nil {
+		return Application{}, fmt.Errorf("submit for user %d: %w", a.UserID, ErrAlreadySubmitted)
+	}
+	seq, err := tx.tx.Bucket(bucketApplications).NextSequence()
+	if err != nil {
+		return Application{}, fmt.Errorf("next application code: %w", err)
+	}
+	a.Code = fmt.Sprintf("A-%03d", seq)
+	a.Status = StatusSubmitted
+	a.SubmittedAt = at
+	a.UpdatedAt = at
+	if err := put(tx.tx.Bucket(bucketApplications), []byte(a.Code), a); err != nil {
+		return Application{}, fmt.Errorf("save application %s: %w", a.Code, err)
+	}
+	if err := tx.tx.Bucket(bucketAppByUser).Put(idKey(a.UserID), []byte(a.Code)); err != nil {
+		return Application{}, fmt.Errorf("index application %s: %w", a.Code, err)
+	}
+	if err := tx.tx.Bucket(bucketDrafts).Delete(idKey(a.UserID)); err != nil {
+		return Application{}, fmt.Errorf("remove draft of %s: %w", a.Code, err)
+	}
+	return a, nil
+}
+
+// ErrAlreadySubmitted is returned by Submit when the user has an application.
+var ErrAlreadySubmitted = errors.New("application already submitted")
+
+// ApplicationOf returns the submitted application of userID, or ErrNotFound.
+func (tx *Tx) ApplicationOf(userID int64) (Application, error) {
+	code := tx.tx.Bucket(bucketAppByUser).Get(idKey(userID))
+	if code == nil {
+		return Application{}, fmt.Errorf("application of user %d: %w", userID, ErrNotFound)
+	}
+	return tx.Application(string(code))
+}
+
+// Application returns the submitted application with the given code.
+func (tx *Tx) Application(code string) (Application, error) {
+	var a Application
+	if err := get(tx.tx.Bucket(bucketApplications), []byte(code), &a); err != nil {
+		return Application{}, fmt.Errorf("application %s: %w", code, err)
+	}
+	return a, nil
+}
+
+// Applications returns every submitted application, by code.
+func (tx *Tx) Applications() ([]Application, error) {
+	var apps []Application
+	b := tx.tx.Bucket(bucketApplications)
+	err := b.ForEach(func(k, _ []byte) error {
+		var a Application
+		if err := get(b, k, &a); err != nil {
+			return fmt.Errorf("application %s: %w", k, err)
+		}
+		apps = append(apps, a)
+		return nil
+	})
+	// Keys sort as text, which puts A-1000 before A-999: shorter codes first.
+	slices.SortStableFunc(apps, func(a, b Application) int {
+		return cmp.Or(cmp.Compare(len(a.Code), len(b.Code)), cmp.Compare(a.Code, b.Code))
+	})
+	return apps, err
+}
+
+// Applications returns every submitted application, by code.
+func (db *DB) Applications() ([]Application, error) {
+	var apps []Application
+	err := db.View(func(tx *Tx) (err error) {
+		apps, err = tx.Applications()
+		return err
+	})
+	return apps, err
+}
+
+// CountApplications returns how many applications were submitted.
+func (tx *Tx) CountApplications() int {
+	return tx.tx.Bucket(bucketApplications).Stats().KeyN
+}

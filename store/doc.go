@@ -1,0 +1,20 @@
+// Package store keeps everything mentorbot remembers in one bbolt file: the
+// people who talk to the bot, their application drafts and submitted
+// applications, the outbox of messages waiting to be delivered, and the
+// bookkeeping of Telegram updates already handled.
+//
+// # Basics
+//
+// Open the file with [Open]; it refuses to wait forever for another process
+// that holds the lock and returns [ErrLocked] instead. Every change that
+// handling one Telegram update causes goes through [DB.HandleUpdate], which
+// runs the change, queues the replies in the outbox and marks the update as
+// handled in one transaction, so a crash either keeps all of it or none.
+//
+// # Caveats
+//
+// Values read inside a transaction are copied out before it ends (bbolt's
+// memory is only valid inside it); the record types here are plain values
+// encoded as JSON. The file carries a schema version; [Open] refuses a file
+// written by a newer version of the bot rather than guessing.
+package store

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Role is what a person may do in the bot beyond applying.
+type Role string
+
+// Roles. A person with no role is an applicant (or a stranger).
+const (
+	RoleStaff       Role = "staff"
+	RoleCommission  Role = "commission"
+	RoleMentor      Role = "mentor"
+	RoleLawyer      Role = "lawyer"
+	RoleParticipant Role = "participant"
+)
+
+// User is a person who has written to the bot.
+type User struct {
+	ID        int64     `json:"id"`
+	FirstName string    `json:"first_name,omitempty"`
+	Language  string    `json:"language,omitempty"` // "ky" or "ru"; empty until she chose
+	Roles     []Role    `json:"roles,omitempty"`
+	ConsentAt time.Time `json:"consent_at,omitzero"` // when she agreed to the processing of her data
+	Blocked   bool      `json:"blocked,omitempty"`   // she blocked the bot: send her nothing
+	CreatedAt time.Time `json:"created_at"`
+	// Step is where she is in the dialogue: a form field ID, or one of the
+	// bot's own steps. It is what makes /start resume instead of restart.
+	Step string `json:"step,omitempty"`
+	// Editing is set while she changes one answer from the summary, so
+	// the dialogue returns to the summary afterwards.
+	Editing bool `json:"editing,omitempty"`
+}
+
+// HasRole reports whether u has role r.
+func (u User) HasRole(r Role) bool { return slices.Contains(u.Roles, r) }
+
+// User returns the user with the given Telegram ID, or ErrNotFound.
+func (tx *Tx) User(id int64) (User, error) {
+	var u User
+	if err := get(tx.tx.Bucket(bucketUsers), idKey(id), &u); err != nil {
+		return User{}, fmt.Errorf("user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// PutUser saves u.
+func (tx *Tx) PutUser(u User) error {
+	if err := put(tx.tx.Bucket(bucketUsers), idKey(u.ID), u); err != nil {
+		return fmt.Errorf("save user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
+// SetBlocked records that the user blocked (or unblocked) the bot. When she
+// blocks it, her undelivered messages are dropped: Telegram would refuse them.
+func (db *DB) SetBlocked(id int64, blocked bool) error {
+	return db.Update(func(tx *Tx) error { return tx.SetBlocked(id, blocked) })
+}
+
+// SetBlocked is DB.SetBlocked inside a transaction. Unknown users are
+// ignored: there is nothing to record for someone who never wrote.
+func (tx *Tx) SetBlocked(id int64, blocked bool) error {
+	u, err := tx.User(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	u.Blocked = blocked
+	if err := tx.PutUser(u); err != nil {
+		return err
+	}
+	if blocked {
+		return tx.dropOutgoing(id)
+	}
+	return nil
+}
+
+// Users returns every user, in ID order.
+func (db *DB) Users() ([]User, error) {
+	var users []User
+	err := db.View(func(tx *Tx) error {
+		return tx.tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+			var u User
+			if err := get(tx.tx.Bucket(bucketUsers), k, &u); err != nil {
+				return err
+			}
+			users = append(users, u)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return users, nil
+}
