@@ -56,7 +56,7 @@ func (t *turn) askCurrent(d store.Application) error {
 // question of a section carries the section's title.
 func (t *turn) ask(f form.Field, d store.Application) {
 	q := t.text("form."+f.ID+".ask", nil)
-	if first := firstOfSection(f, d.Answers); first {
+	if f.ID != t.askedBefore && firstOfSection(f, d.Answers) {
 		q = t.text(fmt.Sprintf("form.section.%d", f.Section), nil) + "\n\n" + q
 	}
 	switch f.Kind {

@@ -112,6 +112,9 @@ type turn struct {
 	// known is false for someone who has never written before; nothing is
 	// stored for a stranger who only blocked the bot or wrote in a group.
 	known bool
+	// askedBefore is the step she was on when the update came: a question
+	// asked again is not introduced again with its section's title.
+	askedBefore string
 }
 
 func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
@@ -128,6 +131,7 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	if u.Name != "" {
 		t.user.FirstName = u.Name
 	}
+	t.askedBefore = t.user.Step
 	if slices.Contains(b.StaffIDs, u.UserID) && !t.user.HasRole(store.RoleStaff) {
 		t.user.Roles = append(t.user.Roles, store.RoleStaff)
 	}
@@ -136,10 +140,7 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 
 // commit saves the person and queues the replies.
 func (t *turn) commit() error {
-	if !t.known && !t.u.Private {
-		return nil
-	}
-	if t.u.UserID != 0 && (t.known || t.u.Kind != KindBlocked) {
+	if t.u.UserID != 0 && (t.known || (t.u.Private && t.u.Kind != KindBlocked)) {
 		if err := t.tx.PutUser(t.user); err != nil {
 			return err
 		}

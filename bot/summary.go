@@ -46,7 +46,11 @@ func (t *turn) summaryText(d store.Application, short bool) string {
 			section = f.Section
 			sb.WriteString("\n\n" + t.text(fmt.Sprintf("form.section.%d", section), nil))
 		}
-		sb.WriteString("\n" + t.text("form."+f.ID+".label", nil) + ": " + t.answerText(f, d.Answers, short))
+		answer := t.answerText(f, d.Answers, short)
+		if !strings.HasPrefix(answer, "\n") {
+			answer = " " + answer
+		}
+		sb.WriteString("\n" + t.text("form."+f.ID+".label", nil) + ":" + answer)
 	}
 	return strings.TrimSpace(sb.String())
 }

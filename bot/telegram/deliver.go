@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -88,15 +89,37 @@ func classify(err error) error {
 	if !errors.As(err, &tgErr) {
 		return fmt.Errorf("telegram unreachable: %w", err)
 	}
+	code := tgErr.Code
+	if code == 0 {
+		// The library drops error_code for uploads (sendDocument with
+		// bytes): only the description says what happened.
+		code = codeFromDescription(tgErr.Message)
+	}
 	switch {
-	case tgErr.Code == http.StatusForbidden:
+	case code == http.StatusForbidden:
 		return bot.ErrBlocked
-	case tgErr.Code == http.StatusTooManyRequests:
+	case code == http.StatusTooManyRequests || tgErr.RetryAfter > 0:
 		return &bot.RetryAfterError{After: max(time.Duration(tgErr.RetryAfter)*time.Second, time.Second)}
-	case tgErr.Code >= 400 && tgErr.Code < 500:
+	case code >= 400 && code < 500:
 		return &bot.PermanentError{Err: fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)}
 	}
 	return fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)
+}
+
+// codeFromDescription recovers the HTTP status from Telegram's error
+// description, which starts with the status's name.
+func codeFromDescription(desc string) int {
+	for prefix, code := range map[string]int{
+		"Forbidden":         http.StatusForbidden,
+		"Too Many Requests": http.StatusTooManyRequests,
+		"Bad Request":       http.StatusBadRequest,
+		"Unauthorized":      http.StatusUnauthorized,
+	} {
+		if strings.HasPrefix(desc, prefix) {
+			return code
+		}
+	}
+	return 0
 }
 
 // SetCommands publishes the command menu in every language, and in

@@ -1,0 +1,271 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+const essayPart1 = "Мен депутат болгум келет, анткени айылыбызда таза суу жок."
+const essayPart2 = "Депутат болсом, айыл өкмөтү менен бирге суу түтүгүн оңдотом."
+
+// fillKyrgyz walks her through the whole form in Kyrgyz, tapping where the
+// form has buttons, up to the summary.
+func fillKyrgyz(t *testing.T, p *person) {
+	t.Helper()
+	h := p.h
+	ky := func(key string) string { return h.text("ky", key, nil) }
+
+	p.says("/start")
+	p.expect("Кош келиңиз! Тилди тандаңыз.\n\nДобро пожаловать! Выберите язык.")
+	p.taps("Кыргызча")
+	p.expect(ky("consent.ask"))
+	if picker := h.srv.Messages(p.user.ID)[0]; picker.Text != ky("language.chosen") || len(picker.Buttons) != 0 {
+		t.Errorf("language picker after the choice: %q %v", picker.Text, picker.Buttons)
+	}
+	p.taps("Макулмун")
+	p.expect(h.text("ky", "form.intro", map[string]any{"Deadline": "11.12.2026 17:00"}),
+		ky("form.section.1")+"\n\n"+ky("form.full_name.ask"))
+
+	p.says("Асанова Айгүл Бакытовна")
+	p.expect(ky("form.sex.ask"))
+	p.taps("Аял")
+	p.expect(ky("form.birth_date.ask"))
+	msgs := h.srv.Messages(p.user.ID)
+	if q := msgs[len(msgs)-2]; q.Text != ky("form.sex.ask")+"\n\n→ Аял" || len(q.Buttons) != 0 {
+		t.Errorf("answered question shows %q with buttons %v", q.Text, q.Buttons)
+	}
+	p.says("15.03.1990")
+	p.taps("Ооба") // lives in a village
+	p.taps("Нарын")
+	p.says("Ат-Башы")
+	p.says("Кара-Коюн")
+	p.says("Ак-Муз")
+	p.says("Мугалим, Ак-Муз орто мектеби")
+	p.taps("Жок") // no similar school
+	p.news()
+	p.sharesContact("996700123456", true)
+	p.expect("Номер жазылды: +996700123456", ky("form.whatsapp.ask"))
+	p.taps("Ошол эле номер")
+	p.says("aigul@mail.kg")
+	p.taps("Ооба") // 3.1
+	p.says("Айыл өкмөтү менен бирге мектептин чатырын оңдоттук.")
+	p.taps("Жок") // 4.1: no follow-up
+	p.taps("Ооба") // 5.1
+	p.says("Айылдагы аялдар кеңеши, 12 киши.")
+	for range 4 { // 6.1–6.4
+		p.taps("Ооба")
+	}
+	p.news()
+	p.taps("⬜ 7.1 Өтүнмө берүү")
+	p.taps("⬜ 7.3 Бишкектеги Мектеп")
+	p.taps("⬜ 7.4 Насаатчылык, 2 жолугушуу")
+	p.taps("✅ 7.3 Бишкектеги Мектеп") // changed her mind
+	p.taps("⬜ 7.3 Бишкектеги Мектеп")
+	p.taps("⬜ 7.5 Шайлоого мониторинг")
+	p.taps("Даяр ✔")
+	p.news()
+	p.says(essayPart1)
+	p.expect("Кабыл алынды. Дилбаянда азыр 9 сөз (1000 сөзгө чейин болот). Дагы жазсаңыз болот же «Даяр» баскычын басыңыз.")
+	p.says(essayPart2)
+	p.news()
+	p.taps("Даяр ✔")
+}
+
+func TestApplication_Kyrgyz(t *testing.T) {
+	h := newHarness(t)
+	p := h.person(5001, "ky")
+	fillKyrgyz(t, p)
+
+	summary := strings.Join(p.news(), "\n")
+	for _, want := range []string{"📋 Өтүнмөңүздү текшериңиз", "Аты-жөнү: Асанова Айгүл Бакытовна", "Туулган күнү: 15.03.1990",
+		"Облусу: Нарын", "Телефону: +996700123456", "WhatsApp: +996700123456", "Электрондук почта: aigul@mail.kg",
+		"✅ 7.1 Өтүнмө берүү", "⬜ 7.2 Келүү үчүн маалымат", "✅ 7.3 Бишкектеги Мектеп", "(18 сөз)"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	if strings.Contains(summary, "Жамааттык топ") {
+		t.Errorf("summary shows a follow-up she was never asked:\n%s", summary)
+	}
+	p.taps("✅ Өтүнмөнү жөнөтүү")
+	p.expect("🎉 Өтүнмөңүз кабыл алынды! Анын коду: A-001. Аны сактап коюңуз.\n\nКомиссия өтүнмөлөрдү аты-жөнүн көрбөй, код боюнча гана баалайт. Тандоонун жыйынтыгын ушул чатка жазабыз.")
+	if last := h.srv.Last(p.user.ID); len(last.Buttons) != 0 {
+		t.Errorf("buttons left under the last message: %v", last.Buttons)
+	}
+
+	// She comes back: nothing to fill in again.
+	p.says("/start")
+	p.expect("Сиздин A-001 өтүнмөңүз 22.11.2026 күнү кабыл алынган. Тандоонун жыйынтыгын ушул чатка жазабыз.")
+
+	rows := exportRows(t, h)
+	want := map[string]string{
+		"code": "A-001", "language": "ky", "category": "28plus", "status": "submitted",
+		"full_name": "Асанова Айгүл Бакытовна", "sex": "female", "birth_date": "1990-03-15",
+		"lives_in_village": "yes", "oblast": "naryn", "district": "Ат-Башы", "aiyl_okmotu": "Кара-Коюн",
+		"village": "Ак-Муз", "workplace": "Мугалим, Ак-Муз орто мектеби", "similar_school": "no",
+		"phone": "+996700123456", "whatsapp": "+996700123456", "email": "aigul@mail.kg",
+		"lsg_experience": "yes", "lsg_experience_text": "Айыл өкмөтү менен бирге мектептин чатырын оңдоттук.",
+		"community_experience": "no", "community_group_text": "",
+		"support_group": "yes", "support_group_text": "Айылдагы аялдар кеңеши, 12 киши.",
+		"ready_active": "yes", "ready_self_study": "yes", "ready_organise": "yes", "ready_free_time": "yes",
+		"stage_application": "yes", "stage_info": "no", "stage_school": "yes", "stage_mentoring": "yes",
+		"stage_monitoring": "yes", "stage_training": "no", "stage_budgeting": "no", "stage_portal": "no", "stage_final": "no",
+		"essay": essayPart1 + "\n\n" + essayPart2,
+		"submitted_at": "2026-11-22T10:00:00+06:00",
+	}
+	checkRow(t, rows, 1, want)
+}
+
+// exportRows exports the applications as CSV and reads it back.
+func exportRows(t *testing.T, h *harness) [][]string {
+	t.Helper()
+	apps, err := h.db.Applications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := export.Applications(&buf, apps, bishkek); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(apps)+1 {
+		t.Fatalf("%d CSV rows for %d applications", len(rows), len(apps))
+	}
+	return rows
+}
+
+// checkRow compares one exported row, column by column, with want, which
+// must name every column.
+func checkRow(t *testing.T, rows [][]string, i int, want map[string]string) {
+	t.Helper()
+	header := rows[0]
+	if len(header) != len(want) {
+		t.Errorf("%d columns, the test names %d", len(header), len(want))
+	}
+	for j, col := range header {
+		w, ok := want[col]
+		if !ok {
+			t.Errorf("column %s not checked", col)
+			continue
+		}
+		if got := rows[i][j]; got != w {
+			t.Errorf("%s = %q, want %q", col, got, w)
+		}
+	}
+}
+
+func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
+	h := newHarness(t)
+	p := h.person(5002, "ru")
+	ru := func(key string) string { return h.text("ru", key, nil) }
+
+	p.says("/start")
+	p.taps("Русский")
+	p.taps("Согласна")
+	p.says("Иванова Гульнара")
+	p.taps("Женский")
+	p.says("1.2.2003") // 23 at the deadline: the younger group
+	p.taps("Да")
+	p.taps("Чуйская")
+	p.says("Сокулукский")
+	p.says("Кун-Туу")
+	p.says("Кун-Туу")
+	p.says("Не работаю")
+	p.taps("Нет")
+	p.says("+996 555 12-34-56")
+	p.news()
+
+	// The bot restarts between two of her answers.
+	h.restart()
+	p.says("/start")
+	p.expect(ru("form.welcome_back"), ru("form.whatsapp.ask"))
+	p.says("0777 65 43 21")
+	p.taps("Пропустить")
+	p.taps("Нет") // 3.1
+	p.taps("Нет") // 4.1
+	p.taps("Нет") // 5.1
+	for range 4 {
+		p.taps("Да")
+	}
+	p.taps("⬜ 7.2 Сведения для приезда")
+	p.taps("Готово ✔")
+	p.says("Я хочу стать депутатом, чтобы в нашем селе был детский сад.")
+	p.taps("Готово ✔")
+	p.news()
+
+	// From the summary she changes 3.1 to "yes": the follow-up is asked,
+	// then the summary comes back.
+	p.taps("✏️ Изменить ответ")
+	p.taps("3.1 Опыт с органами МСУ")
+	p.expect(ru("form.section.3") + "\n\n" + ru("form.lsg_experience.ask"))
+	p.taps("Да")
+	p.expect(ru("form.lsg_experience_text.ask"))
+	p.says("Добивалась ремонта дороги вместе с айыл окмоту.")
+	summary := strings.Join(p.news(), "\n")
+	if !strings.Contains(summary, "Опыт с МСУ, описание:\nДобивалась ремонта дороги") {
+		t.Fatalf("summary after the edit:\n%s", summary)
+	}
+	// And changes the e-mail she skipped.
+	p.taps("✏️ Изменить ответ")
+	p.taps("2.3 Эл. почта")
+	p.says("gulnara@example.kg")
+	p.news()
+	p.taps("✅ Отправить заявку")
+	if got := p.news(); len(got) != 1 || !strings.Contains(got[0], "A-001") {
+		t.Fatalf("confirmation: %q", got)
+	}
+
+	rows := exportRows(t, h)
+	header := rows[0]
+	get := func(col string) string {
+		for j, c := range header {
+			if c == col {
+				return rows[1][j]
+			}
+		}
+		t.Fatalf("no column %s", col)
+		return ""
+	}
+	for col, want := range map[string]string{
+		"language": "ru", "category": "under28", "birth_date": "2003-02-01", "oblast": "chui",
+		"phone": "+996555123456", "whatsapp": "+996777654321", "email": "gulnara@example.kg",
+		"lsg_experience": "yes", "lsg_experience_text": "Добивалась ремонта дороги вместе с айыл окмоту.",
+		"stage_info": "yes", "stage_application": "no",
+	} {
+		if got := get(col); got != want {
+			t.Errorf("%s = %q, want %q", col, got, want)
+		}
+	}
+}
+
+func TestApplication_RestartResumesEveryKindOfQuestion(t *testing.T) {
+	h := newHarness(t)
+	p := h.person(5003, "ky")
+	p.says("/start")
+	p.taps("Кыргызча")
+	p.taps("Макулмун")
+	p.says("Сыдыкова Нургүл")
+	p.news()
+	// Stopped at a button question; after a restart /start asks it again.
+	h.restart()
+	p.says("/start")
+	p.expect(h.text("ky", "form.welcome_back", nil), h.text("ky", "form.sex.ask", nil))
+	p.taps("Аял")
+	p.news()
+
+	var u store.User
+	if err := h.db.View(func(tx *store.Tx) (err error) { u, err = tx.User(p.user.ID); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if u.Step != "birth_date" || u.Language != "ky" || u.ConsentAt.IsZero() {
+		t.Errorf("stored user: step %q, language %q, consent %v", u.Step, u.Language, u.ConsentAt)
+	}
+}

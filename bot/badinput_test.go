@@ -1,0 +1,284 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// startForm takes a new person through the language and consent to the
+// first question of the form.
+func startForm(t *testing.T, h *harness, id int64) *person {
+	t.Helper()
+	p := h.person(id, "ky")
+	p.says("/start")
+	p.taps("Кыргызча")
+	p.taps("Макулмун")
+	p.news()
+	return p
+}
+
+// upTo answers the form in Kyrgyz until the question named by stop is asked.
+func upTo(t *testing.T, p *person, stop string) {
+	t.Helper()
+	steps := []struct {
+		field string
+		do    func()
+	}{
+		{"full_name", func() { p.says("Асанова Айгүл") }},
+		{"sex", func() { p.taps("Аял") }},
+		{"birth_date", func() { p.says("15.03.1990") }},
+		{"lives_in_village", func() { p.taps("Ооба") }},
+		{"oblast", func() { p.taps("Ош") }},
+		{"district", func() { p.says("Ноокат") }},
+		{"aiyl_okmotu", func() { p.says("Гүлистан") }},
+		{"village", func() { p.says("Гүлистан") }},
+		{"workplace", func() { p.says("Иштебейм") }},
+		{"similar_school", func() { p.taps("Жок") }},
+		{"phone", func() { p.says("0700123456") }},
+		{"whatsapp", func() { p.taps("Ошол эле номер") }},
+		{"email", func() { p.taps("Өткөрүп жиберүү") }},
+		{"lsg_experience", func() { p.taps("Жок") }},
+		{"community_experience", func() { p.taps("Жок") }},
+		{"support_group", func() { p.taps("Жок") }},
+		{"ready_active", func() { p.taps("Ооба") }},
+		{"ready_self_study", func() { p.taps("Ооба") }},
+		{"ready_organise", func() { p.taps("Ооба") }},
+		{"ready_free_time", func() { p.taps("Ооба") }},
+		{"stages", func() { p.taps("Даяр ✔") }},
+		{"essay", func() { p.says("Айылыма жардам бергим келет."); p.taps("Даяр ✔") }},
+	}
+	for _, s := range steps {
+		if s.field == stop {
+			p.news()
+			return
+		}
+		s.do()
+	}
+	p.news()
+}
+
+// ask is the question text as the bot sends it (without a section title).
+func (h *harness) ask(field string) string { return h.text("ky", "form."+field+".ask", nil) }
+
+func TestBadInput_NonTextWhereTextIsExpected(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6001)
+	q := h.ask("full_name")
+	needText := h.text("ky", "input.need_text", nil)
+	for name, send := range map[string]func(){
+		"Sticker":  func() { h.settle(h.srv.SendSticker(p.user)) },
+		"Photo":    func() { h.settle(h.srv.SendPhoto(p.user, "менин сүрөтүм")) },
+		"Voice":    func() { h.settle(h.srv.SendVoice(p.user)) },
+		"Document": func() { h.settle(h.srv.SendDocument(p.user, "cv.pdf")) },
+		"Location": func() { h.settle(h.srv.SendLocation(p.user)) },
+		"Contact":  func() { p.sharesContact("+996700123456", true) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			send()
+			p.expect(needText, q)
+		})
+	}
+	// Nothing was stored as her name.
+	p.says("Асанова Айгүл")
+	p.expect(h.ask("sex"))
+}
+
+func TestBadInput_RealTelegramPayloads(t *testing.T) {
+	// Fixtures from other libraries' test suites, replayed as they are.
+	// They come from users the bot never met: each must get a sensible
+	// answer or none, and never stall the bot.
+	h := newHarness(t)
+	for _, name := range []string{"sticker", "photo", "document", "contact", "edited_message", "message__de_sticker",
+		"message__de_image", "09_voice_message", "10_message_with_document", "callback_query",
+		"callback_query_inaccessible_message", "message_topic", "new_chat_members", "message__issue_427",
+		"update__issue_523", "update__issue_1107_2", "13_callback_query", "my_chat_member", "update__dice_works"} {
+		h.settle(h.srv.PushFixture(name))
+	}
+	if v := h.srv.Violations(); len(v) > 0 {
+		t.Fatalf("calls that break the spec: %v", v)
+	}
+	// And she is still served afterwards.
+	p := h.person(6002, "ru")
+	p.says("/start")
+	if got := p.news(); len(got) != 1 || !strings.Contains(got[0], "Тилди тандаңыз") {
+		t.Fatalf("after the fixtures: %q", got)
+	}
+}
+
+func TestBadInput_LongAnswerToShortField(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6003)
+	p.says(strings.Repeat("а", 5000))
+	p.expect(h.text("ky", "form.invalid.too_long", map[string]any{"Max": 200, "Length": 5000}),
+		h.ask("full_name"))
+}
+
+func TestBadInput_Dates(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6004)
+	upTo(t, p, "birth_date")
+	tests := []struct {
+		name, typed, key string
+		data             map[string]any
+	}{
+		{"Impossible", "31.02.1990", "form.invalid.date_impossible", map[string]any{"Input": "31.02.1990"}},
+		{"Garbage", "былтыр", "form.invalid.date", nil},
+		{"Future", "01.01.2030", "form.invalid.date_future", nil},
+		{"TooOld", "01.01.1900", "form.invalid.date_too_old", nil},
+		{"UnderEighteen", "12.12.2008", "form.ineligible.age", map[string]any{"Deadline": "11.12.2026"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p.says(tt.typed)
+			p.expect(h.text("ky", tt.key, tt.data), h.ask("birth_date"))
+		})
+	}
+	t.Run("EighteenOnTheDeadline", func(t *testing.T) {
+		p.says("11.12.2008")
+		p.expect(h.ask("lives_in_village"))
+	})
+}
+
+func TestBadInput_Ineligible(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6005)
+	upTo(t, p, "sex")
+	p.taps("Эркек")
+	p.expect(h.text("ky", "form.ineligible.sex", nil), h.ask("sex"))
+	p.taps("Аял")
+	p.says("15.03.1990")
+	p.news()
+	p.taps("Жок")
+	p.expect(h.text("ky", "form.ineligible.village", nil), h.ask("lives_in_village"))
+	p.says("ооба") // typed instead of tapped
+	p.expect(h.ask("oblast"))
+	p.says("Ош") // typed label
+	p.says("Ноокат")
+	p.says("Гүлистан")
+	p.says("Гүлистан")
+	p.says("Иштебейм")
+	p.news()
+	p.taps("Ооба")
+	p.expect(h.text("ky", "form.ineligible.similar_school", nil), h.ask("similar_school"))
+}
+
+func TestBadInput_PhoneAndEmail(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6006)
+	upTo(t, p, "phone")
+	p.says("12345")
+	p.expect(h.text("ky", "form.invalid.phone", nil), h.ask("phone"))
+	if last := h.srv.Last(p.user.ID); len(last.ReplyKeyboard) != 1 || !last.ReplyKeyboard[0][0].RequestContact {
+		t.Fatalf("phone question without the share button: %+v", last.ReplyKeyboard)
+	}
+	p.sharesContact("+7 701 123 45 67", false) // a Kazakh number from her address book
+	p.expect(h.text("ky", "form.invalid.phone", nil), h.ask("phone"))
+	p.sharesContact("+996 555 010 203", true)
+	p.expect("Номер жазылды: +996555010203", h.ask("whatsapp"))
+	if msgs := h.srv.Messages(p.user.ID); !msgs[len(msgs)-2].RemoveKeyboard {
+		t.Error("the share-number keyboard stays up")
+	}
+	p.says("0555 010 203")
+	p.news()
+	p.says("aigul@")
+	p.expect(h.text("ky", "form.invalid.email", nil), h.ask("email"))
+	p.says("Aigul@Mail.KG")
+	p.expect(h.text("ky", "form.section.3", nil) + "\n\n" + h.ask("lsg_experience"))
+}
+
+func TestBadInput_OldButtonsAndEdits(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6007)
+	upTo(t, p, "sex")
+	sexQuestion := h.srv.Last(p.user.ID).ID
+	p.taps("Аял")
+	p.news()
+
+	// A tap on the answered question's button: a notice, the current question again.
+	id := p.tapsOn(sexQuestion, "f:sex:male")
+	if a, ok := h.srv.AnswerTo(id); !ok || a.Text != h.text("ky", "input.old_button", nil) {
+		t.Errorf("callback answer %+v", a)
+	}
+	p.expect(h.ask("birth_date"))
+
+	// A button the bot never made.
+	p.tapsOn(sexQuestion, "nonsense")
+	p.expect(h.ask("birth_date"))
+
+	// She edits a message she sent: the edit is not taken as an answer.
+	h.settle(h.srv.EditText(p.user, 1, "Эркек"))
+	p.expect(h.text("ky", "input.edited", nil), h.ask("birth_date"))
+
+	// A button of the language picker, long after.
+	p.tapsOn(h.srv.Messages(p.user.ID)[0].ID, "lang:ru")
+	p.expect(h.text("ru", "form.birth_date.ask", nil))
+
+	// An unknown command, and a staff command from someone who is not staff.
+	p.says("/foo")
+	p.expect(h.text("ru", "input.unknown_command", nil), h.text("ru", "form.birth_date.ask", nil))
+	p.says("/export")
+	p.expect(h.text("ru", "input.unknown_command", nil), h.text("ru", "form.birth_date.ask", nil))
+}
+
+func TestBadInput_Essay(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6008)
+	upTo(t, p, "essay")
+	// Done before writing anything.
+	p.says(strings.Repeat("сөз ", 600))
+	p.news()
+	p.says(strings.Repeat("дагы ", 401))
+	p.expect(h.text("ky", "form.essay.too_long", map[string]any{"Words": 1001, "Max": 1000, "Have": 600}))
+	p.says(strings.Repeat("дагы ", 400))
+	p.news()
+	p.taps("Даяр ✔")
+	summary := strings.Join(p.news(), "\n")
+	if !strings.Contains(summary, "(1000 сөз)") {
+		t.Fatalf("summary: %s", summary)
+	}
+	// Too long a summary would be refused by Telegram: every part fits.
+	for _, m := range h.srv.Messages(p.user.ID) {
+		if n := len([]rune(m.Text)); n > 4096 {
+			t.Errorf("message of %d characters", n)
+		}
+	}
+}
+
+func TestGroupChat(t *testing.T) {
+	h := newHarness(t)
+	u := h.person(6009, "ky").user
+	h.settle(h.srv.SendGroupText(-100500, u, "Саламатсыздарбы!"))
+	h.settle(h.srv.SendGroupText(-100500, u, "/start"))
+	msgs := h.srv.Messages(-100500)
+	if len(msgs) != 1 || msgs[0].Text != h.text("ky", "group.private_only", nil) {
+		t.Fatalf("group sees %+v", msgs)
+	}
+	err := h.db.View(func(tx *store.Tx) error {
+		_, err := tx.User(u.ID)
+		return err
+	})
+	if err == nil {
+		t.Error("a group message stored a user")
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6010)
+	upTo(t, p, "") // the whole form, up to the summary
+	h.clock.Set(deadline)
+	p.taps("✅ Өтүнмөнү жөнөтүү")
+	closed := h.text("ky", "app.closed", map[string]any{"Deadline": "11.12.2026 17:00"})
+	p.expect(closed)
+	if apps, _ := h.db.Applications(); len(apps) != 0 {
+		t.Fatalf("%d applications after the deadline", len(apps))
+	}
+	// A newcomer after the deadline is told at once.
+	late := h.person(6011, "ky")
+	late.says("/start")
+	late.taps("Кыргызча")
+	late.taps("Макулмун")
+	late.expect(h.text("ky", "language.chosen", nil), h.text("ky", "consent.ask", nil)+"\n\n✅ Макулмун", closed)
+}

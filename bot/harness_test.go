@@ -1,0 +1,268 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/telegram"
+	"github.com/mentorbot/mentorbot/bot/telegramtest"
+	"github.com/mentorbot/mentorbot/locales"
+	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+var bishkek = mustLocation(schedule.Location)
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// The school's dates in the tests: today, and the deadline of the cycle.
+var (
+	today    = time.Date(2026, 11, 22, 10, 0, 0, 0, bishkek)
+	deadline = time.Date(2026, 12, 11, 17, 0, 0, 0, bishkek)
+)
+
+// staffUser is configured as staff.
+var staffUser = telegramtest.User{ID: 900, FirstName: "Altynai", LanguageCode: "ru"}
+
+// clock is a settable clock shared by the bot and the test.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// syncBuffer collects logs from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// harness runs the real bot, poller and outbox against the fake Bot API
+// server, on a bbolt file in the test's temporary directory.
+type harness struct {
+	t     *testing.T
+	srv   *telegramtest.Server
+	path  string
+	clock *clock
+	texts *locales.Texts
+	logs  *syncBuffer
+
+	db     *store.DB
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	sleeps []time.Duration // what the outbox was asked to wait
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{
+		t:     t,
+		srv:   telegramtest.NewServer(t),
+		path:  filepath.Join(t.TempDir(), "mentorbot.db"),
+		clock: &clock{now: today},
+		logs:  &syncBuffer{},
+	}
+	texts, err := locales.New(slog.New(slog.NewTextHandler(h.logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.texts = texts
+	h.start()
+	t.Cleanup(h.stop)
+	return h
+}
+
+// start opens the database and starts the bot, as a process start would.
+func (h *harness) start() {
+	h.t.Helper()
+	db, err := store.Open(h.path, store.Options{Timeout: time.Second})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.db = db
+	log := slog.New(slog.NewTextHandler(h.logs, nil))
+	client, err := telegram.Connect(telegramtest.Token, h.srv.Endpoint())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	outbox := bot.NewOutbox(db, client, log)
+	outbox.Sleep = func(ctx context.Context, d time.Duration) error {
+		h.mu.Lock()
+		h.sleeps = append(h.sleeps, d)
+		h.mu.Unlock()
+		return ctx.Err()
+	}
+	b := bot.New(bot.Options{
+		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
+		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake,
+	})
+	poller := &telegram.Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 5 * time.Second,
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	h.wg.Add(2)
+	go func() {
+		defer h.wg.Done()
+		if err := poller.Run(ctx); err != nil {
+			h.t.Errorf("poller: %v", err)
+		}
+	}()
+	go func() {
+		defer h.wg.Done()
+		outbox.Run(ctx)
+	}()
+}
+
+// stop stops the bot and closes the file, as a process exit would.
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	h.wg.Wait()
+	h.cancel = nil
+	if err := h.db.Check(); err != nil {
+		h.t.Errorf("database check: %v", err)
+	}
+	h.db.Close()
+}
+
+// restart is a process restart: a new bot instance on the same file.
+func (h *harness) restart() {
+	h.stop()
+	h.start()
+}
+
+// settle waits until the bot confirmed the update and delivered every
+// reply it queued.
+func (h *harness) settle(updateID int) {
+	h.t.Helper()
+	h.srv.WaitConfirmed(h.t, updateID)
+	h.srv.WaitFor(h.t, func() bool {
+		items, err := h.db.Outbox(1)
+		return err == nil && len(items) == 0
+	})
+}
+
+// person is someone writing to the bot.
+type person struct {
+	h    *harness
+	user telegramtest.User
+	seen int // messages already looked at by news()
+}
+
+func (h *harness) person(id int64, lang string) *person {
+	return &person{h: h, user: telegramtest.User{ID: id, FirstName: "Айгүл", LanguageCode: lang}}
+}
+
+func (p *person) says(text string) {
+	p.h.t.Helper()
+	p.h.settle(p.h.srv.SendText(p.user, text))
+}
+
+// taps presses the newest button labelled label in her chat.
+func (p *person) taps(label string) {
+	p.h.t.Helper()
+	msgs := p.h.srv.Messages(p.user.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, row := range msgs[i].Buttons {
+			for _, b := range row {
+				if b.Text == label {
+					p.h.settle(p.h.srv.Tap(p.user, msgs[i].ID, b.Data))
+					return
+				}
+			}
+		}
+	}
+	p.h.t.Fatalf("no button %q in her chat; last message: %q", label, p.h.srv.Last(p.user.ID).Text)
+}
+
+// tapsOn presses a button by its data on a given message, even an old one.
+func (p *person) tapsOn(messageID int, data string) int {
+	p.h.t.Helper()
+	id := p.h.srv.Tap(p.user, messageID, data)
+	p.h.settle(id)
+	return id
+}
+
+func (p *person) sharesContact(phone string, own bool) {
+	p.h.t.Helper()
+	p.h.settle(p.h.srv.SendContact(p.user, phone, own))
+}
+
+// news returns the texts of the messages that arrived since the last call.
+func (p *person) news() []string {
+	msgs := p.h.srv.Messages(p.user.ID)
+	var texts []string
+	for _, m := range msgs[min(p.seen, len(msgs)):] {
+		texts = append(texts, m.Text)
+	}
+	p.seen = len(msgs)
+	return texts
+}
+
+// expect asserts the exact messages that arrived since the last look.
+func (p *person) expect(want ...string) {
+	p.h.t.Helper()
+	got := p.news()
+	if !slices.Equal(got, want) {
+		p.h.t.Fatalf("she sees:\n%s\nwant:\n%s", strings.Join(quote(got), "\n"), strings.Join(quote(want), "\n"))
+	}
+}
+
+func quote(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("  %q", s)
+	}
+	return out
+}
+
+// text is a message in lang, as the bot would render it.
+func (h *harness) text(lang, key string, data any) string { return h.texts.Text(lang, key, data) }
+
+func (h *harness) sleptFor() []time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.sleeps)
+}
