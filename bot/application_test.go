@@ -54,7 +54,7 @@ func fillKyrgyz(t *testing.T, p *person) {
 	p.says("aigul@mail.kg")
 	p.taps("Ооба") // 3.1
 	p.says("Айыл өкмөтү менен бирге мектептин чатырын оңдоттук.")
-	p.taps("Жок") // 4.1: no follow-up
+	p.taps("Жок")  // 4.1: no follow-up
 	p.taps("Ооба") // 5.1
 	p.says("Айылдагы аялдар кеңеши, 12 киши.")
 	for range 4 { // 6.1–6.4
@@ -115,7 +115,7 @@ func TestApplication_Kyrgyz(t *testing.T) {
 		"ready_active": "yes", "ready_self_study": "yes", "ready_organise": "yes", "ready_free_time": "yes",
 		"stage_application": "yes", "stage_info": "no", "stage_school": "yes", "stage_mentoring": "yes",
 		"stage_monitoring": "yes", "stage_training": "no", "stage_budgeting": "no", "stage_portal": "no", "stage_final": "no",
-		"essay": essayPart1 + "\n\n" + essayPart2,
+		"essay":        essayPart1 + "\n\n" + essayPart2,
 		"submitted_at": "2026-11-22T10:00:00+06:00",
 	}
 	checkRow(t, rows, 1, want)

@@ -1,0 +1,72 @@
+package bot_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/locales"
+)
+
+// keyLiteral finds message keys written out in the bot's code: a quoted
+// dotted lower-case name passed to one of the turn's text helpers.
+var keyLiteral = regexp.MustCompile(`(?:say|text|button|toast|Plural\([^,]+,)\s*\(?"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+
+// Every key the code names, and every key the form table implies, exists
+// in both languages: a missing one would show her the bare key.
+func TestEveryUsedKeyExists(t *testing.T) {
+	keys := map[string]bool{}
+	files, _ := filepath.Glob("*.go")
+	formFiles, _ := filepath.Glob("form/*.go")
+	for _, name := range append(files, formFiles...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range keyLiteral.FindAllSubmatch(src, -1) {
+			keys[string(m[1])] = true
+		}
+		for _, m := range regexp.MustCompile(`Key: "([a-z0-9_.]+)"`).FindAllSubmatch(src, -1) {
+			keys[string(m[1])] = true
+		}
+		for _, m := range regexp.MustCompile(`(?:key|Key)\w* += "(form\.[a-z0-9_.]+)"`).FindAllSubmatch(src, -1) {
+			keys[string(m[1])] = true
+		}
+	}
+	if len(keys) < 30 {
+		t.Fatalf("found only %d keys in the code: the pattern is broken", len(keys))
+	}
+	for _, f := range form.Fields {
+		keys["form."+f.ID+".ask"] = true
+		keys["form."+f.ID+".label"] = true
+		keys[fmt.Sprintf("form.section.%d", f.Section)] = true
+		for _, opt := range f.Options {
+			keys["form."+f.ID+".opt."+opt] = true
+		}
+		for _, item := range f.Items {
+			keys["form."+item+".short"] = true
+		}
+	}
+	var logs bytes.Buffer
+	texts, err := locales.New(slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range keys {
+		for _, lang := range locales.Languages {
+			texts.Text(lang, key, nil)
+		}
+	}
+	if logs.Len() > 0 {
+		t.Errorf("keys missing or broken:\n%s", logs.String())
+	}
+}

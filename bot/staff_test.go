@@ -1,0 +1,60 @@
+package bot_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+)
+
+func TestStaff_CountReadExport(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 8001)
+	upTo(t, p, "")
+	p.taps(h.text("ky", "summary.submit", nil))
+
+	staff := &person{h: h, user: staffUser}
+	staff.says("/applications")
+	got := staff.news()
+	want := h.text("ru", "staff.applications.count", map[string]any{"Total": 1, "Older": 1, "Younger": 0, "Deadline": "11.12.2026 17:00"}) +
+		"\nA-001 · 28 лет и старше · 22.11.2026 · Асанова Айгүл\n\n" + h.text("ru", "staff.applications.hint", nil)
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("staff sees %q\nwant %q", got, want)
+	}
+
+	staff.says("/application a-001")
+	got = staff.news()
+	if len(got) != 1 || !strings.HasPrefix(got[0], "Заявка A-001 · 28 лет и старше · 22.11.2026 10:00 · язык ky") ||
+		!strings.Contains(got[0], "ФИО: Асанова Айгүл") || !strings.Contains(got[0], "Телефон: +996700123456") {
+		t.Fatalf("application shown as %q", got)
+	}
+	staff.says("/application A-999")
+	staff.expect(h.text("ru", "staff.application.not_found", map[string]any{"Code": "A-999"}))
+
+	staff.says("/export")
+	doc := h.srv.Last(staffUser.ID).Document
+	if doc == nil {
+		t.Fatal("no document sent")
+	}
+	apps, _ := h.db.Applications()
+	var wantCSV bytes.Buffer
+	if err := export.Applications(&wantCSV, apps, bishkek); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Name != "applications-2026-11-22.csv" || !bytes.Equal(doc.Data, wantCSV.Bytes()) {
+		t.Errorf("document %s:\n%s\nwant:\n%s", doc.Name, doc.Data, wantCSV.Bytes())
+	}
+	if !strings.Contains(string(doc.Data), "A-001,ky,28plus,2026-11-22T10:00:00+06:00,submitted,Асанова Айгүл,female,1990-03-15") {
+		t.Errorf("CSV row: %s", doc.Data)
+	}
+
+	staff.says("/help")
+	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, "/export") {
+		t.Errorf("staff help lacks staff commands: %s", got)
+	}
+	p.says("/help")
+	if got := strings.Join(p.news(), "\n"); strings.Contains(got, "/export") {
+		t.Errorf("applicant help lists staff commands: %s", got)
+	}
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/telegramtest"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// testEnv is an Env whose variables come from a map and whose output is
+// captured.
+func testEnv(vars map[string]string, stdin string) (Env, *syncBuffer, *syncBuffer) {
+	var out, errOut syncBuffer
+	return Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
+		Getenv: func(k string) string { return vars[k] },
+	}, &out, &errOut
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRun_Refuses(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"NoToken", nil, []string{"-db", db}, "TELEGRAM_BOT_TOKEN is not set"},
+		{"ConfigMissing", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", filepath.Join(dir, "none.toml")}, "read config"},
+		{"ConfigUnknownKey", map[string]string{"TELEGRAM_BOT_TOKEN": "x", "MENTORBOT_CONFIG": writeFile(t, "a.toml", "timezon = \"Asia/Bishkek\"\n")}, []string{"-db", db}, "unknown setting timezon"},
+		{"ConfigBadDeadline", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "b.toml", "[applications]\ndeadline = \"11 Dec\"\n")}, "applications.deadline"},
+		{"ConfigBadZone", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "c.toml", "timezone = \"Mars/Olympus\"\n")}, "not a known time zone"},
+		{"ConfigSyntax", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "d.toml", "staff = [1,\n")}, "config"},
+		{"BadFlag", nil, []string{"-nope"}, "usage"},
+		{"UnknownCommand", nil, []string{"serve"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _, _ := testEnv(tt.vars, "")
+			err := Main(context.Background(), tt.args, env)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error with %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestRun_DatabaseLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	env, _, _ := testEnv(map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, "")
+	start := time.Now()
+	err = Main(context.Background(), []string{"-db", path}, env)
+	if err == nil || !strings.Contains(err.Error(), "in use by another mentorbot process") {
+		t.Fatalf("got %v", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("waited %v for the lock", d)
+	}
+	env, _, _ = testEnv(nil, "")
+	err = Main(context.Background(), []string{"export", "applications", "-db", path}, env)
+	if err == nil || !strings.Contains(err.Error(), "send /export in the chat") {
+		t.Fatalf("export: got %v", err)
+	}
+}
+
+// The real binary: one line on stderr, exit status 1, no stack trace.
+func TestBinary_ErrorIsOneLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "mentorbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-db", filepath.Join(t.TempDir(), "m.db"))
+	cmd.Env = []string{"HOME=" + t.TempDir()}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit: %v", err)
+	}
+	if got := stderr.String(); strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "mentorbot: TELEGRAM_BOT_TOKEN is not set") {
+		t.Errorf("stderr: %q", got)
+	}
+}
+
+func TestRun_AgainstFakeTelegram(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	dbPath := filepath.Join(t.TempDir(), "m.db")
+	env, _, logs := testEnv(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    telegramtest.Token,
+		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"MENTORBOT_DB":          dbPath,
+	}, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Main(ctx, []string{"run"}, env) }()
+
+	user := telegramtest.User{ID: 42, FirstName: "Айгүл", LanguageCode: "ky"}
+	srv.SendText(user, "/start")
+	msgs := srv.WaitMessages(t, user.ID, 1)
+	if !strings.Contains(msgs[0].Text, "Тилди тандаңыз") {
+		t.Errorf("first message %q", msgs[0].Text)
+	}
+
+	menus := map[string]string{}
+	for _, c := range srv.CallsTo("setMyCommands") {
+		menus[c.Params["language_code"]] = c.Params["commands"]
+	}
+	for _, lang := range []string{"ky", "ru", ""} {
+		var cmds []struct{ Command, Description string }
+		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 3 || cmds[0].Command != "start" {
+			t.Errorf("menu %q: %s (%v)", lang, menus[lang], err)
+		}
+	}
+	if !strings.Contains(menus["ru"], "Сменить язык") || !strings.Contains(menus[""], "Тилди алмаштыруу") {
+		t.Errorf("menus: %v", menus)
+	}
+
+	cancel() // SIGTERM
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop on cancel")
+	}
+	if !strings.Contains(logs.String(), "stopping") {
+		t.Errorf("no shutdown log:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), telegramtest.Token) {
+		t.Error("the token is in the log")
+	}
+	// The file is free again and sound.
+	db, err := store.Open(dbPath, store.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestExport_CSV(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	err = db.Update(func(tx *store.Tx) error {
+		_, err := tx.Submit(store.Application{UserID: 7, Language: "ru", Category: store.CategoryUnder28,
+			Answers: map[string]string{"full_name": "Иванова, Гульнара \"Гуля\"", "essay": "Строка 1\nСтрока 2"}}, at)
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, out, _ := testEnv(nil, "")
+	if err := Main(context.Background(), []string{"export", "applications", "-db", path, "-format", "csv"}, env); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(out.String(), "\n", 2)
+	if !strings.HasPrefix(lines[0], "code,language,category,submitted_at,status,full_name,sex,birth_date,") {
+		t.Errorf("header %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,"Иванова, Гульнара ""Гуля""",`) {
+		t.Errorf("row %q", lines[1])
+	}
+	env, _, _ = testEnv(nil, "")
+	if err := Main(context.Background(), []string{"export", "applications", "-db", path, "-format", "xlsx"}, env); err == nil {
+		t.Error("xlsx accepted")
+	}
+}
+
+func TestConfig_ExampleAndDefaults(t *testing.T) {
+	now := time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC)
+	cfg, err := LoadConfig("mentorbot.example.toml", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Timezone != "Asia/Bishkek" || len(cfg.Staff) != 2 || cfg.Deadline().Format(time.RFC3339) != "2026-12-11T17:00:00+06:00" {
+		t.Errorf("example config read as %+v, deadline %v", cfg, cfg.Deadline())
+	}
+	def, err := LoadConfig("", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := def.Deadline().Format(time.RFC3339); got != "2026-12-11T17:00:00+06:00" {
+		t.Errorf("default deadline %s", got)
+	}
+	late, _ := LoadConfig("", time.Date(2026, 12, 12, 0, 0, 0, 0, time.UTC))
+	if got := late.Deadline().Format(time.RFC3339); got != "2027-12-11T17:00:00+06:00" {
+		t.Errorf("default deadline after this year's: %s", got)
+	}
+}
+
+func TestConsole_BothLanguages(t *testing.T) {
+	script := strings.Join([]string{
+		"2",                // Русский
+		"1",                // Согласна
+		"Иванова Гульнара", // 1.1
+		"/language",
+		"1",   // Кыргызча: the same question again, in Kyrgyz
+		"Аял", // a button picked by its label
+		"/as staff",
+		"/applications",
+		"/as applicant",
+		"/quit",
+	}, "\n")
+	env, out, _ := testEnv(nil, script)
+	db := filepath.Join(t.TempDir(), "console.db")
+	if err := Main(context.Background(), []string{"console", "-db", db}, env); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"[1] Кыргызча   [2] Русский",
+		"1.2 Ваш пол:",
+		"[1] Женский   [2] Мужской",
+		"1.2 Жынысыңыз:",
+		"1.3 Туулган күнүңүз?",
+		"You are: staff",
+		"Өтүнмөлөр: 0",
+		"You are: applicant",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("console output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
