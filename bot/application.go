@@ -19,6 +19,17 @@ func (t *turn) draft() (store.Application, error) {
 	return d, err
 }
 
+// openDraft loads her draft, unless the deadline has passed: then she is
+// told so politely and open is false. Her answers stay either way.
+func (t *turn) openDraft() (d store.Application, open bool, err error) {
+	if t.closed() {
+		t.sayClosed()
+		return d, false, nil
+	}
+	d, err = t.draft()
+	return d, err == nil, err
+}
+
 func (t *turn) saveDraft(d store.Application) error {
 	d.Language = t.lang()
 	d.UpdatedAt = t.now
@@ -174,12 +185,8 @@ func (t *turn) answer() error {
 		}
 		return t.reask()
 	}
-	if t.closed() {
-		t.sayClosed()
-		return nil
-	}
-	d, err := t.draft()
-	if err != nil {
+	d, open, err := t.openDraft()
+	if !open {
 		return err
 	}
 	if f.Kind == form.Essay && t.u.Kind == KindText {
@@ -301,13 +308,8 @@ func (t *turn) tapField(args string) error {
 	if !ok || f.ID != id {
 		return t.oldButton()
 	}
-	if t.closed() {
-		t.toast("")
-		t.sayClosed()
-		return nil
-	}
-	d, err := t.draft()
-	if err != nil {
+	d, open, err := t.openDraft()
+	if !open {
 		return err
 	}
 	switch f.Kind {

@@ -93,7 +93,7 @@ func TestApplication_Kyrgyz(t *testing.T) {
 		t.Errorf("summary shows a follow-up she was never asked:\n%s", summary)
 	}
 	p.taps("✅ Өтүнмөнү жөнөтүү")
-	p.expect("🎉 Өтүнмөңүз кабыл алынды! Анын коду: A-001. Аны сактап коюңуз.\n\nКомиссия өтүнмөлөрдү аты-жөнүн көрбөй, код боюнча гана баалайт. Тандоонун жыйынтыгын ушул чатка жазабыз.")
+	p.expect("🎉 Өтүнмөңүз кабыл алынды! Анын коду: A-001. Бул кодду сактап коюңуз.\n\nКомиссия өтүнмөлөрдү ким жазганын билбей, коду боюнча гана баалайт. Тандоонун жыйынтыгын ушул чатка жазабыз.")
 	if last := h.srv.Last(p.user.ID); len(last.Buttons) != 0 {
 		t.Errorf("buttons left under the last message: %v", last.Buttons)
 	}

@@ -140,6 +140,10 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 
 // commit saves the person and queues the replies.
 func (t *turn) commit() error {
+	if t.u.CallbackID != "" && !slices.ContainsFunc(t.out, func(m store.Outgoing) bool { return m.Kind == store.KindCallback }) {
+		// Every tap is answered, or her phone shows a spinner for long seconds.
+		t.out = append(t.out, store.Outgoing{Kind: store.KindCallback, ChatID: t.u.ChatID, CallbackID: t.u.CallbackID})
+	}
 	if t.u.UserID != 0 && (t.known || (t.u.Private && t.u.Kind != KindBlocked)) {
 		if err := t.tx.PutUser(t.user); err != nil {
 			return err

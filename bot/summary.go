@@ -124,13 +124,8 @@ func (t *turn) tapSummary(action string) error {
 	if t.user.Step != stepSummary {
 		return t.oldButton()
 	}
-	if t.closed() {
-		t.toast("")
-		t.sayClosed()
-		return nil
-	}
-	d, err := t.draft()
-	if err != nil {
+	d, open, err := t.openDraft()
+	if !open {
 		return err
 	}
 	t.toast("")

@@ -130,19 +130,25 @@ func userOf(t *testing.T, h *harness, id int64) store.User {
 	return u
 }
 
-// An update Telegram sends twice (the bot crashed before confirming it)
-// is applied once: her answer is stored once, the reply queued once.
-func TestHandle_RedeliveredUpdateAppliedOnce(t *testing.T) {
+// bareBot is a bot with no Telegram around it, on a fresh file.
+func bareBot(t *testing.T, log *slog.Logger, now func() time.Time) (*bot.Bot, *store.DB) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "m.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	texts, err := locales.New(slog.Default())
+	t.Cleanup(func() { db.Close() })
+	texts, err := locales.New(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(bot.Options{DB: db, Texts: texts, Location: bishkek, Deadline: deadline, Now: func() time.Time { return today }})
+	return bot.New(bot.Options{DB: db, Texts: texts, Log: log, Location: bishkek, Deadline: deadline, Now: now}), db
+}
+
+// An update Telegram sends twice (the bot crashed before confirming it)
+// is applied once: her answer is stored once, the reply queued once.
+func TestHandle_RedeliveredUpdateAppliedOnce(t *testing.T) {
+	b, db := bareBot(t, slog.Default(), func() time.Time { return today })
 	u := bot.Update{ID: 42, ChatID: 1, UserID: 1, Private: true, Kind: bot.KindText, Text: "/start", Command: "start"}
 	for range 2 {
 		if err := b.Handle(context.Background(), u); err != nil {
@@ -161,18 +167,9 @@ func TestHandle_RedeliveredUpdateAppliedOnce(t *testing.T) {
 // A panic in a handler is logged, she gets an apology, and the update is
 // not retried forever.
 func TestHandle_PanicBecomesApology(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "m.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	texts, err := locales.New(slog.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs syncBuffer
-	b := bot.New(bot.Options{DB: db, Texts: texts, Location: bishkek, Deadline: deadline,
-		Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: panicOnce()})
+	b, db := bareBot(t, slog.New(slog.NewTextHandler(&logs, nil)), panicOnce())
+	texts := b.Texts
 	u := bot.Update{ID: 1, ChatID: 5, UserID: 5, Private: true, Kind: bot.KindText, Text: "/start", Command: "start", LangCode: "ru"}
 	if err := b.Handle(context.Background(), u); err != nil {
 		t.Fatal(err)

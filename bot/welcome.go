@@ -88,12 +88,8 @@ func (t *turn) resume(greet bool) error {
 	if !isNotFound(err) {
 		return err
 	}
-	if t.closed() {
-		t.sayClosed()
-		return nil
-	}
-	draft, err := t.draft()
-	if err != nil {
+	draft, open, err := t.openDraft()
+	if !open {
 		return err
 	}
 	if _, isField := form.ByID(t.user.Step); !isField && t.user.Step != stepSummary {
@@ -126,12 +122,8 @@ func (t *turn) reask() error {
 	case stepSubmitted:
 		return t.resume(false)
 	}
-	if t.closed() {
-		t.sayClosed()
-		return nil
-	}
-	draft, err := t.draft()
-	if err != nil {
+	draft, open, err := t.openDraft()
+	if !open {
 		return err
 	}
 	if t.user.Step == stepSummary {
