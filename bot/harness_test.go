@@ -95,10 +95,16 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessOn(t, filepath.Join(t.TempDir(), "mentorbot.db"))
+}
+
+// newHarnessOn starts the bot on an existing database file.
+func newHarnessOn(t *testing.T, path string) *harness {
+	t.Helper()
 	h := &harness{
 		t:     t,
 		srv:   telegramtest.NewServer(t),
-		path:  filepath.Join(t.TempDir(), "mentorbot.db"),
+		path:  path,
 		clock: &clock{now: today},
 		logs:  &syncBuffer{},
 	}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -197,4 +198,41 @@ func panicOnce() func() time.Time {
 		}
 		return today
 	}
+}
+
+// kill -9 after an update was handled but before Telegram heard it was:
+// on restart Telegram sends it again; her answer is applied once and the
+// reply queued before the crash is delivered once.
+func TestCrash_AfterHandlingBeforeConfirming(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	b, db := bareBot(t, slog.Default(), func() time.Time { return today })
+	// The first process handled update 1 and died before delivering and
+	// before confirming: what it left is the file.
+	u := bot.Update{ID: 1, ChatID: 7100, UserID: 7100, Private: true, Kind: bot.KindText, Text: "/start", Command: "start", LangCode: "ru"}
+	if err := b.Handle(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyDB(db, path); err != nil {
+		t.Fatal(err)
+	}
+
+	h := newHarnessOn(t, path)
+	p := h.person(7100, "ru")
+	h.settle(h.srv.SendText(p.user, "/start")) // Telegram redelivers it as update 1
+	if got := p.news(); len(got) != 1 {
+		t.Fatalf("after the restart she sees %q, want the one reply", got)
+	}
+	if n := len(h.srv.CallsTo("sendMessage")); n != 1 {
+		t.Errorf("%d sendMessage calls, want 1", n)
+	}
+}
+
+// copyDB writes a consistent copy of db to path, as the file would be on
+// disk after the process died.
+func copyDB(db *store.DB, path string) error {
+	data, err := os.ReadFile(db.Path())
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }
