@@ -132,10 +132,14 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 		t.user.FirstName = u.Name
 	}
 	t.askedBefore = t.user.Step
-	if slices.Contains(b.StaffIDs, u.UserID) && !t.user.HasRole(store.RoleStaff) {
-		t.user.Roles = append(t.user.Roles, store.RoleStaff)
-	}
 	return t, nil
+}
+
+// isStaff reports whether she is staff: listed in the config (checked on
+// every update, so removing her from the file takes effect at the next
+// start) or given the role in the bot.
+func (t *turn) isStaff() bool {
+	return slices.Contains(t.StaffIDs, t.user.ID) || t.user.HasRole(store.RoleStaff)
 }
 
 // commit saves the person and queues the replies.

@@ -70,7 +70,7 @@ func (t *turn) command() error {
 		t.help()
 		return nil
 	}
-	if t.user.HasRole(store.RoleStaff) {
+	if t.isStaff() {
 		if handled, err := t.staffCommand(); handled {
 			return err
 		}
@@ -107,7 +107,7 @@ func (t *turn) oldButton() error {
 // help lists what she can do; staff see their commands too.
 func (t *turn) help() {
 	t.say("help.text", nil)
-	if t.user.HasRole(store.RoleStaff) {
+	if t.isStaff() {
 		t.say("help.staff", nil)
 	}
 }

@@ -141,8 +141,3 @@ func (db *DB) Applications() ([]Application, error) {
 	})
 	return apps, err
 }
-
-// CountApplications returns how many applications were submitted.
-func (tx *Tx) CountApplications() int {
-	return tx.tx.Bucket(bucketApplications).Stats().KeyN
-}

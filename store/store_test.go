@@ -154,8 +154,8 @@ func TestSubmit_CodesAndIndex(t *testing.T) {
 		if err != nil || app.Code != "A-002" {
 			t.Errorf("ApplicationOf(20) = %s, %v", app.Code, err)
 		}
-		if n := tx.CountApplications(); n != 3 {
-			t.Errorf("count %d", n)
+		if apps, err := tx.Applications(); err != nil || len(apps) != 3 || apps[2].Code != "A-003" {
+			t.Errorf("applications: %d, %v", len(apps), err)
 		}
 		return nil
 	})

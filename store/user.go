@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -81,24 +80,4 @@ func (tx *Tx) SetBlocked(id int64, blocked bool) error {
 		return tx.dropOutgoing(id)
 	}
 	return nil
-}
-
-// Users returns every user, in ID order.
-func (db *DB) Users() ([]User, error) {
-	var users []User
-	err := db.View(func(tx *Tx) error {
-		return tx.tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
-			var u User
-			if err := get(tx.tx.Bucket(bucketUsers), k, &u); err != nil {
-				return err
-			}
-			users = append(users, u)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
-	return users, nil
 }
