@@ -178,7 +178,14 @@ func (t *turn) essayButtons(d store.Application) [][]store.Button {
 
 // answer takes what she sent while on a step: the dialogue's fallback.
 func (t *turn) answer() error {
+	if strings.HasPrefix(t.user.Step, stepMaskPrefix) {
+		return t.saveMask()
+	}
 	f, ok := t.currentField()
+	if !ok && t.user.Step == "" && len(t.workRoles()) > 0 {
+		t.help()
+		return nil
+	}
 	if !ok {
 		if t.user.Step == stepSummary {
 			t.say("input.use_buttons", nil)

@@ -219,7 +219,7 @@ func TestBadInput_OldButtonsAndEdits(t *testing.T) {
 	p.says("/foo")
 	p.expect(h.text("ru", "input.unknown_command", nil), h.text("ru", "form.birth_date.ask", nil))
 	p.says("/export")
-	p.expect(h.text("ru", "input.unknown_command", nil), h.text("ru", "form.birth_date.ask", nil))
+	p.expect(h.text("ru", "access.denied", nil), h.text("ru", "form.birth_date.ask", nil))
 }
 
 func TestBadInput_Essay(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/selection"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -26,6 +27,40 @@ type Options struct {
 	// Delivered, if set, is called after an update queued replies, so the
 	// outbox can deliver them at once instead of at its next tick.
 	Delivered func()
+	// BotUsername is the bot's @username, for invitation links.
+	BotUsername string
+	Selection   SelectionOptions
+}
+
+// SelectionOptions are the settings of stage II.
+type SelectionOptions struct {
+	// Quotas are how many to accept and waitlist in each category.
+	Quotas map[store.Category]selection.Quota
+	// SpreadLimit flags an application whose members' totals differ by
+	// more than this many points.
+	SpreadLimit float64
+	// InviteTTL is how long an invitation link works.
+	InviteTTL time.Duration
+	// SchoolStart and SchoolEnd are the dates of the school (stage III),
+	// told to those accepted.
+	SchoolStart, SchoolEnd time.Time
+}
+
+// DefaultSelection are the school's own numbers: about 20 women aged 28
+// and over and 10–20 under 28, a 20-point spread, week-long invitations,
+// and the school from 25 to 29 January after the deadline.
+func DefaultSelection(deadline time.Time, loc *time.Location) SelectionOptions {
+	year := deadline.In(loc).Year() + 1
+	return SelectionOptions{
+		Quotas: map[store.Category]selection.Quota{
+			store.Category28Plus:  {Accept: 20, Waitlist: 5},
+			store.CategoryUnder28: {Accept: 15, Waitlist: 5},
+		},
+		SpreadLimit: 20,
+		InviteTTL:   7 * 24 * time.Hour,
+		SchoolStart: time.Date(year, time.January, 25, 0, 0, 0, 0, loc),
+		SchoolEnd:   time.Date(year, time.January, 29, 0, 0, 0, 0, loc),
+	}
 }
 
 // Bot handles updates. It is safe for concurrent use: every update runs in
@@ -47,6 +82,9 @@ func New(opts Options) *Bot {
 	}
 	if opts.Delivered == nil {
 		opts.Delivered = func() {}
+	}
+	if opts.Selection.Quotas == nil {
+		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)
 	}
 	return &Bot{Options: opts}
 }

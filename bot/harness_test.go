@@ -91,15 +91,19 @@ type harness struct {
 
 	mu     sync.Mutex
 	sleeps []time.Duration // what the outbox was asked to wait
+
+	// configure, if set, changes the bot's options at every start.
+	configure func(*bot.Options)
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	return newHarnessOn(t, filepath.Join(t.TempDir(), "mentorbot.db"))
+	return newHarnessOn(t, filepath.Join(t.TempDir(), "mentorbot.db"), nil)
 }
 
-// newHarnessOn starts the bot on an existing database file.
-func newHarnessOn(t *testing.T, path string) *harness {
+// newHarnessOn starts the bot on a database file, with options changed by
+// configure if it is not nil.
+func newHarnessOn(t *testing.T, path string, configure func(*bot.Options)) *harness {
 	t.Helper()
 	h := &harness{
 		t:     t,
@@ -107,6 +111,8 @@ func newHarnessOn(t *testing.T, path string) *harness {
 		path:  path,
 		clock: &clock{now: today},
 		logs:  &syncBuffer{},
+
+		configure: configure,
 	}
 	texts, err := locales.New(slog.New(slog.NewTextHandler(h.logs, nil)))
 	if err != nil {
@@ -138,10 +144,14 @@ func (h *harness) start() {
 		h.mu.Unlock()
 		return ctx.Err()
 	}
-	b := bot.New(bot.Options{
+	opts := bot.Options{
 		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
-		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake,
-	})
+		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
+	}
+	if h.configure != nil {
+		h.configure(&opts)
+	}
+	b := bot.New(opts)
 	poller := &telegram.Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 5 * time.Second,
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -70,3 +70,42 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Errorf("keys missing or broken:\n%s", logs.String())
 	}
 }
+
+// Button labels must fit a phone: Telegram cuts long ones with "…".
+func TestButtonLabelsAreShort(t *testing.T) {
+	const max = 34
+	keys := map[string]bool{}
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`button\("([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`).FindAllSubmatch(src, -1) {
+			keys[string(m[1])] = true
+		}
+	}
+	if len(keys) < 15 {
+		t.Fatalf("found only %d button keys: the pattern is broken", len(keys))
+	}
+	for _, f := range form.Fields {
+		keys["form."+f.ID+".label"] = true // on the summary's edit buttons
+		for _, opt := range f.Options {
+			keys["form."+f.ID+".opt."+opt] = true
+		}
+		for _, item := range f.Items {
+			keys["form."+item+".short"] = true
+		}
+	}
+	texts, err := locales.New(slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range keys {
+		for _, lang := range locales.Languages {
+			if n := len([]rune(texts.Text(lang, key, nil))); n > max {
+				t.Errorf("%s %s: %d characters, keep buttons under %d", lang, key, n, max)
+			}
+		}
+	}
+}

@@ -59,7 +59,8 @@ func (t *turn) inGroup() error {
 	return nil
 }
 
-// command handles a /command in her private chat.
+// command handles a /command in her private chat. Commands that need a
+// role go through the access table in access.go.
 func (t *turn) command() error {
 	switch t.u.Command {
 	case "start":
@@ -69,11 +70,15 @@ func (t *turn) command() error {
 	case "help":
 		t.help()
 		return nil
+	case "withdraw":
+		return t.askWithdraw()
 	}
-	if t.isStaff() {
-		if handled, err := t.staffCommand(); handled {
-			return err
+	if cmd, ok := restricted[t.u.Command]; ok {
+		if !t.may(cmd.roles) {
+			t.refuse()
+			return t.reask()
 		}
+		return cmd.run(t)
 	}
 	t.say("input.unknown_command", nil)
 	return t.reask()
@@ -94,6 +99,15 @@ func (t *turn) tap() error {
 		return t.tapSummary(args)
 	case "edit":
 		return t.tapEdit(args)
+	case "wd":
+		return t.tapWithdraw(args)
+	}
+	if tap, ok := restrictedTaps[prefix]; ok {
+		if !t.may(tap.roles) {
+			t.refuse()
+			return nil
+		}
+		return tap.run(t, args)
 	}
 	return t.oldButton()
 }
@@ -104,10 +118,10 @@ func (t *turn) oldButton() error {
 	return t.reask()
 }
 
-// help lists what she can do; staff see their commands too.
+// help lists what she can do, with a part for each of her roles.
 func (t *turn) help() {
 	t.say("help.text", nil)
-	if t.isStaff() {
-		t.say("help.staff", nil)
+	for _, r := range t.workRoles() {
+		t.say("help."+string(r), nil)
 	}
 }

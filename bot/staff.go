@@ -9,20 +9,6 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// staffCommand handles the commands only staff have. handled is false for
-// a command that is not one of them.
-func (t *turn) staffCommand() (handled bool, err error) {
-	switch t.u.Command {
-	case "applications":
-		return true, t.listApplications()
-	case "application":
-		return true, t.showApplication(strings.TrimSpace(t.u.Args))
-	case "export":
-		return true, t.exportApplications()
-	}
-	return false, nil
-}
-
 // listApplications counts the submitted applications by category and
 // lists them, newest last, with names: staff may see them.
 func (t *turn) listApplications() error {
@@ -49,8 +35,9 @@ func (t *turn) listApplications() error {
 	return nil
 }
 
-// showApplication shows one application in full.
-func (t *turn) showApplication(code string) error {
+// showApplication shows one application in full: /application A-001.
+func (t *turn) showApplication() error {
+	code := strings.TrimSpace(t.u.Args)
 	if code == "" {
 		t.say("staff.application.usage", nil)
 		return nil
@@ -67,7 +54,7 @@ func (t *turn) showApplication(code string) error {
 		"Code": app.Code, "Category": t.text("category."+string(app.Category), nil),
 		"Date": t.dateTime(app.SubmittedAt), "Language": app.Language,
 	})
-	t.send(head+"\n\n"+t.summaryText(app, false), nil)
+	t.send(head+"\n\n"+t.summaryText(app, false, 1), nil)
 	return nil
 }
 

@@ -20,7 +20,7 @@ const (
 // submit.
 func (t *turn) showSummary(d store.Application) {
 	t.user.Step = stepSummary
-	t.send(t.summaryText(d, true), t.summaryButtons())
+	t.send(t.summaryText(d, true, 1), t.summaryButtons())
 }
 
 func (t *turn) summaryButtons() [][]store.Button {
@@ -30,16 +30,16 @@ func (t *turn) summaryButtons() [][]store.Button {
 	}
 }
 
-// summaryText lays out the answers by section. Short shortens long
-// answers; staff reading an application see them whole.
-func (t *turn) summaryText(d store.Application, short bool) string {
+// summaryText lays out the answers by section, from section from on.
+// Short shortens long answers; staff and the commission see them whole.
+func (t *turn) summaryText(d store.Application, short bool, from int) string {
 	var sb strings.Builder
 	if short {
 		sb.WriteString(t.text("summary.title", nil))
 	}
 	section := 0
 	for _, f := range form.Fields {
-		if !f.Applies(d.Answers) || !f.Answered(d.Answers) {
+		if f.Section < from || !f.Applies(d.Answers) || !f.Answered(d.Answers) {
 			continue
 		}
 		if f.Section != section {

@@ -216,7 +216,7 @@ func TestCrash_AfterHandlingBeforeConfirming(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := newHarnessOn(t, path)
+	h := newHarnessOn(t, path, nil)
 	p := h.person(7100, "ru")
 	h.settle(h.srv.SendText(p.user, "/start")) // Telegram redelivers it as update 1
 	if got := p.news(); len(got) != 1 {

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strings"
+
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
@@ -9,6 +11,18 @@ import (
 // start is /start: the first greeting for someone new, and for everyone
 // else a return to where she was. It never wipes an answer.
 func (t *turn) start() error {
+	if code, ok := strings.CutPrefix(strings.TrimSpace(t.u.Args), invitePrefix); ok {
+		return t.redeem(code)
+	}
+	if len(t.workRoles()) > 0 && t.user.Step == "" {
+		// Staff, the commission, mentors and lawyers work here; they are
+		// not walked into the application form.
+		if t.user.Language == "" {
+			t.user.Language = t.lang()
+		}
+		t.help()
+		return nil
+	}
 	switch {
 	case t.user.Language == "":
 		return t.askLanguage()
@@ -80,6 +94,11 @@ func (t *turn) consent(answer string) error {
 // closed notice after the deadline, or the next question of her form.
 func (t *turn) resume(greet bool) error {
 	app, err := t.tx.ApplicationOf(t.user.ID)
+	if err == nil && app.Status == store.StatusWithdrawn {
+		t.user.Step = stepSubmitted
+		t.say("withdraw.already", map[string]any{"Code": app.Code})
+		return nil
+	}
 	if err == nil {
 		t.user.Step = stepSubmitted
 		t.say("app.already_submitted", map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)})
@@ -113,6 +132,14 @@ func (t *turn) sayClosed() {
 
 // reask repeats the question she is on, in her language.
 func (t *turn) reask() error {
+	if strings.HasPrefix(t.user.Step, stepMaskPrefix) {
+		code, field, _ := strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+		t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
+		return nil
+	}
+	if t.user.Step == "" && len(t.workRoles()) > 0 {
+		return nil // staff and the commission have no question pending
+	}
 	switch t.user.Step {
 	case "", stepLanguage:
 		return t.askLanguage()

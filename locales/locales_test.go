@@ -116,30 +116,6 @@ func TestMessagesAreNotEmptyAndPluralsComplete(t *testing.T) {
 	}
 }
 
-// Button labels must fit a phone: Telegram cuts long ones to "…".
-func TestButtonLabelsAreShort(t *testing.T) {
-	const max = 34
-	for _, lang := range locales.Languages {
-		for key, forms := range load(t, lang) {
-			if !isButton(key) {
-				continue
-			}
-			if n := len([]rune(forms["other"])); n > max {
-				t.Errorf("%s %s: %d characters, keep buttons under %d", lang, key, n, max)
-			}
-		}
-	}
-}
-
-func isButton(key string) bool {
-	for _, suffix := range []string{".short", ".yes", ".no", ".done", ".skip", ".same", ".share", ".clear", ".keep", ".edit", ".submit", ".back", ".label"} {
-		if strings.HasSuffix(key, suffix) {
-			return true
-		}
-	}
-	return strings.Contains(key, ".opt.")
-}
-
 func TestText(t *testing.T) {
 	var logs bytes.Buffer
 	texts, err := locales.New(slog.New(slog.NewTextHandler(&logs, nil)))

@@ -20,10 +20,22 @@ const (
 // Status is where a submitted application is in the selection.
 type Status string
 
-// Statuses. Selection (a later stage) adds accepted, waitlisted, declined.
+// Statuses: submitted until she withdraws it or staff decide on it.
 const (
-	StatusSubmitted Status = "submitted"
+	StatusSubmitted  Status = "submitted"
+	StatusWithdrawn  Status = "withdrawn"
+	StatusAccepted   Status = "accepted"
+	StatusWaitlisted Status = "waitlisted"
+	StatusDeclined   Status = "declined"
 )
+
+// Decided reports whether staff took a decision on the application.
+func (s Status) Decided() bool {
+	return s == StatusAccepted || s == StatusWaitlisted || s == StatusDeclined
+}
+
+// Active reports whether the application takes part in the selection.
+func (a Application) Active() bool { return a.Status != StatusWithdrawn }
 
 // Application is one woman's application form: a draft while she fills
 // it in, then a submitted record with a code.
@@ -43,6 +55,12 @@ type Application struct {
 	StartedAt   time.Time `json:"started_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	// Masked holds staff's edits of the copy of her free-text answers
+	// that the commission sees; the originals in Answers stay as written.
+	Masked      map[string]string `json:"masked,omitempty"`
+	DecidedAt   time.Time         `json:"decided_at,omitzero"`
+	PublishedAt time.Time         `json:"published_at,omitzero"` // when she was sent her result
+	WithdrawnAt time.Time         `json:"withdrawn_at,omitzero"`
 }
 
 // Draft returns the application userID is filling in, or ErrNotFound.
@@ -94,6 +112,18 @@ func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
 
 // ErrAlreadySubmitted is returned by Submit when the user has an application.
 var ErrAlreadySubmitted = errors.New("application already submitted")
+
+// PutApplication saves a submitted application after a change (a
+// decision, a masked answer, a withdrawal).
+func (tx *Tx) PutApplication(a Application) error {
+	if a.Code == "" {
+		return fmt.Errorf("save application of user %d: no code", a.UserID)
+	}
+	if err := put(tx.tx.Bucket(bucketApplications), []byte(a.Code), a); err != nil {
+		return fmt.Errorf("save application %s: %w", a.Code, err)
+	}
+	return nil
+}
 
 // ApplicationOf returns the submitted application of userID, or ErrNotFound.
 func (tx *Tx) ApplicationOf(userID int64) (Application, error) {

@@ -26,13 +26,16 @@ var (
 	bucketAppByUser    = []byte("app_by_user")  // user ID -> code
 	bucketOutbox       = []byte("outbox")       // sequence (8 bytes, big endian) -> Outgoing
 	bucketHandled      = []byte("handled")      // update ID (8 bytes, big endian) -> empty
+	bucketInvites      = []byte("invites")      // invite code -> Invite
+	bucketScores       = []byte("scores")       // application code + "|" + member ID -> Score
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores}
 
 var (
-	metaSchema = []byte("schema_version")
-	metaOffset = []byte("next_update_offset")
+	metaSchema    = []byte("schema_version")
+	metaOffset    = []byte("next_update_offset")
+	metaSelection = []byte("selection")
 )
 
 // Errors returned by the store.

@@ -9,7 +9,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/selection"
 	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/store"
 )
 
 // Config is the TOML configuration file. Every setting has a default, so
@@ -20,9 +23,12 @@ type Config struct {
 	// Staff are the Telegram user IDs of the first staff members.
 	Staff        []int64            `toml:"staff"`
 	Applications ApplicationsConfig `toml:"applications"`
+	Selection    SelectionConfig    `toml:"selection"`
+	School       SchoolConfig       `toml:"school"`
 
 	location *time.Location
 	deadline time.Time
+	school   bot.SelectionOptions
 }
 
 // ApplicationsConfig is stage I: taking applications.
@@ -32,9 +38,35 @@ type ApplicationsConfig struct {
 	Deadline string `toml:"deadline"`
 }
 
+// SelectionConfig is stage II: scoring and choosing the participants.
+type SelectionConfig struct {
+	// Accept28Plus and AcceptUnder28 are how many the bot proposes to
+	// accept in each category; Waitlist how many more it proposes to keep
+	// in reserve in each.
+	Accept28Plus  int `toml:"accept_28plus"`
+	AcceptUnder28 int `toml:"accept_under28"`
+	Waitlist      int `toml:"waitlist"`
+	// SpreadLimit flags an application whose members' totals differ by
+	// more than this many points (of 100).
+	SpreadLimit float64 `toml:"spread_limit"`
+	// InviteDays is how long an invitation link works.
+	InviteDays int `toml:"invite_days"`
+}
+
+// SchoolConfig is stage III, the school itself.
+type SchoolConfig struct {
+	// Starts and Ends are "YYYY-MM-DD". Empty means 25 and 29 January
+	// after the application deadline, as in the first run.
+	Starts string `toml:"starts"`
+	Ends   string `toml:"ends"`
+}
+
 // DefaultConfig is the configuration with no file.
 func DefaultConfig() Config {
-	return Config{Timezone: schedule.Location}
+	return Config{
+		Timezone:  schedule.Location,
+		Selection: SelectionConfig{Accept28Plus: 20, AcceptUnder28: 15, Waitlist: 5, SpreadLimit: 20, InviteDays: 7},
+	}
 }
 
 // LoadConfig reads the file at path over the defaults; an empty path gives
@@ -81,12 +113,46 @@ func (c *Config) resolve(now time.Time) error {
 	}
 	if c.Applications.Deadline == "" {
 		c.deadline = schedule.NextAnnual(now, time.December, 11, 17, 0, loc)
-		return nil
-	}
-	c.deadline, err = time.ParseInLocation("2006-01-02 15:04", c.Applications.Deadline, loc)
-	if err != nil {
+	} else if c.deadline, err = time.ParseInLocation("2006-01-02 15:04", c.Applications.Deadline, loc); err != nil {
 		return errors.New(`applications.deadline: want "YYYY-MM-DD HH:MM", for example "2026-12-11 17:00"`)
 	}
+	return c.resolveSelection()
+}
+
+// resolveSelection checks stage II and III settings.
+func (c *Config) resolveSelection() error {
+	s := c.Selection
+	switch {
+	case s.Accept28Plus < 0 || s.AcceptUnder28 < 0 || s.Waitlist < 0:
+		return errors.New("selection: accept_28plus, accept_under28 and waitlist cannot be negative")
+	case s.SpreadLimit <= 0 || s.SpreadLimit > 100:
+		return errors.New("selection.spread_limit: want points between 0 and 100")
+	case s.InviteDays < 1:
+		return errors.New("selection.invite_days: want at least 1")
+	}
+	c.school = bot.DefaultSelection(c.deadline, c.location)
+	for _, d := range []struct {
+		name, value string
+		to          *time.Time
+	}{{"school.starts", c.School.Starts, &c.school.SchoolStart}, {"school.ends", c.School.Ends, &c.school.SchoolEnd}} {
+		if d.value == "" {
+			continue
+		}
+		day, err := time.ParseInLocation("2006-01-02", d.value, c.location)
+		if err != nil {
+			return fmt.Errorf(`%s: want "YYYY-MM-DD", for example "2027-01-25"`, d.name)
+		}
+		*d.to = day
+	}
+	if c.school.SchoolEnd.Before(c.school.SchoolStart) {
+		return errors.New("school.ends is before school.starts")
+	}
+	c.school.Quotas = map[store.Category]selection.Quota{
+		store.Category28Plus:  {Accept: s.Accept28Plus, Waitlist: s.Waitlist},
+		store.CategoryUnder28: {Accept: s.AcceptUnder28, Waitlist: s.Waitlist},
+	}
+	c.school.SpreadLimit = s.SpreadLimit
+	c.school.InviteTTL = time.Duration(s.InviteDays) * 24 * time.Hour
 	return nil
 }
 
@@ -95,3 +161,6 @@ func (c Config) Location() *time.Location { return c.location }
 
 // Deadline is the resolved application deadline.
 func (c Config) Deadline() time.Time { return c.deadline }
+
+// SelectionOptions are the resolved stage II and III settings.
+func (c Config) SelectionOptions() bot.SelectionOptions { return c.school }

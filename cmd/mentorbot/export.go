@@ -12,9 +12,10 @@ import (
 
 // runExport is "mentorbot export applications".
 func runExport(args []string, env Env) error {
-	if len(args) == 0 || args[0] != "applications" {
-		return fmt.Errorf("export what? only 'applications' so far: %w", errUsage)
+	if len(args) == 0 || (args[0] != "applications" && args[0] != "scores") {
+		return fmt.Errorf("export what? 'applications' or 'scores': %w", errUsage)
 	}
+	what := args[0]
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	var c common
 	c.register(fs, env, "mentorbot.db")
@@ -41,5 +42,29 @@ func runExport(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if what == "scores" {
+		return exportScores(db, apps, env)
+	}
 	return export.Applications(env.Stdout, apps, cfg.Location())
+}
+
+// exportScores writes the commission's scores, members in ID order.
+func exportScores(db *store.DB, apps []store.Application, env Env) error {
+	var scores []store.Score
+	var members []int64
+	err := db.View(func(tx *store.Tx) error {
+		var err error
+		if scores, err = tx.Scores(); err != nil {
+			return err
+		}
+		users, err := tx.UsersWithRole(store.RoleCommission)
+		for _, u := range users {
+			members = append(members, u.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return export.Scores(env.Stdout, apps, scores, members)
 }

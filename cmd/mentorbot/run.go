@@ -45,6 +45,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	}
 	outbox := bot.NewOutbox(app.db, client, log)
 	b := app.bot(outbox.Wake, nil)
+	b.BotUsername = client.Username()
 	menus := map[string][]bot.Command{}
 	for _, lang := range locales.Languages {
 		menus[lang] = bot.Menu(app.texts, lang)
@@ -117,6 +118,6 @@ func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 	return bot.New(bot.Options{
 		DB: a.db, Texts: a.texts, Log: a.log,
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
-		Now: now, Delivered: delivered,
+		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
 	})
 }

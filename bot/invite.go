@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// invitePrefix starts the /start payload of an invitation link.
+const invitePrefix = "inv_"
+
+// invitable are the roles staff can give by invitation.
+var invitable = []store.Role{store.RoleCommission, store.RoleMentor, store.RoleLawyer, store.RoleStaff}
+
+// invite is /invite [role]: a one-time link that gives the role.
+func (t *turn) invite() error {
+	role := store.Role(strings.TrimSpace(strings.ToLower(t.u.Args)))
+	if !slices.Contains(invitable, role) {
+		var rows [][]store.Button
+		for _, r := range invitable {
+			rows = append(rows, []store.Button{t.button("role."+string(r), "inv:"+string(r))})
+		}
+		t.send(t.text("invite.pick", nil), rows)
+		return nil
+	}
+	return t.createInvite(role)
+}
+
+// tapInvite takes the role picked under /invite.
+func (t *turn) tapInvite(role string) error {
+	if !slices.Contains(invitable, store.Role(role)) {
+		return t.oldButton()
+	}
+	t.toast("")
+	t.editButtons(nil)
+	return t.createInvite(store.Role(role))
+}
+
+func (t *turn) createInvite(role store.Role) error {
+	code, err := inviteCode()
+	if err != nil {
+		return err
+	}
+	inv := store.Invite{Code: code, Role: role, CreatedBy: t.user.ID, CreatedAt: t.now, ExpiresAt: t.now.Add(t.Selection.InviteTTL)}
+	if err := t.tx.PutInvite(inv); err != nil {
+		return err
+	}
+	t.Log.Info("invitation created", "by", t.user.ID, "role", role)
+	link := fmt.Sprintf("https://t.me/%s?start=%s%s", t.BotUsername, invitePrefix, code)
+	t.say("invite.created", map[string]any{"Role": t.text("role."+string(role), nil), "Until": t.dateTime(inv.ExpiresAt), "Link": link})
+	return nil
+}
+
+// inviteCode is 20 random characters that fit a /start payload.
+func inviteCode() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("invite code: %w", err)
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
+}
+
+// redeem gives her the role of an invitation, once, before it expires.
+func (t *turn) redeem(code string) error {
+	if t.user.Language == "" {
+		t.user.Language = t.lang()
+	}
+	inv, err := t.tx.Invite(code)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if err != nil || !inv.Usable(t.now) {
+		t.Log.Warn("invitation refused", "user_id", t.user.ID, "known", err == nil, "used", inv.UsedBy != 0)
+		t.say("invite.invalid", nil)
+		return nil
+	}
+	inv.UsedBy, inv.UsedAt = t.user.ID, t.now
+	if err := t.tx.PutInvite(inv); err != nil {
+		return err
+	}
+	if !t.user.HasRole(inv.Role) {
+		t.user.Roles = append(t.user.Roles, inv.Role)
+	}
+	t.Log.Info("invitation redeemed", "user_id", t.user.ID, "role", inv.Role, "invited_by", inv.CreatedBy)
+	t.say("invite.welcome", map[string]any{"Role": t.text("role."+string(inv.Role), nil)})
+	t.help()
+	return nil
+}
+
+// listPeople is /people: everyone with a role, by role.
+func (t *turn) listPeople() error {
+	var sb strings.Builder
+	for _, role := range invitable {
+		users, err := t.tx.UsersWithRole(role)
+		if err != nil {
+			return err
+		}
+		if role == store.RoleStaff {
+			users = t.withConfigStaff(users)
+		}
+		fmt.Fprintf(&sb, "%s (%d)\n", t.text("role."+string(role)+".plural", nil), len(users))
+		for _, u := range users {
+			fmt.Fprintf(&sb, "• %s — %d\n", displayName(u), u.ID)
+		}
+		sb.WriteString("\n")
+	}
+	sb.WriteString(t.text("people.hint", nil))
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// withConfigStaff adds the staff named in the config who have no role in
+// the store.
+func (t *turn) withConfigStaff(users []store.User) []store.User {
+	for _, id := range t.StaffIDs {
+		if slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
+			continue
+		}
+		u, err := t.tx.User(id)
+		if err != nil {
+			u = store.User{ID: id}
+		}
+		users = append(users, u)
+	}
+	return users
+}
+
+func displayName(u store.User) string {
+	if u.FirstName == "" {
+		return "—"
+	}
+	return u.FirstName
+}
+
+// revoke is /revoke ID ROLE.
+func (t *turn) revoke() error {
+	fields := strings.Fields(t.u.Args)
+	if len(fields) != 2 {
+		t.say("revoke.usage", nil)
+		return nil
+	}
+	id, err := strconv.ParseInt(fields[0], 10, 64)
+	role := store.Role(strings.ToLower(fields[1]))
+	if err != nil || !slices.Contains(invitable, role) {
+		t.say("revoke.usage", nil)
+		return nil
+	}
+	u, err := t.tx.User(id)
+	if isNotFound(err) || (err == nil && !u.HasRole(role)) {
+		t.say("revoke.none", map[string]any{"ID": id, "Role": t.text("role."+string(role), nil)})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == role })
+	if err := t.tx.PutUser(u); err != nil {
+		return err
+	}
+	if id == t.user.ID {
+		t.user.Roles = u.Roles // commit saves t.user last
+	}
+	t.Log.Info("role revoked", "by", t.user.ID, "user_id", id, "role", role)
+	data := map[string]any{"Name": displayName(u), "ID": id, "Role": t.text("role."+string(role), nil)}
+	t.say("revoke.done", data)
+	if role == store.RoleStaff && slices.Contains(t.StaffIDs, id) {
+		t.say("revoke.config_staff", nil)
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/selection"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// nextToScore is /score: the application she is in the middle of, or the
+// next one she has not scored, shown blind.
+func (t *turn) nextToScore() error {
+	sel, err := t.tx.Selection()
+	if err != nil {
+		return err
+	}
+	if sel.Phase != store.PhaseOpen {
+		t.say("score.not_open", nil)
+		return nil
+	}
+	apps, err := t.activeApplications()
+	if err != nil {
+		return err
+	}
+	var next *store.Application
+	done := 0
+	for i := range apps {
+		s, err := t.tx.Score(apps[i].Code, t.user.ID)
+		switch {
+		case err == nil && s.Confirmed:
+			done++
+		case err == nil && next == nil:
+			next = &apps[i] // half-scored comes first
+		case isNotFound(err) && next == nil:
+			next = &apps[i]
+		case err != nil && !isNotFound(err):
+			return err
+		}
+	}
+	if next == nil {
+		t.say("score.all_done", map[string]any{"Count": len(apps)})
+		return nil
+	}
+	t.say("score.progress", map[string]any{"Done": done, "Total": len(apps), "Left": len(apps) - done})
+	t.send(t.blindView(*next), nil)
+	s, err := t.scoreOf(next.Code)
+	if err != nil {
+		return err
+	}
+	t.send(t.criterionText(s, firstUnscored(s)), t.criterionButtons(s, firstUnscored(s)))
+	return nil
+}
+
+// activeApplications are the submitted applications not withdrawn.
+func (t *turn) activeApplications() ([]store.Application, error) {
+	apps, err := t.tx.Applications()
+	if err != nil {
+		return nil, err
+	}
+	var active []store.Application
+	for _, a := range apps {
+		if a.Active() {
+			active = append(active, a)
+		}
+	}
+	return active, nil
+}
+
+// blindView shows an application by its code only: the answers the
+// criteria need (sections 3–8), with what could identify her masked.
+// Nothing of section 1 or 2 is shown: not her name, birth date, village,
+// workplace, phone or e-mail.
+func (t *turn) blindView(a store.Application) string {
+	blind := store.Application{Answers: maskedAnswers(a)}
+	return t.text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.summaryText(blind, false, 3)
+}
+
+// maskedAnswers are her answers from section 3 on, free text masked: by
+// staff's edit where there is one, else automatically.
+func maskedAnswers(a store.Application) map[string]string {
+	id := selection.Identity{
+		FullName: a.Answers["full_name"], Phone: a.Answers["phone"], WhatsApp: a.Answers["whatsapp"],
+		Email: a.Answers["email"], Village: a.Answers["village"], AiylOkmotu: a.Answers["aiyl_okmotu"],
+	}
+	out := map[string]string{}
+	for _, f := range form.Fields {
+		if f.Section < 3 {
+			continue
+		}
+		keys := []string{f.ID}
+		if f.Kind == form.Checklist {
+			keys = f.Items
+		}
+		for _, k := range keys {
+			v, ok := a.Answers[k]
+			if !ok {
+				continue
+			}
+			if isFreeText(f) {
+				if m, edited := a.Masked[k]; edited {
+					v = m
+				} else {
+					v, _ = selection.Mask(v, id)
+				}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func isFreeText(f form.Field) bool { return f.Kind == form.LongText || f.Kind == form.Essay }
+
+// scoreOf loads her scores of an application, empty if she has none yet.
+func (t *turn) scoreOf(code string) (store.Score, error) {
+	s, err := t.tx.Score(code, t.user.ID)
+	if isNotFound(err) {
+		return store.Score{Code: code, MemberID: t.user.ID}, nil
+	}
+	return s, err
+}
+
+func firstUnscored(s store.Score) int {
+	for i, p := range s.Points {
+		if p == 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// criterionText shows one criterion, its weight, what shows it, and her
+// scores so far.
+func (t *turn) criterionText(s store.Score, k int) string {
+	return t.text("score.criterion", map[string]any{
+		"Code": s.Code, "N": k + 1, "Weight": selection.Weights[k],
+		"Name": t.text(fmt.Sprintf("criterion.%d.name", k+1), nil),
+		"Hint": t.text(fmt.Sprintf("criterion.%d.hint", k+1), nil),
+	}) + "\n\n" + t.text("score.so_far", map[string]any{"Points": pointsLine(s)})
+}
+
+func pointsLine(s store.Score) string {
+	parts := make([]string, len(s.Points))
+	for i, p := range s.Points {
+		parts[i] = "–"
+		if p > 0 {
+			parts[i] = strconv.Itoa(p)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// criterionButtons are 1–5 (her choice marked), back and forward, and the
+// summary once all seven have a score.
+func (t *turn) criterionButtons(s store.Score, k int) [][]store.Button {
+	var points []store.Button
+	for p := 1; p <= selection.MaxPoints; p++ {
+		label := strconv.Itoa(p)
+		if s.Points[k] == p {
+			label = "✓" + label
+		}
+		points = append(points, store.Button{Text: label, Data: fmt.Sprintf("sc:%s:p:%d:%d", s.Code, k, p)})
+	}
+	var nav []store.Button
+	if k > 0 {
+		nav = append(nav, store.Button{Text: "◀", Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k-1)})
+	}
+	if k < store.Criteria-1 {
+		nav = append(nav, store.Button{Text: "▶", Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k+1)})
+	}
+	rows := [][]store.Button{points, nav}
+	if s.Complete() {
+		rows = append(rows, []store.Button{t.button("score.to_summary", "sc:"+s.Code+":sum")})
+	}
+	return rows
+}
+
+// scoreSummary lists her seven scores and the weighted total, with
+// Confirm and a button per criterion to change it.
+func (t *turn) scoreSummary(s store.Score) (string, [][]store.Button) {
+	var sb strings.Builder
+	sb.WriteString(t.text("score.summary", map[string]any{"Code": s.Code}))
+	for k, p := range s.Points {
+		fmt.Fprintf(&sb, "\n%d. %s (%d%%): %d", k+1, t.text(fmt.Sprintf("criterion.%d.name", k+1), nil), selection.Weights[k], p)
+	}
+	total, _ := selection.Total(s.Points)
+	sb.WriteString("\n\n" + t.text("score.total", map[string]any{"Total": formatPoints(total)}))
+	var change []store.Button
+	for k := range s.Points {
+		change = append(change, store.Button{Text: "✏️" + strconv.Itoa(k+1), Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k)})
+	}
+	return sb.String(), [][]store.Button{{t.button("score.confirm", "sc:"+s.Code+":ok")}, change[:4], change[4:]}
+}
+
+// formatPoints shows a total with at most one decimal: 77, 81.3.
+func formatPoints(v float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
+}
+
+// tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,
+// "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms.
+func (t *turn) tapScore(args string) error {
+	parts := strings.Split(args, ":")
+	if len(parts) < 2 {
+		return t.oldButton()
+	}
+	s, ok, err := t.openScore(parts[0])
+	if !ok || err != nil {
+		return err
+	}
+	switch {
+	case parts[1] == "p" && len(parts) == 4:
+		k, err1 := strconv.Atoi(parts[2])
+		p, err2 := strconv.Atoi(parts[3])
+		if err1 != nil || err2 != nil || k < 0 || k >= store.Criteria || p < 1 || p > selection.MaxPoints {
+			return t.oldButton()
+		}
+		return t.setPoints(s, k, p)
+	case parts[1] == "g" && len(parts) == 3:
+		k, err := strconv.Atoi(parts[2])
+		if err != nil || k < 0 || k >= store.Criteria {
+			return t.oldButton()
+		}
+		t.toast("")
+		t.edit(t.criterionText(s, k), t.criterionButtons(s, k))
+		return nil
+	case parts[1] == "sum" && s.Complete():
+		t.toast("")
+		t.edit(t.scoreSummary(s))
+		return nil
+	case parts[1] == "ok" && s.Complete():
+		return t.confirmScore(s)
+	}
+	return t.oldButton()
+}
+
+// openScore loads her scores of code if she may still change them:
+// scoring is open, the application is active, and she has not confirmed.
+func (t *turn) openScore(code string) (s store.Score, ok bool, err error) {
+	sel, err := t.tx.Selection()
+	if err != nil {
+		return s, false, err
+	}
+	app, err := t.tx.Application(code)
+	if err != nil && !isNotFound(err) {
+		return s, false, err
+	}
+	if sel.Phase != store.PhaseOpen || err != nil || !app.Active() {
+		t.toast("score.closed")
+		return s, false, nil
+	}
+	s, err = t.scoreOf(code)
+	if err != nil {
+		return s, false, err
+	}
+	if s.Confirmed {
+		t.toast("score.already_confirmed")
+		return s, false, nil
+	}
+	return s, true, nil
+}
+
+// setPoints records one score and moves to the next unscored criterion,
+// or to the summary when all seven have one.
+func (t *turn) setPoints(s store.Score, k, p int) error {
+	s.Points[k] = p
+	s.UpdatedAt = t.now
+	if err := t.tx.PutScore(s); err != nil {
+		return err
+	}
+	t.toast("")
+	if s.Complete() {
+		t.edit(t.scoreSummary(s))
+		return nil
+	}
+	next := firstUnscored(s)
+	t.edit(t.criterionText(s, next), t.criterionButtons(s, next))
+	return nil
+}
+
+// confirmScore makes her scores final and shows the next application.
+func (t *turn) confirmScore(s store.Score) error {
+	s.Confirmed, s.ConfirmedAt, s.UpdatedAt = true, t.now, t.now
+	if err := t.tx.PutScore(s); err != nil {
+		return err
+	}
+	t.toast("")
+	total, _ := selection.Total(s.Points)
+	t.edit(t.text("score.confirmed", map[string]any{"Code": s.Code, "Total": formatPoints(total)}), nil)
+	return t.nextToScore()
+}

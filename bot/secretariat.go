@@ -1,0 +1,558 @@
+package bot
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/selection"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// categories in the order staff see them.
+var categories = []store.Category{store.Category28Plus, store.CategoryUnder28}
+
+// standing is the selection as it stands: what staff's commands look at.
+type standing struct {
+	sel     store.Selection
+	apps    []store.Application // active ones
+	members []store.User        // the commission
+	scores  []store.Score
+}
+
+func (t *turn) standing() (standing, error) {
+	var st standing
+	var err error
+	if st.sel, err = t.tx.Selection(); err != nil {
+		return st, err
+	}
+	if st.apps, err = t.activeApplications(); err != nil {
+		return st, err
+	}
+	if st.members, err = t.tx.UsersWithRole(store.RoleCommission); err != nil {
+		return st, err
+	}
+	st.scores, err = t.tx.Scores()
+	return st, err
+}
+
+// confirmedBy counts the active applications member has confirmed.
+func (st standing) confirmedBy(member int64) int {
+	active := map[string]bool{}
+	for _, a := range st.apps {
+		active[a.Code] = true
+	}
+	n := 0
+	for _, s := range st.scores {
+		if s.MemberID == member && s.Confirmed && active[s.Code] {
+			n++
+		}
+	}
+	return n
+}
+
+// complete reports whether every member confirmed every application.
+func (st standing) complete() bool {
+	if len(st.members) == 0 || len(st.apps) == 0 {
+		return false
+	}
+	for _, m := range st.members {
+		if st.confirmedBy(m.ID) < len(st.apps) {
+			return false
+		}
+	}
+	return true
+}
+
+// decidable reports whether staff may decide: every score is in, or staff
+// closed scoring.
+func (st standing) decidable() bool { return st.complete() || st.sel.Phase == store.PhaseClosed }
+
+// ranked returns the ranking of one category.
+func (t *turn) ranked(st standing, cat store.Category) []selection.Result {
+	var apps []store.Application
+	for _, a := range st.apps {
+		if a.Category == cat {
+			apps = append(apps, a)
+		}
+	}
+	return selection.Rank(apps, st.scores, t.Selection.SpreadLimit, t.Selection.Quotas[cat])
+}
+
+// allDecided reports whether every active application has a decision.
+func (st standing) allDecided() bool {
+	for _, a := range st.apps {
+		if !a.Status.Decided() {
+			return false
+		}
+	}
+	return len(st.apps) > 0
+}
+
+// scoringState is /scoring: where scoring stands, with the button that
+// opens or closes it.
+func (t *turn) scoringState() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Apps": len(st.apps), "Members": len(st.members)}
+	switch {
+	case !st.sel.PublishedAt.IsZero():
+		t.say("scoring.published", nil)
+	case st.sel.Phase == store.PhaseOpen:
+		t.send(t.text("scoring.is_open", data), [][]store.Button{{t.button("scoring.close", "scoring:close")}})
+	default:
+		key := "scoring.not_open"
+		if st.sel.Phase == store.PhaseClosed {
+			key = "scoring.is_closed"
+		}
+		if !t.closed() {
+			key += "_before_deadline"
+		}
+		t.send(t.text(key, data), [][]store.Button{{t.button("scoring.open", "scoring:open")}})
+	}
+	return nil
+}
+
+// tapScoring opens or closes scoring. Opening tells every member.
+func (t *turn) tapScoring(action string) error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	if !st.sel.PublishedAt.IsZero() {
+		t.toast("scoring.published")
+		return nil
+	}
+	t.toast("")
+	switch {
+	case action == "open" && st.sel.Phase != store.PhaseOpen:
+		st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.now
+		if err := t.tx.PutSelection(st.sel); err != nil {
+			return err
+		}
+		t.Log.Info("scoring opened", "by", t.user.ID, "applications", len(st.apps), "members", len(st.members))
+		t.editButtons(nil)
+		t.say("scoring.opened", map[string]any{"Apps": len(st.apps), "Members": len(st.members)})
+		for _, m := range st.members {
+			t.tell(m, "score.opened", map[string]any{"Count": len(st.apps)})
+		}
+		return nil
+	case action == "close" && st.sel.Phase == store.PhaseOpen:
+		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.now
+		if err := t.tx.PutSelection(st.sel); err != nil {
+			return err
+		}
+		t.Log.Info("scoring closed", "by", t.user.ID)
+		t.editButtons(nil)
+		t.say("scoring.closed", nil)
+		return nil
+	}
+	return t.oldButton()
+}
+
+// tell queues a message to someone else, in her language.
+func (t *turn) tell(u store.User, key string, data any) {
+	lang := u.Language
+	if lang == "" {
+		lang = "ky"
+	}
+	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.Texts.Text(lang, key, data)})
+}
+
+// progress is /progress: how many each member has scored.
+func (t *turn) progress() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(t.text("progress.head", map[string]any{"Phase": t.text("phase."+phaseKey(st.sel.Phase), nil), "Apps": len(st.apps)}))
+	for _, m := range st.members {
+		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", displayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps))
+	}
+	if len(st.members) == 0 {
+		sb.WriteString("\n" + t.text("progress.no_members", nil))
+	}
+	t.send(sb.String(), nil)
+	return nil
+}
+
+func phaseKey(p store.Phase) string {
+	if p == store.PhaseNotOpen {
+		return "not_open"
+	}
+	return string(p)
+}
+
+// ranking is /ranking: each category best first, with every member's
+// total, a flag where they disagree, the bot's proposal and the decision.
+// Names appear only once every application is decided.
+func (t *turn) ranking() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	reveal := st.allDecided()
+	var sb strings.Builder
+	if !st.complete() {
+		sb.WriteString(t.text("ranking.incomplete", nil) + "\n\n")
+	}
+	for _, cat := range categories {
+		q := t.Selection.Quotas[cat]
+		sb.WriteString(t.text("ranking.category", map[string]any{"Category": t.text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
+		for i, r := range t.ranked(st, cat) {
+			sb.WriteString("\n" + t.rankLine(i+1, r, st.members, reveal))
+		}
+		sb.WriteString("\n\n")
+	}
+	sb.WriteString(t.text("ranking.legend", map[string]any{"Spread": formatPoints(t.Selection.SpreadLimit)}))
+	t.send(strings.TrimSpace(sb.String()), nil)
+	return nil
+}
+
+// rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted".
+func (t *turn) rankLine(place int, r selection.Result, members []store.User, reveal bool) string {
+	totals := make([]string, len(members))
+	for i, m := range members {
+		totals[i] = "–"
+		if v, ok := r.Totals[m.ID]; ok {
+			totals[i] = formatPoints(v)
+		}
+	}
+	line := fmt.Sprintf("%d. %s", place, r.App.Code)
+	if reveal {
+		line += " " + r.App.Answers["full_name"]
+	}
+	line += fmt.Sprintf(" — %s (%s)", formatPoints(r.Mean), strings.Join(totals, " · "))
+	if r.Flagged {
+		line += " ⚠" + formatPoints(r.Spread)
+	}
+	if r.App.Status.Decided() {
+		return line + " → " + t.text("decision."+string(r.App.Status), nil)
+	}
+	return line + " · " + t.text("ranking.proposed", map[string]any{"Decision": t.text("decision."+string(r.Proposed), nil)})
+}
+
+// decide is /decide [CODE accept|waitlist|decline]: with a code it takes
+// that decision; without, it shows the next undecided application in the
+// ranking's order with the three choices and the bot's proposal.
+func (t *turn) decide() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	if !st.sel.PublishedAt.IsZero() {
+		t.say("scoring.published", nil)
+		return nil
+	}
+	if !st.decidable() {
+		t.say("decide.not_yet", nil)
+		return nil
+	}
+	fields := strings.Fields(t.u.Args)
+	if len(fields) == 0 {
+		t.showUndecided(st, false)
+		return nil
+	}
+	status, ok := decisionWord(fields[len(fields)-1])
+	if len(fields) != 2 || !ok {
+		t.say("decide.usage", nil)
+		return nil
+	}
+	return t.setDecision(strings.ToUpper(fields[0]), status)
+}
+
+func decisionWord(w string) (store.Status, bool) {
+	switch strings.ToLower(w) {
+	case "accept", "accepted":
+		return store.StatusAccepted, true
+	case "waitlist", "waitlisted":
+		return store.StatusWaitlisted, true
+	case "decline", "declined":
+		return store.StatusDeclined, true
+	}
+	return "", false
+}
+
+// showUndecided shows the best undecided application, or says all are
+// decided. edit replaces the message of the tap instead of sending.
+func (t *turn) showUndecided(st standing, edit bool) {
+	show := t.send
+	if edit {
+		show = t.edit
+	}
+	for _, cat := range categories {
+		for i, r := range t.ranked(st, cat) {
+			if r.App.Status.Decided() {
+				continue
+			}
+			text := t.text("decide.next", map[string]any{"Category": t.text("category."+string(cat), nil)}) + "\n" +
+				t.rankLine(i+1, r, st.members, false)
+			code := r.App.Code
+			show(text, [][]store.Button{
+				{t.button("decide.accept", "dec:"+code+":accepted"), t.button("decide.waitlist", "dec:"+code+":waitlisted"), t.button("decide.decline", "dec:"+code+":declined")},
+				{t.button("decide.all_proposed", "dec:all")},
+			})
+			return
+		}
+	}
+	show(t.text("decide.all_done", nil), nil)
+}
+
+// tapDecide takes a decision button: "CODE:status", or "all" for the
+// bot's proposal on every undecided application.
+func (t *turn) tapDecide(args string) error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	if !st.sel.PublishedAt.IsZero() || !st.decidable() {
+		t.toast("decide.not_yet")
+		return nil
+	}
+	t.toast("")
+	if args == "all" {
+		for _, cat := range categories {
+			for _, r := range t.ranked(st, cat) {
+				if !r.App.Status.Decided() {
+					if err := t.putDecision(r.App, r.Proposed); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	} else {
+		code, word, _ := strings.Cut(args, ":")
+		status, ok := decisionWord(word)
+		if !ok {
+			return t.oldButton()
+		}
+		app, err := t.tx.Application(code)
+		if err != nil {
+			return err
+		}
+		if err := t.putDecision(app, status); err != nil {
+			return err
+		}
+	}
+	if st, err = t.standing(); err != nil {
+		return err
+	}
+	t.showUndecided(st, true)
+	return nil
+}
+
+// setDecision is a decision typed with /decide CODE WORD.
+func (t *turn) setDecision(code string, status store.Status) error {
+	app, err := t.tx.Application(code)
+	if isNotFound(err) || (err == nil && !app.Active()) {
+		t.say("staff.application.not_found", map[string]any{"Code": code})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.putDecision(app, status); err != nil {
+		return err
+	}
+	t.say("decide.done", map[string]any{"Code": code, "Decision": t.text("decision."+string(status), nil)})
+	return nil
+}
+
+func (t *turn) putDecision(app store.Application, status store.Status) error {
+	app.Status, app.DecidedAt = status, t.now
+	t.Log.Info("decision", "by", t.user.ID, "code", app.Code, "decision", status)
+	return t.tx.PutApplication(app)
+}
+
+// askPublish is /publish: the counts, and a button to send the results.
+func (t *turn) askPublish() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	switch {
+	case !st.sel.PublishedAt.IsZero():
+		t.say("scoring.published", nil)
+		return nil
+	case !st.allDecided():
+		t.say("publish.undecided", nil)
+		return nil
+	}
+	count := map[store.Status]int{}
+	for _, a := range st.apps {
+		count[a.Status]++
+	}
+	t.send(t.text("publish.confirm", map[string]any{
+		"Accepted": count[store.StatusAccepted], "Waitlisted": count[store.StatusWaitlisted], "Declined": count[store.StatusDeclined],
+	}), [][]store.Button{{t.button("publish.go", "pub:go")}})
+	return nil
+}
+
+// tapPublish sends every applicant her result, in her language, once: the
+// message is queued and the application marked in the same transaction,
+// so a second tap or a restart sends nothing again. Those accepted become
+// participants.
+func (t *turn) tapPublish(string) error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	if !st.sel.PublishedAt.IsZero() {
+		t.toast("scoring.published")
+		return nil
+	}
+	if !st.allDecided() {
+		t.toast("publish.undecided")
+		return nil
+	}
+	t.toast("")
+	sent := 0
+	for _, app := range st.apps {
+		if !app.PublishedAt.IsZero() {
+			continue
+		}
+		if err := t.publishResult(app); err != nil {
+			return err
+		}
+		sent++
+	}
+	st.sel.PublishedAt = t.now
+	if st.sel.Phase == store.PhaseOpen {
+		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.now
+	}
+	if err := t.tx.PutSelection(st.sel); err != nil {
+		return err
+	}
+	t.Log.Info("results published", "by", t.user.ID, "messages", sent)
+	t.editButtons(nil)
+	t.say("publish.done", map[string]any{"Count": sent})
+	return nil
+}
+
+func (t *turn) publishResult(app store.Application) error {
+	u, err := t.tx.User(app.UserID)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if isNotFound(err) {
+		u = store.User{ID: app.UserID, Language: app.Language}
+	}
+	if app.Status == store.StatusAccepted && !u.HasRole(store.RoleParticipant) {
+		u.Roles = append(u.Roles, store.RoleParticipant)
+		if err := t.tx.PutUser(u); err != nil {
+			return err
+		}
+	}
+	t.tell(u, "result."+string(app.Status), map[string]any{
+		"Code": app.Code, "Start": t.date(t.Selection.SchoolStart), "End": t.date(t.Selection.SchoolEnd),
+	})
+	app.PublishedAt = t.now
+	return t.tx.PutApplication(app)
+}
+
+// exportScores is /scores: every member's scores as a CSV document.
+func (t *turn) exportScores() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	apps, err := t.tx.Applications()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.Scores(&buf, apps, st.scores, memberIDs(st.members)); err != nil {
+		return err
+	}
+	t.out = append(t.out, store.Outgoing{
+		Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("staff.scores.caption", nil),
+		Document: &store.File{Name: "scores-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()},
+	})
+	return nil
+}
+
+func memberIDs(users []store.User) []int64 {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
+// stepMaskPrefix starts the step of staff editing a masked answer:
+// "mask:A-001:essay".
+const stepMaskPrefix = "mask:"
+
+// showMasked is /mask CODE: the commission's copy of her free-text
+// answers, with a button to rewrite each.
+func (t *turn) showMasked() error {
+	code := strings.ToUpper(strings.TrimSpace(t.u.Args))
+	app, err := t.tx.Application(code)
+	if code == "" || isNotFound(err) {
+		t.say("mask.usage", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	masked := maskedAnswers(app)
+	var rows [][]store.Button
+	var sb strings.Builder
+	sb.WriteString(t.text("mask.head", map[string]any{"Code": code}))
+	for _, f := range form.Fields {
+		if v, ok := masked[f.ID]; ok && isFreeText(f) && v != "" {
+			label := t.text("form."+f.ID+".label", nil)
+			fmt.Fprintf(&sb, "\n\n%s:\n%s", label, v)
+			rows = append(rows, []store.Button{{Text: "✏️ " + label, Data: "mask:" + code + ":" + f.ID}})
+		}
+	}
+	t.send(sb.String(), rows)
+	return nil
+}
+
+// tapMask starts rewriting one masked answer.
+func (t *turn) tapMask(args string) error {
+	code, field, _ := strings.Cut(args, ":")
+	f, ok := form.ByID(field)
+	if _, err := t.tx.Application(code); err != nil || !ok || !isFreeText(f) {
+		return t.oldButton()
+	}
+	t.toast("")
+	t.user.Step = stepMaskPrefix + code + ":" + field
+	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
+	return nil
+}
+
+// saveMask takes staff's rewritten answer.
+func (t *turn) saveMask() error {
+	code, field, _ := strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+	if t.u.Kind != KindText {
+		t.say("input.need_text", nil)
+		return nil
+	}
+	text, err := form.CleanText(t.u.Text, MaxMessage)
+	if err != nil {
+		t.say("form.invalid.empty", nil)
+		return nil
+	}
+	app, err := t.tx.Application(code)
+	if err != nil {
+		return err
+	}
+	if app.Masked == nil {
+		app.Masked = map[string]string{}
+	}
+	app.Masked[field] = text
+	if err := t.tx.PutApplication(app); err != nil {
+		return err
+	}
+	t.user.Step = ""
+	t.Log.Info("masked answer edited", "by", t.user.ID, "code", code, "field", field)
+	t.say("mask.saved", map[string]any{"Code": code})
+	return nil
+}
