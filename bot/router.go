@@ -120,8 +120,11 @@ func (t *turn) oldButton() error {
 
 // help lists what she can do, with a part for each of her roles.
 func (t *turn) help() {
-	t.say("help.text", nil)
-	for _, r := range t.workRoles() {
+	roles := t.workRoles()
+	if len(roles) == 0 {
+		t.say("help.text", nil)
+	}
+	for _, r := range roles {
 		t.say("help."+string(r), nil)
 	}
 }

@@ -227,7 +227,11 @@ func (t *turn) rankLine(place int, r selection.Result, members []store.User, rev
 	if reveal {
 		line += " " + r.App.Answers["full_name"]
 	}
-	line += fmt.Sprintf(" — %s (%s)", formatPoints(r.Mean), strings.Join(totals, " · "))
+	if len(r.Totals) == 0 {
+		line += " — –"
+	} else {
+		line += fmt.Sprintf(" — %s (%s)", formatPoints(r.Mean), strings.Join(totals, " · "))
+	}
 	if r.Flagged {
 		line += " ⚠" + formatPoints(r.Spread)
 	}

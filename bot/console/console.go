@@ -7,6 +7,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -130,8 +131,11 @@ func (c *Console) switchTo(ctx context.Context, role string) error {
 	}
 	err := c.DB.Update(func(tx *store.Tx) error {
 		u, err := tx.User(id)
+		if errors.Is(err, store.ErrNotFound) {
+			u, err = store.User{ID: id, FirstName: "Console", CreatedAt: time.Now()}, nil
+		}
 		if err != nil {
-			return nil // she gets her record on her first message
+			return err
 		}
 		if role != "applicant" && !u.HasRole(store.Role(role)) {
 			u.Roles = append(u.Roles, store.Role(role))

@@ -44,8 +44,8 @@ const Placeholder = "▒▒▒"
 // letter or combining mark; a word runs on over letters, marks and digits.
 // Letters are compared case-insensitively with Kyrgyz and Russian spellings
 // of one name made equal: ү = у, ө = о, ң = н, ё = е, й = и, and the soft
-// sign ь and combining marks are skipped, so "Айгүл" also finds "АЙГУЛЬ",
-// "Айгуль" and "Гульнара" finds "Гүлнара".
+// sign ь and combining marks are skipped, so the name "Айгүл" also finds
+// "АЙГУЛЬ" and "Айгуль", and "Гүлнара" finds "Гульнара".
 //
 // Names. Every word of FullName with at least 3 letters is masked where a
 // word starts with it, together with the rest of that word, because Kyrgyz
@@ -54,9 +54,9 @@ const Placeholder = "▒▒▒"
 // because Russian declension replaces it: "Асанова" finds "Асанову",
 // "Асановой", "Асановых", "Асанов"; "Бакытовна" finds "Бакытовны",
 // "Бакытовне" but not "Бакыт". A name found in the middle of a word
-// ("Гүлайгүл" for "Айгүл") is left alone. Shorter names and the
+// ("Гүлайгүл" for "Айгүл") is left alone. Shorter names ("Ай") and the
 // patronymic particles "кызы", "уулу", "уулы", "оглы" are not masked: they
-// would hide every "кызыл", "Ай", "Ак" of the text and identify no one.
+// identify no one and would hide common words ("айыл", "кызыл").
 //
 // Places. Village and AiylOkmotu are masked as a whole, at a word start,
 // with any ending: "Ак-Муздагы", "Кара-Коюнда". Their parts may be joined
@@ -75,9 +75,10 @@ const Placeholder = "▒▒▒"
 // other dashes and invisible formatting marks; a "+" or "(" just before and a
 // closing ")" just after are masked with it. This covers "+996 700 123 456",
 // "0700123456", "0 (700) 12-34-56" and "700-12-34-56". Her own Phone and
-// WhatsApp (their last 9 digits) are also found when typed with any
-// punctuation between the digits, "0700/123/456" or "0700 - 123 - 456".
-// Shorter numbers (years, dates, sums, "12-34-56") are kept.
+// WhatsApp (their last 9 digits, with a "0" or "+996" before them) are also
+// found when typed with up to 3 punctuation marks or spaces between digits,
+// "0700/123/456" or "0700 - 123 - 456". Shorter numbers (years, dates,
+// sums, "12-34-56") are kept.
 //
 // E-mail. Every e-mail address is masked: a local part of letters, digits
 // and "._%+-" before "@", a domain of letters, digits, "-" and at least one
@@ -115,7 +116,7 @@ type span struct{ start, end int }
 type masker struct {
 	patterns []pattern
 	phones   [][]byte // the last 9 digits of her Phone and WhatsApp
-	email    []rune   // her e-mail address, folded with unicode.ToLower
+	email    []rune   // her e-mail address, lower-cased
 }
 
 // pattern is a name or a place: parts of folded letters, matched in order
@@ -127,7 +128,8 @@ type pattern struct {
 }
 
 const (
-	// minLetters is the shortest name masked with endings.
+	// minLetters is how many letters a name needs to be masked at all, and
+	// a place to be masked with endings.
 	minLetters = 3
 	// phoneDigits is how many digits make a number worth masking: a
 	// Kyrgyz number without its 0 or 996.
@@ -545,12 +547,24 @@ func findFold(text string, want []rune, spans []span) []span {
 	return spans
 }
 
-// settle widens spans that start or end inside a word to the whole word,
-// sorts them and merges those that overlap or touch.
+// settle sorts spans, widens those that start or end inside a word to the
+// whole word, and merges those that overlap or touch. It works from left to
+// right and never widens over what the previous span already covers, so
+// many spans inside one long word cost no more than the word.
 func settle(text string, spans []span) []span {
-	for k, s := range spans {
-		if r, _ := utf8.DecodeRuneInString(text[s.start:]); s.start < len(text) && isWordRune(r) {
-			for s.start > 0 {
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	out := spans[:0]
+	covered := 0 // end of the last span in out
+	for _, s := range spans {
+		if len(out) > 0 && s.start <= covered {
+			if s.end > covered {
+				covered = widenRight(text, s.end)
+				out[len(out)-1].end = covered
+			}
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(text[s.start:]); isWordRune(r) {
+			for s.start > covered {
 				r, size := utf8.DecodeLastRuneInString(text[:s.start])
 				if !isWordRune(r) {
 					break
@@ -558,21 +572,23 @@ func settle(text string, spans []span) []span {
 				s.start -= size
 			}
 		}
-		if r, _ := utf8.DecodeLastRuneInString(text[:s.end]); s.end > 0 && isWordRune(r) {
-			s.end = wordEnd(text, s.end)
-		}
-		spans[k] = s
-	}
-	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	out := spans[:1]
-	for _, s := range spans[1:] {
-		if last := &out[len(out)-1]; s.start <= last.end {
-			last.end = max(last.end, s.end)
+		s.end = widenRight(text, s.end)
+		if len(out) > 0 && s.start <= covered {
+			out[len(out)-1].end = s.end
 		} else {
 			out = append(out, s)
 		}
+		covered = s.end
 	}
 	return out
+}
+
+// widenRight moves a span's end to the end of its word if it ends inside one.
+func widenRight(text string, end int) int {
+	if r, _ := utf8.DecodeLastRuneInString(text[:end]); isWordRune(r) {
+		return wordEnd(text, end)
+	}
+	return end
 }
 
 // fold maps a rune to the letter it is compared as: lower case, with the

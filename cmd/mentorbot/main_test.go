@@ -68,6 +68,8 @@ func TestRun_Refuses(t *testing.T) {
 		{"ConfigBadDeadline", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "b.toml", "[applications]\ndeadline = \"11 Dec\"\n")}, "applications.deadline"},
 		{"ConfigBadZone", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "c.toml", "timezone = \"Mars/Olympus\"\n")}, "not a known time zone"},
 		{"ConfigSyntax", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "d.toml", "staff = [1,\n")}, "config"},
+		{"ConfigBadSpread", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "e.toml", "[selection]\nspread_limit = 0\n")}, "selection.spread_limit"},
+		{"ConfigSchoolDates", map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, []string{"-db", db, "-config", writeFile(t, "f.toml", "[school]\nstarts = \"2027-01-29\"\nends = \"2027-01-25\"\n")}, "school.ends is before"},
 		{"BadFlag", nil, []string{"-nope"}, "usage"},
 		{"UnknownCommand", nil, []string{"serve"}, "unknown command"},
 	}
@@ -223,6 +225,55 @@ func TestExport_CSV(t *testing.T) {
 	}
 }
 
+func TestExport_Scores(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *store.Tx) error {
+		if _, err := tx.Submit(store.Application{UserID: 7, Category: store.Category28Plus, Answers: map[string]string{}}, time.Now()); err != nil {
+			return err
+		}
+		if err := tx.PutUser(store.User{ID: 50, Roles: []store.Role{store.RoleCommission}}); err != nil {
+			return err
+		}
+		return tx.PutScore(store.Score{Code: "A-001", MemberID: 50, Points: [7]int{4, 3, 2, 5, 4, 3, 5}, Confirmed: true})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, out, _ := testEnv(nil, "")
+	if err := Main(context.Background(), []string{"export", "scores", "-db", path}, env); err != nil {
+		t.Fatal(err)
+	}
+	want := "code,category,member_50_c1,member_50_c2,member_50_c3,member_50_c4,member_50_c5,member_50_c6,member_50_c7,member_50_total,mean,decision\n" +
+		"A-001,28plus,4,3,2,5,4,3,5,77,77,\n"
+	if got := out.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// The README shows the example config; they must not drift apart.
+func TestConfig_ReadmeShowsTheExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("mentorbot.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```toml\n")
+	block, _, _ = strings.Cut(block, "```")
+	// The file's own first lines say how to use it; the README says that in prose.
+	settings := string(example)[strings.Index(string(example), "# The school's time zone"):]
+	if !ok || block != settings {
+		t.Errorf("README's config block differs from mentorbot.example.toml")
+	}
+}
+
 func TestConfig_ExampleAndDefaults(t *testing.T) {
 	now := time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC)
 	cfg, err := LoadConfig("mentorbot.example.toml", now)
@@ -231,6 +282,10 @@ func TestConfig_ExampleAndDefaults(t *testing.T) {
 	}
 	if cfg.Timezone != "Asia/Bishkek" || len(cfg.Staff) != 2 || cfg.Deadline().Format(time.RFC3339) != "2026-12-11T17:00:00+06:00" {
 		t.Errorf("example config read as %+v, deadline %v", cfg, cfg.Deadline())
+	}
+	sel := cfg.SelectionOptions()
+	if sel.SchoolStart.Format("2006-01-02") != "2027-01-25" || sel.Quotas[store.Category28Plus].Accept != 20 || sel.InviteTTL != 7*24*time.Hour {
+		t.Errorf("example selection settings read as %+v", sel)
 	}
 	def, err := LoadConfig("", now)
 	if err != nil {
