@@ -81,7 +81,8 @@ func TestMask(t *testing.T) {
 			"Жазыңыз: AIGUL@Mail.KG же sister.nurzhan@gmail.com.",
 			"Жазыңыз: ▒▒▒ же ▒▒▒.", 2},
 		{"EmailCyrillic", aigul, "почта: айгүл@почта.кг!", "почта: ▒▒▒!", 1},
-		{"OwnEmailInsideText", aigul, "(xaigul@mail.kgz)", "(▒▒▒)", 1},
+		{"OwnEmailOddCharacters", selection.Identity{Email: "ai#gul@mail.kg"},
+			"жаз: AI#GUL@mail.kg, бирок ai#x@mail.kg", "жаз: ▒▒▒, бирок ai#▒▒▒", 2},
 		{"AtWithoutAddress", aigul, "саат 5@ жолугабыз, @admin", "саат 5@ жолугабыз, @admin", 0},
 
 		{"KeepsEverythingElse", aigul,
