@@ -7,7 +7,7 @@ import (
 // Who may do what, in one place. Every command and every button that
 // needs a role is listed here with the roles that may use it; the router
 // checks this table before running anything. Commands not listed are open
-// to everyone (start, language, help, withdraw).
+// to everyone (start, language, help, withdraw, schedule).
 var (
 	staffOnly      = []store.Role{store.RoleStaff}
 	commissionOnly = []store.Role{store.RoleCommission}
@@ -36,6 +36,12 @@ var restricted = map[string]command{
 	"publish":  {staffOnly, (*turn).askPublish},
 	"scores":   {staffOnly, (*turn).exportScores},
 	"score":    {commissionOnly, (*turn).nextToScore},
+	// The calendar.
+	"events":       {staffOnly, (*turn).listEvents},
+	"event_add":    {staffOnly, (*turn).addEvent},
+	"event_move":   {staffOnly, (*turn).moveEvent},
+	"event_cancel": {staffOnly, (*turn).cancelEvent},
+	"attendance":   {staffOnly, (*turn).attendance},
 }
 
 type tap struct {

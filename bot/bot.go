@@ -11,6 +11,7 @@ import (
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/selection"
 	"github.com/mentorbot/mentorbot/locales"
+	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -30,6 +31,9 @@ type Options struct {
 	// BotUsername is the bot's @username, for invitation links.
 	BotUsername string
 	Selection   SelectionOptions
+	// Programme is the school's calendar; the default programme for
+	// Deadline when empty.
+	Programme schedule.Programme
 }
 
 // SelectionOptions are the settings of stage II.
@@ -82,6 +86,9 @@ func New(opts Options) *Bot {
 	}
 	if opts.Delivered == nil {
 		opts.Delivered = func() {}
+	}
+	if opts.Programme.Stages == nil {
+		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)
 	}
 	if opts.Selection.Quotas == nil {
 		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)

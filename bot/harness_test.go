@@ -86,6 +86,7 @@ type harness struct {
 	logs  *syncBuffer
 
 	db     *store.DB
+	bot    *bot.Bot
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
@@ -152,6 +153,15 @@ func (h *harness) start() {
 		h.configure(&opts)
 	}
 	b := bot.New(opts)
+	h.bot = b
+	// As mentorbot run does: the programme into the store, then what fell
+	// due while the bot was down.
+	if err := b.SyncProgramme(); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := b.DeliverDue(); err != nil {
+		h.t.Fatal(err)
+	}
 	poller := &telegram.Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 5 * time.Second,
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -194,10 +204,27 @@ func (h *harness) restart() {
 func (h *harness) settle(updateID int) {
 	h.t.Helper()
 	h.srv.WaitConfirmed(h.t, updateID)
+	h.waitOutbox()
+}
+
+// waitOutbox waits until every queued message was delivered.
+func (h *harness) waitOutbox() {
+	h.t.Helper()
 	h.srv.WaitFor(h.t, func() bool {
 		items, err := h.db.Outbox(1)
 		return err == nil && len(items) == 0
 	})
+}
+
+// tick is the cron job's minute: deliver what is due at the clock's time,
+// then wait until the outbox is empty.
+func (h *harness) tick(at time.Time) {
+	h.t.Helper()
+	h.clock.Set(at)
+	if err := h.bot.DeliverDue(); err != nil {
+		h.t.Fatal(err)
+	}
+	h.waitOutbox()
 }
 
 // person is someone writing to the bot.

@@ -33,7 +33,11 @@ func TestEveryUsedKeyExists(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range keyLiteral.FindAllSubmatch(src, -1) {
-			keys[string(m[1])] = true
+			// "event.rsvp_" + answer: a prefix; its full keys are checked
+			// by the tests that reach them.
+			if k := string(m[1]); !strings.HasSuffix(k, "_") {
+				keys[k] = true
+			}
 		}
 		for _, m := range regexp.MustCompile(`Key: "([a-z0-9_.]+)"`).FindAllSubmatch(src, -1) {
 			keys[string(m[1])] = true

@@ -72,6 +72,8 @@ func (t *turn) command() error {
 		return nil
 	case "withdraw":
 		return t.askWithdraw()
+	case "schedule":
+		return t.showSchedule()
 	}
 	if cmd, ok := restricted[t.u.Command]; ok {
 		if !t.may(cmd.roles) {
@@ -101,6 +103,14 @@ func (t *turn) tap() error {
 		return t.tapEdit(args)
 	case "wd":
 		return t.tapWithdraw(args)
+	case "rsvp":
+		return t.tapRSVP(args)
+	case "att":
+		return t.tapAttended(args)
+	case "rate":
+		return t.tapRating(args)
+	case "cmt":
+		return t.tapSkipComment(args)
 	}
 	if tap, ok := restrictedTaps[prefix]; ok {
 		if !t.may(tap.roles) {

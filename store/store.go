@@ -28,9 +28,13 @@ var (
 	bucketHandled      = []byte("handled")      // update ID (8 bytes, big endian) -> empty
 	bucketInvites      = []byte("invites")      // invite code -> Invite
 	bucketScores       = []byte("scores")       // application code + "|" + member ID -> Score
+	bucketEvents       = []byte("events")       // event ID -> Event
+	bucketDue          = []byte("due")          // time (ns, 8 bytes) + sequence (8 bytes) -> Due
+	bucketSent         = []byte("sent")         // what + "|" + user ID -> empty: sent once
+	bucketRSVP         = []byte("rsvp")         // event ID + "|" + user ID -> RSVP
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP}
 
 var (
 	metaSchema    = []byte("schema_version")

@@ -17,6 +17,7 @@ const (
 	RoleMentor      Role = "mentor"
 	RoleLawyer      Role = "lawyer"
 	RoleParticipant Role = "participant"
+	RoleDeputy      Role = "deputy" // elected on election day
 )
 
 // User is a person who has written to the bot.
@@ -34,6 +35,10 @@ type User struct {
 	// Editing is set while she changes one answer from the summary, so
 	// the dialogue returns to the summary afterwards.
 	Editing bool `json:"editing,omitempty"`
+	// Awaiting names a free-text answer asked outside her dialogue, such
+	// as a comment on a meeting: "comment:meeting-1". Her next text goes
+	// there, and her Step stays where it was.
+	Awaiting string `json:"awaiting,omitempty"`
 }
 
 // HasRole reports whether u has role r.

@@ -25,10 +25,13 @@ type Config struct {
 	Applications ApplicationsConfig `toml:"applications"`
 	Selection    SelectionConfig    `toml:"selection"`
 	School       SchoolConfig       `toml:"school"`
+	// Programme is the school's calendar; see schedule.ProgrammeConfig.
+	Programme schedule.ProgrammeConfig `toml:"programme"`
 
-	location *time.Location
-	deadline time.Time
-	school   bot.SelectionOptions
+	location  *time.Location
+	deadline  time.Time
+	school    bot.SelectionOptions
+	programme schedule.Programme
 }
 
 // ApplicationsConfig is stage I: taking applications.
@@ -116,7 +119,30 @@ func (c *Config) resolve(now time.Time) error {
 	} else if c.deadline, err = time.ParseInLocation("2006-01-02 15:04", c.Applications.Deadline, loc); err != nil {
 		return errors.New(`applications.deadline: want "YYYY-MM-DD HH:MM", for example "2026-12-11 17:00"`)
 	}
+	if err := c.resolveProgramme(); err != nil {
+		return err
+	}
 	return c.resolveSelection()
+}
+
+// resolveProgramme builds the calendar: the default programme for the
+// deadline, with the file's stages, periods and events over it. Stage I
+// ends at the application deadline.
+func (c *Config) resolveProgramme() error {
+	p, err := c.Programme.Resolve(schedule.DefaultProgramme(c.deadline, c.location), c.location)
+	if err != nil {
+		return err
+	}
+	for i := range p.Stages {
+		if p.Stages[i].ID == "I" && c.Applications.Deadline != "" {
+			p.Stages[i].Ending = c.deadline
+		}
+		if p.Stages[i].ID == "I" && c.Applications.Deadline == "" {
+			c.deadline = p.Stages[i].Ending
+		}
+	}
+	c.programme = p
+	return nil
 }
 
 // resolveSelection checks stage II and III settings.
@@ -161,6 +187,9 @@ func (c Config) Location() *time.Location { return c.location }
 
 // Deadline is the resolved application deadline.
 func (c Config) Deadline() time.Time { return c.deadline }
+
+// ProgrammeResolved is the school's calendar with the file applied.
+func (c Config) ProgrammeResolved() schedule.Programme { return c.programme }
 
 // SelectionOptions are the resolved stage II and III settings.
 func (c Config) SelectionOptions() bot.SelectionOptions { return c.school }

@@ -34,6 +34,9 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	con := &console.Console{DB: app.db, In: env.Stdin, Out: env.Stdout, LangCode: *lang}
 	con.Outbox = bot.NewOutbox(app.db, con.Messenger(), log)
 	con.Bot = app.bot(nil, nil)
+	if err := con.Bot.SyncProgramme(); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "Data: %s\n", app.db.Path())
 	return con.Run(ctx)
 }

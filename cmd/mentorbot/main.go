@@ -3,6 +3,7 @@
 //
 //	mentorbot [run]        run the bot (needs TELEGRAM_BOT_TOKEN)
 //	mentorbot console      try the bot in a terminal, no token needed
+//	mentorbot check-config check the config and print the coming events
 //	mentorbot export applications|scores -db PATH [-format csv]
 //
 // Errors are one line on stderr and a non-zero exit status.
@@ -16,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -25,7 +27,8 @@ func main() {
 	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	if err := Main(ctx, os.Args[1:], env); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "mentorbot:", err)
+			// One line, even when a config has several problems.
+			fmt.Fprintln(os.Stderr, "mentorbot:", strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
 		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
 			os.Exit(2)
@@ -56,6 +59,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runConsole(ctx, args, env)
 	case "export":
 		return runExport(args, env)
+	case "check-config":
+		return runCheckConfig(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -69,6 +74,8 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       Run the bot. Needs TELEGRAM_BOT_TOKEN (from @BotFather).
   mentorbot console [-db PATH] [-config PATH] [-lang ky|ru]
       Try the bot in this terminal: no token, no network.
+  mentorbot check-config [-config PATH]
+      Check the config, and print the programme and its coming events.
   mentorbot export applications -db PATH [-format csv]
       Write the submitted applications to stdout as CSV.
   mentorbot export scores -db PATH [-format csv]

@@ -158,7 +158,7 @@ func TestRun_AgainstFakeTelegram(t *testing.T) {
 	}
 	for _, lang := range []string{"ky", "ru", ""} {
 		var cmds []struct{ Command, Description string }
-		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 3 || cmds[0].Command != "start" {
+		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 4 || cmds[0].Command != "start" {
 			t.Errorf("menu %q: %s (%v)", lang, menus[lang], err)
 		}
 	}
@@ -222,6 +222,27 @@ func TestExport_CSV(t *testing.T) {
 	env, _, _ = testEnv(nil, "")
 	if err := Main(context.Background(), []string{"export", "applications", "-db", path, "-format", "xlsx"}, env); err == nil {
 		t.Error("xlsx accepted")
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	env, out, _ := testEnv(nil, "")
+	if err := Main(context.Background(), []string{"check-config", "-config", "mentorbot.example.toml"}, env); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Config OK (mentorbot.example.toml)", "IV   2027-02-01 00:00 – 2027-04-11 00:00",
+		"2027-03-04 15:00  meeting-1", "2027-03-08 09:00  greeting-8-march"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check-config output lacks %q:\n%s", want, out.String())
+		}
+	}
+	bad := writeFile(t, "bad.toml", "[[programme.events]]\nid = \"m\"\ntitle_ky = \"Жолугушуу\"\nat = \"2027-02-30 15:00\"\naudience = \"village\"\n")
+	env, _, _ = testEnv(nil, "")
+	err := Main(context.Background(), []string{"check-config", "-config", bad}, env)
+	for _, want := range []string{"programme.events[0] (m): at:", "title_ru: missing", "link: missing", "unknown audience"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad programme: got %v, want %q", err, want)
+		}
 	}
 }
 

@@ -54,10 +54,20 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		log.Warn("could not set the command menu", "err", err)
 	}
 
+	if err := b.SyncProgramme(); err != nil {
+		return err
+	}
+	// What fell due while the bot was down goes out now, then every minute.
+	deliverDue := func() {
+		if err := b.DeliverDue(); err != nil {
+			log.Error("deliver reminders", "err", err)
+		}
+		outbox.Wake() // and retry what the outbox could not deliver
+	}
+	deliverDue()
 	cron := schedule.NewCron(app.cfg.Location(), log)
-	// Retry what the outbox could not deliver, even when nobody writes.
-	if _, err := cron.AddFunc("@every 1m", outbox.Wake); err != nil {
-		return fmt.Errorf("schedule outbox retries: %w", err)
+	if _, err := cron.AddFunc("@every 1m", deliverDue); err != nil {
+		return fmt.Errorf("schedule reminders: %w", err)
 	}
 	cron.Start()
 	defer cron.Stop()
@@ -119,5 +129,6 @@ func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 		DB: a.db, Texts: a.texts, Log: a.log,
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
 		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
+		Programme: a.cfg.ProgrammeResolved(),
 	})
 }

@@ -1,0 +1,402 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// SyncProgramme brings the programme's events into the store and plans
+// their reminders. A new event is added; an event whose definition in the
+// file changed is updated and planned again; one that did not change is
+// left as staff may have moved it in the chat.
+func (b *Bot) SyncProgramme() error {
+	return b.DB.Update(func(tx *store.Tx) error {
+		for _, e := range b.Programme.Events {
+			hash := schedule.Hash(e)
+			stored, err := tx.Event(e.ID)
+			switch {
+			case err == nil && stored.ConfigHash == hash:
+				continue
+			case err == nil:
+				e.Version = stored.Version + 1
+				e.Cancelled = stored.Cancelled
+				b.Log.Info("event changed in the config; planning it again", "event", e.ID)
+			case isNotFound(err):
+				e.Version = 1
+			default:
+				return err
+			}
+			e.ConfigHash, e.UpdatedAt = hash, b.Now()
+			if err := saveAndPlan(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// saveAndPlan saves an event and plans its due items for its version.
+func saveAndPlan(tx *store.Tx, e store.Event) error {
+	if err := tx.PutEvent(e); err != nil {
+		return err
+	}
+	for _, d := range schedule.Plan(e) {
+		if err := tx.PlanDue(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeliverDue sends what has fallen due: reminders, greetings and
+// follow-ups, each at most once per person. A cron job calls it every
+// minute, and the bot calls it once at start for what fell due while it
+// was down. A reminder whose event has started is dropped, with a log
+// line; so is anything for an event moved or cancelled since it was
+// planned.
+func (b *Bot) DeliverDue() error {
+	now := b.Now()
+	sent := 0
+	err := b.DB.Update(func(tx *store.Tx) error {
+		items, err := tx.DueUntil(now)
+		if err != nil {
+			return err
+		}
+		for _, d := range items {
+			n, err := b.deliverOne(tx, d, now)
+			if err != nil {
+				return err
+			}
+			sent += n
+			if err := tx.DropDue(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("deliver due items: %w", err)
+	}
+	if sent > 0 {
+		b.Delivered()
+	}
+	return nil
+}
+
+// Late limits: a greeting or follow-up this late is no longer worth sending.
+const (
+	greetingLate = 24 * time.Hour
+	followUpLate = 3 * 24 * time.Hour
+)
+
+func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) {
+	e, err := tx.Event(d.EventID)
+	if isNotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if e.Cancelled || e.Version != d.Version {
+		return 0, nil // planned for a time the event no longer has
+	}
+	switch {
+	case d.Kind == store.DueReminder && !now.Before(e.At):
+		b.Log.Warn("reminder dropped: the event has started", "event", e.ID, "due", d.At, "before", d.Before)
+		return 0, nil
+	case d.Kind == store.DueGreeting && now.Sub(e.At) > greetingLate,
+		d.Kind == store.DueFollowUp && now.Sub(e.Ends()) > followUpLate:
+		b.Log.Warn("dropped: too late to send", "event", e.ID, "kind", d.Kind, "due", d.At)
+		return 0, nil
+	}
+	users, err := audienceOf(tx, e.Audience, b.StaffIDs)
+	if err != nil {
+		return 0, err
+	}
+	key := fmt.Sprintf("%s|%s|%d", d.Kind, e.ID, d.Before)
+	sent := 0
+	for _, u := range users {
+		if d.Kind == store.DueFollowUp {
+			if r, err := tx.RSVP(e.ID, u.ID); err != nil || r.Coming == "no" {
+				continue // she said she could not come
+			}
+		}
+		first, err := tx.MarkSent(key, u.ID)
+		if err != nil {
+			return sent, err
+		}
+		if !first {
+			continue
+		}
+		if err := tx.Enqueue(now, b.eventMessage(d.Kind, e, u)); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	b.Log.Info("due item delivered", "event", e.ID, "kind", d.Kind, "recipients", sent)
+	return sent, nil
+}
+
+// eventMessage is the reminder, greeting or follow-up for one person.
+func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) store.Outgoing {
+	lang := userLang(u)
+	m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID}
+	switch kind {
+	case store.DueGreeting:
+		m.Text = e.Text[lang]
+	case store.DueFollowUp:
+		m.Text = b.Texts.Text(lang, "event.followup", map[string]any{"Title": e.Title[lang]})
+		m.Buttons = [][]store.Button{{
+			{Text: b.Texts.Text(lang, "event.attended_yes", nil), Data: "att:" + e.ID + ":yes"},
+			{Text: b.Texts.Text(lang, "event.attended_no", nil), Data: "att:" + e.ID + ":no"},
+		}}
+	default:
+		m.Text = b.eventText(lang, "event.reminder", e)
+		m.Buttons = [][]store.Button{{
+			{Text: b.Texts.Text(lang, "event.coming", nil), Data: "rsvp:" + e.ID + ":yes"},
+			{Text: b.Texts.Text(lang, "event.not_coming", nil), Data: "rsvp:" + e.ID + ":no"},
+		}}
+	}
+	return m
+}
+
+// eventText renders an event message by key with its title, time and,
+// for meetings, link (or word that the link comes later).
+func (b *Bot) eventText(lang, key string, e store.Event) string {
+	text := b.Texts.Text(lang, key, map[string]any{"Title": e.Title[lang], "When": e.At.In(b.Location).Format("02.01.2006 15:04")})
+	switch {
+	case e.Link != "":
+		text += "\n" + b.Texts.Text(lang, "event.link", map[string]any{"Link": e.Link})
+	case e.Kind == store.EventMeeting:
+		text += "\n" + b.Texts.Text(lang, "event.link_later", nil)
+	}
+	return text
+}
+
+func userLang(u store.User) string {
+	if u.Language == "" {
+		return "ky"
+	}
+	return u.Language
+}
+
+// audienceOf returns the people an audience names, without those who
+// blocked the bot.
+func audienceOf(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
+	users, err := tx.Users()
+	if err != nil {
+		return nil, err
+	}
+	kind, value, _ := strings.Cut(audience, ":")
+	var out []store.User
+	for _, u := range users {
+		if u.Blocked {
+			continue
+		}
+		in, err := inAudience(tx, u, kind, value, staffIDs)
+		if err != nil {
+			return nil, err
+		}
+		if in {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
+	switch kind {
+	case "everyone":
+		return true, nil
+	case "participants":
+		return u.HasRole(store.RoleParticipant), nil
+	case "deputies":
+		return u.HasRole(store.RoleDeputy), nil
+	case "commission":
+		return u.HasRole(store.RoleCommission), nil
+	case "mentors":
+		return u.HasRole(store.RoleMentor) || u.HasRole(store.RoleLawyer), nil
+	case "staff":
+		return u.HasRole(store.RoleStaff) || slices.Contains(staffIDs, u.ID), nil
+	case "applicants", "oblast", "category":
+		app, err := tx.ApplicationOf(u.ID)
+		if isNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		switch kind {
+		case "applicants":
+			return app.Active(), nil
+		case "oblast":
+			return u.HasRole(store.RoleParticipant) && app.Answers["oblast"] == value, nil
+		default:
+			return u.HasRole(store.RoleParticipant) && string(app.Category) == value, nil
+		}
+	}
+	return false, nil
+}
+
+// showSchedule is /schedule: the stage under way and what is coming for
+// her, in her language, in Bishkek time.
+func (t *turn) showSchedule() error {
+	var sb strings.Builder
+	if s, ok := t.Programme.StageAt(t.now); ok {
+		sb.WriteString(t.text("schedule.stage", map[string]any{"Stage": t.text("stage."+s.ID, nil)}) + "\n\n")
+	}
+	events, err := t.tx.Events()
+	if err != nil {
+		return err
+	}
+	shown := 0
+	for _, e := range events {
+		if e.Cancelled || e.Ends().Before(t.now) || e.Kind == store.EventGreeting {
+			continue
+		}
+		kind, value, _ := strings.Cut(e.Audience, ":")
+		in, err := inAudience(t.tx, t.user, kind, value, t.StaffIDs)
+		if err != nil {
+			return err
+		}
+		if !in && !t.isStaff() {
+			continue
+		}
+		sb.WriteString("• " + t.dateTime(e.At) + " — " + e.Title[t.lang()])
+		if e.Link != "" {
+			sb.WriteString("\n  " + e.Link)
+		}
+		sb.WriteString("\n")
+		shown++
+	}
+	if shown == 0 {
+		sb.WriteString(t.text("schedule.none", nil))
+	}
+	t.send(strings.TrimSpace(sb.String())+"\n\n"+t.text("schedule.time_zone", nil), nil)
+	return nil
+}
+
+// tapRSVP takes "I'll be there" or "I can't come" under a reminder.
+func (t *turn) tapRSVP(args string) error {
+	id, answer, _ := strings.Cut(args, ":")
+	r, ok, err := t.eventAnswer(id)
+	if !ok || (answer != "yes" && answer != "no") {
+		return errOr(err, t.oldButton)
+	}
+	r.Coming, r.UpdatedAt = answer, t.now
+	if err := t.tx.PutRSVP(r); err != nil {
+		return err
+	}
+	t.toast("event.rsvp_" + answer)
+	return nil
+}
+
+// eventAnswer loads her answers about an event that still exists.
+func (t *turn) eventAnswer(id string) (store.RSVP, bool, error) {
+	e, err := t.tx.Event(id)
+	if isNotFound(err) || (err == nil && e.Cancelled) {
+		return store.RSVP{}, false, nil
+	}
+	if err != nil {
+		return store.RSVP{}, false, err
+	}
+	r, err := t.tx.RSVP(id, t.user.ID)
+	return r, err == nil, err
+}
+
+// errOr returns err if there is one, else what fallback returns.
+func errOr(err error, fallback func() error) error {
+	if err != nil {
+		return err
+	}
+	return fallback()
+}
+
+// tapAttended takes the follow-up's "did you attend?", then asks for a
+// rating.
+func (t *turn) tapAttended(args string) error {
+	id, answer, _ := strings.Cut(args, ":")
+	r, ok, err := t.eventAnswer(id)
+	if !ok || (answer != "yes" && answer != "no") {
+		return errOr(err, t.oldButton)
+	}
+	r.Attended, r.UpdatedAt = answer, t.now
+	if err := t.tx.PutRSVP(r); err != nil {
+		return err
+	}
+	t.toast("")
+	if answer == "no" {
+		t.edit(t.text("event.thanks", nil), nil)
+		return nil
+	}
+	var row []store.Button
+	for n := 1; n <= 5; n++ {
+		row = append(row, store.Button{Text: fmt.Sprint(n), Data: fmt.Sprintf("rate:%s:%d", id, n)})
+	}
+	t.edit(t.text("event.rate", nil), [][]store.Button{row})
+	return nil
+}
+
+// tapRating takes a 1–5 rating and offers a comment.
+func (t *turn) tapRating(args string) error {
+	id, value, _ := strings.Cut(args, ":")
+	r, ok, err := t.eventAnswer(id)
+	n := 0
+	fmt.Sscan(value, &n)
+	if !ok || n < 1 || n > 5 {
+		return errOr(err, t.oldButton)
+	}
+	r.Rating, r.UpdatedAt = n, t.now
+	if err := t.tx.PutRSVP(r); err != nil {
+		return err
+	}
+	t.toast("")
+	t.user.Awaiting = awaitComment + id
+	t.edit(t.text("event.comment", nil), [][]store.Button{{t.button("event.comment_skip", "cmt:"+id)}})
+	return nil
+}
+
+// maxComment is the longest comment on a meeting kept, in characters.
+const maxComment = 2000
+
+// awaitComment starts Awaiting while a comment on an event is expected.
+const awaitComment = "comment:"
+
+// tapSkipComment ends the follow-up without a comment.
+func (t *turn) tapSkipComment(string) error {
+	t.toast("")
+	t.user.Awaiting = ""
+	t.edit(t.text("event.thanks", nil), nil)
+	return nil
+}
+
+// saveComment takes her comment on a meeting.
+func (t *turn) saveComment() error {
+	id := strings.TrimPrefix(t.user.Awaiting, awaitComment)
+	t.user.Awaiting = ""
+	if t.u.Kind != KindText {
+		t.say("event.thanks", nil)
+		return nil
+	}
+	r, ok, err := t.eventAnswer(id)
+	if !ok {
+		return err
+	}
+	comment, err := form.CleanText(t.u.Text, maxComment)
+	if err != nil {
+		t.say("event.thanks", nil)
+		return nil
+	}
+	r.Comment, r.UpdatedAt = comment, t.now
+	if err := t.tx.PutRSVP(r); err != nil {
+		return err
+	}
+	t.say("event.thanks", nil)
+	return nil
+}

@@ -1,0 +1,279 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// listEvents is /events: every event not long past, with its ID for the
+// commands that change it, and the answers to its reminders.
+func (t *turn) listEvents() error {
+	events, err := t.tx.Events()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	for _, e := range events {
+		if e.Ends().Before(t.now.Add(-7 * 24 * time.Hour)) {
+			continue
+		}
+		rsvps, err := t.tx.RSVPs(e.ID)
+		if err != nil {
+			return err
+		}
+		yes, no := 0, 0
+		for _, r := range rsvps {
+			switch r.Coming {
+			case "yes":
+				yes++
+			case "no":
+				no++
+			}
+		}
+		status := ""
+		if e.Cancelled {
+			status = " · " + t.text("events.cancelled", nil)
+		}
+		fmt.Fprintf(&sb, "%s · %s · %s · %s%s\n%s\n✅ %d ❌ %d\n\n", e.ID, t.dateTime(e.At), e.Kind, e.Audience, status, e.Title[t.lang()], yes, no)
+	}
+	if sb.Len() == 0 {
+		sb.WriteString(t.text("events.none", nil) + "\n\n")
+	}
+	sb.WriteString(t.text("events.hint", nil))
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// addEvent is /event_add DATE TIME | title ky | title ru | link | audience:
+// one line, so staff can write it in one message and see it whole.
+func (t *turn) addEvent() error {
+	parts := strings.Split(t.u.Args, "|")
+	if len(parts) != 5 {
+		t.say("event_add.usage", nil)
+		return nil
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	e := store.Event{
+		Kind:     store.EventMeeting,
+		Title:    map[string]string{"ky": parts[1], "ru": parts[2]},
+		Link:     parts[3],
+		Audience: parts[4],
+		Duration: 2 * time.Hour,
+		Remind:   schedule.DefaultReminders(store.EventMeeting),
+		Source:   schedule.SourceChat,
+		Version:  1,
+	}
+	at, ok := t.eventTime(parts[0])
+	if !ok {
+		return nil
+	}
+	e.At = at
+	id, err := t.newEventID(at)
+	if err != nil {
+		return err
+	}
+	e.ID = id
+	if !t.eventValid(e) {
+		return nil
+	}
+	e.UpdatedAt = t.now
+	if err := saveAndPlan(t.tx, e); err != nil {
+		return err
+	}
+	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	if err != nil {
+		return err
+	}
+	t.Log.Info("event added", "by", t.user.ID, "event", e.ID)
+	t.say("event.added", map[string]any{"ID": e.ID, "When": t.dateTime(e.At), "Count": len(users)})
+	return nil
+}
+
+// eventTime reads a date and time typed by staff, refusing impossible
+// ones and those already past.
+func (t *turn) eventTime(s string) (time.Time, bool) {
+	at, err := schedule.ParseTime(s, t.Location)
+	if err != nil {
+		t.say("event.err.date", map[string]any{"Input": s})
+		return time.Time{}, false
+	}
+	if !at.After(t.now) {
+		t.say("event.err.past", map[string]any{"Input": s})
+		return time.Time{}, false
+	}
+	return at.UTC(), true
+}
+
+// eventValid checks an event and tells staff every problem in their language.
+func (t *turn) eventValid(e store.Event) bool {
+	var problems []string
+	for _, lang := range []string{"ky", "ru"} {
+		if e.Title[lang] == "" {
+			problems = append(problems, t.text("event.err.title_"+lang, nil))
+		}
+	}
+	if err := schedule.Validate(store.Event{ID: "x", Kind: e.Kind, At: e.At, Audience: "everyone", Link: e.Link, Title: map[string]string{"ky": "x", "ru": "x"}}); err != nil {
+		problems = append(problems, t.text("event.err.link", nil))
+	}
+	if schedule.CheckAudience(e.Audience) != nil {
+		problems = append(problems, t.text("event.err.audience", map[string]any{"Input": e.Audience}))
+	}
+	if len(problems) > 0 {
+		t.send(strings.Join(problems, "\n"), nil)
+		return false
+	}
+	return true
+}
+
+// newEventID is "e-0304-1": the date, and a number if that is taken.
+func (t *turn) newEventID(at time.Time) (string, error) {
+	base := "e-" + at.In(t.Location).Format("0102")
+	for n := 1; ; n++ {
+		id := fmt.Sprintf("%s-%d", base, n)
+		_, err := t.tx.Event(id)
+		if isNotFound(err) {
+			return id, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+}
+
+// eventArg loads the event named by the first word of the arguments.
+func (t *turn) eventArg() (store.Event, string, bool, error) {
+	id, rest, _ := strings.Cut(strings.TrimSpace(t.u.Args), " ")
+	e, err := t.tx.Event(id)
+	if isNotFound(err) || id == "" {
+		t.say("event.err.not_found", map[string]any{"ID": id})
+		return e, "", false, nil
+	}
+	return e, strings.TrimSpace(rest), err == nil, err
+}
+
+// moveEvent is /event_move ID DATE TIME: a new time, reminders planned
+// again, and everyone it concerns told.
+func (t *turn) moveEvent() error {
+	e, rest, ok, err := t.eventArg()
+	if !ok {
+		return err
+	}
+	if e.Cancelled {
+		t.say("event.err.cancelled", map[string]any{"ID": e.ID})
+		return nil
+	}
+	at, ok := t.eventTime(rest)
+	if !ok {
+		return nil
+	}
+	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.now
+	if err := saveAndPlan(t.tx, e); err != nil {
+		return err
+	}
+	n, err := t.tellAudience(e, "event.moved")
+	if err != nil {
+		return err
+	}
+	t.Log.Info("event moved", "by", t.user.ID, "event", e.ID, "version", e.Version)
+	t.say("event.moved_done", map[string]any{"ID": e.ID, "When": t.dateTime(e.At), "Count": n})
+	return nil
+}
+
+// cancelEvent is /event_cancel ID: nothing more is sent for it, and
+// everyone it concerns is told.
+func (t *turn) cancelEvent() error {
+	e, _, ok, err := t.eventArg()
+	if !ok {
+		return err
+	}
+	if e.Cancelled {
+		t.say("event.err.cancelled", map[string]any{"ID": e.ID})
+		return nil
+	}
+	e.Cancelled, e.UpdatedAt = true, t.now
+	if err := t.tx.PutEvent(e); err != nil {
+		return err
+	}
+	n, err := t.tellAudience(e, "event.cancelled")
+	if err != nil {
+		return err
+	}
+	t.Log.Info("event cancelled", "by", t.user.ID, "event", e.ID)
+	t.say("event.cancelled_done", map[string]any{"ID": e.ID, "Count": n})
+	return nil
+}
+
+// tellAudience queues a message about e to everyone it concerns.
+func (t *turn) tellAudience(e store.Event, key string) (int, error) {
+	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.eventText(userLang(u), key, e)})
+	}
+	return len(users), nil
+}
+
+// attendance is /attendance ID: the plan against who came, and how they
+// rated it. The school reports attendance as a share of the plan.
+func (t *turn) attendance() error {
+	e, _, ok, err := t.eventArg()
+	if !ok {
+		return err
+	}
+	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	if err != nil {
+		return err
+	}
+	rsvps, err := t.tx.RSVPs(e.ID)
+	if err != nil {
+		return err
+	}
+	var yes, no, came, rated, sum int
+	var comments []string
+	for _, r := range rsvps {
+		switch r.Coming {
+		case "yes":
+			yes++
+		case "no":
+			no++
+		}
+		if r.Attended == "yes" {
+			came++
+		}
+		if r.Rating > 0 {
+			rated++
+			sum += r.Rating
+		}
+		if r.Comment != "" {
+			comments = append(comments, "• "+r.Comment)
+		}
+	}
+	data := map[string]any{
+		"Title": e.Title[t.lang()], "Planned": len(users), "Yes": yes, "No": no, "Came": came,
+		"Share": percent(came, len(users)), "Rated": rated, "Rating": "–",
+	}
+	if rated > 0 {
+		data["Rating"] = formatPoints(float64(sum) / float64(rated))
+	}
+	text := t.text("attendance.report", data)
+	if len(comments) > 0 {
+		text += "\n\n" + t.text("attendance.comments", nil) + "\n" + strings.Join(comments, "\n")
+	}
+	t.send(text, nil)
+	return nil
+}
+
+func percent(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
+}

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// EventKind says what an event of the programme is.
+type EventKind string
+
+// Kinds of events.
+const (
+	EventMeeting  EventKind = "meeting"  // an online meeting: reminders with a link, RSVP, attendance
+	EventGreeting EventKind = "greeting" // a message sent on a date, such as for 8 March
+	EventSession  EventKind = "session"  // an in-person or online session: reminders, no link needed
+)
+
+// Event is one dated thing in the school's programme. Times are UTC.
+type Event struct {
+	ID       string            `json:"id"`
+	Kind     EventKind         `json:"kind"`
+	Title    map[string]string `json:"title"`          // by language: "ky", "ru"
+	Text     map[string]string `json:"text,omitempty"` // a greeting's message, by language
+	At       time.Time         `json:"at"`
+	Duration time.Duration     `json:"duration,omitempty"`
+	Link     string            `json:"link,omitempty"`
+	Audience string            `json:"audience"` // see schedule.ParseAudience
+	// Remind lists how long before At the audience is reminded.
+	Remind    []time.Duration `json:"remind,omitempty"`
+	Cancelled bool            `json:"cancelled,omitempty"`
+	// Version grows with every move, so reminders planned for an older
+	// time are recognised and dropped.
+	Version int `json:"version"`
+	// Source is "config" for events from the programme in the config
+	// file, "chat" for those staff added in the chat.
+	Source string `json:"source"`
+	// ConfigHash is the config's definition last applied, so an edited
+	// file updates the event and an unchanged one leaves staff's moves.
+	ConfigHash string    `json:"config_hash,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Ends is when the event is over.
+func (e Event) Ends() time.Time { return e.At.Add(e.Duration) }
+
+// PutEvent saves an event.
+func (tx *Tx) PutEvent(e Event) error {
+	if err := put(tx.tx.Bucket(bucketEvents), []byte(e.ID), e); err != nil {
+		return fmt.Errorf("save event %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Event returns the event with the given ID, or ErrNotFound.
+func (tx *Tx) Event(id string) (Event, error) {
+	var e Event
+	if err := get(tx.tx.Bucket(bucketEvents), []byte(id), &e); err != nil {
+		return Event{}, fmt.Errorf("event %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// Events returns every event, by time.
+func (tx *Tx) Events() ([]Event, error) {
+	var events []Event
+	b := tx.tx.Bucket(bucketEvents)
+	err := b.ForEach(func(k, _ []byte) error {
+		var e Event
+		if err := get(b, k, &e); err != nil {
+			return fmt.Errorf("event %s: %w", k, err)
+		}
+		events = append(events, e)
+		return nil
+	})
+	slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
+	return events, err
+}
+
+// DueKind is what a due item does when its time comes.
+type DueKind string
+
+// Kinds of due items.
+const (
+	DueReminder DueKind = "reminder" // remind the audience of an event
+	DueGreeting DueKind = "greeting" // send a greeting
+	DueFollowUp DueKind = "followup" // ask whether they attended, and how it was
+)
+
+// Due is work that must happen at a time: kept in the store because
+// cron forgets what fell due while the bot was down.
+type Due struct {
+	Key     []byte        `json:"-"`
+	At      time.Time     `json:"at"`
+	Kind    DueKind       `json:"kind"`
+	EventID string        `json:"event_id"`
+	Version int           `json:"version"`
+	Before  time.Duration `json:"before,omitempty"` // a reminder's distance from the event
+}
+
+// PlanDue stores a due item.
+func (tx *Tx) PlanDue(d Due) error {
+	b := tx.tx.Bucket(bucketDue)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("plan %s of %s: %w", d.Kind, d.EventID, err)
+	}
+	// Keys sort by time: the time in nanoseconds, then a sequence.
+	key := make([]byte, 16)
+	binary.BigEndian.PutUint64(key, uint64(d.At.UnixNano()))
+	binary.BigEndian.PutUint64(key[8:], seq)
+	if err := put(b, key, d); err != nil {
+		return fmt.Errorf("plan %s of %s: %w", d.Kind, d.EventID, err)
+	}
+	return nil
+}
+
+// DueUntil returns the items due at or before t, oldest first.
+func (tx *Tx) DueUntil(t time.Time) ([]Due, error) {
+	var items []Due
+	c := tx.tx.Bucket(bucketDue).Cursor()
+	limit := make([]byte, 8)
+	binary.BigEndian.PutUint64(limit, uint64(t.UnixNano()))
+	for k, v := c.First(); k != nil && bytes.Compare(k[:8], limit) <= 0; k, v = c.Next() {
+		var d Due
+		if err := unmarshal(v, &d); err != nil {
+			return nil, fmt.Errorf("due item: %w", err)
+		}
+		d.Key = bytes.Clone(k)
+		items = append(items, d)
+	}
+	return items, nil
+}
+
+// DropDue removes a due item that was done or is obsolete.
+func (tx *Tx) DropDue(d Due) error { return tx.tx.Bucket(bucketDue).Delete(d.Key) }
+
+// MarkSent records that something was sent to userID under key, and
+// reports whether it is the first time: what makes a reminder go out at
+// most once per person, whatever restarts and moves happen.
+func (tx *Tx) MarkSent(key string, userID int64) (first bool, err error) {
+	k := []byte(key + "|" + strconv.FormatInt(userID, 10))
+	b := tx.tx.Bucket(bucketSent)
+	if b.Get(k) != nil {
+		return false, nil
+	}
+	return true, b.Put(k, nil)
+}
+
+// RSVP is one person's answers about one event.
+type RSVP struct {
+	EventID string `json:"event_id"`
+	UserID  int64  `json:"user_id"`
+	// Coming is "yes" or "no" from the reminder's buttons, "" if unanswered.
+	Coming string `json:"coming,omitempty"`
+	// Attended is "yes" or "no" from the follow-up, "" if unanswered.
+	Attended  string    `json:"attended,omitempty"`
+	Rating    int       `json:"rating,omitempty"` // 1–5
+	Comment   string    `json:"comment,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func rsvpKey(eventID string, userID int64) []byte {
+	return []byte(eventID + "|" + strconv.FormatInt(userID, 10))
+}
+
+// RSVP returns a person's answers about an event (empty if none).
+func (tx *Tx) RSVP(eventID string, userID int64) (RSVP, error) {
+	var r RSVP
+	err := get(tx.tx.Bucket(bucketRSVP), rsvpKey(eventID, userID), &r)
+	if errors.Is(err, ErrNotFound) {
+		return RSVP{EventID: eventID, UserID: userID}, nil
+	}
+	return r, err
+}
+
+// PutRSVP saves a person's answers about an event.
+func (tx *Tx) PutRSVP(r RSVP) error {
+	if err := put(tx.tx.Bucket(bucketRSVP), rsvpKey(r.EventID, r.UserID), r); err != nil {
+		return fmt.Errorf("save answer about %s: %w", r.EventID, err)
+	}
+	return nil
+}
+
+// RSVPs returns everyone's answers about an event.
+func (tx *Tx) RSVPs(eventID string) ([]RSVP, error) {
+	var out []RSVP
+	c := tx.tx.Bucket(bucketRSVP).Cursor()
+	prefix := []byte(eventID + "|")
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var r RSVP
+		if err := unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("answer about %s: %w", eventID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Users returns everyone who has written to the bot, by ID.
+func (tx *Tx) Users() ([]User, error) {
+	var users []User
+	b := tx.tx.Bucket(bucketUsers)
+	err := b.ForEach(func(k, _ []byte) error {
+		var u User
+		if err := get(b, k, &u); err != nil {
+			return fmt.Errorf("user %s: %w", k, err)
+		}
+		users = append(users, u)
+		return nil
+	})
+	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return users, err
+}
