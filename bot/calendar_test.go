@@ -194,3 +194,22 @@ func TestCalendar_StaffEventsAndBadInput(t *testing.T) {
 	p.expect() // a cancelled event sends nothing more
 
 }
+
+// The calendar, not the code, says when the form opens and closes.
+func TestCalendar_StageIOpensTheForm(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Set(bishkekTime(t, "2026-11-08 12:00"))
+	p := h.person(10201, "ru")
+	p.says("/start")
+	p.taps("Русский")
+	p.taps(h.text("ru", "consent.yes", nil))
+	got := p.news()
+	if want := h.text("ru", "app.not_open", map[string]any{"Date": "09.11.2026"}); got[len(got)-1] != want {
+		t.Fatalf("before stage I: %q", got)
+	}
+	h.clock.Set(bishkekTime(t, "2026-11-09 00:00"))
+	p.says("/start")
+	if got := p.news(); !strings.HasSuffix(got[len(got)-1], h.text("ru", "form.full_name.ask", nil)) {
+		t.Fatalf("in stage I: %q", got)
+	}
+}

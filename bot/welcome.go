@@ -107,6 +107,11 @@ func (t *turn) resume(greet bool) error {
 	if !isNotFound(err) {
 		return err
 	}
+	if s, ok := t.Programme.Stage("I"); ok && t.now.Before(s.Starts) {
+		// The calendar, not a date in the code, says when the form opens.
+		t.say("app.not_open", map[string]any{"Date": t.date(s.Starts)})
+		return nil
+	}
 	draft, open, err := t.openDraft()
 	if !open {
 		return err
