@@ -7,10 +7,12 @@ import (
 // Who may do what, in one place. Every command and every button that
 // needs a role is listed here with the roles that may use it; the router
 // checks this table before running anything. Commands not listed are open
-// to everyone (start, language, help, withdraw, schedule).
+// to everyone (start, language, help, withdraw, schedule, ask, questions);
+// ask and questions check inside that she is a participant.
 var (
 	staffOnly      = []store.Role{store.RoleStaff}
 	commissionOnly = []store.Role{store.RoleCommission}
+	answerers      = []store.Role{store.RoleMentor, store.RoleLawyer}
 )
 
 type command struct {
@@ -42,6 +44,13 @@ var restricted = map[string]command{
 	"event_move":   {staffOnly, (*turn).moveEvent},
 	"event_cancel": {staffOnly, (*turn).cancelEvent},
 	"attendance":   {staffOnly, (*turn).attendance},
+	// Mentoring.
+	"queue":            {answerers, (*turn).queue},
+	"faq":              {staffOnly, (*turn).listFAQ},
+	"faq_edit":         {staffOnly, (*turn).editFAQ},
+	"faq_remove":       {staffOnly, (*turn).removeFAQ},
+	"mentoring":        {staffOnly, (*turn).mentoringHealth},
+	"questions_export": {staffOnly, (*turn).exportQuestions},
 }
 
 type tap struct {
@@ -57,6 +66,11 @@ var restrictedTaps = map[string]tap{
 	"dec":     {staffOnly, (*turn).tapDecide},
 	"pub":     {staffOnly, (*turn).tapPublish},
 	"sc":      {commissionOnly, (*turn).tapScore},
+	"qt":      {answerers, (*turn).tapTake},
+	"qh":      {answerers, (*turn).tapHandBack},
+	"qf":      {answerers, (*turn).tapPublishFAQ},
+	"faqt":    {answerers, (*turn).tapFAQTopic},
+	"faqe":    {staffOnly, (*turn).tapEditFAQ},
 }
 
 // workRoles are the roles she holds besides applying: staff, commission,

@@ -178,8 +178,8 @@ func (t *turn) essayButtons(d store.Application) [][]store.Button {
 
 // answer takes what she sent while on a step: the dialogue's fallback.
 func (t *turn) answer() error {
-	if strings.HasPrefix(t.user.Awaiting, awaitComment) {
-		return t.saveComment()
+	if done, err := t.awaited(); done {
+		return err
 	}
 	if strings.HasPrefix(t.user.Step, stepMaskPrefix) {
 		return t.saveMask()

@@ -34,6 +34,7 @@ type Options struct {
 	// Programme is the school's calendar; the default programme for
 	// Deadline when empty.
 	Programme schedule.Programme
+	Mentoring MentoringOptions
 }
 
 // SelectionOptions are the settings of stage II.
@@ -89,6 +90,9 @@ func New(opts Options) *Bot {
 	}
 	if opts.Programme.Stages == nil {
 		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)
+	}
+	if opts.Mentoring == (MentoringOptions{}) {
+		opts.Mentoring = DefaultMentoring()
 	}
 	if opts.Selection.Quotas == nil {
 		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)
@@ -175,6 +179,9 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	}
 	if u.Name != "" {
 		t.user.FirstName = u.Name
+	}
+	if u.LangCode != "" {
+		t.user.LangCode = u.LangCode
 	}
 	t.askedBefore = t.user.Step
 	return t, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -55,7 +56,8 @@ func saveAndPlan(tx *store.Tx, e store.Event) error {
 }
 
 // DeliverDue sends what has fallen due: reminders, greetings and
-// follow-ups, each at most once per person. A cron job calls it every
+// follow-ups, each at most once per person, and notices of new questions
+// and of questions waiting too long. A cron job calls it every
 // minute, and the bot calls it once at start for what fell due while it
 // was down. A reminder whose event has started is dropped, with a log
 // line; so is anything for an event moved or cancelled since it was
@@ -69,7 +71,13 @@ func (b *Bot) DeliverDue() error {
 			return err
 		}
 		for _, d := range items {
-			n, err := b.deliverOne(tx, d, now)
+			deliver := b.deliverOne
+			if d.Kind == store.DueQuestions {
+				deliver = func(tx *store.Tx, d store.Due, now time.Time) (int, error) {
+					return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
+				}
+			}
+			n, err := deliver(tx, d, now)
 			if err != nil {
 				return err
 			}
@@ -78,14 +86,12 @@ func (b *Bot) DeliverDue() error {
 				return err
 			}
 		}
-		return nil
+		return b.chaseQuestions(tx, now)
 	})
 	if err != nil {
 		return fmt.Errorf("deliver due items: %w", err)
 	}
-	if sent > 0 {
-		b.Delivered()
-	}
+	b.Delivered() // also what chaseQuestions queued
 	return nil
 }
 
@@ -179,9 +185,11 @@ func (b *Bot) eventText(lang, key string, e store.Event) string {
 	return text
 }
 
+// userLang is the language to write to u in: her choice, else the guess
+// from her phone's language.
 func userLang(u store.User) string {
 	if u.Language == "" {
-		return "ky"
+		return locales.Guess(u.LangCode)
 	}
 	return u.Language
 }
@@ -376,10 +384,8 @@ func (t *turn) tapSkipComment(string) error {
 	return nil
 }
 
-// saveComment takes her comment on a meeting.
-func (t *turn) saveComment() error {
-	id := strings.TrimPrefix(t.user.Awaiting, awaitComment)
-	t.user.Awaiting = ""
+// saveComment takes her comment on meeting id.
+func (t *turn) saveComment(id string) error {
 	if t.u.Kind != KindText {
 		t.say("event.thanks", nil)
 		return nil

@@ -10,7 +10,7 @@ type Command struct {
 
 // menuCommands are the commands everyone sees in Telegram's menu. Staff
 // commands stay out of it: they are listed in /help for staff.
-var menuCommands = []string{"start", "schedule", "language", "help"}
+var menuCommands = []string{"start", "schedule", "ask", "language", "help"}
 
 // Menu returns the command menu in lang, for setMyCommands.
 func Menu(texts *locales.Texts, lang string) []Command {

@@ -74,6 +74,10 @@ func (t *turn) command() error {
 		return t.askWithdraw()
 	case "schedule":
 		return t.showSchedule()
+	case "ask":
+		return t.askQuestion()
+	case "questions":
+		return t.myQuestions()
 	}
 	if cmd, ok := restricted[t.u.Command]; ok {
 		if !t.may(cmd.roles) {
@@ -111,6 +115,16 @@ func (t *turn) tap() error {
 		return t.tapRating(args)
 	case "cmt":
 		return t.tapSkipComment(args)
+	case "ask":
+		return t.tapAsk(args)
+	case "qv":
+		return t.tapView(args)
+	case "qr":
+		return t.tapReply(args)
+	case "qd":
+		return t.tapResolve(args)
+	case "faq":
+		return t.tapFAQ(args)
 	}
 	if tap, ok := restrictedTaps[prefix]; ok {
 		if !t.may(tap.roles) {

@@ -156,10 +156,7 @@ func (t *turn) tapScoring(action string) error {
 
 // tell queues a message to someone else, in her language.
 func (t *turn) tell(u store.User, key string, data any) {
-	lang := u.Language
-	if lang == "" {
-		lang = "ky"
-	}
+	lang := userLang(u)
 	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.Texts.Text(lang, key, data)})
 }
 

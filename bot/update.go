@@ -1,5 +1,7 @@
 package bot
 
+import "github.com/mentorbot/mentorbot/store"
+
 // Kind is what a person sent, as far as the dialogues care.
 type Kind int
 
@@ -42,4 +44,8 @@ type Update struct {
 
 	Phone        string // KindContact
 	ContactOwner int64  // KindContact: whose number it is, if Telegram says
+
+	// Media is the photo, document, voice, audio or video she sent, by
+	// Telegram's file_id; Text holds its caption.
+	Media *store.Media
 }

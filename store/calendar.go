@@ -90,6 +90,9 @@ const (
 	DueReminder DueKind = "reminder" // remind the audience of an event
 	DueGreeting DueKind = "greeting" // send a greeting
 	DueFollowUp DueKind = "followup" // ask whether they attended, and how it was
+	// DueQuestions announces new questions; EventID holds the queue's kind.
+	// Questions that arrive together are announced in one digest.
+	DueQuestions DueKind = "questions"
 )
 
 // Due is work that must happen at a time: kept in the store because

@@ -16,6 +16,7 @@ const (
 	KindEdit     OutgoingKind = "edit"     // replace the text and buttons of MessageID; with no Text, only the buttons
 	KindCallback OutgoingKind = "callback" // answer a button tap (stops its spinner), optionally with a toast
 	KindDocument OutgoingKind = "document" // a file
+	KindMedia    OutgoingKind = "media"    // a photo, voice, video or file sent again by its file_id, Text as caption
 )
 
 // Outgoing is one message the bot owes someone. Handlers queue them in the
@@ -35,6 +36,7 @@ type Outgoing struct {
 	MessageID      int    `json:"message_id,omitempty"`  // KindEdit
 	CallbackID     string `json:"callback_id,omitempty"` // KindCallback
 	Document       *File  `json:"document,omitempty"`    // KindDocument
+	Media          *Media `json:"media,omitempty"`       // KindMedia
 }
 
 // Button is one inline button: a label and the data Telegram sends back.

@@ -32,9 +32,11 @@ var (
 	bucketDue          = []byte("due")          // time (ns, 8 bytes) + sequence (8 bytes) -> Due
 	bucketSent         = []byte("sent")         // what + "|" + user ID -> empty: sent once
 	bucketRSVP         = []byte("rsvp")         // event ID + "|" + user ID -> RSVP
+	bucketQuestions    = []byte("questions")    // question ID (8 bytes, big endian) -> Question
+	bucketFAQ          = []byte("faq")          // entry ID (8 bytes, big endian) -> FAQEntry
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ}
 
 var (
 	metaSchema    = []byte("schema_version")

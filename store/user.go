@@ -22,9 +22,12 @@ const (
 
 // User is a person who has written to the bot.
 type User struct {
-	ID        int64     `json:"id"`
-	FirstName string    `json:"first_name,omitempty"`
-	Language  string    `json:"language,omitempty"` // "ky" or "ru"; empty until she chose
+	ID        int64  `json:"id"`
+	FirstName string `json:"first_name,omitempty"`
+	Language  string `json:"language,omitempty"` // "ky" or "ru"; empty until she chose
+	// LangCode is what Telegram last said her phone's language is: the
+	// guess for messages sent to her before she chose.
+	LangCode  string    `json:"lang_code,omitempty"`
 	Roles     []Role    `json:"roles,omitempty"`
 	ConsentAt time.Time `json:"consent_at,omitzero"` // when she agreed to the processing of her data
 	Blocked   bool      `json:"blocked,omitempty"`   // she blocked the bot: send her nothing

@@ -6,6 +6,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/store"
 )
 
 // toUpdate normalises a library update into what the bot reads.
@@ -54,12 +55,25 @@ func fromMessage(out *bot.Update, m *tgbotapi.Message) {
 		out.ContactOwner = m.Contact.UserID
 	case m.Sticker != nil || m.Animation != nil || m.Dice != nil:
 		out.Kind = bot.KindSticker
-	case m.Photo != nil || m.Video != nil:
+	case len(m.Photo) > 0:
+		// The last size is the largest.
 		out.Kind, out.Text = bot.KindPhoto, m.Caption
-	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
+		out.Media = &store.Media{Type: "photo", FileID: m.Photo[len(m.Photo)-1].FileID}
+	case m.Video != nil:
+		out.Kind, out.Text = bot.KindPhoto, m.Caption
+		out.Media = &store.Media{Type: "video", FileID: m.Video.FileID}
+	case m.Voice != nil:
+		out.Kind, out.Text = bot.KindVoice, m.Caption
+		out.Media = &store.Media{Type: "voice", FileID: m.Voice.FileID}
+	case m.Audio != nil:
+		out.Kind, out.Text = bot.KindVoice, m.Caption
+		out.Media = &store.Media{Type: "audio", FileID: m.Audio.FileID}
+	case m.VideoNote != nil:
 		out.Kind = bot.KindVoice
+		out.Media = &store.Media{Type: "video_note", FileID: m.VideoNote.FileID}
 	case m.Document != nil:
 		out.Kind, out.Text = bot.KindDocument, m.Caption
+		out.Media = &store.Media{Type: "document", FileID: m.Document.FileID}
 	case m.Location != nil || m.Venue != nil:
 		out.Kind = bot.KindLocation
 	case out.Private:

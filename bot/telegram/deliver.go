@@ -55,6 +55,8 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		return edit, nil
 	case store.KindCallback:
 		return tgbotapi.NewCallback(m.CallbackID, m.Text), nil
+	case store.KindMedia:
+		return mediaMessage(m)
 	case store.KindDocument:
 		if m.Document == nil {
 			return nil, errors.New("document message without a document")
@@ -64,6 +66,49 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		return doc, nil
 	}
 	return nil, fmt.Errorf("unknown outgoing kind %q", m.Kind)
+}
+
+// mediaMessage sends a photo, voice, video or file again by its file_id:
+// Telegram keeps the file, so nothing is downloaded or uploaded.
+func mediaMessage(m store.Outgoing) (tgbotapi.Chattable, error) {
+	if m.Media == nil {
+		return nil, errors.New("media message without media")
+	}
+	file := tgbotapi.FileID(m.Media.FileID)
+	var msg tgbotapi.Chattable
+	switch m.Media.Type {
+	case "photo":
+		c := tgbotapi.NewPhoto(m.ChatID, file)
+		c.Caption, c.ReplyMarkup = m.Text, markup(m.Buttons)
+		msg = c
+	case "video":
+		c := tgbotapi.NewVideo(m.ChatID, file)
+		c.Caption, c.ReplyMarkup = m.Text, markup(m.Buttons)
+		msg = c
+	case "voice":
+		c := tgbotapi.NewVoice(m.ChatID, file)
+		c.Caption, c.ReplyMarkup = m.Text, markup(m.Buttons)
+		msg = c
+	case "audio":
+		c := tgbotapi.NewAudio(m.ChatID, file)
+		c.Caption, c.ReplyMarkup = m.Text, markup(m.Buttons)
+		msg = c
+	case "video_note":
+		msg = tgbotapi.NewVideoNote(m.ChatID, 0, file)
+	default:
+		c := tgbotapi.NewDocument(m.ChatID, file)
+		c.Caption, c.ReplyMarkup = m.Text, markup(m.Buttons)
+		msg = c
+	}
+	return msg, nil
+}
+
+// markup is the inline keyboard for rows, or nothing.
+func markup(rows [][]store.Button) any {
+	if len(rows) == 0 {
+		return nil
+	}
+	return inlineKeyboard(rows)
 }
 
 // inlineKeyboard builds inline buttons; no rows gives an empty keyboard,

@@ -27,11 +27,13 @@ type Config struct {
 	School       SchoolConfig       `toml:"school"`
 	// Programme is the school's calendar; see schedule.ProgrammeConfig.
 	Programme schedule.ProgrammeConfig `toml:"programme"`
+	Mentoring MentoringConfig          `toml:"mentoring"`
 
 	location  *time.Location
 	deadline  time.Time
 	school    bot.SelectionOptions
 	programme schedule.Programme
+	mentoring bot.MentoringOptions
 }
 
 // ApplicationsConfig is stage I: taking applications.
@@ -54,6 +56,16 @@ type SelectionConfig struct {
 	SpreadLimit float64 `toml:"spread_limit"`
 	// InviteDays is how long an invitation link works.
 	InviteDays int `toml:"invite_days"`
+}
+
+// MentoringConfig is stage IV's question queues.
+type MentoringConfig struct {
+	// ReannounceAfter is how long an untaken question waits before its
+	// queue is told again ("24h"); staff are told after twice as long.
+	ReannounceAfter string `toml:"reannounce_after"`
+	// LawyerAlways opens the lawyers' queue for all of stage IV, not
+	// only in the programme's mentor_lawyer period.
+	LawyerAlways bool `toml:"lawyer_always"`
 }
 
 // SchoolConfig is stage III, the school itself.
@@ -122,7 +134,24 @@ func (c *Config) resolve(now time.Time) error {
 	if err := c.resolveProgramme(); err != nil {
 		return err
 	}
+	if err := c.resolveMentoring(); err != nil {
+		return err
+	}
 	return c.resolveSelection()
+}
+
+// resolveMentoring checks the queues' settings.
+func (c *Config) resolveMentoring() error {
+	c.mentoring = bot.DefaultMentoring()
+	c.mentoring.LawyerAlways = c.Mentoring.LawyerAlways
+	if c.Mentoring.ReannounceAfter != "" {
+		d, err := time.ParseDuration(c.Mentoring.ReannounceAfter)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("mentoring.reannounce_after %q: want a duration such as 24h", c.Mentoring.ReannounceAfter)
+		}
+		c.mentoring.ReannounceAfter = d
+	}
+	return nil
 }
 
 // resolveProgramme builds the calendar: the default programme for the
@@ -187,6 +216,9 @@ func (c Config) Location() *time.Location { return c.location }
 
 // Deadline is the resolved application deadline.
 func (c Config) Deadline() time.Time { return c.deadline }
+
+// MentoringOptions are the resolved queue settings.
+func (c Config) MentoringOptions() bot.MentoringOptions { return c.mentoring }
 
 // ProgrammeResolved is the school's calendar with the file applied.
 func (c Config) ProgrammeResolved() schedule.Programme { return c.programme }

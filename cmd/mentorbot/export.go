@@ -12,8 +12,8 @@ import (
 
 // runExport is "mentorbot export applications".
 func runExport(args []string, env Env) error {
-	if len(args) == 0 || (args[0] != "applications" && args[0] != "scores") {
-		return fmt.Errorf("export what? 'applications' or 'scores': %w", errUsage)
+	if len(args) == 0 || (args[0] != "applications" && args[0] != "scores" && args[0] != "questions") {
+		return fmt.Errorf("export what? 'applications', 'scores' or 'questions': %w", errUsage)
 	}
 	what := args[0]
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
@@ -42,8 +42,15 @@ func runExport(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if what == "scores" {
+	switch what {
+	case "scores":
 		return exportScores(db, apps, env)
+	case "questions":
+		var qs []store.Question
+		if err := db.View(func(tx *store.Tx) (err error) { qs, err = tx.Questions(); return err }); err != nil {
+			return err
+		}
+		return export.Questions(env.Stdout, qs, cfg.Location())
 	}
 	return export.Applications(env.Stdout, apps, cfg.Location())
 }

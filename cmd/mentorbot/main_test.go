@@ -158,7 +158,7 @@ func TestRun_AgainstFakeTelegram(t *testing.T) {
 	}
 	for _, lang := range []string{"ky", "ru", ""} {
 		var cmds []struct{ Command, Description string }
-		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 4 || cmds[0].Command != "start" {
+		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 5 || cmds[0].Command != "start" {
 			t.Errorf("menu %q: %s (%v)", lang, menus[lang], err)
 		}
 	}

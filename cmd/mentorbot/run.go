@@ -129,6 +129,6 @@ func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 		DB: a.db, Texts: a.texts, Log: a.log,
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
 		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
-		Programme: a.cfg.ProgrammeResolved(),
+		Programme: a.cfg.ProgrammeResolved(), Mentoring: a.cfg.MentoringOptions(),
 	})
 }

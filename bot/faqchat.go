@@ -1,0 +1,394 @@
+package bot
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/bot/faq"
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Topics of FAQ entries: the mentors' three, the lawyers' three, other.
+var Topics = []string{"campaign", "programme", "community", "nomination", "registration", "law", "other"}
+
+// faqResults is how many entries a search or a topic shows at most.
+const faqResults = 10
+
+// tapFAQ browses the FAQ in her language: "topics", "t:TOPIC", "e:ID",
+// or "search" to type words.
+func (t *turn) tapFAQ(args string) error {
+	t.toast("")
+	entries, err := t.faqIn(t.lang())
+	if err != nil {
+		return err
+	}
+	kind, value, _ := strings.Cut(args, ":")
+	switch kind {
+	case "topics":
+		var rows [][]store.Button
+		for _, topic := range Topics {
+			n := 0
+			for _, e := range entries {
+				if e.Topic == topic {
+					n++
+				}
+			}
+			if n > 0 {
+				rows = append(rows, []store.Button{{Text: fmt.Sprintf("%s (%d)", t.text("topic."+topic, nil), n), Data: "faq:t:" + topic}})
+			}
+		}
+		if rows == nil {
+			t.say("faq.empty", nil)
+			return nil
+		}
+		t.send(t.text("faq.topics", nil), rows)
+	case "t":
+		var list []store.FAQEntry
+		for _, e := range entries {
+			if e.Topic == value {
+				list = append(list, e)
+			}
+		}
+		t.faqList(list)
+	case "e":
+		id, _ := strconv.Atoi(value)
+		i := slices.IndexFunc(entries, func(e store.FAQEntry) bool { return e.ID == id })
+		if i < 0 {
+			return t.oldButton()
+		}
+		e := entries[i]
+		t.send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.button("faq.not_helpful", "faq:ask")}})
+	case "search":
+		t.user.Awaiting = awaitFAQSearch
+		t.say("faq.search_prompt", nil)
+	case "ask":
+		return t.askQuestion()
+	default:
+		return t.oldButton()
+	}
+	return nil
+}
+
+// faqIn returns the entries in a language.
+func (t *turn) faqIn(lang string) ([]store.FAQEntry, error) {
+	all, err := t.tx.FAQs()
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(e store.FAQEntry) bool { return e.Language != lang }), nil
+}
+
+// faqList shows entries as buttons by their question.
+func (t *turn) faqList(list []store.FAQEntry) {
+	if len(list) == 0 {
+		t.send(t.text("faq.nothing", nil), [][]store.Button{{t.button("faq.not_helpful", "faq:ask")}})
+		return
+	}
+	var rows [][]store.Button
+	for _, e := range list[:min(len(list), faqResults)] {
+		rows = append(rows, []store.Button{{Text: clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
+	}
+	rows = append(rows, []store.Button{t.button("faq.not_helpful", "faq:ask")})
+	t.send(t.text("faq.found", nil), rows)
+}
+
+// faqSearch takes the words she typed.
+func (t *turn) faqSearch(string) error {
+	if t.u.Kind != KindText {
+		t.say("input.need_text", nil)
+		return nil
+	}
+	all, err := t.tx.FAQs()
+	if err != nil {
+		return err
+	}
+	t.faqList(faq.Search(all, t.lang(), t.u.Text, faqResults))
+	return nil
+}
+
+// tapPublishFAQ starts turning an answered question into an FAQ entry, in
+// the mentor's own words, so that it names no one.
+func (t *turn) tapPublishFAQ(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || !t.servesQueue(q.Kind) || q.FirstAnswerAt.IsZero() {
+		return errOr(err, t.oldButton)
+	}
+	t.toast("")
+	q.FAQ = &store.FAQEntry{Language: q.Language, From: q.ID, By: t.user.ID}
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	t.user.Awaiting = fmt.Sprintf("%s%d", awaitFAQQ, q.ID)
+	t.say("faq.write_question", map[string]any{"Language": t.text("language.name."+q.Language, nil)})
+	return nil
+}
+
+// faqText reads the text of an FAQ wording.
+func (t *turn) faqText(max int) (string, bool) {
+	if t.u.Kind != KindText {
+		t.say("input.need_text", nil)
+		return "", false
+	}
+	text, err := form.CleanText(t.u.Text, max)
+	if err != nil {
+		t.say("form.invalid.empty", nil)
+		return "", false
+	}
+	return text, true
+}
+
+func (t *turn) faqDraftQuestion(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.FAQ == nil {
+		return err
+	}
+	text, ok := t.faqText(1000)
+	if !ok {
+		t.user.Awaiting = awaitFAQQ + arg
+		return nil
+	}
+	q.FAQ.Question = text
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	t.user.Awaiting = awaitFAQA + arg
+	t.say("faq.write_answer", nil)
+	return nil
+}
+
+func (t *turn) faqDraftAnswer(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.FAQ == nil {
+		return err
+	}
+	text, ok := t.faqText(3 * MaxMessage)
+	if !ok {
+		t.user.Awaiting = awaitFAQA + arg
+		return nil
+	}
+	q.FAQ.Answer = text
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	var rows [][]store.Button
+	for _, topic := range Topics {
+		rows = append(rows, []store.Button{{Text: t.text("topic."+topic, nil), Data: fmt.Sprintf("faqt:%d:%s", q.ID, topic)}})
+	}
+	t.send(t.text("faq.pick_topic", nil), rows)
+	return nil
+}
+
+// tapFAQTopic files the draft under a topic and publishes it.
+func (t *turn) tapFAQTopic(args string) error {
+	id, topic, _ := strings.Cut(args, ":")
+	q, ok, err := t.questionArg(id)
+	if !ok || q.FAQ == nil || q.FAQ.Answer == "" || !slices.Contains(Topics, topic) {
+		return errOr(err, t.oldButton)
+	}
+	t.toast("")
+	entry := *q.FAQ
+	entry.Topic, entry.UpdatedAt = topic, t.now
+	entry, err = t.tx.PutFAQ(entry)
+	if err != nil {
+		return err
+	}
+	q.FAQ = nil
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	t.editButtons(nil)
+	t.Log.Info("FAQ entry published", "entry", entry.ID, "from_question", q.ID, "by", t.user.ID)
+	t.say("faq.published", map[string]any{"ID": entry.ID})
+	return nil
+}
+
+// listFAQ is /faq for staff: every entry with its ID.
+func (t *turn) listFAQ() error {
+	all, err := t.tx.FAQs()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	for _, e := range all {
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", e.ID, e.Language, t.text("topic."+e.Topic, nil), clip(e.Question, 100))
+	}
+	if len(all) == 0 {
+		sb.WriteString(t.text("faq.empty", nil) + "\n\n")
+	}
+	sb.WriteString(t.text("faq.staff_hint", nil))
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// faqArg loads the entry named by the command's argument.
+func (t *turn) faqArg(arg string) (store.FAQEntry, bool, error) {
+	id, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(arg), "#"))
+	if err != nil {
+		t.say("faq.not_found", map[string]any{"ID": strings.TrimSpace(arg)})
+		return store.FAQEntry{}, false, nil
+	}
+	e, err := t.tx.FAQ(id)
+	if isNotFound(err) {
+		t.say("faq.not_found", map[string]any{"ID": id})
+		return e, false, nil
+	}
+	return e, err == nil, err
+}
+
+// editFAQ is /faq_edit ID: the entry, with buttons to rewrite either part.
+func (t *turn) editFAQ() error {
+	e, ok, err := t.faqArg(t.u.Args)
+	if !ok {
+		return err
+	}
+	t.send(fmt.Sprintf("#%d · %s\n❓ %s\n\n%s", e.ID, e.Language, e.Question, e.Answer), [][]store.Button{{
+		t.button("faq.edit_question", fmt.Sprintf("faqe:q:%d", e.ID)), t.button("faq.edit_answer", fmt.Sprintf("faqe:a:%d", e.ID)),
+	}})
+	return nil
+}
+
+// tapEditFAQ starts rewriting an entry's question ("q:ID") or answer ("a:ID").
+func (t *turn) tapEditFAQ(args string) error {
+	part, id, _ := strings.Cut(args, ":")
+	if _, ok, err := t.faqArg(id); !ok {
+		return err
+	}
+	t.toast("")
+	if part == "q" {
+		t.user.Awaiting = awaitFAQEditQ + id
+	} else {
+		t.user.Awaiting = awaitFAQEditA + id
+	}
+	t.say("faq.send_new", nil)
+	return nil
+}
+
+func (t *turn) faqEditQuestion(id string) error { return t.faqEdit(id, true) }
+func (t *turn) faqEditAnswer(id string) error   { return t.faqEdit(id, false) }
+
+func (t *turn) faqEdit(id string, question bool) error {
+	e, ok, err := t.faqArg(id)
+	if !ok {
+		return err
+	}
+	text, ok := t.faqText(3 * MaxMessage)
+	if !ok {
+		return nil
+	}
+	if question {
+		e.Question = text
+	} else {
+		e.Answer = text
+	}
+	e.UpdatedAt = t.now
+	if _, err := t.tx.PutFAQ(e); err != nil {
+		return err
+	}
+	t.Log.Info("FAQ entry edited", "entry", e.ID, "by", t.user.ID)
+	t.say("faq.saved", map[string]any{"ID": e.ID})
+	return nil
+}
+
+// removeFAQ is /faq_remove ID.
+func (t *turn) removeFAQ() error {
+	e, ok, err := t.faqArg(t.u.Args)
+	if !ok {
+		return err
+	}
+	if err := t.tx.DeleteFAQ(e.ID); err != nil {
+		return err
+	}
+	t.Log.Info("FAQ entry removed", "entry", e.ID, "by", t.user.ID)
+	t.say("faq.removed", map[string]any{"ID": e.ID})
+	return nil
+}
+
+// mentoringHealth is /mentoring for staff: each queue's counts and the
+// median time to a first answer, overall and by week.
+func (t *turn) mentoringHealth() error {
+	qs, err := t.tx.Questions()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	for _, kind := range []store.QuestionKind{store.KindMentor, store.KindLawyer} {
+		count := map[store.QuestionStatus]int{}
+		var waits []time.Duration
+		weeks := map[string][]store.Question{}
+		for _, q := range qs {
+			if q.Kind != kind {
+				continue
+			}
+			count[q.Status]++
+			if !q.FirstAnswerAt.IsZero() {
+				waits = append(waits, q.FirstAnswerAt.Sub(q.CreatedAt))
+			}
+			y, w := q.CreatedAt.In(t.Location).ISOWeek()
+			weeks[fmt.Sprintf("%d-W%02d", y, w)] = append(weeks[fmt.Sprintf("%d-W%02d", y, w)], q)
+		}
+		sb.WriteString(t.text("health.queue", map[string]any{
+			"Queue": t.text("queue."+string(kind), nil), "Open": count[store.QuestionOpen], "Taken": count[store.QuestionTaken],
+			"Answered": count[store.QuestionAnswered], "Resolved": count[store.QuestionResolved], "Median": t.duration(median(waits)),
+		}))
+		keys := make([]string, 0, len(weeks))
+		for k := range weeks {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			var w []time.Duration
+			for _, q := range weeks[k] {
+				if !q.FirstAnswerAt.IsZero() {
+					w = append(w, q.FirstAnswerAt.Sub(q.CreatedAt))
+				}
+			}
+			fmt.Fprintf(&sb, "\n  %s: %d · %s", k, len(weeks[k]), t.duration(median(w)))
+		}
+		sb.WriteString("\n\n")
+	}
+	sb.WriteString(t.text("health.hint", nil))
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// exportQuestions is /questions_export: every question and answer as CSV.
+func (t *turn) exportQuestions() error {
+	qs, err := t.tx.Questions()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.Questions(&buf, qs, t.Location); err != nil {
+		return err
+	}
+	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("staff.questions.caption", nil),
+		Document: &store.File{Name: "questions-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()}})
+	return nil
+}
+
+// median of durations; -1 when there are none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return -1
+	}
+	slices.Sort(ds)
+	if len(ds)%2 == 1 {
+		return ds[len(ds)/2]
+	}
+	return (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+}
+
+// duration says a wait in hours and minutes, "–" for none.
+func (t *turn) duration(d time.Duration) string {
+	if d < 0 {
+		return "–"
+	}
+	return t.text("duration", map[string]any{"H": int(d.Hours()), "M": int(d.Minutes()) % 60})
+}

@@ -1,0 +1,620 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// MentoringOptions are the settings of stage IV's question queues.
+type MentoringOptions struct {
+	// ReannounceAfter is how long a question may wait untaken before its
+	// queue hears of it again; after twice that, staff are told.
+	ReannounceAfter time.Duration
+	// DigestDelay gathers questions that arrive together into one notice.
+	DigestDelay time.Duration
+	// LawyerAlways opens the lawyers' queue for the whole stage, not only
+	// in the programme's "mentor_lawyer" period.
+	LawyerAlways bool
+}
+
+// DefaultMentoring: a day before asking again, a minute to gather a digest.
+func DefaultMentoring() MentoringOptions {
+	return MentoringOptions{ReannounceAfter: 24 * time.Hour, DigestDelay: time.Minute}
+}
+
+// Awaited free-text answers outside the form: her next message goes to
+// the question, the reply, the answer or the FAQ draft named here.
+const (
+	awaitAsk       = "ask:"    // + kind: the text of a new question
+	awaitReply     = "reply:"  // + question ID: her reply in a thread
+	awaitAnswer    = "answer:" // + question ID: a mentor's answer
+	awaitFAQQ      = "faqq:"   // + question ID: the FAQ's wording of the question
+	awaitFAQA      = "faqa:"   // + question ID: the FAQ's wording of the answer
+	awaitFAQEditQ  = "faqeq:"  // + entry ID: staff rewrite an entry's question
+	awaitFAQEditA  = "faqea:"  // + entry ID: staff rewrite an entry's answer
+	awaitFAQSearch = "faqsearch"
+)
+
+// awaitHandlers take the awaited message, by the Awaiting prefix.
+var awaitHandlers = []struct {
+	prefix string
+	run    func(*turn, string) error
+}{
+	{awaitComment, (*turn).saveComment},
+	{awaitAsk, (*turn).createQuestion},
+	{awaitReply, (*turn).replyQuestion},
+	{awaitAnswer, (*turn).answerQuestion},
+	{awaitFAQQ, (*turn).faqDraftQuestion},
+	{awaitFAQA, (*turn).faqDraftAnswer},
+	{awaitFAQEditQ, (*turn).faqEditQuestion},
+	{awaitFAQEditA, (*turn).faqEditAnswer},
+	{awaitFAQSearch, (*turn).faqSearch},
+}
+
+// awaited hands her message to what awaits it, if anything does.
+func (t *turn) awaited() (bool, error) {
+	for _, h := range awaitHandlers {
+		if arg, ok := strings.CutPrefix(t.user.Awaiting, h.prefix); ok {
+			t.user.Awaiting = ""
+			return true, h.run(t, arg)
+		}
+	}
+	return false, nil
+}
+
+// mayAsk reports whether she may ask: accepted participants, and staff
+// for testing.
+func (t *turn) mayAsk() bool { return t.user.HasRole(store.RoleParticipant) || t.isStaff() }
+
+// lawyerOpen reports whether the lawyers' queue takes questions now.
+func (t *turn) lawyerOpen() bool {
+	if t.Mentoring.LawyerAlways {
+		return true
+	}
+	p, ok := t.Programme.PeriodAt(t.now)
+	return ok && p.ID == "mentor_lawyer"
+}
+
+// askQuestion is /ask: the FAQ first, then a mentor or a lawyer.
+func (t *turn) askQuestion() error {
+	if !t.mayAsk() {
+		t.sayMentoringClosed()
+		return nil
+	}
+	text := t.text("mentoring.ask", nil)
+	if p, ok := t.Programme.PeriodAt(t.now); ok {
+		text = t.text("period."+p.ID, nil) + "\n\n" + text
+	}
+	rows := [][]store.Button{
+		{t.button("faq.browse", "faq:topics"), t.button("faq.search", "faq:search")},
+		{t.button("mentoring.to_mentor", "ask:mentor")},
+	}
+	if t.lawyerOpen() {
+		rows = append(rows, []store.Button{t.button("mentoring.to_lawyer", "ask:lawyer")})
+	}
+	t.send(text, rows)
+	return nil
+}
+
+// sayMentoringClosed tells an applicant or a stranger when mentoring opens.
+func (t *turn) sayMentoringClosed() {
+	if s, ok := t.Programme.Stage("IV"); ok {
+		t.say("mentoring.closed", map[string]any{"Date": t.date(s.Starts)})
+		return
+	}
+	t.say("access.denied", nil)
+}
+
+// tapAsk takes the choice of mentor or lawyer.
+func (t *turn) tapAsk(kind string) error {
+	if !t.mayAsk() {
+		t.toast("")
+		t.sayMentoringClosed()
+		return nil
+	}
+	if kind != string(store.KindMentor) && !(kind == string(store.KindLawyer) && t.lawyerOpen()) {
+		return t.oldButton()
+	}
+	t.toast("")
+	t.user.Awaiting = awaitAsk + kind
+	t.say("mentoring.write."+kind, nil)
+	return nil
+}
+
+// post turns her message into a thread post: text, or media with its
+// caption. ok is false (and she is told) for what cannot be relayed.
+func (t *turn) post(fromMentor bool) (store.Post, bool) {
+	p := store.Post{FromMentor: fromMentor, AuthorID: t.user.ID, At: t.now, Media: t.u.Media}
+	if t.u.Text != "" {
+		text, err := form.CleanText(t.u.Text, 4*MaxMessage)
+		if err == nil {
+			p.Text = text
+		}
+	}
+	if p.Text == "" && p.Media == nil {
+		t.say("mentoring.need_content", nil)
+		return p, false
+	}
+	return p, true
+}
+
+// createQuestion stores her question, gives her a receipt, and plans the
+// notice to the people of its kind.
+func (t *turn) createQuestion(kind string) error {
+	p, ok := t.post(false)
+	if !ok {
+		t.user.Awaiting = awaitAsk + kind
+		return nil
+	}
+	q, err := t.tx.PutQuestion(store.Question{
+		UserID: t.user.ID, Kind: store.QuestionKind(kind), Language: t.lang(),
+		Status: store.QuestionOpen, Thread: []store.Post{p}, CreatedAt: t.now,
+	})
+	if err != nil {
+		return err
+	}
+	if err := t.planAnnounce(q.Kind); err != nil {
+		return err
+	}
+	t.Log.Info("question asked", "question", q.ID, "kind", q.Kind)
+	t.say("mentoring.receipt", map[string]any{"ID": q.ID})
+	return nil
+}
+
+// planAnnounce plans the notice of new questions of a kind, a moment
+// later, so questions that arrive together make one digest.
+func (t *turn) planAnnounce(kind store.QuestionKind) error {
+	return t.tx.PlanDue(store.Due{At: t.now.Add(t.Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
+}
+
+// myQuestions is /questions: her questions, each with a button to open it.
+func (t *turn) myQuestions() error {
+	if !t.mayAsk() {
+		t.sayMentoringClosed()
+		return nil
+	}
+	qs, err := t.tx.Questions()
+	if err != nil {
+		return err
+	}
+	var rows [][]store.Button
+	var sb strings.Builder
+	for _, q := range qs {
+		if q.UserID != t.user.ID {
+			continue
+		}
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.text("queue."+string(q.Kind), nil), t.text("status."+string(q.Status), nil), clip(firstText(q), 80))
+		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
+	}
+	if len(rows) == 0 {
+		t.say("mentoring.none", nil)
+		return nil
+	}
+	t.send(strings.TrimSpace(sb.String()), rows)
+	return nil
+}
+
+func firstText(q store.Question) string {
+	if len(q.Thread) == 0 {
+		return ""
+	}
+	if q.Thread[0].Text == "" && q.Thread[0].Media != nil {
+		return "[" + q.Thread[0].Media.Type + "]"
+	}
+	return q.Thread[0].Text
+}
+
+// questionArg reads a question ID from button data and loads it.
+func (t *turn) questionArg(arg string) (store.Question, bool, error) {
+	id, err := strconv.Atoi(arg)
+	if err != nil {
+		return store.Question{}, false, nil
+	}
+	q, err := t.tx.Question(id)
+	if isNotFound(err) {
+		return q, false, nil
+	}
+	return q, err == nil, err
+}
+
+// mayRead reports whether she may see a question: its owner, the mentors
+// of its kind, and staff.
+func (t *turn) mayRead(q store.Question) bool {
+	return q.UserID == t.user.ID || t.isStaff() || t.servesQueue(q.Kind)
+}
+
+// servesQueue reports whether she answers questions of kind.
+func (t *turn) servesQueue(kind store.QuestionKind) bool {
+	return kind == store.KindMentor && t.user.HasRole(store.RoleMentor) || kind == store.KindLawyer && t.user.HasRole(store.RoleLawyer)
+}
+
+// tapView shows a question's thread with what she can do with it.
+func (t *turn) tapView(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || !t.mayRead(q) {
+		return errOr(err, t.oldButton)
+	}
+	t.toast("")
+	mentorView := q.UserID != t.user.ID
+	t.sendThread(q, mentorView)
+	var buttons [][]store.Button
+	switch {
+	case !mentorView && q.Status != store.QuestionResolved:
+		buttons = [][]store.Button{{t.button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
+	case mentorView && q.Status == store.QuestionOpen:
+		buttons = [][]store.Button{{t.button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
+	case mentorView && q.TakenBy == t.user.ID && q.Status != store.QuestionResolved:
+		t.user.Awaiting = fmt.Sprintf("%s%d", awaitAnswer, q.ID)
+		buttons = [][]store.Button{{t.button("queue.hand_back", fmt.Sprintf("qh:%d", q.ID))}}
+		t.send(t.text("queue.write_answer", map[string]any{"ID": q.ID}), buttons)
+		return nil
+	}
+	if buttons != nil {
+		t.send(t.text("mentoring.what_next", nil), buttons)
+	}
+	return nil
+}
+
+// sendThread shows a question's posts. Mentors see the participant's
+// first name (they work with her), never her phone; she never sees who
+// the mentor is.
+func (t *turn) sendThread(q store.Question, mentorView bool) {
+	head := t.text("mentoring.thread", map[string]any{"ID": q.ID, "Queue": t.text("queue."+string(q.Kind), nil), "Status": t.text("status."+string(q.Status), nil)})
+	if mentorView {
+		if u, err := t.tx.User(q.UserID); err == nil {
+			head += "\n" + t.text("queue.asked_by", map[string]any{"Name": displayName(u)})
+			if u.Blocked {
+				head += "\n" + t.text("queue.blocked", nil)
+			}
+		}
+	}
+	t.send(head, nil)
+	for _, p := range q.Thread {
+		who := t.text("mentoring.from_her", nil)
+		if p.FromMentor {
+			who = t.text("mentoring.from."+string(q.Kind), nil)
+		}
+		t.sendPost(t.u.ChatID, who, p, nil)
+	}
+}
+
+// captionMax is Telegram's limit on a media caption.
+const captionMax = 1024
+
+// sendPost queues one post to chat, with a heading line: text as a
+// message (split if long), media by file_id with the text as caption when
+// it fits, else the text after it.
+func (t *turn) sendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
+	text := strings.TrimSpace(heading + "\n" + p.Text)
+	if p.Media == nil {
+		parts := Split(text, MaxMessage)
+		for i, part := range parts {
+			m := store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: part}
+			if i == len(parts)-1 {
+				m.Buttons = buttons
+			}
+			t.out = append(t.out, m)
+		}
+		return
+	}
+	media := store.Outgoing{Kind: store.KindMedia, ChatID: chat, Media: p.Media, Text: text}
+	if !fits(text, captionMax) || p.Media.Type == "video_note" {
+		media.Text = ""
+		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: text})
+	}
+	media.Buttons = buttons
+	t.out = append(t.out, media)
+}
+
+// tapReply starts her reply in a thread.
+func (t *turn) tapReply(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.UserID != t.user.ID || q.Status == store.QuestionResolved {
+		return errOr(err, t.oldButton)
+	}
+	t.toast("")
+	t.user.Awaiting = fmt.Sprintf("%s%d", awaitReply, q.ID)
+	t.say("mentoring.write_reply", map[string]any{"ID": q.ID})
+	return nil
+}
+
+// replyQuestion adds her reply to the thread and tells whoever took it.
+func (t *turn) replyQuestion(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.UserID != t.user.ID {
+		return err
+	}
+	p, ok := t.post(false)
+	if !ok {
+		t.user.Awaiting = awaitReply + arg
+		return nil
+	}
+	q.Thread = append(q.Thread, p)
+	if q.TakenBy != 0 {
+		q.Status = store.QuestionTaken
+		if mentor, err := t.tx.User(q.TakenBy); err == nil && !mentor.Blocked {
+			t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
+				Text:    t.Texts.Text(userLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
+				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}}}})
+		}
+	} else {
+		q.Status = store.QuestionOpen
+		if err := t.planAnnounce(q.Kind); err != nil {
+			return err
+		}
+	}
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	t.say("mentoring.reply_sent", map[string]any{"ID": q.ID})
+	return nil
+}
+
+// tapResolve marks her question resolved.
+func (t *turn) tapResolve(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.UserID != t.user.ID {
+		return errOr(err, t.oldButton)
+	}
+	t.toast("")
+	if q.Status != store.QuestionResolved {
+		q.Status, q.ResolvedAt = store.QuestionResolved, t.now
+		if _, err := t.tx.PutQuestion(q); err != nil {
+			return err
+		}
+	}
+	t.editButtons(nil)
+	t.say("mentoring.resolved", map[string]any{"ID": q.ID})
+	return nil
+}
+
+// queue is /queue: the questions of her kinds, oldest first, with how
+// long each has waited, and the ones she took.
+func (t *turn) queue() error {
+	qs, err := t.tx.Questions()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	var rows [][]store.Button
+	for _, q := range qs {
+		if !t.servesQueue(q.Kind) {
+			continue
+		}
+		switch {
+		case q.Status == store.QuestionOpen:
+			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.text("queue."+string(q.Kind), nil), t.waited(q.CreatedAt), clip(firstText(q), 100))
+			rows = append(rows, []store.Button{t.buttonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf("qt:%d", q.ID))})
+		case q.TakenBy == t.user.ID && q.Status == store.QuestionTaken:
+			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.text("status.taken", nil), clip(firstText(q), 100))
+			rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
+		}
+	}
+	if len(rows) == 0 {
+		t.say("queue.empty", nil)
+		return nil
+	}
+	t.send(strings.TrimSpace(sb.String()), rows)
+	return nil
+}
+
+// buttonWith is a button whose label has placeholders.
+func (t *turn) buttonWith(key string, data map[string]any, callback string) store.Button {
+	return store.Button{Text: t.text(key, data), Data: callback}
+}
+
+// waited says how long ago, in hours or days.
+func (t *turn) waited(since time.Time) string {
+	d := t.now.Sub(since)
+	if d < time.Hour {
+		return t.text("queue.waited_minutes", map[string]any{"N": int(d.Minutes())})
+	}
+	if d < 48*time.Hour {
+		return t.text("queue.waited_hours", map[string]any{"N": int(d.Hours())})
+	}
+	return t.text("queue.waited_days", map[string]any{"N": int(d.Hours() / 24)})
+}
+
+// tapTake gives her the question, unless someone took it first: the
+// check and the change are one transaction, so two mentors cannot both
+// get it.
+func (t *turn) tapTake(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || !t.servesQueue(q.Kind) {
+		return errOr(err, t.oldButton)
+	}
+	if q.Status != store.QuestionOpen {
+		t.toast("queue.taken_already")
+		return nil
+	}
+	q.Status, q.TakenBy, q.TakenAt = store.QuestionTaken, t.user.ID, t.now
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	t.toast("queue.yours")
+	t.Log.Info("question taken", "question", q.ID, "by", t.user.ID)
+	t.sendThread(q, true)
+	t.user.Awaiting = fmt.Sprintf("%s%d", awaitAnswer, q.ID)
+	t.send(t.text("queue.write_answer", map[string]any{"ID": q.ID}), [][]store.Button{{t.button("queue.hand_back", fmt.Sprintf("qh:%d", q.ID))}})
+	return nil
+}
+
+// tapHandBack returns a question she took to the queue.
+func (t *turn) tapHandBack(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.TakenBy != t.user.ID || q.Status != store.QuestionTaken {
+		return errOr(err, t.oldButton)
+	}
+	q.Status, q.TakenBy = store.QuestionOpen, 0
+	q.AnnouncedAt = time.Time{} // announced again as new
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	if err := t.planAnnounce(q.Kind); err != nil {
+		return err
+	}
+	t.user.Awaiting = ""
+	t.toast("")
+	t.editButtons(nil)
+	t.say("queue.handed_back", map[string]any{"ID": q.ID})
+	return nil
+}
+
+// answerQuestion relays a mentor's answer to the participant, quoting her
+// question, in the mentor's words and without the mentor's identity.
+func (t *turn) answerQuestion(arg string) error {
+	q, ok, err := t.questionArg(arg)
+	if !ok || q.TakenBy != t.user.ID {
+		return err
+	}
+	p, ok := t.post(true)
+	if !ok {
+		t.user.Awaiting = awaitAnswer + arg
+		return nil
+	}
+	q.Thread = append(q.Thread, p)
+	q.Status = store.QuestionAnswered
+	if q.FirstAnswerAt.IsZero() {
+		q.FirstAnswerAt = t.now
+	}
+	if _, err := t.tx.PutQuestion(q); err != nil {
+		return err
+	}
+	her, err := t.tx.User(q.UserID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(her)
+	heading := t.Texts.Text(lang, "mentoring.answer", map[string]any{
+		"ID": q.ID, "From": t.Texts.Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": clip(firstText(q), 200),
+	})
+	buttons := [][]store.Button{{
+		{Text: t.Texts.Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf("qr:%d", q.ID)},
+		{Text: t.Texts.Text(lang, "mentoring.resolve", nil), Data: fmt.Sprintf("qd:%d", q.ID)},
+	}}
+	t.sendPost(q.UserID, heading, p, buttons)
+	t.Log.Info("answer relayed", "question", q.ID, "by", t.user.ID)
+	key := "queue.sent"
+	if her.Blocked {
+		key = "queue.sent_blocked" // it cannot arrive; she should know
+	}
+	t.send(t.text(key, map[string]any{"ID": q.ID}), [][]store.Button{{t.button("faq.publish", fmt.Sprintf("qf:%d", q.ID))}})
+	return nil
+}
+
+// announceQuestions tells the people of a queue about its questions not
+// yet announced: one notice for one, a digest for several.
+func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.Time) (int, error) {
+	qs, err := tx.Questions()
+	if err != nil {
+		return 0, err
+	}
+	var fresh []int
+	for _, q := range qs {
+		if q.Kind == kind && q.Status == store.QuestionOpen && q.AnnouncedAt.IsZero() {
+			q.AnnouncedAt = now
+			if _, err := tx.PutQuestion(q); err != nil {
+				return 0, err
+			}
+			fresh = append(fresh, q.ID)
+		}
+	}
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	return b.tellQueue(tx, kind, now, func(lang string) string {
+		if len(fresh) == 1 {
+			return b.Texts.Text(lang, "queue.new", map[string]any{"ID": fresh[0]})
+		}
+		return b.Texts.Text(lang, "queue.digest", map[string]any{"Count": len(fresh)})
+	})
+}
+
+// tellQueue queues a message to everyone who serves a queue.
+func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
+	role := store.RoleMentor
+	if kind == store.KindLawyer {
+		role = store.RoleLawyer
+	}
+	users, err := tx.UsersWithRole(role)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, u := range users {
+		if u.Blocked {
+			continue
+		}
+		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(userLang(u))}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// chaseQuestions announces again a question left untaken too long, and
+// tells staff of one still unanswered after twice as long.
+func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
+	wait := b.Mentoring.ReannounceAfter
+	if wait <= 0 {
+		return nil
+	}
+	qs, err := tx.Questions()
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		changed := false
+		if q.Status == store.QuestionOpen && q.ReannouncedAt.IsZero() && now.Sub(q.CreatedAt) >= wait {
+			hours := int(now.Sub(q.CreatedAt).Hours())
+			if _, err := b.tellQueue(tx, q.Kind, now, func(lang string) string {
+				return b.Texts.Text(lang, "queue.still_waiting", map[string]any{"ID": q.ID, "Hours": hours})
+			}); err != nil {
+				return err
+			}
+			q.ReannouncedAt, changed = now, true
+		}
+		if q.FirstAnswerAt.IsZero() && q.Status != store.QuestionResolved && q.ReportedAt.IsZero() && now.Sub(q.CreatedAt) >= 2*wait {
+			if err := b.tellStaff(tx, now, "staff.question_waiting", map[string]any{"ID": q.ID, "Hours": int(now.Sub(q.CreatedAt).Hours())}); err != nil {
+				return err
+			}
+			q.ReportedAt, changed = now, true
+		}
+		if changed {
+			if _, err := tx.PutQuestion(q); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tellStaff queues a message to every staff member.
+func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
+	users, err := audienceOf(tx, "staff", b.StaffIDs)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(users))
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	for _, id := range b.StaffIDs {
+		if !slices.Contains(ids, id) {
+			users = append(users, store.User{ID: id}) // staff who never wrote still hear
+		}
+	}
+	for _, u := range users {
+		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: b.Texts.Text(userLang(u), key, data)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
