@@ -93,6 +93,8 @@ const (
 	// DueQuestions announces new questions; EventID holds the queue's kind.
 	// Questions that arrive together are announced in one digest.
 	DueQuestions DueKind = "questions"
+	// DueBroadcast starts a scheduled broadcast; EventID holds its ID.
+	DueBroadcast DueKind = "broadcast"
 )
 
 // Due is work that must happen at a time: kept in the store because

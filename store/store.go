@@ -34,9 +34,11 @@ var (
 	bucketRSVP         = []byte("rsvp")         // event ID + "|" + user ID -> RSVP
 	bucketQuestions    = []byte("questions")    // question ID (8 bytes, big endian) -> Question
 	bucketFAQ          = []byte("faq")          // entry ID (8 bytes, big endian) -> FAQEntry
+	bucketBroadcasts   = []byte("broadcasts")   // broadcast ID (8 bytes) -> Broadcast
+	bucketRecipients   = []byte("recipients")   // broadcast ID (8 bytes) + user ID (8 bytes) -> Recipient
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients}
 
 var (
 	metaSchema    = []byte("schema_version")

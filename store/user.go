@@ -17,7 +17,8 @@ const (
 	RoleMentor      Role = "mentor"
 	RoleLawyer      Role = "lawyer"
 	RoleParticipant Role = "participant"
-	RoleDeputy      Role = "deputy" // elected on election day
+	RoleCandidate   Role = "candidate" // registered as a candidate in the local elections
+	RoleDeputy      Role = "deputy"    // elected on election day
 )
 
 // User is a person who has written to the bot.

@@ -20,8 +20,10 @@
 //
 // # Matching
 //
-// A query word of n letters matches a word of the entry when that word
-// starts with the query word's stem:
+// A query word of n letters (letters and digits, counted after
+// Normalize) matches a word of the entry when that word starts with the
+// query word's stem. Stems below are shown as typed; both sides are
+// compared normalized, so "шайл" is really "шаил".
 //
 //   - n = 3 or 4: the stem is the whole word ("куну" finds "күнү", "күнүнө");
 //   - n ≥ 5: the stem is the first max(4, n−2) letters, which drops a
@@ -38,18 +40,25 @@
 // word whose beginning is one edit away from the query word's typo stem,
 // its first max(5, n−2) letters: one letter replaced, added or dropped,
 // or two neighbours swapped ("кондидат" finds "кандидат", "набюдатели"
-// finds "наблюдатели"). The first letter must be right: people rarely
-// miss it, and requiring it keeps short stems from finding unrelated
-// words. Shorter words get no typo allowance because one edit in four
-// letters already makes a different word.
+// finds "наблюдатели", "агиатция" finds "агитация"). The edit must fall
+// strictly inside the typo stem: its first and its last letter must be
+// right. People rarely miss the first letter, and an edit at the last
+// letter would only mean "starts with one letter less", which finds
+// unrelated words ("кондидат" would find "кондиционер"). Shorter words
+// get no typo allowance, because one edit in four letters already makes
+// another word.
 //
 // # Ranking
 //
 // An entry is found when at least one query word matches. Entries with
 // more matching query words come first; among those, the higher score
 // first, where each matching query word adds its best match: 6 for a word
-// of the question, 3 for a word of the answer only, 2 and 1 when the
-// match is a typo. Equal entries keep ID order.
+// of the question, 3 for a word of the answer, 2 for a typo in the
+// question, 1 for a typo in the answer. Equal entries keep ID order.
+// Forms of one word in the query ("выборы выборах") count as one word,
+// and only the first 32 distinct words of a query are used.
+//
+// The topic is not searched: it names a section, not what the entry says.
 package faq
 
 import (
@@ -276,9 +285,11 @@ type term struct {
 	typo []rune // an entry word starting one edit away from it matches as a typo; nil for short words
 }
 
-// parseQuery returns the distinct usable words of query as terms, in the
-// order typed. Words with the same stem count once, so "выборы выборах"
-// does not outrank an entry that matches two different words.
+// parseQuery returns the usable words of query as terms, in the order
+// typed. Forms of one word count once, so that "выборы выборах" does not
+// outrank an entry that matches two different words: when one stem starts
+// with another ("выбо", "выбор"), only the shorter is kept, because it
+// finds everything the longer finds.
 func parseQuery(query string) []term {
 	var w words
 	w.split(query)
@@ -294,7 +305,11 @@ func parseQuery(query string) []term {
 		if len(word) >= minTypoLen {
 			t.typo = word[:max(5, len(word)-2)]
 		}
-		if slices.ContainsFunc(terms, func(o term) bool { return slices.Equal(o.stem, t.stem) }) {
+		if i := slices.IndexFunc(terms, func(o term) bool { return hasPrefix(o.stem, t.stem) }); i >= 0 {
+			terms[i] = t // t is the shorter stem
+			continue
+		}
+		if slices.ContainsFunc(terms, func(o term) bool { return hasPrefix(t.stem, o.stem) }) {
 			continue
 		}
 		if terms = append(terms, t); len(terms) == maxTerms {
@@ -335,7 +350,7 @@ func (t term) match(w *words) matchKind {
 		if hasPrefix(word, t.stem) {
 			return exact
 		}
-		if best == none && t.typo != nil && word[0] == t.typo[0] && typoPrefix(word, t.typo) {
+		if best == none && t.typo != nil && typoPrefix(word, t.typo) {
 			best = typo
 		}
 	}
@@ -347,10 +362,15 @@ func hasPrefix(word, prefix []rune) bool {
 }
 
 // typoPrefix reports whether word starts with something one edit away from
-// p. That something is as long as p, or one letter shorter or longer.
+// p that has p's first and last letter. That something is as long as p, or
+// one letter shorter or longer.
 func typoPrefix(word, p []rune) bool {
-	for n := len(p) - 1; n <= len(p)+1 && n <= len(word); n++ {
-		if n > 0 && oneEdit(p, word[:n]) {
+	if len(word) == 0 || word[0] != p[0] {
+		return false // the cheap test that rejects most words
+	}
+	last := p[len(p)-1]
+	for n := max(len(p)-1, 1); n <= len(p)+1 && n <= len(word); n++ {
+		if word[n-1] == last && oneEdit(p, word[:n]) {
 			return true
 		}
 	}
@@ -389,7 +409,8 @@ var stopWords = stopSet(
 	"они", "оно", "мне", "меня", "мой", "моя", "мои", "нам", "нас", "вам",
 	"вас", "можно", "нужно", "надо", "есть", "быть", "будет", "был", "была",
 	"были", "уже", "ещё", "все", "всё", "только", "также", "тоже", "какой",
-	"какая", "какое", "какие", "каком", "сколько", "который", "которая",
+	"какая", "какое", "какие", "каком", "такой", "такая", "такое", "такие",
+	"сколько", "который", "которая",
 	"которые", "при", "про", "без", "под", "над", "через", "после", "перед",
 	"нет", "там", "тут", "здесь", "очень",
 	// Kyrgyz.

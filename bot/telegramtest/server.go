@@ -63,6 +63,7 @@ type Server struct {
 	callbacks     []CallbackAnswer
 	failures      map[string][]Failure
 	blocked       map[int64]bool
+	limits        *rateLimits // nil: no flood control
 	violations    []string
 }
 
@@ -148,6 +149,9 @@ func (s *Server) answer(ctx context.Context, c Call) (json.RawMessage, *Failure)
 		return nil, badRequest(strings.Join(problems, "; "))
 	}
 	if f, ok := s.takeFailure(c); ok {
+		return nil, &f
+	}
+	if f, ok := s.overLimit(c); ok {
 		return nil, &f
 	}
 	if s.isBlocked(c.Params["chat_id"]) {

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// BroadcastStatus is where a broadcast stands.
+type BroadcastStatus string
+
+// Statuses of a broadcast.
+const (
+	BroadcastDraft     BroadcastStatus = "draft"     // staff are still writing it
+	BroadcastScheduled BroadcastStatus = "scheduled" // it starts at ScheduledAt
+	BroadcastRunning   BroadcastStatus = "running"
+	BroadcastPaused    BroadcastStatus = "paused"
+	BroadcastCancelled BroadcastStatus = "cancelled"
+	BroadcastDone      BroadcastStatus = "done"
+)
+
+// Broadcast is an announcement from staff to an audience, each recipient
+// in her language.
+type Broadcast struct {
+	ID        int               `json:"id"`
+	CreatedBy int64             `json:"created_by"`
+	CreatedAt time.Time         `json:"created_at"`
+	Text      map[string]string `json:"text"` // by language
+	// Media is a photo or document sent with the text as its caption.
+	Media       *Media          `json:"media,omitempty"`
+	Audience    string          `json:"audience,omitempty"`
+	Status      BroadcastStatus `json:"status"`
+	ScheduledAt time.Time       `json:"scheduled_at,omitzero"`
+	StartedAt   time.Time       `json:"started_at,omitzero"`
+	FinishedAt  time.Time       `json:"finished_at,omitzero"`
+	// The staff member's progress message, edited as the broadcast runs.
+	ProgressChat      int64 `json:"progress_chat,omitempty"`
+	ProgressMessageID int   `json:"progress_message_id,omitempty"`
+	Total             int   `json:"total,omitempty"`
+}
+
+// TextFor is the version for a language, or the other one when staff
+// chose to send one version to everyone.
+func (b Broadcast) TextFor(lang string) string {
+	if t := b.Text[lang]; t != "" {
+		return t
+	}
+	for _, t := range b.Text {
+		if t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// RecipientState is where one recipient of a broadcast is.
+type RecipientState string
+
+// States of a recipient.
+const (
+	RecipientPending  RecipientState = "pending"
+	RecipientInFlight RecipientState = "in_flight" // being sent: after a crash, sent again
+	RecipientSent     RecipientState = "sent"
+	RecipientBlocked  RecipientState = "blocked" // she blocked the bot, or her account is gone
+	RecipientFailed   RecipientState = "failed"
+)
+
+// Recipient is one person a broadcast goes to.
+type Recipient struct {
+	BroadcastID int            `json:"broadcast_id"`
+	UserID      int64          `json:"user_id"`
+	Language    string         `json:"language"`
+	State       RecipientState `json:"state"`
+	Attempts    int            `json:"attempts,omitempty"`
+	Error       string         `json:"error,omitempty"`
+	At          time.Time      `json:"at,omitzero"`
+}
+
+// PutBroadcast saves a broadcast; a new one (ID 0) gets the next number.
+func (tx *Tx) PutBroadcast(b Broadcast) (Broadcast, error) {
+	bucket := tx.tx.Bucket(bucketBroadcasts)
+	if b.ID == 0 {
+		seq, err := bucket.NextSequence()
+		if err != nil {
+			return b, fmt.Errorf("number a broadcast: %w", err)
+		}
+		b.ID = int(seq)
+	}
+	if err := put(bucket, itob(uint64(b.ID)), b); err != nil {
+		return b, fmt.Errorf("save broadcast %d: %w", b.ID, err)
+	}
+	return b, nil
+}
+
+// Broadcast returns broadcast id, or ErrNotFound.
+func (tx *Tx) Broadcast(id int) (Broadcast, error) {
+	var b Broadcast
+	if err := get(tx.tx.Bucket(bucketBroadcasts), itob(uint64(id)), &b); err != nil {
+		return Broadcast{}, fmt.Errorf("broadcast %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// Broadcasts returns every broadcast, oldest first.
+func (tx *Tx) Broadcasts() ([]Broadcast, error) {
+	var out []Broadcast
+	err := tx.tx.Bucket(bucketBroadcasts).ForEach(func(_, v []byte) error {
+		var b Broadcast
+		if err := unmarshal(v, &b); err != nil {
+			return err
+		}
+		out = append(out, b)
+		return nil
+	})
+	return out, err
+}
+
+func recipientKey(broadcast int, user int64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(broadcast))
+	binary.BigEndian.PutUint64(k[8:], uint64(user))
+	return k
+}
+
+// PutRecipient saves a recipient's state.
+func (tx *Tx) PutRecipient(r Recipient) error {
+	if err := put(tx.tx.Bucket(bucketRecipients), recipientKey(r.BroadcastID, r.UserID), r); err != nil {
+		return fmt.Errorf("save recipient %d of broadcast %d: %w", r.UserID, r.BroadcastID, err)
+	}
+	return nil
+}
+
+// Recipients returns the recipients of a broadcast, by user ID.
+func (tx *Tx) Recipients(broadcast int) ([]Recipient, error) {
+	var out []Recipient
+	c := tx.tx.Bucket(bucketRecipients).Cursor()
+	prefix := itob(uint64(broadcast))
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var r Recipient
+		if err := unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("recipient of broadcast %d: %w", broadcast, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// NextRecipients returns up to n recipients still to send, in flight first
+// (a crash interrupted them), then pending.
+func (tx *Tx) NextRecipients(broadcast, n int) ([]Recipient, error) {
+	all, err := tx.Recipients(broadcast)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recipient
+	for _, state := range []RecipientState{RecipientInFlight, RecipientPending} {
+		for _, r := range all {
+			if r.State == state && len(out) < n {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
