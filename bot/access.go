@@ -51,6 +51,9 @@ var restricted = map[string]command{
 	"faq_remove":       {staffOnly, (*turn).removeFAQ},
 	"mentoring":        {staffOnly, (*turn).mentoringHealth},
 	"questions_export": {staffOnly, (*turn).exportQuestions},
+	// Broadcasts.
+	"broadcast":  {staffOnly, (*turn).startBroadcast},
+	"broadcasts": {staffOnly, (*turn).listBroadcasts},
 }
 
 type tap struct {
@@ -71,6 +74,7 @@ var restrictedTaps = map[string]tap{
 	"qf":      {answerers, (*turn).tapPublishFAQ},
 	"faqt":    {answerers, (*turn).tapFAQTopic},
 	"faqe":    {staffOnly, (*turn).tapEditFAQ},
+	"bc":      {staffOnly, (*turn).tapBroadcast},
 }
 
 // workRoles are the roles she holds besides applying: staff, commission,

@@ -35,6 +35,9 @@ type Options struct {
 	// Deadline when empty.
 	Programme schedule.Programme
 	Mentoring MentoringOptions
+	// StartBroadcast, if set, wakes the broadcaster after an update or a
+	// due item may have started or resumed a broadcast.
+	StartBroadcast func()
 }
 
 // SelectionOptions are the settings of stage II.
@@ -88,6 +91,9 @@ func New(opts Options) *Bot {
 	if opts.Delivered == nil {
 		opts.Delivered = func() {}
 	}
+	if opts.StartBroadcast == nil {
+		opts.StartBroadcast = func() {}
+	}
 	if opts.Programme.Stages == nil {
 		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)
 	}
@@ -110,6 +116,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) error {
 	err := b.handle(u)
 	if err == nil {
 		b.Delivered()
+		b.StartBroadcast()
 		return nil
 	}
 	b.Log.Error("handle update", "update_id", u.ID, "chat_id", u.ChatID, "err", err)

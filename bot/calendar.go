@@ -72,10 +72,13 @@ func (b *Bot) DeliverDue() error {
 		}
 		for _, d := range items {
 			deliver := b.deliverOne
-			if d.Kind == store.DueQuestions {
+			switch d.Kind {
+			case store.DueQuestions:
 				deliver = func(tx *store.Tx, d store.Due, now time.Time) (int, error) {
 					return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
 				}
+			case store.DueBroadcast:
+				deliver = func(tx *store.Tx, d store.Due, _ time.Time) (int, error) { return b.startScheduled(tx, d) }
 			}
 			n, err := deliver(tx, d, now)
 			if err != nil {
@@ -92,6 +95,7 @@ func (b *Bot) DeliverDue() error {
 		return fmt.Errorf("deliver due items: %w", err)
 	}
 	b.Delivered() // also what chaseQuestions queued
+	b.StartBroadcast()
 	return nil
 }
 
@@ -224,6 +228,8 @@ func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64
 		return true, nil
 	case "participants":
 		return u.HasRole(store.RoleParticipant), nil
+	case "candidates":
+		return u.HasRole(store.RoleCandidate), nil
 	case "deputies":
 		return u.HasRole(store.RoleDeputy), nil
 	case "commission":

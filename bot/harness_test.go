@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/telegram"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
@@ -85,10 +87,15 @@ type harness struct {
 	texts *locales.Texts
 	logs  *syncBuffer
 
-	db     *store.DB
-	bot    *bot.Bot
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	db          *store.DB
+	bot         *bot.Bot
+	broadcaster *bot.Broadcaster
+	// pace, if set, paces replies and broadcasts as mentorbot run does.
+	pace *rate.Limiter
+	// progress is how often broadcasts update staff's progress message.
+	progress time.Duration
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
 
 	mu     sync.Mutex
 	sleeps []time.Duration // what the outbox was asked to wait
@@ -152,6 +159,16 @@ func (h *harness) start() {
 	if h.configure != nil {
 		h.configure(&opts)
 	}
+	br := bot.NewBroadcaster(db, client, h.texts, log)
+	br.Sleep = outbox.Sleep
+	br.Wake = outbox.Wake
+	br.Now = h.clock.Now
+	br.Progress = h.progress // 0: every batch, so tests see the progress message
+	if h.pace != nil {
+		br.Pace, outbox.Pace = h.pace.Wait, h.pace.Wait
+	}
+	opts.StartBroadcast = br.Start
+	h.broadcaster = br
 	b := bot.New(opts)
 	h.bot = b
 	// As mentorbot run does: the programme into the store, then what fell
@@ -166,7 +183,11 @@ func (h *harness) start() {
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	h.wg.Add(2)
+	h.wg.Add(3)
+	go func() {
+		defer h.wg.Done()
+		br.Run(ctx)
+	}()
 	go func() {
 		defer h.wg.Done()
 		if err := poller.Run(ctx); err != nil {
@@ -204,6 +225,26 @@ func (h *harness) restart() {
 func (h *harness) settle(updateID int) {
 	h.t.Helper()
 	h.srv.WaitConfirmed(h.t, updateID)
+	h.waitOutbox()
+}
+
+// waitBroadcasts waits until no broadcast has anyone left to send to,
+// then until the outbox (progress and reports) is empty.
+func (h *harness) waitBroadcasts() {
+	h.t.Helper()
+	h.srv.WaitFor(h.t, func() bool {
+		busy := false
+		_ = h.db.View(func(tx *store.Tx) error {
+			all, _ := tx.Broadcasts()
+			for _, b := range all {
+				if b.Status == store.BroadcastRunning {
+					busy = true
+				}
+			}
+			return nil
+		})
+		return !busy
+	})
 	h.waitOutbox()
 }
 

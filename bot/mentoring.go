@@ -55,6 +55,8 @@ var awaitHandlers = []struct {
 	{awaitFAQEditQ, (*turn).faqEditQuestion},
 	{awaitFAQEditA, (*turn).faqEditAnswer},
 	{awaitFAQSearch, (*turn).faqSearch},
+	{awaitBroadcastText, (*turn).broadcastText},
+	{awaitBroadcastTime, (*turn).scheduleBroadcast},
 }
 
 // awaited hands her message to what awaits it, if anything does.

@@ -47,6 +47,10 @@ type Outbox struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxBackoff caps the wait between retries of a failing message.
 	MaxBackoff time.Duration
+	// Pace, if set, waits for Telegram's rate before each send; the
+	// broadcaster shares it, so replies and broadcasts together stay under
+	// the limit and a reply waits at most one slot behind a broadcast.
+	Pace func(ctx context.Context) error
 
 	wake chan struct{}
 }
@@ -115,6 +119,11 @@ func (o *Outbox) Flush(ctx context.Context) error {
 func (o *Outbox) deliver(ctx context.Context, p store.Pending) error {
 	backoff := time.Second
 	for {
+		if o.Pace != nil {
+			if err := o.Pace(ctx); err != nil {
+				return err
+			}
+		}
 		err := o.Messenger.Deliver(ctx, p.Outgoing)
 		var retry *RetryAfterError
 		var permanent *PermanentError

@@ -163,13 +163,13 @@ func Hash(e store.Event) string {
 
 // Audiences a programme event can address. "oblast:naryn" and
 // "category:28plus" narrow the participants.
-var Audiences = []string{"everyone", "applicants", "participants", "deputies", "commission", "mentors", "staff"}
+var Audiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "commission", "mentors", "staff"}
 
 // Oblasts an audience may name; the form's list.
 var Oblasts = []string{"batken", "chui", "issyk_kul", "jalal_abad", "naryn", "osh", "talas"}
 
 // ErrAudience is returned for an audience the bot does not know.
-var ErrAudience = errors.New(`unknown audience: want everyone, applicants, participants, deputies, commission, mentors, staff, oblast:NAME or category:28plus|under28`)
+var ErrAudience = errors.New(`unknown audience: want everyone, applicants, participants, candidates, deputies, commission, mentors, staff, oblast:NAME or category:28plus|under28`)
 
 // CheckAudience validates an audience.
 func CheckAudience(a string) error {

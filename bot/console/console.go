@@ -35,8 +35,10 @@ type Console struct {
 	Bot    *bot.Bot
 	DB     *store.DB
 	Outbox *bot.Outbox
-	In     io.Reader
-	Out    io.Writer
+	// Broadcaster, if set, sends broadcasts staff start in the console.
+	Broadcaster *bot.Broadcaster
+	In          io.Reader
+	Out         io.Writer
 	// LangCode is what Telegram would report as the user's language.
 	LangCode string
 
@@ -173,6 +175,19 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 	}
 	if err := c.Bot.Handle(ctx, u); err != nil {
 		return err
+	}
+	// What fell due meanwhile, and any broadcast started, go out now.
+	if err := c.Bot.DeliverDue(); err != nil {
+		return err
+	}
+	for c.Broadcaster != nil {
+		busy, err := c.Broadcaster.RunOnce(ctx)
+		if err != nil {
+			return err
+		}
+		if !busy {
+			break
+		}
 	}
 	return c.Outbox.Flush(ctx)
 }

@@ -11,7 +11,7 @@ import (
 type rateLimits struct {
 	overall, perChat int
 	window           time.Duration
-	sends            []time.Time           // recent sends, oldest first
+	sends            []time.Time            // recent sends, oldest first
 	byChat           map[string][]time.Time // recent sends per chat
 	refused          int
 }

@@ -28,6 +28,7 @@ type Config struct {
 	// Programme is the school's calendar; see schedule.ProgrammeConfig.
 	Programme schedule.ProgrammeConfig `toml:"programme"`
 	Mentoring MentoringConfig          `toml:"mentoring"`
+	Broadcast BroadcastConfig          `toml:"broadcast"`
 
 	location  *time.Location
 	deadline  time.Time
@@ -68,6 +69,14 @@ type MentoringConfig struct {
 	LawyerAlways bool `toml:"lawyer_always"`
 }
 
+// BroadcastConfig is how fast the bot writes to Telegram.
+type BroadcastConfig struct {
+	// Rate is the most messages a second the bot sends, replies and
+	// broadcasts together. Telegram allows about 30; the default keeps a
+	// little margin.
+	Rate float64 `toml:"rate"`
+}
+
 // SchoolConfig is stage III, the school itself.
 type SchoolConfig struct {
 	// Starts and Ends are "YYYY-MM-DD". Empty means 25 and 29 January
@@ -81,6 +90,7 @@ func DefaultConfig() Config {
 	return Config{
 		Timezone:  schedule.Location,
 		Selection: SelectionConfig{Accept28Plus: 20, AcceptUnder28: 15, Waitlist: 5, SpreadLimit: 20, InviteDays: 7},
+		Broadcast: BroadcastConfig{Rate: 28},
 	}
 }
 
@@ -136,6 +146,9 @@ func (c *Config) resolve(now time.Time) error {
 	}
 	if err := c.resolveMentoring(); err != nil {
 		return err
+	}
+	if c.Broadcast.Rate <= 0 || c.Broadcast.Rate > 30 {
+		return errors.New("broadcast.rate: want messages a second, more than 0 and at most 30 (Telegram's limit)")
 	}
 	return c.resolveSelection()
 }

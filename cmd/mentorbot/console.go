@@ -34,6 +34,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	con := &console.Console{DB: app.db, In: env.Stdin, Out: env.Stdout, LangCode: *lang}
 	con.Outbox = bot.NewOutbox(app.db, con.Messenger(), log)
 	con.Bot = app.bot(nil, nil)
+	con.Broadcaster = bot.NewBroadcaster(app.db, con.Messenger(), app.texts, log)
 	if err := con.Bot.SyncProgramme(); err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/telegram"
 	"github.com/mentorbot/mentorbot/locales"
@@ -43,9 +45,18 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	// One pace for replies and broadcasts: together they stay under
+	// Telegram's limit, and a reply waits at most one slot. A burst of 2
+	// lets the sender catch up after writing a batch's results to disk
+	// while never exceeding rate+2 messages in any second.
+	pace := rate.NewLimiter(rate.Limit(app.cfg.Broadcast.Rate), 2)
 	outbox := bot.NewOutbox(app.db, client, log)
+	outbox.Pace = pace.Wait
+	broadcaster := bot.NewBroadcaster(app.db, client, app.texts, log)
+	broadcaster.Pace, broadcaster.Wake = pace.Wait, outbox.Wake
 	b := app.bot(outbox.Wake, nil)
 	b.BotUsername = client.Username()
+	b.StartBroadcast = broadcaster.Start
 	menus := map[string][]bot.Command{}
 	for _, lang := range locales.Languages {
 		menus[lang] = bot.Menu(app.texts, lang)
@@ -78,10 +89,18 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		outbox.Run(outCtx)
 		close(outDone)
 	}()
+	// The broadcaster stops with polling: a recipient in flight at the
+	// stop is sent again after the restart.
+	bcDone := make(chan struct{})
+	go func() {
+		broadcaster.Run(ctx)
+		close(bcDone)
+	}()
 
 	log.Info("mentorbot is running", "bot", client.Username(), "db", app.db.Path(), "deadline", app.cfg.Deadline())
 	poller := &telegram.Poller{Client: client, DB: app.db, Handler: b, Log: log}
 	pollErr := poller.Run(ctx)
+	<-bcDone
 
 	log.Info("stopping: delivering the replies already queued", "grace", shutdownGrace)
 	flushCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
