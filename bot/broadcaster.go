@@ -42,13 +42,17 @@ type Broadcaster struct {
 	Now func() time.Time
 
 	wake chan struct{}
+	// after remembers, per broadcast, the last recipient handled, so a
+	// batch does not scan those already sent. It starts from zero after a
+	// restart, which finds those left in flight first.
+	after map[int]int64
 }
 
 // NewBroadcaster returns a broadcaster with the usual settings.
 func NewBroadcaster(db *store.DB, m Messenger, texts *locales.Texts, log *slog.Logger) *Broadcaster {
 	return &Broadcaster{DB: db, Messenger: m, Texts: texts, Log: log, Sleep: sleep, Batch: 10,
 		MaxRetryAfter: 5 * time.Minute, Retries: 5, Progress: 3 * time.Second, Wake: func() {}, Now: time.Now,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), after: map[int]int64{}}
 }
 
 // Start tells a running broadcaster there is work.
@@ -99,7 +103,7 @@ func (br *Broadcaster) RunOnce(ctx context.Context) (busy bool, err error) {
 			if cand.Status != store.BroadcastRunning {
 				continue
 			}
-			if batch, err = tx.NextRecipients(cand.ID, br.Batch); err != nil {
+			if batch, err = tx.NextRecipients(cand.ID, br.after[cand.ID], br.Batch); err != nil {
 				return err
 			}
 			if len(batch) == 0 {
@@ -126,6 +130,9 @@ func (br *Broadcaster) RunOnce(ctx context.Context) (busy bool, err error) {
 	done := 0
 	for ; done < len(batch) && ctx.Err() == nil; done++ {
 		br.send(ctx, b, &batch[done])
+	}
+	if done > 0 {
+		br.after[b.ID] = batch[done-1].UserID
 	}
 	// Results are written once per batch; sends cut short by a stop stay
 	// in flight and go again after the restart.

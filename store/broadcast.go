@@ -146,19 +146,20 @@ func (tx *Tx) Recipients(broadcast int) ([]Recipient, error) {
 	return out, nil
 }
 
-// NextRecipients returns up to n recipients still to send, in flight first
-// (a crash interrupted them), then pending.
-func (tx *Tx) NextRecipients(broadcast, n int) ([]Recipient, error) {
-	all, err := tx.Recipients(broadcast)
-	if err != nil {
-		return nil, err
-	}
+// NextRecipients returns up to n recipients still to send, in user ID
+// order, starting after user after (0 for the beginning). Recipients are
+// sent in that order, so those a crash left in flight come first.
+func (tx *Tx) NextRecipients(broadcast int, after int64, n int) ([]Recipient, error) {
 	var out []Recipient
-	for _, state := range []RecipientState{RecipientInFlight, RecipientPending} {
-		for _, r := range all {
-			if r.State == state && len(out) < n {
-				out = append(out, r)
-			}
+	c := tx.tx.Bucket(bucketRecipients).Cursor()
+	prefix := itob(uint64(broadcast))
+	for k, v := c.Seek(recipientKey(broadcast, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Next() {
+		var r Recipient
+		if err := unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("recipient of broadcast %d: %w", broadcast, err)
+		}
+		if r.State == RecipientPending || r.State == RecipientInFlight {
+			out = append(out, r)
 		}
 	}
 	return out, nil
