@@ -7,12 +7,14 @@ import (
 // Who may do what, in one place. Every command and every button that
 // needs a role is listed here with the roles that may use it; the router
 // checks this table before running anything. Commands not listed are open
-// to everyone (start, language, help, withdraw, schedule, ask, questions);
-// ask and questions check inside that she is a participant.
+// to everyone (start, language, help, withdraw, schedule, ask, questions,
+// candidacy, election); those check inside that she is a participant or a
+// candidate.
 var (
 	staffOnly      = []store.Role{store.RoleStaff}
 	commissionOnly = []store.Role{store.RoleCommission}
-	answerers      = []store.Role{store.RoleMentor, store.RoleLawyer}
+	answerers      = []store.Role{store.RoleMentor, store.RoleLawyer, store.RoleHelper}
+	staffOrLawyer  = []store.Role{store.RoleStaff, store.RoleLawyer}
 )
 
 type command struct {
@@ -54,6 +56,12 @@ var restricted = map[string]command{
 	// Broadcasts.
 	"broadcast":  {staffOnly, (*turn).startBroadcast},
 	"broadcasts": {staffOnly, (*turn).listBroadcasts},
+	// Election day.
+	"tally":          {staffOnly, (*turn).tally},
+	"tally_chart":    {staffOnly, (*turn).tallyChart},
+	"results_export": {staffOnly, (*turn).exportResults},
+	"helper":         {staffOnly, (*turn).toggleHelper},
+	"violations":     {staffOrLawyer, (*turn).listViolations},
 }
 
 type tap struct {

@@ -160,6 +160,9 @@ func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) stor
 	switch kind {
 	case store.DueGreeting:
 		m.Text = e.Text[lang]
+	case store.DueElection:
+		m.Text = b.Texts.Text(lang, "election.morning", nil)
+		m.Buttons = electionButtons(b.Texts.Text, lang)
 	case store.DueFollowUp:
 		m.Text = b.Texts.Text(lang, "event.followup", map[string]any{"Title": e.Title[lang]})
 		m.Buttons = [][]store.Button{{

@@ -57,6 +57,7 @@ var awaitHandlers = []struct {
 	{awaitFAQSearch, (*turn).faqSearch},
 	{awaitBroadcastText, (*turn).broadcastText},
 	{awaitBroadcastTime, (*turn).scheduleBroadcast},
+	{awaitElection, (*turn).electionAnswer},
 }
 
 // awaited hands her message to what awaits it, if anything does.
@@ -161,7 +162,13 @@ func (t *turn) createQuestion(kind string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.planAnnounce(q.Kind); err != nil {
+	if q.Kind == store.KindHelp {
+		// Election day cannot wait for a digest: everyone who can help
+		// hears of it now.
+		if _, err := t.Bot.announceQuestions(t.tx, q.Kind, t.now); err != nil {
+			return err
+		}
+	} else if err := t.planAnnounce(q.Kind); err != nil {
 		return err
 	}
 	t.Log.Info("question asked", "question", q.ID, "kind", q.Kind)
@@ -233,7 +240,15 @@ func (t *turn) mayRead(q store.Question) bool {
 
 // servesQueue reports whether she answers questions of kind.
 func (t *turn) servesQueue(kind store.QuestionKind) bool {
-	return kind == store.KindMentor && t.user.HasRole(store.RoleMentor) || kind == store.KindLawyer && t.user.HasRole(store.RoleLawyer)
+	switch kind {
+	case store.KindMentor:
+		return t.user.HasRole(store.RoleMentor)
+	case store.KindLawyer:
+		return t.user.HasRole(store.RoleLawyer)
+	case store.KindHelp:
+		return t.user.HasRole(store.RoleMentor) || t.user.HasRole(store.RoleLawyer) || t.user.HasRole(store.RoleHelper)
+	}
+	return false
 }
 
 // tapView shows a question's thread with what she can do with it.
@@ -385,6 +400,10 @@ func (t *turn) queue() error {
 	}
 	var sb strings.Builder
 	var rows [][]store.Button
+	// Calls for help on election day head the queue.
+	slices.SortStableFunc(qs, func(a, b store.Question) int {
+		return boolOrder(a.Kind == store.KindHelp, b.Kind == store.KindHelp)
+	})
 	for _, q := range qs {
 		if !t.servesQueue(q.Kind) {
 			continue
@@ -404,6 +423,17 @@ func (t *turn) queue() error {
 	}
 	t.send(strings.TrimSpace(sb.String()), rows)
 	return nil
+}
+
+// boolOrder sorts true before false.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
 }
 
 // buttonWith is a button whose label has placeholders.
@@ -540,17 +570,18 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 
 // tellQueue queues a message to everyone who serves a queue.
 func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
-	role := store.RoleMentor
-	if kind == store.KindLawyer {
-		role = store.RoleLawyer
-	}
-	users, err := tx.UsersWithRole(role)
+	roles := map[store.QuestionKind][]store.Role{
+		store.KindMentor: {store.RoleMentor},
+		store.KindLawyer: {store.RoleLawyer},
+		store.KindHelp:   {store.RoleMentor, store.RoleLawyer, store.RoleHelper},
+	}[kind]
+	all, err := tx.Users()
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, u := range users {
-		if u.Blocked {
+	for _, u := range all {
+		if u.Blocked || !slices.ContainsFunc(roles, u.HasRole) {
 			continue
 		}
 		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(userLang(u))}); err != nil {

@@ -78,6 +78,10 @@ func (t *turn) command() error {
 		return t.askQuestion()
 	case "questions":
 		return t.myQuestions()
+	case "candidacy":
+		return t.startCandidacy()
+	case "election":
+		return t.electionDay()
 	}
 	if cmd, ok := restricted[t.u.Command]; ok {
 		if !t.may(cmd.roles) {
@@ -125,6 +129,8 @@ func (t *turn) tap() error {
 		return t.tapResolve(args)
 	case "faq":
 		return t.tapFAQ(args)
+	case "el":
+		return t.tapElection(args)
 	}
 	if tap, ok := restrictedTaps[prefix]; ok {
 		if !t.may(tap.roles) {
@@ -150,5 +156,11 @@ func (t *turn) help() {
 	}
 	for _, r := range roles {
 		t.say("help."+string(r), nil)
+	}
+	if t.user.HasRole(store.RoleCandidate) {
+		t.say("help.candidate", nil)
+	}
+	if t.user.HasRole(store.RoleHelper) {
+		t.say("help.helper", nil)
 	}
 }

@@ -115,9 +115,9 @@ func DefaultProgramme(deadline time.Time, loc *time.Location) Programme {
 		{ID: "meeting-2", Kind: store.EventMeeting, At: day(y+1, time.March, 30, 15, 0), Duration: 2 * time.Hour,
 			Title:    map[string]string{"ky": "Онлайн жолугушуу «Иш кандай жүрүүдө?»: талапкерлердин өнөктүгү боюнча тажрыйба алмашуу", "ru": "Онлайн-встреча «Как идут дела?»: обмен опытом избирательных кампаний"},
 			Audience: "participants", Remind: hours(24, 1)},
-		{ID: "election-day", Kind: store.EventSession, At: day(y+1, time.April, 11, 8, 0), Duration: 12 * time.Hour,
+		{ID: "election-day", Kind: store.EventElection, At: day(y+1, time.April, 11, 8, 0), Duration: 12 * time.Hour,
 			Title:    map[string]string{"ky": "Шайлоо күнү", "ru": "День выборов"},
-			Audience: "participants", Remind: hours(24)},
+			Audience: "candidates", Remind: hours(24)},
 	}
 	for i := range p.Events {
 		p.Events[i].At = p.Events[i].At.UTC()
@@ -148,6 +148,8 @@ func Plan(e store.Event) []store.Due {
 		due = append(due, store.Due{At: e.At, Kind: store.DueGreeting, EventID: e.ID, Version: e.Version})
 	case store.EventMeeting:
 		due = append(due, store.Due{At: e.Ends(), Kind: store.DueFollowUp, EventID: e.ID, Version: e.Version})
+	case store.EventElection:
+		due = append(due, store.Due{At: e.At, Kind: store.DueElection, EventID: e.ID, Version: e.Version})
 	}
 	return due
 }
@@ -209,9 +211,9 @@ func Validate(e store.Event) error {
 		if err := checkLink(e.Link); err != nil && !(e.Source == SourceDefault && e.Link == "") {
 			errs = append(errs, err)
 		}
-	case store.EventGreeting, store.EventSession:
+	case store.EventGreeting, store.EventSession, store.EventElection:
 	default:
-		errs = append(errs, fmt.Errorf("kind %q: want meeting, session or greeting", e.Kind))
+		errs = append(errs, fmt.Errorf("kind %q: want meeting, session, greeting or election", e.Kind))
 	}
 	if err := CheckAudience(e.Audience); err != nil {
 		errs = append(errs, fmt.Errorf("audience %q: %w", e.Audience, err))
@@ -237,4 +239,14 @@ func checkLink(link string) error {
 		return fmt.Errorf("link %q: want an http or https address", link)
 	}
 	return nil
+}
+
+// ElectionDay returns the programme's election day, if it has one.
+func (p Programme) ElectionDay() (store.Event, bool) {
+	for _, e := range p.Events {
+		if e.Kind == store.EventElection {
+			return e, true
+		}
+	}
+	return store.Event{}, false
 }

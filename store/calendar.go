@@ -19,6 +19,7 @@ const (
 	EventMeeting  EventKind = "meeting"  // an online meeting: reminders with a link, RSVP, attendance
 	EventGreeting EventKind = "greeting" // a message sent on a date, such as for 8 March
 	EventSession  EventKind = "session"  // an in-person or online session: reminders, no link needed
+	EventElection EventKind = "election" // election day: candidates get the day's buttons in the morning
 )
 
 // Event is one dated thing in the school's programme. Times are UTC.
@@ -95,6 +96,8 @@ const (
 	DueQuestions DueKind = "questions"
 	// DueBroadcast starts a scheduled broadcast; EventID holds its ID.
 	DueBroadcast DueKind = "broadcast"
+	// DueElection writes to every registered candidate on election morning.
+	DueElection DueKind = "election"
 )
 
 // Due is work that must happen at a time: kept in the store because

@@ -17,6 +17,7 @@ const (
 	KindCallback OutgoingKind = "callback" // answer a button tap (stops its spinner), optionally with a toast
 	KindDocument OutgoingKind = "document" // a file
 	KindMedia    OutgoingKind = "media"    // a photo, voice, video or file sent again by its file_id, Text as caption
+	KindPhoto    OutgoingKind = "photo"    // a picture the bot made (Document holds the PNG), Text as caption
 )
 
 // Outgoing is one message the bot owes someone. Handlers queue them in the

@@ -14,6 +14,9 @@ type QuestionKind string
 const (
 	KindMentor QuestionKind = "mentor" // campaign, programme, community work
 	KindLawyer QuestionKind = "lawyer" // nomination, registration, election law
+	// KindHelp is "I need help now" on election day: every mentor, lawyer
+	// and helper hears of it at once, and it heads every queue.
+	KindHelp QuestionKind = "help"
 )
 
 // QuestionStatus is where a question is in its queue.

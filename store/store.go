@@ -36,9 +36,12 @@ var (
 	bucketFAQ          = []byte("faq")          // entry ID (8 bytes, big endian) -> FAQEntry
 	bucketBroadcasts   = []byte("broadcasts")   // broadcast ID (8 bytes) -> Broadcast
 	bucketRecipients   = []byte("recipients")   // broadcast ID (8 bytes) + user ID (8 bytes) -> Recipient
+	bucketCandidacies  = []byte("candidacies")  // user ID -> Candidacy
+	bucketReports      = []byte("reports")      // user ID (8 bytes) + version (8 bytes) -> ResultReport
+	bucketViolations   = []byte("violations")   // ID (8 bytes) -> Violation
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations}
 
 var (
 	metaSchema    = []byte("schema_version")

@@ -19,6 +19,7 @@ const (
 	RoleParticipant Role = "participant"
 	RoleCandidate   Role = "candidate" // registered as a candidate in the local elections
 	RoleDeputy      Role = "deputy"    // elected on election day
+	RoleHelper      Role = "helper"    // an experienced participant who helps candidates on election day
 )
 
 // User is a person who has written to the bot.

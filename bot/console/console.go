@@ -210,8 +210,11 @@ func (m messenger) Deliver(_ context.Context, out store.Outgoing) error {
 			fmt.Fprintf(c.Out, "  (%s%s)\n", to, out.Text)
 		}
 		return nil
-	case store.KindDocument:
+	case store.KindDocument, store.KindPhoto:
 		fmt.Fprintf(c.Out, "\n%s📎 %s (%d bytes) %s\n", to, out.Document.Name, len(out.Document.Data), out.Text)
+		return nil
+	case store.KindMedia:
+		fmt.Fprintf(c.Out, "\n%s[%s] %s\n", to, out.Media.Type, out.Text)
 		return nil
 	case store.KindEdit:
 		if out.Text != "" {

@@ -57,6 +57,13 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		return tgbotapi.NewCallback(m.CallbackID, m.Text), nil
 	case store.KindMedia:
 		return mediaMessage(m)
+	case store.KindPhoto:
+		if m.Document == nil {
+			return nil, errors.New("photo message without a picture")
+		}
+		photo := tgbotapi.NewPhoto(m.ChatID, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
+		photo.Caption = m.Text
+		return photo, nil
 	case store.KindDocument:
 		if m.Document == nil {
 			return nil, errors.New("document message without a document")

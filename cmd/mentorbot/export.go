@@ -4,16 +4,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // runExport is "mentorbot export applications".
 func runExport(args []string, env Env) error {
-	if len(args) == 0 || (args[0] != "applications" && args[0] != "scores" && args[0] != "questions") {
-		return fmt.Errorf("export what? 'applications', 'scores' or 'questions': %w", errUsage)
+	if len(args) == 0 || !slices.Contains([]string{"applications", "scores", "questions", "results"}, args[0]) {
+		return fmt.Errorf("export what? 'applications', 'scores', 'questions' or 'results': %w", errUsage)
 	}
 	what := args[0]
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
@@ -51,6 +53,12 @@ func runExport(args []string, env Env) error {
 			return err
 		}
 		return export.Questions(env.Stdout, qs, cfg.Location())
+	case "results":
+		var rows []export.ResultRow
+		if err := db.View(func(tx *store.Tx) (err error) { rows, err = bot.ResultRows(tx); return err }); err != nil {
+			return err
+		}
+		return export.Results(env.Stdout, rows, cfg.Location())
 	}
 	return export.Applications(env.Stdout, apps, cfg.Location())
 }

@@ -4,7 +4,7 @@
 //	mentorbot [run]        run the bot (needs TELEGRAM_BOT_TOKEN)
 //	mentorbot console      try the bot in a terminal, no token needed
 //	mentorbot check-config check the config and print the coming events
-//	mentorbot export applications|scores|questions -db PATH [-format csv]
+//	mentorbot export applications|scores|questions|results -db PATH [-format csv]
 //
 // Errors are one line on stderr and a non-zero exit status.
 package main
@@ -44,7 +44,7 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|export applications|scores|questions] [flags]; mentorbot help")
+var errUsage = errors.New("usage: mentorbot [run|console|export applications|scores|questions|results] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -82,6 +82,8 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       Write the commission's scores, means and decisions to stdout as CSV.
   mentorbot export questions -db PATH [-format csv]
       Write every mentoring question and answer to stdout as CSV.
+  mentorbot export results -db PATH [-format csv]
+      Write every participant's latest election result to stdout as CSV.
 
 Flags have environment twins: MENTORBOT_DB, MENTORBOT_CONFIG, TELEGRAM_API_ENDPOINT.`
 

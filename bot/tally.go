@@ -1,0 +1,289 @@
+package bot
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// TargetShare is the school's expected result: at least a fifth of its
+// graduates become local-council deputies.
+const TargetShare = 0.20
+
+// tallyRow counts one group of participants.
+type tallyRow struct {
+	Graduates, Registered, Reported, Elected int
+}
+
+// electionTally is the election as reported so far.
+type electionTally struct {
+	all        tallyRow
+	byOblast   map[string]*tallyRow
+	byCategory map[store.Category]*tallyRow
+	unreported []store.User // registered candidates who have not reported
+	unknown    int          // reported "not known yet"
+}
+
+// tally counts the participants, the candidates and their latest reports,
+// by oblast (from the candidacy) and by category (from the application).
+func (t *turn) electionTally() (electionTally, error) {
+	et := electionTally{byOblast: map[string]*tallyRow{}, byCategory: map[store.Category]*tallyRow{}}
+	users, err := t.tx.UsersWithRole(store.RoleParticipant)
+	if err != nil {
+		return et, err
+	}
+	for _, u := range users {
+		app, err := t.tx.ApplicationOf(u.ID)
+		if err != nil && !isNotFound(err) {
+			return et, err
+		}
+		c, err := t.tx.Candidacy(u.ID)
+		if err != nil && !isNotFound(err) {
+			return et, err
+		}
+		oblast := c.Oblast
+		if oblast == "" {
+			oblast = app.Answers["oblast"]
+		}
+		rows := []*tallyRow{&et.all, row(et.byOblast, oblast), row(et.byCategory, app.Category)}
+		reports, err := t.tx.Reports(u.ID)
+		if err != nil {
+			return et, err
+		}
+		for _, r := range rows {
+			r.Graduates++
+		}
+		if c.Registered != "yes" {
+			continue
+		}
+		for _, r := range rows {
+			r.Registered++
+		}
+		if len(reports) == 0 {
+			et.unreported = append(et.unreported, u)
+			continue
+		}
+		latest := reports[len(reports)-1]
+		for _, r := range rows {
+			r.Reported++
+			if latest.Elected == "yes" {
+				r.Elected++
+			}
+		}
+		if latest.Elected == "unknown" {
+			et.unknown++
+		}
+	}
+	return et, nil
+}
+
+func row[K comparable](m map[K]*tallyRow, k K) *tallyRow {
+	if m[k] == nil {
+		m[k] = &tallyRow{}
+	}
+	return m[k]
+}
+
+// tally is /tally: the live count for staff, refreshed each time asked.
+func (t *turn) tally() error {
+	et, err := t.electionTally()
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(t.text("tally.head", map[string]any{
+		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
+		"Graduates": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates), "Target": percent(int(TargetShare*100), 100),
+	}))
+	sb.WriteString("\n\n" + t.text("tally.by_oblast", nil))
+	for _, o := range form.Oblasts {
+		if r := et.byOblast[o]; r != nil {
+			fmt.Fprintf(&sb, "\n%s: %s", t.text("form.oblast.opt."+o, nil), t.tallyLine(*r))
+		}
+	}
+	sb.WriteString("\n\n" + t.text("tally.by_category", nil))
+	for _, c := range categories {
+		if r := et.byCategory[c]; r != nil {
+			fmt.Fprintf(&sb, "\n%s: %s", t.text("category."+string(c), nil), t.tallyLine(*r))
+		}
+	}
+	var buttons [][]store.Button
+	if len(et.unreported) > 0 {
+		names := make([]string, 0, len(et.unreported))
+		for _, u := range et.unreported {
+			names = append(names, fmt.Sprintf("%s (%d)", displayName(u), u.ID))
+		}
+		sb.WriteString("\n\n" + t.text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
+		buttons = [][]store.Button{{t.button("tally.remind", "el:remind")}}
+	}
+	t.send(sb.String(), buttons)
+	return nil
+}
+
+func (t *turn) tallyLine(r tallyRow) string {
+	return t.text("tally.line", map[string]any{"Registered": r.Registered, "Reported": r.Reported, "Elected": r.Elected,
+		"Graduates": r.Graduates, "Share": percent(r.Elected, r.Graduates)})
+}
+
+// remindUnreported writes to every registered candidate who has not
+// reported yet, with the day's buttons.
+func (t *turn) remindUnreported() error {
+	et, err := t.electionTally()
+	if err != nil {
+		return err
+	}
+	for _, u := range et.unreported {
+		if u.Blocked {
+			continue
+		}
+		lang := userLang(u)
+		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.Texts.Text(lang, "election.reminder", nil),
+			Buttons: electionButtons(t.Texts.Text, lang)})
+	}
+	t.Log.Info("reminded candidates to report", "by", t.user.ID, "count", len(et.unreported))
+	t.say("tally.reminded", map[string]any{"Count": len(et.unreported)})
+	return nil
+}
+
+// tallyChart is /tally_chart: the same count as a bar chart by oblast,
+// drawn with gonum/plot and sent as a photo.
+func (t *turn) tallyChart() error {
+	et, err := t.electionTally()
+	if err != nil {
+		return err
+	}
+	png, err := t.drawTally(et)
+	if err != nil {
+		return err
+	}
+	t.out = append(t.out, store.Outgoing{Kind: store.KindPhoto, ChatID: t.u.ChatID,
+		Text:     t.text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Graduates": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates)}),
+		Document: &store.File{Name: "tally.png", Data: png}})
+	return nil
+}
+
+// drawTally renders registered, reported and elected candidates per
+// oblast, with the 20% target of each oblast's graduates as a line of dots.
+func (t *turn) drawTally(et electionTally) ([]byte, error) {
+	var oblasts []string
+	for _, o := range form.Oblasts {
+		if et.byOblast[o] != nil {
+			oblasts = append(oblasts, o)
+		}
+	}
+	if len(oblasts) == 0 {
+		oblasts = slices.Clone(form.Oblasts)
+	}
+	series := func(get func(tallyRow) int) plotter.Values {
+		v := make(plotter.Values, len(oblasts))
+		for i, o := range oblasts {
+			if r := et.byOblast[o]; r != nil {
+				v[i] = float64(get(*r))
+			}
+		}
+		return v
+	}
+	p := plot.New()
+	p.Title.Text = t.text("tally.chart_title", nil)
+	p.Y.Label.Text = t.text("tally.chart_people", nil)
+	w := vg.Points(14)
+	bars := []struct {
+		key    string
+		values plotter.Values
+		color  color.RGBA
+	}{
+		{"tally.chart_registered", series(func(r tallyRow) int { return r.Registered }), color.RGBA{R: 158, G: 202, B: 225, A: 255}},
+		{"tally.chart_reported", series(func(r tallyRow) int { return r.Reported }), color.RGBA{R: 66, G: 146, B: 198, A: 255}},
+		{"tally.chart_elected", series(func(r tallyRow) int { return r.Elected }), color.RGBA{R: 8, G: 81, B: 156, A: 255}},
+	}
+	for i, b := range bars {
+		chart, err := plotter.NewBarChart(b.values, w)
+		if err != nil {
+			return nil, fmt.Errorf("tally chart: %w", err)
+		}
+		chart.Color, chart.LineStyle.Width = b.color, 0
+		chart.Offset = vg.Length(i-1) * w
+		p.Add(chart)
+		p.Legend.Add(t.text(b.key, nil), chart)
+	}
+	target := make(plotter.XYs, len(oblasts))
+	for i, o := range oblasts {
+		if r := et.byOblast[o]; r != nil {
+			target[i] = plotter.XY{X: float64(i), Y: TargetShare * float64(r.Graduates)}
+		} else {
+			target[i] = plotter.XY{X: float64(i)}
+		}
+	}
+	dots, err := plotter.NewScatter(target)
+	if err != nil {
+		return nil, fmt.Errorf("tally chart: %w", err)
+	}
+	p.Add(dots)
+	p.Legend.Add(t.text("tally.chart_target", nil), dots)
+	p.Legend.Top = true
+	names := make([]string, len(oblasts))
+	for i, o := range oblasts {
+		names[i] = t.text("form.oblast.opt."+o, nil)
+	}
+	p.NominalX(names...)
+	// Room at the sides for the outer bars, and above them for the legend.
+	p.X.Min, p.X.Max = p.X.Min-0.6, p.X.Max+0.6
+	p.Y.Min, p.Y.Max = 0, max(p.Y.Max*1.35, 1)
+	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, "png")
+	if err != nil {
+		return nil, fmt.Errorf("tally chart: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("tally chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// exportResults is /results_export: one row per participant.
+func (t *turn) exportResults() error {
+	rows, err := ResultRows(t.tx)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.Results(&buf, rows, t.Location); err != nil {
+		return err
+	}
+	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("tally.export_caption", nil),
+		Document: &store.File{Name: "results-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()}})
+	return nil
+}
+
+// ResultRows gathers, for every participant, her candidacy and reports.
+func ResultRows(tx *store.Tx) ([]export.ResultRow, error) {
+	users, err := tx.UsersWithRole(store.RoleParticipant)
+	if err != nil {
+		return nil, err
+	}
+	var rows []export.ResultRow
+	for _, u := range users {
+		r := export.ResultRow{User: u}
+		if app, err := tx.ApplicationOf(u.ID); err == nil {
+			r.Application = app
+		}
+		if c, err := tx.Candidacy(u.ID); err == nil {
+			r.Candidacy = c
+		}
+		if r.Reports, err = tx.Reports(u.ID); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
