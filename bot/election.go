@@ -357,11 +357,14 @@ func (t *turn) saveReport(c store.Candidacy) error {
 	}
 	t.Log.Info("election result reported", "user_id", t.user.ID, "version", r.Version, "flags", len(r.Flags))
 	if len(r.Flags) > 0 {
-		var flags []string
-		for _, f := range r.Flags {
-			flags = append(flags, t.Texts.Text("ru", "election.flag."+f, nil))
+		flagged := func(lang string) string {
+			var flags []string
+			for _, f := range r.Flags {
+				flags = append(flags, t.Texts.Text(lang, "election.flag."+f, nil))
+			}
+			return t.Texts.Text(lang, "election.flagged", map[string]any{"Name": displayName(t.user), "ID": t.user.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
 		}
-		if err := t.Bot.tellStaff(t.tx, t.now, "election.flagged", map[string]any{"Name": displayName(t.user), "ID": t.user.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")}); err != nil {
+		if err := t.Bot.tellStaffText(t.tx, t.now, flagged); err != nil {
 			return err
 		}
 	}

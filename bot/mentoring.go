@@ -631,6 +631,12 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 
 // tellStaff queues a message to every staff member.
 func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
+	return b.tellStaffText(tx, now, func(lang string) string { return b.Texts.Text(lang, key, data) })
+}
+
+// tellStaffText queues a message, made for each one's language, to every
+// staff member.
+func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
 	users, err := audienceOf(tx, "staff", b.StaffIDs)
 	if err != nil {
 		return err
@@ -645,7 +651,7 @@ func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error
 		}
 	}
 	for _, u := range users {
-		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: b.Texts.Text(userLang(u), key, data)}); err != nil {
+		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(userLang(u))}); err != nil {
 			return err
 		}
 	}
