@@ -1,6 +1,10 @@
 package bot
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -62,6 +66,9 @@ var restricted = map[string]command{
 	"results_export": {staffOnly, (*turn).exportResults},
 	"helper":         {staffOnly, (*turn).toggleHelper},
 	"violations":     {staffOrLawyer, (*turn).listViolations},
+	// Personal data and records.
+	"audit":  {staffOnly, (*turn).auditLog},
+	"backup": {staffOnly, (*turn).backup},
 }
 
 type tap struct {
@@ -119,4 +126,59 @@ func (t *turn) refuse() {
 		return
 	}
 	t.say("access.denied", nil)
+}
+
+// audit records a staff action in the audit log: every command and button
+// that staff alone may use (exports, decisions, broadcasts, role changes,
+// ...). It is written in the action's own transaction, so a failed action
+// leaves no entry and a done one always has one.
+func (t *turn) audit(roles []store.Role, action, detail string) error {
+	if !slices.Contains(roles, store.RoleStaff) || !t.isStaff() {
+		return nil
+	}
+	return t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: action, Detail: clip(strings.TrimSpace(detail), 80)})
+}
+
+// auditLog is /audit: the newest staff actions.
+func (t *turn) auditLog() error {
+	entries, err := t.tx.AuditLog(40)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		t.say("audit.empty", nil)
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(t.text("audit.head", nil))
+	for _, e := range entries {
+		name := "—"
+		if u, err := t.tx.User(e.UserID); err == nil {
+			name = displayName(u)
+		}
+		fmt.Fprintf(&sb, "\n%s · %s (%d) · %s %s", t.dateTime(e.At), name, e.UserID, e.Action, e.Detail)
+	}
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// Rule is one line of the access table: a command or a button prefix and
+// the roles that may use it.
+type Rule struct {
+	Name   string // "export", or the button data prefix "bc"
+	Button bool
+	Roles  []store.Role
+}
+
+// Rules lists the access table, for tests and for the record.
+func Rules() []Rule {
+	var rules []Rule
+	for name, c := range restricted {
+		rules = append(rules, Rule{Name: name, Roles: c.roles})
+	}
+	for prefix, t := range restrictedTaps {
+		rules = append(rules, Rule{Name: prefix, Button: true, Roles: t.roles})
+	}
+	slices.SortFunc(rules, func(a, b Rule) int { return strings.Compare(a.Name, b.Name) })
+	return rules
 }

@@ -82,11 +82,18 @@ func (t *turn) command() error {
 		return t.startCandidacy()
 	case "election":
 		return t.electionDay()
+	case "mydata":
+		return t.myData()
+	case "forget":
+		return t.askForget()
 	}
 	if cmd, ok := restricted[t.u.Command]; ok {
 		if !t.may(cmd.roles) {
 			t.refuse()
 			return t.reask()
+		}
+		if err := t.audit(cmd.roles, "/"+t.u.Command, t.u.Args); err != nil {
+			return err
 		}
 		return cmd.run(t)
 	}
@@ -131,11 +138,16 @@ func (t *turn) tap() error {
 		return t.tapFAQ(args)
 	case "el":
 		return t.tapElection(args)
+	case "fg":
+		return t.tapForget(args)
 	}
 	if tap, ok := restrictedTaps[prefix]; ok {
 		if !t.may(tap.roles) {
 			t.refuse()
 			return nil
+		}
+		if err := t.audit(tap.roles, "button "+prefix, args); err != nil {
+			return err
 		}
 		return tap.run(t, args)
 	}

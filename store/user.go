@@ -33,7 +33,9 @@ type User struct {
 	Roles     []Role    `json:"roles,omitempty"`
 	ConsentAt time.Time `json:"consent_at,omitzero"` // when she agreed to the processing of her data
 	Blocked   bool      `json:"blocked,omitempty"`   // she blocked the bot: send her nothing
-	CreatedAt time.Time `json:"created_at"`
+	// ForgottenAt is when she had her personal data erased (/forget).
+	ForgottenAt time.Time `json:"forgotten_at,omitzero"`
+	CreatedAt   time.Time `json:"created_at"`
 	// Step is where she is in the dialogue: a form field ID, or one of the
 	// bot's own steps. It is what makes /start resume instead of restart.
 	Step string `json:"step,omitempty"`

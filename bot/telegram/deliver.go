@@ -23,7 +23,7 @@ func (c *Client) Deliver(_ context.Context, m store.Outgoing) error {
 		return &bot.PermanentError{Err: err}
 	}
 	_, err = c.api.Request(msg)
-	return classify(err)
+	return classify(c.redact(err))
 }
 
 // chattable builds the library's request for m.

@@ -152,7 +152,7 @@ func (p *Poller) fetch(offset int) ([]rawUpdate, error) {
 	}
 	resp, err := p.Client.api.MakeRequest("getUpdates", params)
 	if err != nil {
-		return nil, err
+		return nil, p.Client.redact(err)
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(resp.Result, &raws); err != nil {

@@ -45,9 +45,30 @@ func Connect(token, endpoint string) (*Client, error) {
 		if errors.As(err, &tgErr) && tgErr.Code == http.StatusUnauthorized {
 			return nil, errors.New("telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
 		}
+		if token != "" {
+			err = &redactedError{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
+		}
 		return nil, fmt.Errorf("connect to telegram: %w", err)
 	}
 	return &Client{api: api, http: hc}, nil
+}
+
+// redactedError hides the token in an error: net/http errors quote the
+// request's URL, which carries it, and logs must never show it.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact returns err with the bot token replaced, keeping it unwrappable.
+func (c *Client) redact(err error) error {
+	if err == nil || c.api.Token == "" || !strings.Contains(err.Error(), c.api.Token) {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), c.api.Token, "<token>"), err: err}
 }
 
 // Username is the bot's @username.

@@ -29,6 +29,7 @@ type Config struct {
 	Programme schedule.ProgrammeConfig `toml:"programme"`
 	Mentoring MentoringConfig          `toml:"mentoring"`
 	Broadcast BroadcastConfig          `toml:"broadcast"`
+	Backup    BackupConfig             `toml:"backup"`
 
 	location  *time.Location
 	deadline  time.Time
@@ -77,6 +78,16 @@ type BroadcastConfig struct {
 	Rate float64 `toml:"rate"`
 }
 
+// BackupConfig is the daily copy of the database.
+type BackupConfig struct {
+	// Dir is where daily backups go; empty turns them off.
+	Dir string `toml:"dir"`
+	// Keep is how many backups are kept; older ones are deleted.
+	Keep int `toml:"keep"`
+	// At is the time of day, "HH:MM" in the school's time zone.
+	At string `toml:"at"`
+}
+
 // SchoolConfig is stage III, the school itself.
 type SchoolConfig struct {
 	// Starts and Ends are "YYYY-MM-DD". Empty means 25 and 29 January
@@ -91,6 +102,7 @@ func DefaultConfig() Config {
 		Timezone:  schedule.Location,
 		Selection: SelectionConfig{Accept28Plus: 20, AcceptUnder28: 15, Waitlist: 5, SpreadLimit: 20, InviteDays: 7},
 		Broadcast: BroadcastConfig{Rate: 28},
+		Backup:    BackupConfig{Dir: "backups", Keep: 7, At: "03:00"},
 	}
 }
 
@@ -145,6 +157,9 @@ func (c *Config) resolve(now time.Time) error {
 		return err
 	}
 	if err := c.resolveMentoring(); err != nil {
+		return err
+	}
+	if _, err := c.BackupSpec(); err != nil {
 		return err
 	}
 	if c.Broadcast.Rate <= 0 || c.Broadcast.Rate > 30 {
@@ -229,6 +244,18 @@ func (c Config) Location() *time.Location { return c.location }
 
 // Deadline is the resolved application deadline.
 func (c Config) Deadline() time.Time { return c.deadline }
+
+// BackupSpec is the cron spec of the daily backup ("" when off).
+func (c Config) BackupSpec() (string, error) {
+	if c.Backup.Dir == "" {
+		return "", nil
+	}
+	at, err := time.Parse("15:04", c.Backup.At)
+	if err != nil || c.Backup.Keep < 1 {
+		return "", errors.New(`backup: want at = "HH:MM" and keep of at least 1`)
+	}
+	return fmt.Sprintf("%d %d * * *", at.Minute(), at.Hour()), nil
+}
 
 // MentoringOptions are the resolved queue settings.
 func (c Config) MentoringOptions() bot.MentoringOptions { return c.mentoring }

@@ -61,6 +61,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runExport(args, env)
 	case "check-config":
 		return runCheckConfig(args, env)
+	case "backup":
+		return runBackup(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -74,6 +76,9 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       Run the bot. Needs TELEGRAM_BOT_TOKEN (from @BotFather).
   mentorbot console [-db PATH] [-config PATH] [-lang ky|ru]
       Try the bot in this terminal: no token, no network.
+  mentorbot backup -db PATH -out FILE
+      Copy the database consistently (the bot must be stopped; while it
+      runs, staff send /backup, and it writes daily backups itself).
   mentorbot check-config [-config PATH]
       Check the config, and print the programme and its coming events.
   mentorbot export applications -db PATH [-format csv]

@@ -225,6 +225,48 @@ func TestExport_CSV(t *testing.T) {
 	}
 }
 
+func TestBackup_CLI(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *store.Tx) error { _, err := tx.Submit(store.Application{UserID: 1}, time.Now()); return err }); err != nil {
+		t.Fatal(err)
+	}
+	// While the bot holds the file, the command says what to do instead.
+	env, _, _ := testEnv(nil, "")
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", out}, env); err == nil || !strings.Contains(err.Error(), "/backup") {
+		t.Errorf("locked: %v", err)
+	}
+	db.Close()
+	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", out}, env); err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := store.Open(out, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	if apps, _ := copyDB.Applications(); len(apps) != 1 {
+		t.Errorf("copy has %d applications", len(apps))
+	}
+	// Daily backups keep the newest few.
+	dir := t.TempDir()
+	db, _ = store.Open(path, store.Options{})
+	defer db.Close()
+	for i := range 4 {
+		if _, err := db.Backup(dir, 2, time.Date(2027, 3, 1+i, 3, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 || entries[1].Name() != "mentorbot-20270304-030000.db" {
+		t.Errorf("kept %v", entries)
+	}
+}
+
 func TestCheckConfig(t *testing.T) {
 	env, out, _ := testEnv(nil, "")
 	if err := Main(context.Background(), []string{"check-config", "-config", "mentorbot.example.toml"}, env); err != nil {

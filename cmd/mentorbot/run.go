@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -79,6 +80,22 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	cron := schedule.NewCron(app.cfg.Location(), log)
 	if _, err := cron.AddFunc("@every 1m", deliverDue); err != nil {
 		return fmt.Errorf("schedule reminders: %w", err)
+	}
+	if spec, _ := app.cfg.BackupSpec(); spec != "" {
+		dir := app.cfg.Backup.Dir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(filepath.Dir(app.db.Path()), dir)
+		}
+		daily := func() {
+			if name, err := app.db.Backup(dir, app.cfg.Backup.Keep, time.Now()); err != nil {
+				log.Error("daily backup", "err", err)
+			} else {
+				log.Info("daily backup written", "file", name)
+			}
+		}
+		if _, err := cron.AddFunc(spec, daily); err != nil {
+			return fmt.Errorf("schedule backups: %w", err)
+		}
 	}
 	cron.Start()
 	defer cron.Stop()
