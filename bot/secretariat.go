@@ -542,6 +542,11 @@ func (t *turn) saveMask() error {
 		return nil
 	}
 	app, err := t.tx.Application(code)
+	if isNotFound(err) {
+		t.user.Step = ""
+		t.say("staff.application.not_found", map[string]any{"Code": code})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
