@@ -145,16 +145,7 @@ func (tx *Tx) Application(code string) (Application, error) {
 
 // Applications returns every submitted application, by code.
 func (tx *Tx) Applications() ([]Application, error) {
-	var apps []Application
-	b := tx.tx.Bucket(bucketApplications)
-	err := b.ForEach(func(k, _ []byte) error {
-		var a Application
-		if err := get(b, k, &a); err != nil {
-			return fmt.Errorf("application %s: %w", k, err)
-		}
-		apps = append(apps, a)
-		return nil
-	})
+	apps, err := all[Application](tx, bucketApplications)
 	// Keys sort as text, which puts A-1000 before A-999: shorter codes first.
 	slices.SortStableFunc(apps, func(a, b Application) int {
 		return cmp.Or(cmp.Compare(len(a.Code), len(b.Code)), cmp.Compare(a.Code, b.Code))

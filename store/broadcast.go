@@ -103,18 +103,7 @@ func (tx *Tx) Broadcast(id int) (Broadcast, error) {
 }
 
 // Broadcasts returns every broadcast, oldest first.
-func (tx *Tx) Broadcasts() ([]Broadcast, error) {
-	var out []Broadcast
-	err := tx.tx.Bucket(bucketBroadcasts).ForEach(func(_, v []byte) error {
-		var b Broadcast
-		if err := unmarshal(v, &b); err != nil {
-			return err
-		}
-		out = append(out, b)
-		return nil
-	})
-	return out, err
-}
+func (tx *Tx) Broadcasts() ([]Broadcast, error) { return all[Broadcast](tx, bucketBroadcasts) }
 
 func recipientKey(broadcast int, user int64) []byte {
 	k := make([]byte, 16)

@@ -69,16 +69,7 @@ func (tx *Tx) Event(id string) (Event, error) {
 
 // Events returns every event, by time.
 func (tx *Tx) Events() ([]Event, error) {
-	var events []Event
-	b := tx.tx.Bucket(bucketEvents)
-	err := b.ForEach(func(k, _ []byte) error {
-		var e Event
-		if err := get(b, k, &e); err != nil {
-			return fmt.Errorf("event %s: %w", k, err)
-		}
-		events = append(events, e)
-		return nil
-	})
+	events, err := all[Event](tx, bucketEvents)
 	slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
 	return events, err
 }
@@ -212,16 +203,7 @@ func (tx *Tx) RSVPs(eventID string) ([]RSVP, error) {
 
 // Users returns everyone who has written to the bot, by ID.
 func (tx *Tx) Users() ([]User, error) {
-	var users []User
-	b := tx.tx.Bucket(bucketUsers)
-	err := b.ForEach(func(k, _ []byte) error {
-		var u User
-		if err := get(b, k, &u); err != nil {
-			return fmt.Errorf("user %s: %w", k, err)
-		}
-		users = append(users, u)
-		return nil
-	})
+	users, err := all[User](tx, bucketUsers)
 	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
 	return users, err
 }

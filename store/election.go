@@ -62,18 +62,7 @@ func (tx *Tx) PutCandidacy(c Candidacy) error {
 }
 
 // Candidacies returns every candidacy.
-func (tx *Tx) Candidacies() ([]Candidacy, error) {
-	var out []Candidacy
-	err := tx.tx.Bucket(bucketCandidacies).ForEach(func(_, v []byte) error {
-		var c Candidacy
-		if err := unmarshal(v, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	return out, err
-}
+func (tx *Tx) Candidacies() ([]Candidacy, error) { return all[Candidacy](tx, bucketCandidacies) }
 
 func reportKey(user int64, version int) []byte {
 	k := make([]byte, 16)
@@ -137,15 +126,4 @@ func (tx *Tx) PutViolation(v Violation) (Violation, error) {
 }
 
 // Violations returns every violation report, oldest first.
-func (tx *Tx) Violations() ([]Violation, error) {
-	var out []Violation
-	err := tx.tx.Bucket(bucketViolations).ForEach(func(_, v []byte) error {
-		var x Violation
-		if err := unmarshal(v, &x); err != nil {
-			return err
-		}
-		out = append(out, x)
-		return nil
-	})
-	return out, err
-}
+func (tx *Tx) Violations() ([]Violation, error) { return all[Violation](tx, bucketViolations) }

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -95,19 +93,7 @@ func (tx *Tx) Question(id int) (Question, error) {
 }
 
 // Questions returns every question, oldest first.
-func (tx *Tx) Questions() ([]Question, error) {
-	var out []Question
-	b := tx.tx.Bucket(bucketQuestions)
-	err := b.ForEach(func(k, v []byte) error {
-		var q Question
-		if err := unmarshal(v, &q); err != nil {
-			return fmt.Errorf("question %d: %w", binary.BigEndian.Uint64(k), err)
-		}
-		out = append(out, q)
-		return nil
-	})
-	return out, err
-}
+func (tx *Tx) Questions() ([]Question, error) { return all[Question](tx, bucketQuestions) }
 
 // FAQEntry is a published question and answer, reworded to name no one.
 type FAQEntry struct {
@@ -150,16 +136,4 @@ func (tx *Tx) FAQ(id int) (FAQEntry, error) {
 func (tx *Tx) DeleteFAQ(id int) error { return tx.tx.Bucket(bucketFAQ).Delete(itob(uint64(id))) }
 
 // FAQs returns every entry, by ID.
-func (tx *Tx) FAQs() ([]FAQEntry, error) {
-	var out []FAQEntry
-	err := tx.tx.Bucket(bucketFAQ).ForEach(func(_, v []byte) error {
-		var e FAQEntry
-		if err := unmarshal(v, &e); err != nil {
-			return err
-		}
-		out = append(out, e)
-		return nil
-	})
-	slices.SortFunc(out, func(a, b FAQEntry) int { return a.ID - b.ID })
-	return out, err
-}
+func (tx *Tx) FAQs() ([]FAQEntry, error) { return all[FAQEntry](tx, bucketFAQ) }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -42,20 +41,8 @@ func (tx *Tx) Invite(code string) (Invite, error) {
 
 // UsersWithRole returns the users who hold role, by ID.
 func (tx *Tx) UsersWithRole(role Role) ([]User, error) {
-	var users []User
-	b := tx.tx.Bucket(bucketUsers)
-	err := b.ForEach(func(k, _ []byte) error {
-		var u User
-		if err := get(b, k, &u); err != nil {
-			return fmt.Errorf("user %s: %w", k, err)
-		}
-		if u.HasRole(role) {
-			users = append(users, u)
-		}
-		return nil
-	})
-	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
-	return users, err
+	users, err := tx.Users()
+	return slices.DeleteFunc(users, func(u User) bool { return !u.HasRole(role) }), err
 }
 
 // Criteria is the number of selection criteria each member scores.
@@ -113,19 +100,7 @@ func (tx *Tx) PutScore(s Score) error {
 }
 
 // Scores returns every score.
-func (tx *Tx) Scores() ([]Score, error) {
-	var scores []Score
-	b := tx.tx.Bucket(bucketScores)
-	err := b.ForEach(func(k, _ []byte) error {
-		var s Score
-		if err := get(b, k, &s); err != nil {
-			return fmt.Errorf("score %s: %w", k, err)
-		}
-		scores = append(scores, s)
-		return nil
-	})
-	return scores, err
-}
+func (tx *Tx) Scores() ([]Score, error) { return all[Score](tx, bucketScores) }
 
 // Phase is where the selection stands.
 type Phase string

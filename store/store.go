@@ -204,3 +204,18 @@ func put(b *bolt.Bucket, key []byte, v any) error {
 }
 
 func unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// all decodes every record of a bucket, in key order. A record that
+// cannot be decoded fails the whole read, naming its key.
+func all[T any](tx *Tx, bucket []byte) ([]T, error) {
+	var out []T
+	err := tx.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		var rec T
+		if err := unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("%s record %x: %w", bucket, k, err)
+		}
+		out = append(out, rec)
+		return nil
+	})
+	return out, err
+}
