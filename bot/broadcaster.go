@@ -13,10 +13,10 @@ import (
 
 // Broadcaster sends running broadcasts, recipient by recipient, at a pace
 // Telegram accepts. Every recipient's state is in the store: a batch is
-// marked in flight before it is sent and its results written after, so a
-// restart sends on to those not yet sent. A kill in the middle of a batch
-// sends that batch's already-sent recipients again: at most Batch people
-// get the announcement twice.
+// marked in flight before it is sent, and each result is written as soon
+// as it is known, so a restart sends on to those not yet sent. A kill can
+// leave only the recipient being sent at that moment in doubt: she is
+// sent again, and at most one person per kill gets the announcement twice.
 type Broadcaster struct {
 	DB        *store.DB
 	Messenger Messenger
@@ -27,7 +27,8 @@ type Broadcaster struct {
 	Pace func(ctx context.Context) error
 	// Sleep waits out a 429 or a backoff; tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Batch is how many recipients are marked in flight at once.
+	// Batch is how many recipients are marked in flight at once, with
+	// one write; their results are written one by one.
 	Batch int
 	// MaxRetryAfter caps Telegram's retry_after: an absurd value, hours
 	// long, is logged and waited for this long instead.
@@ -127,32 +128,35 @@ func (br *Broadcaster) RunOnce(ctx context.Context) (busy bool, err error) {
 	if err != nil || len(batch) == 0 {
 		return false, err
 	}
-	done := 0
-	for ; done < len(batch) && ctx.Err() == nil; done++ {
-		br.send(ctx, b, &batch[done])
+	for i := range batch {
+		if ctx.Err() != nil {
+			break // the rest stay in flight, unsent: sent after the restart
+		}
+		br.send(ctx, b, &batch[i])
+		if batch[i].State == store.RecipientInFlight {
+			break // stopped in the middle of a retry
+		}
+		// Each result is written as soon as it is known, so a kill can
+		// leave at most the one recipient being sent in doubt.
+		if err := br.record(batch[i]); err != nil {
+			return true, err
+		}
+		br.after[b.ID] = batch[i].UserID
 	}
-	if done > 0 {
-		br.after[b.ID] = batch[done-1].UserID
-	}
-	// Results are written once per batch; sends cut short by a stop stay
-	// in flight and go again after the restart.
-	err = br.DB.Update(func(tx *store.Tx) error {
-		for _, r := range batch[:done] {
-			if r.State == store.RecipientInFlight {
-				continue
-			}
-			if err := tx.PutRecipient(r); err != nil {
-				return err
-			}
-			if r.State == store.RecipientBlocked {
-				if err := tx.SetBlocked(r.UserID, true); err != nil {
-					return err
-				}
-			}
+	return true, nil
+}
+
+// record writes one recipient's outcome.
+func (br *Broadcaster) record(r store.Recipient) error {
+	return br.DB.Update(func(tx *store.Tx) error {
+		if err := tx.PutRecipient(r); err != nil {
+			return err
+		}
+		if r.State == store.RecipientBlocked {
+			return tx.SetBlocked(r.UserID, true)
 		}
 		return nil
 	})
-	return true, err
 }
 
 // send delivers to one recipient, waiting out flood control and retrying
