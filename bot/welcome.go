@@ -54,6 +54,12 @@ func (t *turn) chooseLanguage(lang string) error {
 	t.user.Language = lang
 	t.toast("")
 	t.edit(t.text("language.chosen", nil), nil)
+	if len(t.workRoles()) > 0 && (t.user.Step == "" || t.user.Step == stepLanguage) {
+		// Staff, the commission, mentors and lawyers do not apply.
+		t.user.Step = ""
+		t.help()
+		return nil
+	}
 	if t.user.ConsentAt.IsZero() {
 		t.askConsent()
 		return nil

@@ -90,7 +90,7 @@ func (c *Console) prompt() { fmt.Fprintf(c.Out, "%s> ", c.persona) }
 
 // line turns one typed line into an update.
 func (c *Console) line(ctx context.Context, line string) error {
-	if role, ok := strings.CutPrefix(line, "/as"); ok {
+	if role, ok := strings.CutPrefix(line, "/as "); ok || line == "/as" {
 		return c.switchTo(ctx, strings.TrimSpace(role))
 	}
 	if ch, ok := c.pick(line); ok {
