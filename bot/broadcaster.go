@@ -92,6 +92,19 @@ func (br *Broadcaster) Run(ctx context.Context) {
 // RunOnce sends one batch of the oldest running broadcast. busy is false
 // when there was nothing to send.
 func (br *Broadcaster) RunOnce(ctx context.Context) (busy bool, err error) {
+	// Most of the time nothing runs: look with a read transaction, which
+	// costs no write to disk, before taking the writer's.
+	running := false
+	err = br.DB.View(func(tx *store.Tx) error {
+		all, err := tx.Broadcasts()
+		for _, b := range all {
+			running = running || b.Status == store.BroadcastRunning
+		}
+		return err
+	})
+	if err != nil || !running {
+		return false, err
+	}
 	var b store.Broadcast
 	var batch []store.Recipient
 	finished := false

@@ -119,7 +119,9 @@ func (o *Outbox) Flush(ctx context.Context) error {
 func (o *Outbox) deliver(ctx context.Context, p store.Pending) error {
 	backoff := time.Second
 	for {
-		if o.Pace != nil {
+		// An answer to a tap is not a message: Telegram's flood limits do
+		// not count it, and her phone shows a spinner until it arrives.
+		if o.Pace != nil && p.Outgoing.Kind != store.KindCallback {
 			if err := o.Pace(ctx); err != nil {
 				return err
 			}
