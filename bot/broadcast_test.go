@@ -230,6 +230,28 @@ func TestBroadcast_Faults(t *testing.T) {
 	}
 }
 
+// runningBroadcast stores n participants from first on and a broadcast to
+// them that has started, as staff's "send now" leaves it.
+func runningBroadcast(tb testing.TB, db *store.DB, first int64, n int, lang, text string) {
+	tb.Helper()
+	err := db.Update(func(tx *store.Tx) error {
+		for i := range n {
+			if err := tx.PutUser(store.User{ID: first + int64(i), Language: lang, Roles: []store.Role{store.RoleParticipant}}); err != nil {
+				return err
+			}
+		}
+		bc, err := tx.PutBroadcast(store.Broadcast{CreatedBy: 1, ProgressChat: 1, Text: map[string]string{lang: text}, Audience: "participants"})
+		if err != nil {
+			return err
+		}
+		_, err = bot.StartBroadcastForTest(tx, bc, nil)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // recorder is a Messenger that counts deliveries per chat, and can die
 // like a killed process after a number of sends.
 type recorder struct {
@@ -256,22 +278,7 @@ func (r *recorder) Deliver(_ context.Context, m store.Outgoing) error {
 func TestBroadcast_KillMidway(t *testing.T) {
 	b, db := bareBot(t, slog.Default(), func() time.Time { return today })
 	const n = 25
-	err := db.Update(func(tx *store.Tx) error {
-		for i := range n {
-			if err := tx.PutUser(store.User{ID: int64(50001 + i), Language: "ky", Roles: []store.Role{store.RoleParticipant}}); err != nil {
-				return err
-			}
-		}
-		bc, err := tx.PutBroadcast(store.Broadcast{CreatedBy: 1, Text: map[string]string{"ky": "Салам", "ru": "Привет"}, Audience: "participants", Status: store.BroadcastDraft})
-		if err != nil {
-			return err
-		}
-		_, err = bot.StartBroadcastForTest(tx, bc, nil)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	runningBroadcast(t, db, 50001, n, "ky", "Салам")
 	rec := &recorder{got: map[int64]int{}, killAfter: 13} // the 3rd send of the 2nd batch
 	first := bot.NewBroadcaster(db, rec, b.Texts, slog.Default())
 	done := make(chan struct{})
@@ -312,22 +319,7 @@ func TestBroadcast_KillMidway(t *testing.T) {
 
 func BenchmarkBroadcaster_PerMessage(b *testing.B) {
 	bb, db := bareBot(&testing.T{}, slog.New(slog.DiscardHandler), func() time.Time { return today })
-	err := db.Update(func(tx *store.Tx) error {
-		for i := range b.N {
-			if err := tx.PutUser(store.User{ID: int64(60001 + i), Language: "ky", Roles: []store.Role{store.RoleParticipant}}); err != nil {
-				return err
-			}
-		}
-		bc, err := tx.PutBroadcast(store.Broadcast{CreatedBy: 1, Text: map[string]string{"ky": "Салам"}, Audience: "participants"})
-		if err != nil {
-			return err
-		}
-		_, err = bot.StartBroadcastForTest(tx, bc, nil)
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	runningBroadcast(b, db, 60001, b.N, "ky", "Салам")
 	rec := &recorder{got: map[int64]int{}}
 	br := bot.NewBroadcaster(db, rec, bb.Texts, slog.New(slog.DiscardHandler))
 	b.ResetTimer()
@@ -349,22 +341,7 @@ func BenchmarkBroadcaster_PerMessage(b *testing.B) {
 func TestBroadcast_PauseResumeCancel(t *testing.T) {
 	b, db := bareBot(t, slog.New(slog.DiscardHandler), func() time.Time { return today })
 	b.StaffIDs = []int64{1}
-	err := db.Update(func(tx *store.Tx) error {
-		for i := range 25 {
-			if err := tx.PutUser(store.User{ID: int64(70001 + i), Language: "ru", Roles: []store.Role{store.RoleParticipant}}); err != nil {
-				return err
-			}
-		}
-		bc, err := tx.PutBroadcast(store.Broadcast{CreatedBy: 1, ProgressChat: 1, Text: map[string]string{"ru": "Привет"}, Audience: "participants"})
-		if err != nil {
-			return err
-		}
-		_, err = bot.StartBroadcastForTest(tx, bc, nil)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	runningBroadcast(t, db, 70001, 25, "ru", "Привет")
 	rec := &recorder{got: map[int64]int{}}
 	br := bot.NewBroadcaster(db, rec, b.Texts, slog.New(slog.DiscardHandler))
 	update := 0
