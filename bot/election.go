@@ -407,9 +407,7 @@ func (t *turn) saveViolation(c store.Candidacy) error {
 	if err != nil {
 		return err
 	}
-	for _, l := range lawyers {
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: l.ID, Text: t.Texts.Text(userLang(l), "election.violation_new", data)})
-	}
+	t.notify(lawyers, t.byKey("election.violation_new", data), nil)
 	t.say("election.violation_saved", map[string]any{"ID": v.ID})
 	return nil
 }

@@ -215,10 +215,7 @@ func (t *turn) tellAudience(e store.Event, key string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, u := range users {
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.eventText(userLang(u), key, e)})
-	}
-	return len(users), nil
+	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, nil), nil
 }
 
 // attendance is /attendance ID: the plan against who came, and how they

@@ -575,21 +575,13 @@ func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, te
 		store.KindLawyer: {store.RoleLawyer},
 		store.KindHelp:   {store.RoleMentor, store.RoleLawyer, store.RoleHelper},
 	}[kind]
-	all, err := tx.Users()
+	users, err := tx.Users()
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, u := range all {
-		if u.Blocked || !slices.ContainsFunc(roles, u.HasRole) {
-			continue
-		}
-		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(userLang(u))}); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	users = slices.DeleteFunc(users, func(u store.User) bool { return !slices.ContainsFunc(roles, u.HasRole) })
+	msgs := notices(users, text, nil)
+	return len(msgs), tx.Enqueue(now, msgs...)
 }
 
 // chaseQuestions announces again a question left untaken too long, and
@@ -631,7 +623,7 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 
 // tellStaff queues a message to every staff member.
 func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
-	return b.tellStaffText(tx, now, func(lang string) string { return b.Texts.Text(lang, key, data) })
+	return b.tellStaffText(tx, now, b.byKey(key, data))
 }
 
 // tellStaffText queues a message, made for each one's language, to every
@@ -650,10 +642,5 @@ func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) 
 			users = append(users, store.User{ID: id}) // staff who never wrote still hear
 		}
 	}
-	for _, u := range users {
-		if err := tx.Enqueue(now, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(userLang(u))}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.Enqueue(now, notices(users, text, nil)...)
 }

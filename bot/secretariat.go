@@ -137,9 +137,7 @@ func (t *turn) tapScoring(action string) error {
 		t.Log.Info("scoring opened", "by", t.user.ID, "applications", len(st.apps), "members", len(st.members))
 		t.editButtons(nil)
 		t.say("scoring.opened", map[string]any{"Apps": len(st.apps), "Members": len(st.members)})
-		for _, m := range st.members {
-			t.tell(m, "score.opened", map[string]any{"Count": len(st.apps)})
-		}
+		t.notify(st.members, t.byKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
 		return nil
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
 		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.now
@@ -152,12 +150,6 @@ func (t *turn) tapScoring(action string) error {
 		return nil
 	}
 	return t.oldButton()
-}
-
-// tell queues a message to someone else, in her language.
-func (t *turn) tell(u store.User, key string, data any) {
-	lang := userLang(u)
-	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.Texts.Text(lang, key, data)})
 }
 
 // progress is /progress: how many each member has scored.
@@ -449,9 +441,9 @@ func (t *turn) publishResult(app store.Application) error {
 			return err
 		}
 	}
-	t.tell(u, "result."+string(app.Status), map[string]any{
+	t.notify([]store.User{u}, t.byKey("result."+string(app.Status), map[string]any{
 		"Code": app.Code, "Start": t.date(t.Selection.SchoolStart), "End": t.date(t.Selection.SchoolEnd),
-	})
+	}), nil)
 	app.PublishedAt = t.now
 	return t.tx.PutApplication(app)
 }

@@ -142,14 +142,7 @@ func (t *turn) remindUnreported() error {
 	if err != nil {
 		return err
 	}
-	for _, u := range et.unreported {
-		if u.Blocked {
-			continue
-		}
-		lang := userLang(u)
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: t.Texts.Text(lang, "election.reminder", nil),
-			Buttons: electionButtons(t.Texts.Text, lang)})
-	}
+	t.notify(et.unreported, t.byKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts.Text, lang) })
 	t.Log.Info("reminded candidates to report", "by", t.user.ID, "count", len(et.unreported))
 	t.say("tally.reminded", map[string]any{"Count": len(et.unreported)})
 	return nil

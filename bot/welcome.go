@@ -40,8 +40,8 @@ func (t *turn) askLanguage() error {
 		t.user.Step = stepLanguage
 	}
 	t.send(t.Texts.Text("ky", "language.ask", nil)+"\n\n"+t.Texts.Text("ru", "language.ask", nil), [][]store.Button{{
-		{Text: "Кыргызча", Data: "lang:ky"},
-		{Text: "Русский", Data: "lang:ru"},
+		{Text: t.Texts.Text("ky", "language.self", nil), Data: "lang:ky"},
+		{Text: t.Texts.Text("ru", "language.self", nil), Data: "lang:ru"},
 	}})
 	return nil
 }
