@@ -35,6 +35,9 @@ type Options struct {
 	// Deadline when empty.
 	Programme schedule.Programme
 	Mentoring MentoringOptions
+	// BackupDir is where /backup writes its copy before sending it; the
+	// system's temporary directory when empty.
+	BackupDir string
 	// StartBroadcast, if set, wakes the broadcaster after an update or a
 	// due item may have started or resumed a broadcast.
 	StartBroadcast func()

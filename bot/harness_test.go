@@ -155,6 +155,7 @@ func (h *harness) start() {
 	opts := bot.Options{
 		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
 		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
+		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"),
 	}
 	if h.configure != nil {
 		h.configure(&opts)

@@ -46,10 +46,13 @@ type Button struct {
 	Data string `json:"data"`
 }
 
-// File is a document to send, held in full: exports are small.
+// File is a document to send: held in full (exports are small), or, for
+// a large file such as a backup, named by its path on disk so the outbox
+// does not carry a copy of the database inside the database.
 type File struct {
 	Name string `json:"name"`
-	Data []byte `json:"data"`
+	Data []byte `json:"data,omitempty"`
+	Path string `json:"path,omitempty"`
 }
 
 // Pending is an Outgoing waiting in the outbox.

@@ -211,7 +211,11 @@ func (m messenger) Deliver(_ context.Context, out store.Outgoing) error {
 		}
 		return nil
 	case store.KindDocument, store.KindPhoto:
-		fmt.Fprintf(c.Out, "\n%s📎 %s (%d bytes) %s\n", to, out.Document.Name, len(out.Document.Data), out.Text)
+		where := fmt.Sprintf("%d bytes", len(out.Document.Data))
+		if out.Document.Path != "" {
+			where = out.Document.Path
+		}
+		fmt.Fprintf(c.Out, "\n%s📎 %s (%s) %s\n", to, out.Document.Name, where, out.Text)
 		return nil
 	case store.KindMedia:
 		fmt.Fprintf(c.Out, "\n%s[%s] %s\n", to, out.Media.Type, out.Text)

@@ -68,7 +68,11 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		if m.Document == nil {
 			return nil, errors.New("document message without a document")
 		}
-		doc := tgbotapi.NewDocument(m.ChatID, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
+		var file tgbotapi.RequestFileData = tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data}
+		if m.Document.Path != "" {
+			file = tgbotapi.FilePath(m.Document.Path)
+		}
+		doc := tgbotapi.NewDocument(m.ChatID, file)
 		doc.Caption = m.Text
 		return doc, nil
 	}

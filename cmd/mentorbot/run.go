@@ -82,10 +82,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("schedule reminders: %w", err)
 	}
 	if spec, _ := app.cfg.BackupSpec(); spec != "" {
-		dir := app.cfg.Backup.Dir
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(filepath.Dir(app.db.Path()), dir)
-		}
+		dir := app.backupDir()
 		daily := func() {
 			if name, err := app.db.Backup(dir, app.cfg.Backup.Keep, time.Now()); err != nil {
 				log.Error("daily backup", "err", err)
@@ -159,12 +156,21 @@ func open(c common, log *slog.Logger, extraStaff []int64) (*app, error) {
 	return &app{cfg: cfg, db: db, texts: texts, log: log}, nil
 }
 
+// backupDir is the config's backup directory, relative to the database's.
+func (a *app) backupDir() string {
+	dir := a.cfg.Backup.Dir
+	if dir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(a.db.Path()), dir)
+	}
+	return dir
+}
+
 // bot builds the bot on the app; now is the clock (nil for the real one).
 func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 	return bot.New(bot.Options{
 		DB: a.db, Texts: a.texts, Log: a.log,
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
 		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
-		Programme: a.cfg.ProgrammeResolved(), Mentoring: a.cfg.MentoringOptions(),
+		Programme: a.cfg.ProgrammeResolved(), Mentoring: a.cfg.MentoringOptions(), BackupDir: a.backupDir(),
 	})
 }
