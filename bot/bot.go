@@ -38,9 +38,10 @@ type Options struct {
 	// BackupDir is where /backup writes its copy before sending it; the
 	// system's temporary directory when empty.
 	BackupDir string
-	// StartBroadcast, if set, wakes the broadcaster after an update or a
-	// due item may have started or resumed a broadcast.
-	StartBroadcast func()
+	// BroadcastProgress is how often a running broadcast's progress
+	// message is edited; DefaultBroadcastProgress when zero, and every
+	// time something moved when negative.
+	BroadcastProgress time.Duration
 }
 
 // SelectionOptions are the settings of stage II.
@@ -78,6 +79,7 @@ func DefaultSelection(deadline time.Time, loc *time.Location) SelectionOptions {
 // its own store transaction.
 type Bot struct {
 	Options
+	broadcastWake chan struct{}
 }
 
 // New returns a bot.
@@ -94,8 +96,11 @@ func New(opts Options) *Bot {
 	if opts.Delivered == nil {
 		opts.Delivered = func() {}
 	}
-	if opts.StartBroadcast == nil {
-		opts.StartBroadcast = func() {}
+	switch {
+	case opts.BroadcastProgress == 0:
+		opts.BroadcastProgress = DefaultBroadcastProgress
+	case opts.BroadcastProgress < 0:
+		opts.BroadcastProgress = 0
 	}
 	if opts.Programme.Stages == nil {
 		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)
@@ -106,21 +111,29 @@ func New(opts Options) *Bot {
 	if opts.Selection.Quotas == nil {
 		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)
 	}
-	return &Bot{Options: opts}
+	return &Bot{Options: opts, broadcastWake: make(chan struct{}, 1)}
 }
 
 // Handle applies one update. An update already handled (Telegram sends it
-// again after a crash) is skipped. When handling fails, or panics, the
-// cause is logged, the person gets a kind apology, and the update counts as
-// handled so it is not retried forever. Handle returns an error only when
-// not even that could be recorded (the store is broken): the update must
-// then not be confirmed to Telegram.
+// again after a crash) is skipped.
+//
+// When the disk refuses to save the update, Handle returns the
+// *store.StorageError and nothing is kept: the update must not be
+// confirmed to Telegram, and it is handled again once saving works. She
+// is told nothing, since nothing could be saved.
+//
+// When handling fails for any other reason, or panics (a bug), the cause
+// is logged, she gets a kind apology that asks her to send it again, and
+// the update counts as handled so it is not retried forever. Handle
+// returns an error then only when not even that could be saved.
 func (b *Bot) Handle(ctx context.Context, u Update) error {
 	err := b.handle(u)
 	if err == nil {
 		b.Delivered()
-		b.StartBroadcast()
 		return nil
+	}
+	if store.IsStorage(err) {
+		return err
 	}
 	b.Log.Error("handle update", "update_id", u.ID, "chat_id", u.ChatID, "err", err)
 	_, err2 := b.DB.HandleUpdate(u.ID, func(tx *store.Tx) error {
@@ -209,6 +222,17 @@ func (t *turn) commit() error {
 	if t.u.CallbackID != "" && !slices.ContainsFunc(t.out, func(m store.Outgoing) bool { return m.Kind == store.KindCallback }) {
 		// Every tap is answered, or her phone shows a spinner for long seconds.
 		t.out = append(t.out, store.Outgoing{Kind: store.KindCallback, ChatID: t.u.ChatID, CallbackID: t.u.CallbackID})
+	}
+	for i := range t.out {
+		m := &t.out[i]
+		if m.Lane == store.LaneUnset && m.ChatID != t.u.ChatID {
+			m.Lane = store.LaneNotice // to someone else: after the replies
+		}
+		if (m.Kind == store.KindDocument || m.Kind == store.KindPhoto) && m.ChatID == t.u.ChatID && m.FailNote == "" {
+			// A file she asked for: if Telegram refuses it for good, she
+			// hears so instead of waiting for it.
+			m.FailNote = t.text("file.failed", nil)
+		}
 	}
 	if t.u.UserID != 0 && (t.known || (t.u.Private && t.u.Kind != KindBlocked)) {
 		if err := t.tx.PutUser(t.user); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
@@ -158,6 +159,8 @@ func (t *turn) tapBroadcast(args string) error {
 		return nil
 	case "pause", "resume", "cancel":
 		return t.controlBroadcast(b, parts[0])
+	case "again":
+		return t.sendAgain(b)
 	case "csv":
 		return t.broadcastReport(b)
 	}
@@ -201,9 +204,7 @@ func (t *turn) pickAudience(b store.Broadcast, audience string) error {
 	}
 	t.editButtons(nil)
 	// The preview is the message itself, as recipients in her language see it.
-	preview := store.Broadcast{Text: b.Text, Media: b.Media}
-	msg := (&Broadcaster{}).message(preview, store.Recipient{UserID: t.u.ChatID, Language: t.lang()})
-	t.out = append(t.out, msg)
+	t.out = append(t.out, broadcastCopy(b, t.u.ChatID, t.lang()))
 	byLang := map[string]int{}
 	for _, u := range users {
 		byLang[userLang(u)]++
@@ -223,7 +224,7 @@ func (t *turn) launchBroadcast(b store.Broadcast) error {
 		return t.oldButton()
 	}
 	b.ProgressChat, b.ProgressMessageID = t.u.ChatID, t.u.MessageID
-	n, err := startBroadcast(t.tx, b, t.StaffIDs)
+	n, err := startBroadcast(t.tx, b, t.StaffIDs, t.now)
 	if err != nil {
 		return err
 	}
@@ -232,8 +233,9 @@ func (t *turn) launchBroadcast(b store.Broadcast) error {
 	return nil
 }
 
-// startBroadcast fixes the recipients of b and marks it running.
-func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64) (int, error) {
+// startBroadcast fixes the recipients of b, marks it running and puts
+// their copies in the outbox, all in the caller's transaction.
+func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.Time) (int, error) {
 	users, err := audienceOf(tx, b.Audience, staffIDs)
 	if err != nil {
 		return 0, err
@@ -243,11 +245,12 @@ func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64) (int, err
 			return 0, err
 		}
 	}
-	b.Status, b.Total = store.BroadcastRunning, len(users)
-	if _, err := tx.PutBroadcast(b); err != nil {
+	b.Status, b.Total, b.StartedAt = store.BroadcastRunning, len(users), now
+	b.ProgressAt = now
+	if b, err = tx.PutBroadcast(b); err != nil {
 		return 0, err
 	}
-	return len(users), nil
+	return tx.QueueRecipients(b, now)
 }
 
 // scheduleBroadcast takes the time to send a broadcast later: a due item,
@@ -283,21 +286,30 @@ func (b *Bot) startScheduled(tx *store.Tx, d store.Due) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return startBroadcast(tx, bc, b.StaffIDs)
+	return startBroadcast(tx, bc, b.StaffIDs, b.Now())
 }
 
-// controlBroadcast pauses, resumes or cancels a broadcast.
+// controlBroadcast pauses, resumes or cancels a broadcast. A pause takes
+// the copies still waiting out of the outbox (a copy on its way at that
+// moment still arrives and counts); resuming puts them back.
 func (t *turn) controlBroadcast(b store.Broadcast, action string) error {
+	var err error
 	switch {
 	case action == "pause" && b.Status == store.BroadcastRunning:
 		b.Status = store.BroadcastPaused
+		_, err = t.tx.UnqueueRecipients(b)
 	case action == "resume" && b.Status == store.BroadcastPaused:
 		b.Status = store.BroadcastRunning
+		_, err = t.tx.QueueRecipients(b, t.now)
 	case action == "cancel" && b.Status != store.BroadcastDone && b.Status != store.BroadcastCancelled:
 		b.Status = store.BroadcastCancelled
 		t.user.Awaiting = ""
+		_, err = t.tx.UnqueueRecipients(b)
 	default:
 		return t.oldButton()
+	}
+	if err != nil {
+		return err
 	}
 	if _, err := t.tx.PutBroadcast(b); err != nil {
 		return err
@@ -309,6 +321,30 @@ func (t *turn) controlBroadcast(b store.Broadcast, action string) error {
 		return nil
 	}
 	t.editButtons(controlButtons(t.Texts, t.lang(), b))
+	return nil
+}
+
+// sendAgain is the report's "send again to those not reached": the
+// recipients whose copy failed get it again (not those who blocked the
+// bot), and the report's message shows the progress.
+func (t *turn) sendAgain(b store.Broadcast) error {
+	if b.Status != store.BroadcastDone || b.Failed == 0 {
+		return t.oldButton()
+	}
+	b, n, err := t.tx.RetryFailed(b)
+	if err != nil {
+		return err
+	}
+	b.Status, b.FinishedAt = store.BroadcastRunning, time.Time{}
+	b.ProgressChat, b.ProgressMessageID, b.ProgressAt = t.u.ChatID, t.u.MessageID, t.now
+	if b, err = t.tx.PutBroadcast(b); err != nil {
+		return err
+	}
+	if _, err := t.tx.QueueRecipients(b, t.now); err != nil {
+		return err
+	}
+	t.Log.Info("broadcast sent again to those not reached", "by", t.user.ID, "broadcast", b.ID, "recipients", n)
+	t.edit(t.text("bc.started", map[string]any{"ID": b.ID, "Count": n}), controlButtons(t.Texts, t.lang(), b))
 	return nil
 }
 

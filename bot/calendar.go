@@ -94,8 +94,7 @@ func (b *Bot) DeliverDue() error {
 	if err != nil {
 		return fmt.Errorf("deliver due items: %w", err)
 	}
-	b.Delivered() // also what chaseQuestions queued
-	b.StartBroadcast()
+	b.Delivered() // also what chaseQuestions queued, and broadcasts started
 	return nil
 }
 
@@ -156,7 +155,7 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 // eventMessage is the reminder, greeting or follow-up for one person.
 func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) store.Outgoing {
 	lang := userLang(u)
-	m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID}
+	m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Lane: store.LaneBulk}
 	switch kind {
 	case store.DueGreeting:
 		m.Text = e.Text[lang]

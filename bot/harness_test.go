@@ -12,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
 	"github.com/mentorbot/mentorbot/locales"
@@ -87,12 +86,14 @@ type harness struct {
 	texts *locales.Texts
 	logs  *syncBuffer
 
-	db          *store.DB
-	bot         *bot.Bot
-	broadcaster *bot.Broadcaster
-	// pace, if set, paces replies and broadcasts as mentorbot run does.
-	pace *rate.Limiter
-	// progress is how often broadcasts update staff's progress message.
+	db     *store.DB
+	bot    *bot.Bot
+	outbox *delivery.Outbox
+	// rate, if set, paces the outbox as mentorbot run does: rate messages
+	// a second, one a second per chat with bursts of two.
+	rate float64
+	// progress is how often broadcasts update staff's progress message
+	// (0: whenever it moved, so tests see the progress message).
 	progress time.Duration
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -145,36 +146,40 @@ func (h *harness) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	outbox := bot.NewOutbox(db, client, log)
-	outbox.Sleep = func(ctx context.Context, d time.Duration) error {
+	outbox := delivery.New(db, client, log)
+	outbox.Now = h.clock.Now
+	// Waits are recorded, not waited: retry_after and backoff are asserted.
+	outbox.Delay = func(d time.Duration) time.Duration {
 		h.mu.Lock()
 		h.sleeps = append(h.sleeps, d)
 		h.mu.Unlock()
-		return ctx.Err()
+		return 0
+	}
+	if h.rate > 0 {
+		outbox.Rate, outbox.ChatRate, outbox.ChatBurst = h.rate, 1, 2
+	}
+	h.outbox = outbox
+	progress := h.progress
+	if progress == 0 {
+		progress = -1
 	}
 	opts := bot.Options{
 		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
 		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
-		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"),
+		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"), BroadcastProgress: progress,
 	}
 	if h.configure != nil {
 		h.configure(&opts)
 	}
-	br := bot.NewBroadcaster(db, client, h.texts, log)
-	br.Sleep = outbox.Sleep
-	br.Wake = outbox.Wake
-	br.Now = h.clock.Now
-	br.Progress = h.progress // 0: every batch, so tests see the progress message
-	if h.pace != nil {
-		br.Pace, outbox.Pace = h.pace.Wait, h.pace.Wait
-	}
-	opts.StartBroadcast = br.Start
-	h.broadcaster = br
 	b := bot.New(opts)
 	h.bot = b
+	outbox.Recorded = func([]store.Outcome) { b.WakeBroadcasts() }
 	// As mentorbot run does: the programme into the store, then what fell
 	// due while the bot was down.
 	if err := b.SyncProgramme(); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := b.ResumeBroadcasts(); err != nil {
 		h.t.Fatal(err)
 	}
 	if err := b.DeliverDue(); err != nil {
@@ -187,7 +192,7 @@ func (h *harness) start() {
 	h.wg.Add(3)
 	go func() {
 		defer h.wg.Done()
-		br.Run(ctx)
+		b.RunBroadcasts(ctx)
 	}()
 	go func() {
 		defer h.wg.Done()
@@ -197,7 +202,9 @@ func (h *harness) start() {
 	}()
 	go func() {
 		defer h.wg.Done()
-		outbox.Run(ctx)
+		if err := outbox.Run(ctx); err != nil {
+			h.t.Errorf("outbox: %v", err)
+		}
 	}()
 }
 

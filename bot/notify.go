@@ -12,7 +12,7 @@ func notices(users []store.User, text func(lang string) string, buttons func(lan
 			continue
 		}
 		lang := userLang(u)
-		m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(lang)}
+		m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(lang), Lane: store.LaneNotice}
 		if buttons != nil {
 			m.Buttons = buttons(lang)
 		}

@@ -38,7 +38,19 @@ type Broadcast struct {
 	ProgressChat      int64 `json:"progress_chat,omitempty"`
 	ProgressMessageID int   `json:"progress_message_id,omitempty"`
 	Total             int   `json:"total,omitempty"`
+	// What became of the recipients so far, kept as they settle so that
+	// progress and the end are known without reading every recipient.
+	Sent    int `json:"sent,omitempty"`
+	Blocked int `json:"blocked,omitempty"`
+	Failed  int `json:"failed,omitempty"`
+	// ProgressAt is when the progress message was last edited, and
+	// ProgressShown the number of settled recipients it showed.
+	ProgressAt    time.Time `json:"progress_at,omitzero"`
+	ProgressShown int       `json:"progress_shown,omitempty"`
 }
+
+// Settled is how many recipients have an outcome.
+func (b Broadcast) Settled() int { return b.Sent + b.Blocked + b.Failed }
 
 // TextFor is the version for a language, or the other one when staff
 // chose to send one version to everyone.
@@ -59,8 +71,11 @@ type RecipientState string
 
 // States of a recipient.
 const (
-	RecipientPending  RecipientState = "pending"
-	RecipientInFlight RecipientState = "in_flight" // being sent: after a crash, sent again
+	RecipientPending RecipientState = "pending" // not in the outbox: paused, or not started
+	RecipientQueued  RecipientState = "queued"  // her copy waits in the outbox
+	// RecipientInFlight is what an older bot wrote while sending; it is
+	// read as pending.
+	RecipientInFlight RecipientState = "in_flight"
 	RecipientSent     RecipientState = "sent"
 	RecipientBlocked  RecipientState = "blocked" // she blocked the bot, or her account is gone
 	RecipientFailed   RecipientState = "failed"
@@ -75,6 +90,13 @@ type Recipient struct {
 	Attempts    int            `json:"attempts,omitempty"`
 	Error       string         `json:"error,omitempty"`
 	At          time.Time      `json:"at,omitzero"`
+	// Seq is her copy's place in the outbox while she is queued.
+	Seq uint64 `json:"seq,omitempty"`
+}
+
+// Unsent reports whether the recipient still waits for her copy.
+func (r Recipient) Unsent() bool {
+	return r.State == RecipientPending || r.State == RecipientQueued || r.State == RecipientInFlight
 }
 
 // PutBroadcast saves a broadcast; a new one (ID 0) gets the next number.
@@ -152,4 +174,141 @@ func (tx *Tx) NextRecipients(broadcast int, after int64, n int) ([]Recipient, er
 		}
 	}
 	return out, nil
+}
+
+// Recipient returns one recipient of a broadcast, or ErrNotFound.
+func (tx *Tx) Recipient(broadcast int, user int64) (Recipient, error) {
+	var r Recipient
+	if err := get(tx.tx.Bucket(bucketRecipients), recipientKey(broadcast, user), &r); err != nil {
+		return r, fmt.Errorf("recipient %d of broadcast %d: %w", user, broadcast, err)
+	}
+	return r, nil
+}
+
+// QueueRecipients puts the copies of broadcast b for every recipient
+// not yet sent and not queued into the outbox's bulk lane, and reports
+// how many it queued.
+func (tx *Tx) QueueRecipients(b Broadcast, at time.Time) (int, error) {
+	rs, err := tx.Recipients(b.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if r.State != RecipientPending && r.State != RecipientInFlight {
+			continue
+		}
+		seqs, err := tx.enqueue(at, Outgoing{Kind: KindMessage, ChatID: r.UserID, Lane: LaneBulk, Broadcast: b.ID, Lang: r.Language})
+		if err != nil {
+			return n, err
+		}
+		r.State, r.Seq = RecipientQueued, seqs[0]
+		if err := tx.PutRecipient(r); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// UnqueueRecipients takes broadcast b's copies still waiting out of the
+// outbox (a pause or a cancel): their recipients are pending again.
+func (tx *Tx) UnqueueRecipients(b Broadcast) (int, error) {
+	rs, err := tx.Recipients(b.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if r.State != RecipientQueued {
+			continue
+		}
+		if err := tx.unqueue(r.UserID, r.Seq); err != nil {
+			return n, err
+		}
+		r.State, r.Seq = RecipientPending, 0
+		if err := tx.PutRecipient(r); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// SettleRecipient records the outcome of a broadcast copy on its
+// recipient and on the broadcast's counts, and returns the broadcast.
+// A copy that settles after its broadcast was paused (it was on its way)
+// counts too. An outcome already recorded is not counted twice.
+func (tx *Tx) SettleRecipient(o Outcome) (Broadcast, error) {
+	m := o.Outgoing
+	b, err := tx.Broadcast(m.Broadcast)
+	if err != nil {
+		return b, err
+	}
+	r, err := tx.Recipient(m.Broadcast, m.ChatID)
+	if isNotFound(err) {
+		return b, nil
+	}
+	if err != nil || !r.Unsent() {
+		return b, err
+	}
+	r.At, r.Seq, r.Attempts = o.At, 0, o.Attempts
+	switch o.Result {
+	case Sent:
+		r.State = RecipientSent
+		b.Sent++
+	case Blocked:
+		r.State, r.Error = RecipientBlocked, o.Reason
+		b.Blocked++
+	default:
+		r.State, r.Error = RecipientFailed, o.Reason
+		b.Failed++
+	}
+	if err := tx.PutRecipient(r); err != nil {
+		return b, err
+	}
+	return tx.PutBroadcast(b)
+}
+
+// RecountRecipients sets broadcast b's counts from its recipients: for a
+// broadcast an older bot was sending, which kept no counts.
+func (tx *Tx) RecountRecipients(b Broadcast) (Broadcast, error) {
+	rs, err := tx.Recipients(b.ID)
+	if err != nil {
+		return b, err
+	}
+	b.Total, b.Sent, b.Blocked, b.Failed = len(rs), 0, 0, 0
+	for _, r := range rs {
+		switch r.State {
+		case RecipientSent:
+			b.Sent++
+		case RecipientBlocked:
+			b.Blocked++
+		case RecipientFailed:
+			b.Failed++
+		}
+	}
+	return tx.PutBroadcast(b)
+}
+
+// RetryFailed makes broadcast b's failed recipients pending again, for
+// "send again to those not reached", and reports how many.
+func (tx *Tx) RetryFailed(b Broadcast) (Broadcast, int, error) {
+	rs, err := tx.Recipients(b.ID)
+	if err != nil {
+		return b, 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if r.State != RecipientFailed {
+			continue
+		}
+		r.State, r.Error = RecipientPending, ""
+		if err := tx.PutRecipient(r); err != nil {
+			return b, n, err
+		}
+		n++
+	}
+	b.Failed -= n
+	return b, n, nil
 }

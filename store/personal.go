@@ -130,7 +130,7 @@ func (tx *Tx) Forget(userID int64, at time.Time) (string, error) {
 	if err := tx.forgetViolationsAndComments(userID); err != nil {
 		return "", err
 	}
-	return code, tx.dropOutgoing(userID)
+	return code, tx.dropOutgoing(userID, Dropped)
 }
 
 // forgetPosts blanks the threads of her questions: her words, and the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,8 +25,10 @@ var (
 	bucketDrafts       = []byte("drafts")       // user ID -> Application being filled in
 	bucketApplications = []byte("applications") // code -> submitted Application
 	bucketAppByUser    = []byte("app_by_user")  // user ID -> code
-	bucketOutbox       = []byte("outbox")       // sequence (8 bytes, big endian) -> Outgoing
-	bucketHandled      = []byte("handled")      // update ID (8 bytes, big endian) -> empty
+	bucketOutbox       = []byte("outbox")       // sequence (8 bytes, big endian) -> Pending
+	bucketOutboxByChat = []byte("outbox_chat")  // chat ID (8 bytes) + sequence (8 bytes) -> empty
+	bucketDead         = []byte("dead")         // sequence (8 bytes) -> DeadLetter
+	bucketHandled      = []byte("handled")      // update ID (8 bytes, big endian) -> when handled (Unix seconds, 8 bytes)
 	bucketInvites      = []byte("invites")      // invite code -> Invite
 	bucketScores       = []byte("scores")       // application code + "|" + member ID -> Score
 	bucketEvents       = []byte("events")       // event ID -> Event
@@ -42,11 +45,10 @@ var (
 	bucketAudit        = []byte("audit")        // time (ns, 8 bytes) + sequence (8 bytes) -> AuditEntry
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
 
 var (
 	metaSchema    = []byte("schema_version")
-	metaOffset    = []byte("next_update_offset")
 	metaSelection = []byte("selection")
 )
 
@@ -59,6 +61,43 @@ var (
 	// ErrNewerSchema is returned by Open for a file written by a newer bot.
 	ErrNewerSchema = errors.New("database was written by a newer version of mentorbot")
 )
+
+// StorageError is a write the disk refused: it is full, the file is over
+// its size limit, the file system is read-only or failing. Nothing of the
+// transaction was saved. Most such faults pass (space is freed, the disk
+// comes back), so callers retry later; Fatal tells the ones that do not.
+type StorageError struct {
+	Op  string // "begin" or "commit"
+	Err error
+}
+
+func (e *StorageError) Error() string { return "storage " + e.Op + ": " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }
+
+// Fatal reports whether the store can no longer commit at all: the file
+// is closed or read-only, or bbolt could not map it again after growing
+// it (its memory of the file is gone). Only a restart helps then. Every
+// other refusal (ENOSPC, EFBIG, EDQUOT, EIO, ...) may pass; bbolt does not
+// always keep the errno (a failed resize is only text), so the fatal ones
+// are the ones named.
+func (e *StorageError) Fatal() bool {
+	return errors.Is(e.Err, berrors.ErrDatabaseNotOpen) || errors.Is(e.Err, berrors.ErrDatabaseReadOnly) ||
+		errors.Is(e.Err, berrors.ErrTxClosed) || strings.Contains(e.Err.Error(), "mmap")
+}
+
+// IsStorage reports whether err is (or wraps) a *StorageError: the disk,
+// not the code, failed.
+func IsStorage(err error) bool {
+	var se *StorageError
+	return errors.As(err, &se)
+}
+
+// IsFatal reports whether err is a *StorageError after which the store
+// can no longer commit.
+func IsFatal(err error) bool {
+	var se *StorageError
+	return errors.As(err, &se) && se.Fatal()
+}
 
 // Options configure Open. The zero value is usable.
 type Options struct {
@@ -106,10 +145,18 @@ func Open(path string, opts Options) (*DB, error) {
 
 // init creates the buckets and checks the schema version.
 func (db *DB) init() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
+		// The outbox's index by chat is derived: built when a file from
+		// before it is opened.
+		reindex := tx.Bucket(bucketOutboxByChat) == nil
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		if reindex {
+			if err := indexOutbox(tx); err != nil {
+				return err
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
@@ -160,9 +207,34 @@ func (db *DB) View(fn func(*Tx) error) error {
 	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
 }
 
-// Update runs fn in a read-write transaction; an error from fn rolls back.
+// Update runs fn in a read-write transaction; an error from fn rolls back
+// and is returned as it is. When the disk refuses the commit, nothing of
+// fn's changes is kept and the error is a *StorageError.
 func (db *DB) Update(fn func(*Tx) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return db.update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// update is bbolt's Update, telling fn's errors from the commit's.
+func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
+	tx, err := db.bolt.Begin(true)
+	if err != nil {
+		return &StorageError{Op: "begin", Err: err}
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback() // after a failed commit bbolt has rolled back already
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		committed = true // Commit rolls back itself when it fails
+		return &StorageError{Op: "commit", Err: err}
+	}
+	committed = true
+	return nil
 }
 
 // Check verifies the file's internal consistency (bbolt's own check) and
@@ -204,6 +276,8 @@ func put(b *bolt.Bucket, key []byte, v any) error {
 }
 
 func unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // all decodes every record of a bucket, in key order. A record that
 // cannot be decoded fails the whole read, naming its key.

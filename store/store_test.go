@@ -99,29 +99,6 @@ func TestHandleUpdate_ErrorRollsBack(t *testing.T) {
 	}
 }
 
-func TestSetOffset_SurvivesRestartAndSkipsOldUpdates(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mentorbot.db")
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SetOffset(101); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SetOffset(50); err != nil { // never goes back
-		t.Fatal(err)
-	}
-	db.Close()
-	db = MustReopen(t, path)
-	if got, _ := db.Offset(); got != 101 {
-		t.Fatalf("offset %d, want 101", got)
-	}
-	handled, err := db.HandleUpdate(100, func(*store.Tx) error { t.Error("ran a confirmed update"); return nil })
-	if err != nil || handled {
-		t.Fatalf("handled=%v err=%v", handled, err)
-	}
-}
-
 func TestSubmit_CodesAndIndex(t *testing.T) {
 	db := MustOpen(t)
 	for i, uid := range []int64{10, 20, 30} {
@@ -161,55 +138,5 @@ func TestSubmit_CodesAndIndex(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestOutbox_OrderRetryAndBlocked(t *testing.T) {
-	db := MustOpen(t)
-	err := db.Update(func(tx *store.Tx) error {
-		return tx.Enqueue(now,
-			store.Outgoing{Kind: store.KindMessage, ChatID: 1, Text: "a"},
-			store.Outgoing{Kind: store.KindMessage, ChatID: 2, Text: "b"},
-			store.Outgoing{Kind: store.KindMessage, ChatID: 1, Text: "c"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts := func() (s string) {
-		items, err := db.Outbox(10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range items {
-			s += p.Outgoing.Text
-		}
-		return s
-	}
-	if got := texts(); got != "abc" {
-		t.Fatalf("outbox %q, want abc", got)
-	}
-	items, _ := db.Outbox(1)
-	if err := db.Retry(items[0]); err != nil {
-		t.Fatal(err)
-	}
-	if items, _ := db.Outbox(1); items[0].Attempts != 1 {
-		t.Fatalf("attempts %d, want 1", items[0].Attempts)
-	}
-	// User 1 blocks the bot: her messages go, user 2's stay.
-	if err := db.Update(func(tx *store.Tx) error { return tx.PutUser(store.User{ID: 1}) }); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SetBlocked(1, true); err != nil {
-		t.Fatal(err)
-	}
-	if got := texts(); got != "b" {
-		t.Fatalf("outbox %q after block, want b", got)
-	}
-	items, _ = db.Outbox(1)
-	if err := db.Delivered(items[0].Seq); err != nil {
-		t.Fatal(err)
-	}
-	if got := texts(); got != "" {
-		t.Fatalf("outbox %q, want empty", got)
 	}
 }

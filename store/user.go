@@ -89,7 +89,7 @@ func (tx *Tx) SetBlocked(id int64, blocked bool) error {
 		return err
 	}
 	if blocked {
-		return tx.dropOutgoing(id)
+		return tx.dropOutgoing(id, Blocked)
 	}
 	return nil
 }

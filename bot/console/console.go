@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -32,13 +33,12 @@ var Personas = map[string]int64{
 
 // Console is a terminal session with the bot.
 type Console struct {
-	Bot    *bot.Bot
-	DB     *store.DB
-	Outbox *bot.Outbox
-	// Broadcaster, if set, sends broadcasts staff start in the console.
-	Broadcaster *bot.Broadcaster
-	In          io.Reader
-	Out         io.Writer
+	Bot *bot.Bot
+	DB  *store.DB
+	// Outbox delivers through Messenger; broadcasts go through it too.
+	Outbox *delivery.Outbox
+	In     io.Reader
+	Out    io.Writer
 	// LangCode is what Telegram would report as the user's language.
 	LangCode string
 
@@ -58,7 +58,7 @@ type choice struct {
 }
 
 // Messenger returns the console's way of delivering the bot's messages.
-func (c *Console) Messenger() bot.Messenger { return messenger{c} }
+func (c *Console) Messenger() delivery.Messenger { return messenger{c} }
 
 // Run reads lines until EOF or ctx ends.
 func (c *Console) Run(ctx context.Context) error {
@@ -180,14 +180,12 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 	if err := c.Bot.DeliverDue(); err != nil {
 		return err
 	}
-	for c.Broadcaster != nil {
-		busy, err := c.Broadcaster.RunOnce(ctx)
-		if err != nil {
-			return err
-		}
-		if !busy {
-			break
-		}
+	if err := c.Outbox.Flush(ctx); err != nil {
+		return err
+	}
+	// A broadcast delivered in full is reported to staff now.
+	if err := c.Bot.TendBroadcasts(); err != nil {
+		return err
 	}
 	return c.Outbox.Flush(ctx)
 }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -20,10 +22,17 @@ import (
 func (c *Client) Deliver(_ context.Context, m store.Outgoing) error {
 	msg, err := chattable(m)
 	if err != nil {
-		return &bot.PermanentError{Err: err}
+		return &delivery.PermanentError{Err: err}
+	}
+	if m.Document != nil && m.Document.Path != "" {
+		// The library reports a missing file as a network error: it would
+		// be retried for a day.
+		if _, err := os.Stat(m.Document.Path); err != nil {
+			return &delivery.PermanentError{Err: fmt.Errorf("file to send: %w", err)}
+		}
 	}
 	_, err = c.api.Request(msg)
-	return classify(c.redact(err))
+	return classify(m, c.redact(err))
 }
 
 // chattable builds the library's request for m.
@@ -136,8 +145,9 @@ func inlineKeyboard(rows [][]store.Button) tgbotapi.InlineKeyboardMarkup {
 	return kb
 }
 
-// classify maps the Bot API's answer to the outbox's error contract.
-func classify(err error) error {
+// classify maps the Bot API's answer to m onto the delivery package's
+// error contract.
+func classify(m store.Outgoing, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -151,25 +161,59 @@ func classify(err error) error {
 		// bytes): only the description says what happened.
 		code = codeFromDescription(tgErr.Message)
 	}
+	desc := strings.ToLower(tgErr.Message)
 	switch {
+	case code == http.StatusUnauthorized:
+		return &delivery.FatalError{Err: ErrUnauthorized}
+	case code == http.StatusNotFound:
+		return &delivery.FatalError{Err: ErrNotFound}
 	case code == http.StatusForbidden:
-		return bot.ErrBlocked
+		return delivery.ErrBlocked
 	case code == http.StatusTooManyRequests || tgErr.RetryAfter > 0:
-		return &bot.RetryAfterError{After: max(time.Duration(tgErr.RetryAfter)*time.Second, time.Second)}
+		return &delivery.RetryAfterError{After: max(time.Duration(tgErr.RetryAfter)*time.Second, time.Second)}
+	case code == http.StatusBadRequest && strings.Contains(desc, "message is not modified"):
+		return nil // the message already shows this
+	case code == http.StatusBadRequest && isGone(m, desc):
+		return &delivery.ObsoleteError{Err: fmt.Errorf("telegram %d: %s", code, tgErr.Message)}
 	case code >= 400 && code < 500:
-		return &bot.PermanentError{Err: fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)}
+		return &delivery.PermanentError{Err: fmt.Errorf("telegram %d: %s", code, tgErr.Message)}
 	}
-	return fmt.Errorf("telegram %d: %s", tgErr.Code, tgErr.Message)
+	return fmt.Errorf("telegram %d: %s", code, tgErr.Message)
 }
+
+// isGone reports whether a 400 says the message m was about is no longer
+// there to change: she deleted the message being edited, or Telegram
+// stopped waiting for the answer to her tap.
+func isGone(m store.Outgoing, desc string) bool {
+	switch m.Kind {
+	case store.KindEdit:
+		return strings.Contains(desc, "message to edit not found") || strings.Contains(desc, "message can't be edited") ||
+			strings.Contains(desc, "message_id_invalid")
+	case store.KindCallback:
+		return strings.Contains(desc, "query is too old") || strings.Contains(desc, "query id is invalid")
+	}
+	return false
+}
+
+// ErrUnauthorized is Telegram refusing the bot's token: it was revoked or
+// changed in @BotFather. Nothing can be sent or received until the new
+// token is set.
+var ErrUnauthorized = errors.New("telegram refused the bot token (401 Unauthorized): it was revoked or changed; set the current token from @BotFather in TELEGRAM_BOT_TOKEN and start again")
+
+// ErrNotFound is Telegram answering 404 for the bot's address: the token
+// is malformed or the API endpoint is wrong.
+var ErrNotFound = errors.New("telegram answered 404 Not Found for the bot's address: check TELEGRAM_BOT_TOKEN and -api-endpoint")
 
 // codeFromDescription recovers the HTTP status from Telegram's error
 // description, which starts with the status's name.
 func codeFromDescription(desc string) int {
 	for prefix, code := range map[string]int{
-		"Forbidden":         http.StatusForbidden,
-		"Too Many Requests": http.StatusTooManyRequests,
-		"Bad Request":       http.StatusBadRequest,
-		"Unauthorized":      http.StatusUnauthorized,
+		"Forbidden":                http.StatusForbidden,
+		"Too Many Requests":        http.StatusTooManyRequests,
+		"Bad Request":              http.StatusBadRequest,
+		"Unauthorized":             http.StatusUnauthorized,
+		"Not Found":                http.StatusNotFound,
+		"Request Entity Too Large": http.StatusRequestEntityTooLarge,
 	} {
 		if strings.HasPrefix(desc, prefix) {
 			return code

@@ -25,10 +25,18 @@ type Handler interface {
 
 // Poller long-polls getUpdates and hands each update to the handler.
 //
-// An update is confirmed to Telegram (by asking for the next offset) only
-// after its whole batch was handled, and the offset is kept in the store,
-// so a crash makes Telegram send the unconfirmed updates again; the store
-// remembers which of them were already handled and skips those.
+// An update is confirmed to Telegram (by asking for an offset above it)
+// only after its whole batch was handled, so a crash makes Telegram send
+// the unconfirmed updates again; the store remembers which of them were
+// already handled and skips those. The bot never carries an old offset
+// into a silence: after a batch it confirms with a poll that returns at
+// once, and then waits with no offset. Telegram drops every update below
+// the offset it is asked for, and after a week with no updates it may
+// number the next ones below the last: an old offset would lose them.
+//
+// When the store cannot save an update (the disk is full, say), the batch
+// is not confirmed: the poller waits, asks again, and handles every
+// update of the outage in order once saving works.
 type Poller struct {
 	Client  *Client
 	DB      *store.DB
@@ -41,23 +49,34 @@ type Poller struct {
 	Timeout time.Duration
 	// Sleep waits between failed polls; tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Polled, if set, is called after every successful getUpdates: the
+	// process is alive and polling (systemd's watchdog hangs on it).
+	Polled func()
 }
 
 // allowedUpdates are the kinds of updates the bot asks Telegram for.
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
 
+// storageRetryMax caps the wait between attempts to save updates while
+// the store refuses writes: the bot notices soon that space was freed.
+const storageRetryMax = 15 * time.Second
+
 // Run polls until ctx ends. It returns an error only for a failure that
-// retrying cannot fix: a revoked token, or a broken store.
+// retrying cannot fix: a revoked token, a wrong address, or a store that
+// can no longer commit.
 func (p *Poller) Run(ctx context.Context) error {
 	p.defaults()
 	p.Client.http.setContext(ctx)
-	offset, err := p.DB.Offset()
-	if err != nil {
-		return err
-	}
+	offset := 0 // at start, the earliest update not confirmed
 	backoff := time.Second
+	var outage storageOutage
+	lastPrune := time.Time{}
 	for ctx.Err() == nil {
-		batch, err := p.fetch(offset)
+		timeout := p.Timeout
+		if offset != 0 {
+			timeout = 0 // only confirming: do not wait with an offset
+		}
+		batch, err := p.fetch(offset, timeout)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -71,23 +90,75 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
+		if p.Polled != nil {
+			p.Polled()
+		}
 		if len(batch) == 0 {
+			offset = 0 // everything served is confirmed: never wait with an old offset
+			lastPrune = p.prune(lastPrune)
 			continue
 		}
 		if err := p.handleBatch(ctx, batch); err != nil {
-			// The store could not record an update: do not confirm the
-			// batch; Telegram sends it again and handled ones are skipped.
-			p.Log.Error("batch not recorded; will fetch it again", "in", backoff, "err", err)
-			_ = p.Sleep(ctx, backoff)
-			backoff = min(2*backoff, time.Minute)
+			if store.IsFatal(err) || !store.IsStorage(err) {
+				return fmt.Errorf("cannot save updates: %w", err)
+			}
+			// Not confirmed: Telegram keeps the batch, and a poll with no
+			// offset serves it again; handled ones are skipped.
+			wait := outage.failed(p.Log, err, len(batch))
+			_ = p.Sleep(ctx, wait)
+			offset = 0
 			continue
 		}
+		outage.over(p.Log)
 		offset = batch[len(batch)-1].id + 1
-		if err := p.DB.SetOffset(offset); err != nil {
-			return err
-		}
 	}
 	return nil
+}
+
+// storageOutage tracks a spell of failed saves, to log one line a minute
+// with the cause instead of one per attempt.
+type storageOutage struct {
+	since, logged time.Time
+	attempts      int
+	backoff       time.Duration
+}
+
+// failed records a failed save and returns how long to wait.
+func (o *storageOutage) failed(log *slog.Logger, err error, batch int) time.Duration {
+	now := time.Now()
+	if o.since.IsZero() {
+		o.since = now
+	}
+	o.attempts++
+	o.backoff = min(max(2*o.backoff, time.Second), storageRetryMax)
+	if now.Sub(o.logged) >= time.Minute {
+		o.logged = now
+		log.Error("cannot save updates; not confirming them to Telegram, retrying", "since", o.since.Format(time.RFC3339), "attempts", o.attempts, "waiting_updates", batch, "err", err)
+	}
+	return o.backoff
+}
+
+// over notes that saving works again.
+func (o *storageOutage) over(log *slog.Logger) {
+	if o.since.IsZero() {
+		return
+	}
+	log.Info("saving updates works again", "after", time.Since(o.since).Round(time.Second), "attempts", o.attempts)
+	*o = storageOutage{}
+}
+
+// prune forgets old handled marks once an hour, when polling is quiet.
+func (p *Poller) prune(last time.Time) time.Time {
+	now := time.Now()
+	if now.Sub(last) < time.Hour {
+		return last
+	}
+	if n, err := p.DB.PruneHandled(now.Add(-store.HandledFor), now); err != nil {
+		p.Log.Warn("could not prune handled updates", "err", err)
+	} else if n > 0 {
+		p.Log.Debug("pruned handled updates", "removed", n)
+	}
+	return now
 }
 
 func (p *Poller) defaults() {
@@ -122,7 +193,9 @@ func (p *Poller) pollError(err error, backoff time.Duration) (time.Duration, err
 	}
 	switch tgErr.Code {
 	case http.StatusUnauthorized:
-		return 0, fmt.Errorf("telegram refused the bot token (401): %s", tgErr.Message)
+		return 0, ErrUnauthorized
+	case http.StatusNotFound:
+		return 0, ErrNotFound
 	case http.StatusConflict:
 		p.Log.Error("another copy of this bot is polling Telegram with the same token (409 Conflict); stop the other copy or it will keep taking updates from this one", "err", tgErr.Message)
 		return 5 * time.Second, nil
@@ -143,10 +216,10 @@ type rawUpdate struct {
 
 // fetch asks for the updates from offset on and decodes each separately,
 // so one the library cannot read is skipped instead of stalling the rest.
-func (p *Poller) fetch(offset int) ([]rawUpdate, error) {
+func (p *Poller) fetch(offset int, timeout time.Duration) ([]rawUpdate, error) {
 	params := tgbotapi.Params{}
 	params.AddNonZero("offset", offset)
-	params.AddNonZero("timeout", int(p.Timeout/time.Second))
+	params.AddNonZero("timeout", int(timeout/time.Second))
 	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return nil, err
 	}

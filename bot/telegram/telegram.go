@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -37,13 +38,19 @@ type Client struct {
 
 // Connect checks the token with getMe and returns a client. The HTTP
 // timeout is longer than a long poll, so a dead connection is noticed.
+// A refused token is ErrUnauthorized, a wrong address ErrNotFound.
 func Connect(token, endpoint string) (*Client, error) {
-	hc := &pollingClient{client: &http.Client{Timeout: PollTimeout + 15*time.Second}, ctx: context.Background()}
+	hc := &pollingClient{client: &http.Client{Timeout: PollTimeout + 15*time.Second}, ctx: context.Background(), sendCtx: context.Background()}
 	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, hc)
 	if err != nil {
 		var tgErr *tgbotapi.Error
-		if errors.As(err, &tgErr) && tgErr.Code == http.StatusUnauthorized {
-			return nil, errors.New("telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+		if errors.As(err, &tgErr) {
+			switch tgErr.Code {
+			case http.StatusUnauthorized:
+				return nil, ErrUnauthorized
+			case http.StatusNotFound:
+				return nil, ErrNotFound
+			}
 		}
 		if token != "" {
 			err = &redactedError{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
@@ -51,6 +58,35 @@ func Connect(token, endpoint string) (*Client, error) {
 		return nil, fmt.Errorf("connect to telegram: %w", err)
 	}
 	return &Client{api: api, http: hc}, nil
+}
+
+// ConnectRetrying is Connect for a bot starting up: a network or server
+// error (Telegram or the server's own network is down for a moment) is
+// retried with backoff, from one second to a minute, for up to limit.
+// A refused token or a wrong address ends it at once: retrying cannot
+// fix them. sleep waits or returns ctx's error.
+func ConnectRetrying(ctx context.Context, token, endpoint string, limit time.Duration, log *slog.Logger, sleep func(context.Context, time.Duration) error) (*Client, error) {
+	start := time.Now()
+	backoff := time.Second
+	for {
+		c, err := Connect(token, endpoint)
+		if err == nil || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrNotFound) || time.Since(start)+backoff > limit {
+			return c, err
+		}
+		log.Warn("cannot reach Telegram at start; retrying", "in", backoff, "err", err)
+		if err := sleep(ctx, backoff); err != nil {
+			return nil, fmt.Errorf("connect to telegram: %w", err)
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+}
+
+// SetSendContext makes every call but getUpdates use ctx: when it ends,
+// calls on their way are abandoned (the bot is stopping).
+func (c *Client) SetSendContext(ctx context.Context) {
+	c.http.mu.Lock()
+	c.http.sendCtx = ctx
+	c.http.mu.Unlock()
 }
 
 // redactedError hides the token in an error: net/http errors quote the
@@ -74,23 +110,25 @@ func (c *Client) redact(err error) error {
 // Username is the bot's @username.
 func (c *Client) Username() string { return c.api.Self.UserName }
 
-// pollingClient lets a shutdown cancel a long poll in flight: the library
-// takes no context, so getUpdates requests get the poller's context here.
-// Other calls are left alone so the last replies still go out.
+// pollingClient lets a shutdown cancel calls in flight: the library
+// takes no context, so getUpdates requests get the poller's context here,
+// and other calls the sender's, which outlives polling so the last
+// replies still go out.
 type pollingClient struct {
-	client *http.Client
-	mu     sync.Mutex
-	ctx    context.Context
+	client  *http.Client
+	mu      sync.Mutex
+	ctx     context.Context
+	sendCtx context.Context
 }
 
 func (p *pollingClient) Do(req *http.Request) (*http.Response, error) {
+	p.mu.Lock()
+	ctx := p.sendCtx
 	if strings.HasSuffix(req.URL.Path, "/getUpdates") {
-		p.mu.Lock()
-		ctx := p.ctx
-		p.mu.Unlock()
-		req = req.WithContext(ctx)
+		ctx = p.ctx
 	}
-	return p.client.Do(req)
+	p.mu.Unlock()
+	return p.client.Do(req.WithContext(ctx))
 }
 
 func (p *pollingClient) setContext(ctx context.Context) {

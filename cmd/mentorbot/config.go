@@ -73,9 +73,12 @@ type MentoringConfig struct {
 // BroadcastConfig is how fast the bot writes to Telegram.
 type BroadcastConfig struct {
 	// Rate is the most messages a second the bot sends, replies and
-	// broadcasts together. Telegram allows about 30; the default keeps a
-	// little margin.
+	// broadcasts together: a smooth pace, never two messages closer than
+	// 1/Rate. Telegram allows about 30.
 	Rate float64 `toml:"rate"`
+	// ChatRate is the most new messages a second one chat gets, on
+	// average, with bursts of two. Telegram allows about one.
+	ChatRate float64 `toml:"chat_rate"`
 }
 
 // BackupConfig is the daily copy of the database.
@@ -101,7 +104,7 @@ func DefaultConfig() Config {
 	return Config{
 		Timezone:  schedule.Location,
 		Selection: SelectionConfig{Accept28Plus: 20, AcceptUnder28: 15, Waitlist: 5, SpreadLimit: 20, InviteDays: 7},
-		Broadcast: BroadcastConfig{Rate: 28},
+		Broadcast: BroadcastConfig{Rate: 30, ChatRate: 1},
 		Backup:    BackupConfig{Dir: "backups", Keep: 7, At: "03:00"},
 	}
 }
@@ -164,6 +167,9 @@ func (c *Config) resolve(now time.Time) error {
 	}
 	if c.Broadcast.Rate <= 0 || c.Broadcast.Rate > 30 {
 		return errors.New("broadcast.rate: want messages a second, more than 0 and at most 30 (Telegram's limit)")
+	}
+	if !(c.Broadcast.ChatRate >= 0.1 && c.Broadcast.ChatRate <= 30) {
+		return errors.New("broadcast.chat_rate: want messages a second to one chat, between 0.1 and 30 (Telegram allows about 1)")
 	}
 	return c.resolveSelection()
 }

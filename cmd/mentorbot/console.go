@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/console"
+	"github.com/mentorbot/mentorbot/bot/delivery"
 )
 
 // runConsole is "mentorbot console": the same handlers in a terminal.
@@ -32,9 +32,9 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	}
 	defer app.db.Close()
 	con := &console.Console{DB: app.db, In: env.Stdin, Out: env.Stdout, LangCode: *lang}
-	con.Outbox = bot.NewOutbox(app.db, con.Messenger(), log)
+	con.Outbox = delivery.New(app.db, con.Messenger(), log)
+	con.Outbox.Workers = 1 // the console prints in order
 	con.Bot = app.bot(nil, nil)
-	con.Broadcaster = bot.NewBroadcaster(app.db, con.Messenger(), app.texts, log)
 	if err := con.Bot.SyncProgramme(); err != nil {
 		return err
 	}

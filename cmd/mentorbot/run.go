@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
@@ -22,7 +21,17 @@ import (
 // already queued before it closes the database.
 const shutdownGrace = 5 * time.Second
 
-// runBot is "mentorbot run": poll Telegram until SIGINT or SIGTERM.
+// fatalGrace bounds how long a bot that cannot go on (a revoked token, a
+// store that cannot commit) waits for its parts to stop before it exits.
+const fatalGrace = 4 * time.Second
+
+// startRetry is how long a bot that cannot reach Telegram at start keeps
+// trying before it gives up (a supervisor then restarts it).
+const startRetry = 5 * time.Minute
+
+// runBot is "mentorbot run": poll Telegram until SIGINT or SIGTERM, or
+// until something retrying cannot fix stops it: then it returns one line
+// saying what, and every undelivered message waits in the store.
 func runBot(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var c common
@@ -42,22 +51,14 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	}
 	defer app.db.Close()
 
-	client, err := telegram.Connect(token, *endpoint)
+	client, err := telegram.ConnectRetrying(ctx, token, *endpoint, startRetry, log, sleep)
 	if err != nil {
 		return err
 	}
-	// One pace for replies and broadcasts: together they stay under
-	// Telegram's limit, and a reply waits at most one slot. A burst of 2
-	// lets the sender catch up after writing a batch's results to disk
-	// while never exceeding rate+2 messages in any second.
-	pace := rate.NewLimiter(rate.Limit(app.cfg.Broadcast.Rate), 2)
-	outbox := bot.NewOutbox(app.db, client, log)
-	outbox.Pace = pace.Wait
-	broadcaster := bot.NewBroadcaster(app.db, client, app.texts, log)
-	broadcaster.Pace, broadcaster.Wake = pace.Wait, outbox.Wake
+	outbox := app.outbox(client)
 	b := app.bot(outbox.Wake, nil)
 	b.BotUsername = client.Username()
-	b.StartBroadcast = broadcaster.Start
+	outbox.Recorded = func([]store.Outcome) { b.WakeBroadcasts() }
 	menus := map[string][]bot.Command{}
 	for _, lang := range locales.Languages {
 		menus[lang] = bot.Menu(app.texts, lang)
@@ -65,14 +66,28 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if err := client.SetCommands(menus, locales.Default); err != nil {
 		log.Warn("could not set the command menu", "err", err)
 	}
-
 	if err := b.SyncProgramme(); err != nil {
 		return err
+	}
+	if err := b.ResumeBroadcasts(); err != nil {
+		return err
+	}
+
+	// Every part reports here when it cannot go on.
+	fatal := make(chan error, 4)
+	report := func(err error) {
+		select {
+		case fatal <- err:
+		default:
+		}
 	}
 	// What fell due while the bot was down goes out now, then every minute.
 	deliverDue := func() {
 		if err := b.DeliverDue(); err != nil {
 			log.Error("deliver reminders", "err", err)
+			if store.IsFatal(err) {
+				report(err)
+			}
 		}
 		outbox.Wake() // and retry what the outbox could not deliver
 	}
@@ -97,34 +112,104 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	cron.Start()
 	defer cron.Stop()
 
-	outCtx, stopOutbox := context.WithCancel(context.Background())
+	// Delivery outlives polling: on a stop, the replies to the last
+	// updates still go out.
+	sendCtx, stopSending := context.WithCancel(context.Background())
+	defer stopSending()
+	client.SetSendContext(sendCtx)
 	outDone := make(chan struct{})
 	go func() {
-		outbox.Run(outCtx)
-		close(outDone)
+		defer close(outDone)
+		if err := outbox.Run(sendCtx); err != nil {
+			report(err)
+		}
 	}()
-	// The broadcaster stops with polling: a recipient in flight at the
-	// stop is sent again after the restart.
-	bcDone := make(chan struct{})
-	go func() {
-		broadcaster.Run(ctx)
-		close(bcDone)
-	}()
+	go b.RunBroadcasts(sendCtx)
 
 	log.Info("mentorbot is running", "bot", client.Username(), "db", app.db.Path(), "deadline", app.cfg.Deadline())
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	pollDone := make(chan struct{})
 	poller := &telegram.Poller{Client: client, DB: app.db, Handler: b, Log: log}
-	pollErr := poller.Run(ctx)
-	<-bcDone
+	go func() {
+		defer close(pollDone)
+		if err := poller.Run(pollCtx); err != nil {
+			report(err)
+		}
+	}()
 
-	log.Info("stopping: delivering the replies already queued", "grace", shutdownGrace)
-	flushCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	stopOutbox()
-	<-outDone
-	if err := outbox.Flush(flushCtx); err != nil {
-		log.Warn("some replies stay queued for the next start", "err", err)
+	// Nothing more can be sent or saved: stop everything at once; what is
+	// queued stays in the store for the next start.
+	stopNow := func(err error) error {
+		log.Error("mentorbot cannot go on; stopping", "err", err)
+		stopPolling()
+		stopSending()
+		waitFor(fatalGrace, pollDone, outDone)
+		return err
 	}
-	return pollErr
+	select {
+	case err := <-fatal:
+		return stopNow(err)
+	case <-ctx.Done():
+	case <-pollDone:
+		select {
+		case err := <-fatal:
+			return stopNow(err)
+		default: // the poller ends without an error only on a stop
+		}
+	}
+	log.Info("stopping: delivering the replies already queued", "grace", shutdownGrace)
+	stopPolling()
+	<-pollDone // the updates being handled are finished
+	outbox.Drain()
+	if !waitFor(shutdownGrace, outDone) {
+		log.Warn("some replies stay queued for the next start")
+	}
+	stopSending()
+	waitFor(fatalGrace, outDone)
+	select {
+	case err := <-fatal:
+		return err
+	default:
+		return nil
+	}
+}
+
+// waitFor waits until every channel is closed, for at most d, and
+// reports whether they all were.
+func waitFor(d time.Duration, done ...<-chan struct{}) bool {
+	timeout := time.After(d)
+	for _, ch := range done {
+		select {
+		case <-ch:
+		case <-timeout:
+			return false
+		}
+	}
+	return true
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// chatBurst is how many messages one chat may get at once after a pause:
+// the intro and the first question after her consent go together.
+const chatBurst = 2
+
+// outbox builds the outbox delivering through m at the config's pace.
+func (a *app) outbox(m delivery.Messenger) *delivery.Outbox {
+	o := delivery.New(a.db, m, a.log)
+	o.Rate, o.ChatRate, o.ChatBurst = a.cfg.Broadcast.Rate, a.cfg.Broadcast.ChatRate, chatBurst
+	return o
 }
 
 // app is what every subcommand that runs the bot opens.
