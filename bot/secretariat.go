@@ -517,13 +517,25 @@ func (t *turn) tapMask(args string) error {
 	}
 	t.toast("")
 	t.user.Step = stepMaskPrefix + code + ":" + field
-	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
+	t.askMask()
 	return nil
+}
+
+// maskStep reads the application code and field of her mask step.
+func (t *turn) maskStep() (code, field string) {
+	code, field, _ = strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+	return code, field
+}
+
+// askMask asks for the commission's text of the answer she is rewriting.
+func (t *turn) askMask() {
+	code, field := t.maskStep()
+	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
 }
 
 // saveMask takes staff's rewritten answer.
 func (t *turn) saveMask() error {
-	code, field, _ := strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+	code, field := t.maskStep()
 	if t.u.Kind != KindText {
 		t.say("input.need_text", nil)
 		return nil
@@ -547,6 +559,9 @@ func (t *turn) saveMask() error {
 	}
 	app.Masked[field] = text
 	if err := t.tx.PutApplication(app); err != nil {
+		return err
+	}
+	if err := t.audit(staffOnly, "mask text", code+" "+field); err != nil {
 		return err
 	}
 	t.user.Step = ""
