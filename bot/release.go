@@ -226,7 +226,7 @@ func (t *turn) countScores(member int64, f *freed) error {
 func (t *turn) sayFreed(f freed) {
 	var lines []string
 	if f.questions > 0 {
-		lines = append(lines, t.Texts.Plural(t.lang(), "revoke.questions", f.questions, nil))
+		lines = append(lines, t.text("revoke.questions", map[string]any{"Count": f.questions}))
 	}
 	if f.step {
 		lines = append(lines, t.text("revoke.step", nil))
