@@ -43,7 +43,8 @@ func roleStepOf(step string) (roleStep, bool) {
 
 // awaitLapsed is what /revoke leaves in Awaiting in place of the work it
 // cancelled, so that her next message gets the notice instead of being
-// taken for something else.
+// taken for something else. A command clears it (command), and so does
+// anything that awaits a new answer from her.
 const awaitLapsed = "lapsed"
 
 // lapsedWork reports whether u's pending step (step) or awaited answer

@@ -311,10 +311,25 @@ func TestRevoke_StaffBroadcast(t *testing.T) {
 		t.Errorf("her draft: %+v", b)
 	}
 
+	// After a command she has moved on: her text is not the broadcast's,
+	// and the notice is not repeated for it.
+	bermet := answerer(t, h, 9602, "ru", store.RoleStaff)
+	bermet.says("/broadcast")
+	staff.says("/revoke 9602 staff")
+	bermet.says("/help")
+	bermet.news()
+	bermet.says("Урматтуу катышуучулар!")
+	if got := bermet.news(); slices.Contains(got, h.text("ru", "access.lapsed", nil)) || slices.Contains(got, h.text("ru", "bc.write.ru", nil)) {
+		t.Errorf("after /help she sees %q", got)
+	}
+	if err := h.db.View(func(tx *store.Tx) (err error) { b, err = tx.Broadcast(2); return err }); err != nil || len(b.Text) != 0 {
+		t.Errorf("her draft: %+v, %v", b, err)
+	}
+
 	// Staff who are staff write one, and the text is audited.
 	staff.says("/broadcast")
 	staff.says("Урматтуу катышуучулар!")
-	want := []string{"9601 /broadcast", "900 /revoke 9601 staff", "900 /broadcast", "900 broadcast text 2 ky"}
+	want := []string{"9601 /broadcast", "900 /revoke 9601 staff", "9602 /broadcast", "900 /revoke 9602 staff", "900 /broadcast", "900 broadcast text 3 ky"}
 	if got := auditActions(t, h); !slices.Equal(got, want) {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
