@@ -108,9 +108,13 @@ func (t *turn) workRoles() []store.Role {
 }
 
 // may reports whether she holds one of roles.
-func (t *turn) may(roles []store.Role) bool {
+func (t *turn) may(roles []store.Role) bool { return t.holds(t.user, roles) }
+
+// holds reports whether u holds one of roles. Staff named in the config
+// hold the staff role whatever the store says.
+func (b *Bot) holds(u store.User, roles []store.Role) bool {
 	for _, r := range roles {
-		if r == store.RoleStaff && t.isStaff() || t.user.HasRole(r) {
+		if u.HasRole(r) || r == store.RoleStaff && slices.Contains(b.StaffIDs, u.ID) {
 			return true
 		}
 	}

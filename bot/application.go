@@ -178,11 +178,15 @@ func (t *turn) essayButtons(d store.Application) [][]store.Button {
 
 // answer takes what she sent while on a step: the dialogue's fallback.
 func (t *turn) answer() error {
+	// A role taken away ends its work before anything is saved for it.
+	if lapsed, err := t.endLapsedWork(); lapsed || err != nil {
+		return err
+	}
 	if done, err := t.awaited(); done {
 		return err
 	}
-	if strings.HasPrefix(t.user.Step, stepMaskPrefix) {
-		return t.saveMask()
+	if done, err := t.stepOfRole(); done {
+		return err
 	}
 	f, ok := t.currentField()
 	if !ok && t.user.Step == "" && len(t.workRoles()) > 0 {

@@ -80,6 +80,9 @@ func (t *turn) broadcastText(arg string) error {
 	if _, err := t.tx.PutBroadcast(b); err != nil {
 		return err
 	}
+	if err := t.audit(staffOnly, "broadcast text", id+" "+lang); err != nil {
+		return err
+	}
 	return t.nextBroadcastStep(b, lang)
 }
 
@@ -270,6 +273,9 @@ func (t *turn) scheduleBroadcast(id string) error {
 		return err
 	}
 	if err := t.tx.PlanDue(store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
+		return err
+	}
+	if err := t.audit(staffOnly, "broadcast time", id+" "+at.In(t.Location).Format("2006-01-02 15:04")); err != nil {
 		return err
 	}
 	t.say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.dateTime(at)})

@@ -446,19 +446,23 @@ func (t *turn) toggleHelper() error {
 	if err != nil {
 		return err
 	}
-	key := "election.helper_on"
-	if u.HasRole(store.RoleHelper) {
-		u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == store.RoleHelper })
-		key = "election.helper_off"
-	} else {
+	data := map[string]any{"Name": displayName(u), "ID": id}
+	if !u.HasRole(store.RoleHelper) {
 		u.Roles = append(u.Roles, store.RoleHelper)
+		if err := t.tx.PutUser(u); err != nil {
+			return err
+		}
+		t.keepSelf(u)
+		t.say("election.helper_on", data)
+		return nil
 	}
-	if err := t.tx.PutUser(u); err != nil {
+	u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == store.RoleHelper })
+	u, freed, err := t.endRole(u, store.RoleHelper)
+	if err != nil {
 		return err
 	}
-	if id == t.user.ID {
-		t.user.Roles = u.Roles
-	}
-	t.say(key, map[string]any{"Name": displayName(u), "ID": id})
+	t.keepSelf(u)
+	t.say("election.helper_off", data)
+	t.sayFreed(freed)
 	return nil
 }

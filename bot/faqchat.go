@@ -291,6 +291,13 @@ func (t *turn) faqEdit(id string, question bool) error {
 	if _, err := t.tx.PutFAQ(e); err != nil {
 		return err
 	}
+	part := "answer"
+	if question {
+		part = "question"
+	}
+	if err := t.audit(staffOnly, "faq_edit text", fmt.Sprintf("%d %s", e.ID, part)); err != nil {
+		return err
+	}
 	t.Log.Info("FAQ entry edited", "entry", e.ID, "by", t.user.ID)
 	t.say("faq.saved", map[string]any{"ID": e.ID})
 	return nil

@@ -159,17 +159,25 @@ func (t *turn) revoke() error {
 		return err
 	}
 	u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == role })
-	if err := t.tx.PutUser(u); err != nil {
+	u, freed, err := t.endRole(u, role)
+	if err != nil {
 		return err
 	}
-	if id == t.user.ID {
-		t.user.Roles = u.Roles // commit saves t.user last
-	}
+	t.keepSelf(u)
 	t.Log.Info("role revoked", "by", t.user.ID, "user_id", id, "role", role)
 	data := map[string]any{"Name": displayName(u), "ID": id, "Role": t.text("role."+string(role), nil)}
 	t.say("revoke.done", data)
+	t.sayFreed(freed)
 	if role == store.RoleStaff && slices.Contains(t.StaffIDs, id) {
 		t.say("revoke.config_staff", nil)
 	}
 	return nil
+}
+
+// keepSelf copies what a staff action changed in her own record into
+// t.user, which commit saves last.
+func (t *turn) keepSelf(u store.User) {
+	if u.ID == t.user.ID {
+		t.user.Roles, t.user.Step, t.user.Awaiting = u.Roles, u.Step, u.Awaiting
+	}
 }

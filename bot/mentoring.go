@@ -41,34 +41,55 @@ const (
 	awaitFAQSearch = "faqsearch"
 )
 
-// awaitHandlers take the awaited message, by the Awaiting prefix.
-var awaitHandlers = []struct {
-	prefix string
-	run    func(*turn, string) error
-}{
-	{awaitComment, (*turn).saveComment},
-	{awaitAsk, (*turn).createQuestion},
-	{awaitReply, (*turn).replyQuestion},
-	{awaitAnswer, (*turn).answerQuestion},
-	{awaitFAQQ, (*turn).faqDraftQuestion},
-	{awaitFAQA, (*turn).faqDraftAnswer},
-	{awaitFAQEditQ, (*turn).faqEditQuestion},
-	{awaitFAQEditA, (*turn).faqEditAnswer},
-	{awaitFAQSearch, (*turn).faqSearch},
-	{awaitBroadcastText, (*turn).broadcastText},
-	{awaitBroadcastTime, (*turn).scheduleBroadcast},
-	{awaitElection, (*turn).electionAnswer},
+// awaitHandler takes an awaited message. roles are who may give it: nil
+// for her own matters (a comment, a question, a reply, a search, her
+// election reports), the work roles for work. ofQuestion says the
+// argument is a question ID whose queue she must also serve. Both are
+// checked before run, every time (lapsedWork), so a role taken away ends
+// its pending work however it was taken.
+type awaitHandler struct {
+	prefix     string
+	roles      []store.Role
+	ofQuestion bool
+	run        func(*turn, string) error
 }
 
-// awaited hands her message to what awaits it, if anything does.
-func (t *turn) awaited() (bool, error) {
+// awaitHandlers take the awaited message, by the Awaiting prefix.
+var awaitHandlers = []awaitHandler{
+	{awaitComment, nil, false, (*turn).saveComment},
+	{awaitAsk, nil, false, (*turn).createQuestion},
+	{awaitReply, nil, false, (*turn).replyQuestion},
+	{awaitAnswer, answerers, true, (*turn).answerQuestion},
+	{awaitFAQQ, answerers, true, (*turn).faqDraftQuestion},
+	{awaitFAQA, answerers, true, (*turn).faqDraftAnswer},
+	{awaitFAQEditQ, staffOnly, false, (*turn).faqEditQuestion},
+	{awaitFAQEditA, staffOnly, false, (*turn).faqEditAnswer},
+	{awaitFAQSearch, nil, false, (*turn).faqSearch},
+	{awaitBroadcastText, staffOnly, false, (*turn).broadcastText},
+	{awaitBroadcastTime, staffOnly, false, (*turn).scheduleBroadcast},
+	{awaitElection, nil, false, (*turn).electionAnswer},
+}
+
+// awaitHandlerOf finds what awaits a message, and its argument.
+func awaitHandlerOf(awaiting string) (awaitHandler, string, bool) {
 	for _, h := range awaitHandlers {
-		if arg, ok := strings.CutPrefix(t.user.Awaiting, h.prefix); ok {
-			t.user.Awaiting = ""
-			return true, h.run(t, arg)
+		if arg, ok := strings.CutPrefix(awaiting, h.prefix); ok {
+			return h, arg, true
 		}
 	}
-	return false, nil
+	return awaitHandler{}, "", false
+}
+
+// awaited hands her message to what awaits it, if anything does. The
+// caller has already dropped what she no longer may answer (answer calls
+// endLapsedWork first).
+func (t *turn) awaited() (bool, error) {
+	h, arg, ok := awaitHandlerOf(t.user.Awaiting)
+	if !ok {
+		return false, nil
+	}
+	t.user.Awaiting = ""
+	return true, h.run(t, arg)
 }
 
 // mayAsk reports whether she may ask: accepted participants, and staff
@@ -238,18 +259,20 @@ func (t *turn) mayRead(q store.Question) bool {
 	return q.UserID == t.user.ID || t.isStaff() || t.servesQueue(q.Kind)
 }
 
-// servesQueue reports whether she answers questions of kind.
-func (t *turn) servesQueue(kind store.QuestionKind) bool {
-	switch kind {
-	case store.KindMentor:
-		return t.user.HasRole(store.RoleMentor)
-	case store.KindLawyer:
-		return t.user.HasRole(store.RoleLawyer)
-	case store.KindHelp:
-		return t.user.HasRole(store.RoleMentor) || t.user.HasRole(store.RoleLawyer) || t.user.HasRole(store.RoleHelper)
-	}
-	return false
+// queueRoles are who answers each kind of question.
+var queueRoles = map[store.QuestionKind][]store.Role{
+	store.KindMentor: {store.RoleMentor},
+	store.KindLawyer: {store.RoleLawyer},
+	store.KindHelp:   answerers,
 }
+
+// serves reports whether u answers questions of kind.
+func serves(u store.User, kind store.QuestionKind) bool {
+	return slices.ContainsFunc(queueRoles[kind], u.HasRole)
+}
+
+// servesQueue reports whether she answers questions of kind.
+func (t *turn) servesQueue(kind store.QuestionKind) bool { return serves(t.user, kind) }
 
 // tapView shows a question's thread with what she can do with it.
 func (t *turn) tapView(arg string) error {
@@ -353,14 +376,23 @@ func (t *turn) replyQuestion(arg string) error {
 		return nil
 	}
 	q.Thread = append(q.Thread, p)
-	if q.TakenBy != 0 {
+	mentor, held, err := t.taker(q)
+	if err != nil {
+		return err
+	}
+	if held {
 		q.Status = store.QuestionTaken
-		if mentor, err := t.tx.User(q.TakenBy); err == nil && !mentor.Blocked {
+		if !mentor.Blocked {
 			t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
 				Text:    t.Texts.Text(userLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
 				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}}}})
 		}
 	} else {
+		if q.TakenBy != 0 {
+			// Whoever answered no longer serves this queue: the reply
+			// goes to the queue as a new question.
+			q.TakenBy, q.AnnouncedAt = 0, time.Time{}
+		}
 		q.Status = store.QuestionOpen
 		if err := t.planAnnounce(q.Kind); err != nil {
 			return err
@@ -371,6 +403,18 @@ func (t *turn) replyQuestion(arg string) error {
 	}
 	t.say("mentoring.reply_sent", map[string]any{"ID": q.ID})
 	return nil
+}
+
+// taker is who took q, and whether she still serves its queue.
+func (t *turn) taker(q store.Question) (store.User, bool, error) {
+	if q.TakenBy == 0 {
+		return store.User{}, false, nil
+	}
+	u, err := t.tx.User(q.TakenBy)
+	if isNotFound(err) {
+		return u, false, nil
+	}
+	return u, err == nil && serves(u, q.Kind), err
 }
 
 // tapResolve marks her question resolved.
@@ -570,16 +614,11 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 
 // tellQueue queues a message to everyone who serves a queue.
 func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
-	roles := map[store.QuestionKind][]store.Role{
-		store.KindMentor: {store.RoleMentor},
-		store.KindLawyer: {store.RoleLawyer},
-		store.KindHelp:   {store.RoleMentor, store.RoleLawyer, store.RoleHelper},
-	}[kind]
 	users, err := tx.Users()
 	if err != nil {
 		return 0, err
 	}
-	users = slices.DeleteFunc(users, func(u store.User) bool { return !slices.ContainsFunc(roles, u.HasRole) })
+	users = slices.DeleteFunc(users, func(u store.User) bool { return !serves(u, kind) })
 	msgs := notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
 }

@@ -62,6 +62,11 @@ func (t *turn) inGroup() error {
 // command handles a /command in her private chat. Commands that need a
 // role go through the access table in access.go.
 func (t *turn) command() error {
+	if t.user.Awaiting == awaitLapsed {
+		// A command means she moved on: the notice that her role's work
+		// ended waits only for a message meant as that work.
+		t.user.Awaiting = ""
+	}
 	switch t.u.Command {
 	case "start":
 		return t.start()

@@ -194,7 +194,7 @@ func (t *turn) ranking() error {
 		q := t.Selection.Quotas[cat]
 		sb.WriteString(t.text("ranking.category", map[string]any{"Category": t.text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
 		for i, r := range t.ranked(st, cat) {
-			sb.WriteString("\n" + t.rankLine(i+1, r, st.members, reveal))
+			sb.WriteString("\n" + t.rankLine(i+1, r, st, reveal))
 		}
 		sb.WriteString("\n\n")
 	}
@@ -203,12 +203,14 @@ func (t *turn) ranking() error {
 	return nil
 }
 
-// rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted".
-func (t *turn) rankLine(place int, r selection.Result, members []store.User, reveal bool) string {
-	totals := make([]string, len(members))
-	for i, m := range members {
+// rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted". The totals
+// are the members', then former members' (selection.Scorers).
+func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool) string {
+	scorers := selection.Scorers(memberIDs(st.members), st.scores)
+	totals := make([]string, len(scorers))
+	for i, id := range scorers {
 		totals[i] = "–"
-		if v, ok := r.Totals[m.ID]; ok {
+		if v, ok := r.Totals[id]; ok {
 			totals[i] = formatPoints(v)
 		}
 	}
@@ -284,7 +286,7 @@ func (t *turn) showUndecided(st standing, edit bool) {
 				continue
 			}
 			text := t.text("decide.next", map[string]any{"Category": t.text("category."+string(cat), nil)}) + "\n" +
-				t.rankLine(i+1, r, st.members, false)
+				t.rankLine(i+1, r, st, false)
 			code := r.App.Code
 			show(text, [][]store.Button{
 				{t.button("decide.accept", "dec:"+code+":accepted"), t.button("decide.waitlist", "dec:"+code+":waitlisted"), t.button("decide.decline", "dec:"+code+":declined")},
@@ -517,13 +519,25 @@ func (t *turn) tapMask(args string) error {
 	}
 	t.toast("")
 	t.user.Step = stepMaskPrefix + code + ":" + field
-	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
+	t.askMask()
 	return nil
+}
+
+// maskStep reads the application code and field of her mask step.
+func (t *turn) maskStep() (code, field string) {
+	code, field, _ = strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+	return code, field
+}
+
+// askMask asks for the commission's text of the answer she is rewriting.
+func (t *turn) askMask() {
+	code, field := t.maskStep()
+	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
 }
 
 // saveMask takes staff's rewritten answer.
 func (t *turn) saveMask() error {
-	code, field, _ := strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
+	code, field := t.maskStep()
 	if t.u.Kind != KindText {
 		t.say("input.need_text", nil)
 		return nil
@@ -547,6 +561,9 @@ func (t *turn) saveMask() error {
 	}
 	app.Masked[field] = text
 	if err := t.tx.PutApplication(app); err != nil {
+		return err
+	}
+	if err := t.audit(staffOnly, "mask text", code+" "+field); err != nil {
 		return err
 	}
 	t.user.Step = ""

@@ -143,9 +143,12 @@ func (t *turn) sayClosed() {
 
 // reask repeats the question she is on, in her language.
 func (t *turn) reask() error {
-	if strings.HasPrefix(t.user.Step, stepMaskPrefix) {
-		code, field, _ := strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
-		t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
+	if s, ok := roleStepOf(t.user.Step); ok {
+		if !t.may(s.roles) {
+			t.user.Step = "" // the role's work ended with the role
+			return nil
+		}
+		s.ask(t)
 		return nil
 	}
 	if t.user.Step == "" && len(t.workRoles()) > 0 {

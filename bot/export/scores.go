@@ -14,9 +14,12 @@ import (
 // Scores writes the selection as CSV: per application its code and
 // category, each member's seven scores and weighted total (blank where she
 // has not confirmed), the mean of the totals, and the decision. Members
-// are columns in the order given; withdrawn applications are kept, with
-// their status, so the file accounts for every code.
+// are columns in the order given, then former members who confirmed a
+// score (selection.Scorers), so the mean is the columns' mean; withdrawn
+// applications are kept, with their status, so the file accounts for
+// every code.
 func Scores(w io.Writer, apps []store.Application, scores []store.Score, members []int64) error {
+	members = selection.Scorers(members, scores)
 	cw := csv.NewWriter(w)
 	header := []string{"code", "category"}
 	for _, m := range members {

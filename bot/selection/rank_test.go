@@ -1,6 +1,7 @@
 package selection_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/mentorbot/mentorbot/bot/selection"
@@ -86,5 +87,21 @@ func TestRank(t *testing.T) {
 	}
 	if got[1].Spread != 40 || got[1].Totals[3] != 100 {
 		t.Errorf("A-001: spread %v, totals %v", got[1].Spread, got[1].Totals)
+	}
+}
+
+func TestScorers(t *testing.T) {
+	scores := []store.Score{
+		{Code: "A-001", MemberID: 30, Confirmed: true},
+		{Code: "A-001", MemberID: 7},                   // a member, not confirmed
+		{Code: "A-002", MemberID: 20},                  // former, unfinished: no column
+		{Code: "A-002", MemberID: 40, Confirmed: true}, // former
+		{Code: "A-003", MemberID: 30, Confirmed: true},
+		{Code: "A-003", MemberID: 9, Confirmed: true}, // former: former ones go by ID
+	}
+	got := selection.Scorers([]int64{7, 5}, scores)
+	want := []int64{7, 5, 9, 30, 40}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

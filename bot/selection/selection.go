@@ -34,6 +34,22 @@ func Total(points [store.Criteria]int) (total float64, ok bool) {
 	return float64(sum) / MaxPoints, true
 }
 
+// Scorers are the people whose totals the ranking shows, in column
+// order: the members, then anyone else with a confirmed score, by ID. Those
+// are former members: a score confirmed while she was a member counts
+// after her role is revoked, as Rank counts every confirmed score.
+func Scorers(members []int64, scores []store.Score) []int64 {
+	out := slices.Clone(members)
+	var former []int64
+	for _, s := range scores {
+		if s.Confirmed && !slices.Contains(out, s.MemberID) && !slices.Contains(former, s.MemberID) {
+			former = append(former, s.MemberID)
+		}
+	}
+	slices.Sort(former)
+	return append(out, former...)
+}
+
 // Result is an application's place in the ranking.
 type Result struct {
 	App store.Application
