@@ -81,9 +81,9 @@ type Server struct {
 func NewServer(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
-		t:        t,
-		closing:  make(chan struct{}),
-		changed:  make(chan struct{}),
+		t:            t,
+		closing:      make(chan struct{}),
+		changed:      make(chan struct{}),
 		pushed:       map[int]*update{},
 		nextUpdateID: 1,
 		chats:        map[int64][]*Message{},
