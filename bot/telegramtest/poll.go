@@ -307,6 +307,17 @@ func (s *Server) waitUpdate(t testing.TB, helper string, id int, verb string, do
 	}
 }
 
+// WaitPolling waits until a getUpdates call is waiting for updates: it has
+// applied its offset and has nothing to serve yet. Tests use it to push an
+// update into a long poll, or to know the bot has gone idle. It fails t
+// after ten seconds.
+func (s *Server) WaitPolling(t testing.TB) {
+	t.Helper()
+	s.waitFor(t, func() bool { return s.poll != nil && len(s.updates) == 0 }, func() string {
+		return "a getUpdates call waiting for updates"
+	})
+}
+
 // WaitFor polls cond until it returns true, waking every 5ms and on every
 // call the server receives; it fails t after ten seconds. cond may call the
 // Server's methods.

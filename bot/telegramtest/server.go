@@ -16,7 +16,9 @@ import (
 
 // Identity of the fake bot, as getMe reports it.
 const (
-	// Token is the bot token the tests use; any other token is answered 401.
+	// Token is the bot token the tests use. Any other token is answered
+	// 401 Unauthorized, or 404 Not Found if it is not of Telegram's form
+	// <digits>:<secret>, as Telegram answers.
 	Token = "123456:TEST-TOKEN"
 	// BotID is the bot's user id (the part of Token before the colon).
 	BotID = 123456
@@ -137,7 +139,7 @@ func (s *Server) notifyLocked() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	switch {
-	case !strings.HasPrefix(r.URL.Path, "/bot") || !ok:
+	case !strings.HasPrefix(r.URL.Path, "/bot") || !ok || !wellFormed(token):
 		writeFailure(w, NotFound())
 		return
 	case token != Token:
@@ -158,6 +160,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.finish(index, http.StatusOK)
 	writeResult(w, result)
+}
+
+// wellFormed reports whether a token has Telegram's form, bot id and
+// secret: "123456:ABC-def_1".
+func wellFormed(token string) bool {
+	id, secret, ok := strings.Cut(token, ":")
+	if !ok || id == "" || secret == "" {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return !strings.ContainsFunc(secret, func(r rune) bool {
+		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	})
 }
 
 // answer decides the outcome of a call: what Telegram refuses unread (a
