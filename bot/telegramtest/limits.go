@@ -103,10 +103,11 @@ func (s *Server) EnforceLimits(l Limits) {
 	}
 }
 
-// EnforceRateLimits is the older form of [Server.EnforceLimits]: at most
-// overall messages in a window overall and perChat to one chat. It sets
-// buckets of that size refilling over the window, which accept every pace
-// the sliding window this once was accepted, and a little more.
+// EnforceRateLimits is the older form of [Server.EnforceLimits]: about
+// overall messages per window in total and perChat per window to one chat.
+// It sets buckets of that size that refill over the window. They accept
+// every series of sends the sliding window they replaced accepted, and
+// some more (a bucket refills bit by bit, a window all at once).
 func (s *Server) EnforceRateLimits(overall, perChat int, window time.Duration) {
 	s.EnforceLimits(Limits{
 		Overall:      float64(overall) / window.Seconds(),
