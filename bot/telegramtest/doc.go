@@ -94,16 +94,19 @@
 // [Conflict], [ServerError] and [GatewayDown] (502 as JSON and as the front
 // end's HTML page), [Unauthorized], [NotFound], [TooLarge] and [BadRequest].
 //
-// What the bot gets from tgbotapi v5.5.1 for them (checked by
-// TestFaults_WhatTheLibraryReports):
+// What the bot gets from tgbotapi v5.5.1 for them, checked by
+// TestFaults_WhatTheLibraryReports (*Error is *tgbotapi.Error, RetryAfter
+// its ResponseParameters.RetryAfter, 0 where not shown; for 429 the
+// Message is "Too Many Requests: retry after 7"):
 //
-//	failure                  Send(NewMessage)                       Send(NewDocument with bytes)
-//	TooLarge (413)           *Error{Code: 413, "Request Entity..."} *Error{Code: 0, same Message}
-//	Unauthorized (401)       *Error{Code: 401, "Unauthorized"}      *Error{Code: 0, "Unauthorized"}
-//	NotFound (404)           *Error{Code: 404, "Not Found"}         *Error{Code: 0, "Not Found"}
-//	TooManyRequests(7) (429) *Error{Code: 429, RetryAfter: 7}       *Error{Code: 0, RetryAfter: 7}
-//	ServerError (502 JSON)   *Error{Code: 502, "Bad Gateway"}       *Error{Code: 0, "Bad Gateway"}
-//	GatewayDown (502 HTML)   *json.SyntaxError, no *Error            *json.SyntaxError, no *Error
+//	failure                  Send(NewMessage)                              Send(NewDocument with bytes)
+//	TooLarge (413)           *Error{Code: 413, "Request Entity Too Large"} *Error{Code: 0, same Message}
+//	Unauthorized (401)       *Error{Code: 401, "Unauthorized"}             *Error{Code: 0, "Unauthorized"}
+//	NotFound (404)           *Error{Code: 404, "Not Found"}                *Error{Code: 0, "Not Found"}
+//	TooManyRequests(7) (429) *Error{Code: 429, RetryAfter: 7}              *Error{Code: 0, RetryAfter: 7}
+//	ServerError (502 JSON)   *Error{Code: 502, "Bad Gateway"}              *Error{Code: 0, "Bad Gateway"}
+//	Forbidden (403)          *Error{Code: 403, "Forbidden: ..."}           *Error{Code: 0, "Forbidden: ..."}
+//	GatewayDown (502 HTML)   *json.SyntaxError, no *Error                  *json.SyntaxError, no *Error
 //
 // The library never looks at the HTTP status: it decodes the body, and its
 // UploadFiles drops error_code while keeping the description and
