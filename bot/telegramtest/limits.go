@@ -91,16 +91,20 @@ func later(a, b time.Time) time.Time {
 // calls do not. A call past a limit is refused, as Telegram refuses it,
 // with 429 and retry_after set to the whole seconds until the bucket would
 // take it (at least 1). Refused calls do not spend the buckets. Calling it
-// again starts from full buckets; EnforceLimits(Limits{}) turns flood
-// control off.
+// again starts from full buckets and keeps the counts of refusals;
+// EnforceLimits(Limits{}) turns flood control off.
 func (s *Server) EnforceLimits(l Limits) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.limits = &limiter{
+	next := &limiter{
 		overall: newBucket(l.Overall, l.OverallBurst),
 		perChat: l,
 		chats:   map[string]*bucket{},
 	}
+	if old := s.limits; old != nil {
+		next.refused, next.byOverall, next.byChat = old.refused, old.byOverall, old.byChat
+	}
+	s.limits = next
 }
 
 // EnforceRateLimits is the older form of [Server.EnforceLimits]: about

@@ -274,6 +274,7 @@ func TestLimits_OldAPI(t *testing.T) {
 			t.Errorf("with flood control off: %+v", got)
 		}
 	}
+	checkRefusals(t, s, 2, 1, 1) // kept across EnforceLimits
 }
 
 // TestLimits_RealClock checks the default clock. The pace is so slow that
