@@ -30,7 +30,8 @@ type Call struct {
 	// At is when the call arrived.
 	At time.Time
 	// Code is the HTTP status answered (200 on success), 0 while the call is
-	// still in progress (a waiting getUpdates).
+	// still in progress (a waiting getUpdates, a call to a slow chat), and
+	// [GaveUp] if the bot abandoned it before the answer.
 	Code int
 }
 

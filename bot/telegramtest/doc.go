@@ -16,18 +16,48 @@
 //	got := s.Last(alice.ID)
 //
 // Updates are queued with the Push*, Send*, Tap, EditText, Block and Unblock
-// methods; each returns the update_id it was given (1, 2, 3, ...). getUpdates
-// follows Telegram's rules: an update stays pending until the bot asks for a
-// higher offset, and a long poll returns as soon as something is queued.
-// Tests never sleep: [Server.WaitConfirmed], [Server.WaitFor],
-// [Server.WaitMessages] and [Server.WaitCalls] wait for the event itself and
-// fail the test after ten seconds.
+// methods; each returns the update_id it was given (1, 2, 3, ...). Tests
+// never sleep: [Server.WaitConfirmed], [Server.WaitServed],
+// [Server.WaitPolling], [Server.WaitFor], [Server.WaitMessages] and
+// [Server.WaitCalls] wait for the event itself and fail the test after ten
+// seconds.
 //
 // sendMessage, sendDocument and sendPhoto create messages in a chat, and
 // editMessageText, editMessageReplyMarkup and deleteMessage change them;
 // [Server.Messages] shows the chat as the user would see it now. Message ids
 // come from one counter shared with the messages the fake users send, so every
 // id in a test is unique, like in a real private chat.
+//
+// # Updates, offsets and lost updates
+//
+// getUpdates follows Telegram's rules. Pending updates are served in the
+// order they were pushed, from the earliest, up to limit; a long poll
+// returns as soon as something is queued. An update stays pending, and is
+// served again by every call, until the bot confirms it: a call with a
+// positive offset drops, for good, every pending update with a lower id. A
+// call without offset (or offset 0) confirms nothing.
+//
+// Telegram's ids are not always sequential: "If there are no updates for
+// at least a week, then identifier of the next update will be chosen
+// randomly instead of sequentially." [Server.JumpUpdateID] makes the next
+// id anything, lower ones included, and the server then does the worst
+// Telegram could: an offset drops the pending updates below it whether the
+// bot has seen them or not, at the call and, while that call waits as a
+// long poll, the moment a lower-id update is pushed. A bot that keeps
+// polling with its old offset loses the new updates; one that long-polls
+// without offset and confirms each batch afterwards does not.
+//
+// So "the bot confirmed update X" means, for this server: getUpdates served
+// X to the bot, and afterwards the bot sent an offset above X (or a
+// negative offset that forgot it). That is [Server.WaitConfirmed]; it does
+// not depend on ids growing. An update dropped by an offset before it was
+// ever served is lost: [Server.Lost] and [Server.Losses] list them with the
+// reason, WaitConfirmed fails at once on one, and NewServer reports every
+// loss with t.Errorf when the test ends unless [Server.AllowLosses] was
+// called. [Server.ConfirmedOffset] is only the highest offset sent, which
+// says nothing about ids below it after a jump. [Server.Pending] and
+// [Server.TimesServed] show the queue and how often an update was served
+// (more than once: the bot was given it again, e.g. after a crash).
 //
 // # Spec check
 //
@@ -40,14 +70,55 @@
 // t.Errorf when the test ends, so a bot that talks nonsense to Telegram fails
 // its tests even if it ignores the error.
 //
+// # Flood control
+//
+// [Server.EnforceLimits] turns on Telegram's flood control, usually with
+// [TelegramLimits] (30 messages a second overall, 1 a second per chat,
+// bursts of 3): a token bucket overall and one per chat. send*, copy* and
+// forward* calls count (albums and copyMessages/forwardMessages count each
+// message; sendChatAction does not count), other calls do not. A call past
+// a limit is answered 429 "Too Many Requests: retry after N", N the whole
+// seconds until the bucket would take it. [Server.RateLimited] and
+// [Server.RateLimitedBy] count the refusals, and [Server.SetClock] lets a
+// test step the limiter's time.
+//
 // # Faults
 //
 // [Server.FailNext] makes the next calls of a method fail with a Telegram
-// error (429 with retry_after, 403, 409, 502, 400), and [Server.BlockedUser]
-// makes every call aimed at a chat fail like a user who blocked the bot.
+// error, [Server.StartOutage] makes every call fail until
+// [Server.EndOutage], [Server.RevokeToken] answers 401 to everything until
+// [Server.RestoreToken], [Server.SetUploadLimit] answers 413 to bigger
+// uploads, [Server.SlowChat] delays every call to one chat, and
+// [Server.BlockedUser] makes every call aimed at a chat fail like a user
+// who blocked the bot. The failures are [TooManyRequests], [Forbidden],
+// [Conflict], [ServerError] and [GatewayDown] (502 as JSON and as the front
+// end's HTML page), [Unauthorized], [NotFound], [TooLarge] and [BadRequest].
+//
+// What the bot gets from tgbotapi v5.5.1 for them, checked by
+// TestFaults_WhatTheLibraryReports (*Error is *tgbotapi.Error, RetryAfter
+// its ResponseParameters.RetryAfter, 0 where not shown; for 429 the
+// Message is "Too Many Requests: retry after 7"):
+//
+//	failure                  Send(NewMessage)                              Send(NewDocument with bytes)
+//	TooLarge (413)           *Error{Code: 413, "Request Entity Too Large"} *Error{Code: 0, same Message}
+//	Unauthorized (401)       *Error{Code: 401, "Unauthorized"}             *Error{Code: 0, "Unauthorized"}
+//	NotFound (404)           *Error{Code: 404, "Not Found"}                *Error{Code: 0, "Not Found"}
+//	TooManyRequests(7) (429) *Error{Code: 429, RetryAfter: 7}              *Error{Code: 0, RetryAfter: 7}
+//	ServerError (502 JSON)   *Error{Code: 502, "Bad Gateway"}              *Error{Code: 0, "Bad Gateway"}
+//	Forbidden (403)          *Error{Code: 403, "Forbidden: ..."}           *Error{Code: 0, "Forbidden: ..."}
+//	GatewayDown (502 HTML)   *json.SyntaxError, no *Error                  *json.SyntaxError, no *Error
+//
+// The library never looks at the HTTP status: it decodes the body, and its
+// UploadFiles drops error_code while keeping the description and
+// retry_after. So for uploads the bot must classify by the description (or
+// RetryAfter), and a body that is not JSON, which Telegram's front end
+// answers in outages, arrives as a plain decoding error.
+//
 // Some failures happen on their own, because Telegram has them too:
 //   - a getUpdates call still waiting is ended with 409 Conflict when another
 //     one arrives (two bot instances polling);
+//   - a token not of the form <digits>:<secret> is answered 404 Not Found,
+//     a wrong one 401 Unauthorized;
 //   - editing a message to the same text and keyboard answers 400
 //     "message is not modified"; editing an unknown message, 400
 //     "message to edit not found";
@@ -58,6 +129,10 @@
 //   - updates of a kind excluded by the bot's allowed_updates are never
 //     delivered (WaitConfirmed on them fails the test with the reason).
 //
+// The order in which a call meets them: revoked token and upload limit
+// (Telegram refuses those unread), a slow chat's delay, the spec check, an
+// outage, FailNext, flood control, a blocked chat, then the method.
+//
 // # Caveats
 //
 //   - Other send* methods that return a Message (sendSticker, sendVoice, ...)
@@ -67,10 +142,8 @@
 //   - tgbotapi's GetUpdatesChan confirms an update when it asks for the next
 //     batch, i.e. once the update is in its channel, not once the bot has
 //     handled it: after WaitConfirmed, wait for the bot's reply with
-//     WaitMessages or WaitCalls.
-//   - tgbotapi does not set Error.Code for calls that upload files
-//     (UploadFiles drops error_code), so a failed sendDocument with an upload
-//     reaches the bot as *tgbotapi.Error with Code 0.
+//     WaitMessages or WaitCalls. A bot that confirms a batch only after
+//     handling it has handled the update once WaitConfirmed returns.
 //   - The Wait helpers and the Push helpers call t.Fatalf: use them from the
 //     test goroutine only.
 package telegramtest

@@ -18,6 +18,8 @@ const maxLimit = 100
 // getUpdates serves the pending updates with Telegram's semantics: offset
 // confirms (drops) every update below it, limit caps the batch, and timeout
 // turns the call into a long poll that returns as soon as an update arrives.
+// Updates are served in push order, which after [Server.JumpUpdateID] is
+// not id order.
 func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Failure) {
 	offset, limit, timeout, err := pollParams(c)
 	if err == nil {
@@ -34,13 +36,13 @@ func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Fail
 		close(s.poll)
 	}
 	mine := make(chan struct{})
-	s.poll = mine
+	s.poll, s.pollOffset = mine, max(offset, 0)
 	s.notifyLocked()
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		if s.poll == mine {
-			s.poll = nil
+			s.poll, s.pollOffset = nil, 0
 		}
 		s.mu.Unlock()
 	}()
@@ -49,10 +51,18 @@ func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Fail
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		batch, changed := s.batchLocked(limit), s.changed
+		if s.revoked {
+			s.mu.Unlock()
+			f := Unauthorized()
+			return nil, &f
+		}
+		batch, changed := s.serveLocked(limit), s.changed
 		s.mu.Unlock()
-		if batch != nil || timeout == 0 {
-			return batchJSON(batch), nil
+		if batch != nil {
+			return batch, nil
+		}
+		if timeout == 0 {
+			return json.RawMessage("[]"), nil
 		}
 		select {
 		case <-changed:
@@ -60,11 +70,11 @@ func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Fail
 			f := Conflict()
 			return nil, &f
 		case <-deadline.C:
-			return batchJSON(nil), nil
+			return json.RawMessage("[]"), nil
 		case <-ctx.Done(): // the bot gave up waiting
-			return batchJSON(nil), nil
+			return json.RawMessage("[]"), nil
 		case <-s.closing:
-			return batchJSON(nil), nil
+			return json.RawMessage("[]"), nil
 		}
 	}
 }
@@ -114,75 +124,197 @@ func (s *Server) setAllowedUpdates(param string) error {
 
 // confirmLocked applies an offset: updates below a positive offset are
 // confirmed and gone for good; a negative offset keeps only the last
-// -offset updates and forgets the rest.
+// -offset updates and forgets the rest. Either way an update the bot was
+// never served is lost.
 func (s *Server) confirmLocked(offset int) {
 	switch {
 	case offset > 0:
-		i := 0
-		for i < len(s.updates) && s.updates[i].id < offset {
-			i++
+		kept := make([]*update, 0, len(s.updates))
+		for _, u := range s.updates {
+			if u.id >= offset {
+				kept = append(kept, u)
+				continue
+			}
+			s.retireLocked(u, fmt.Sprintf("getUpdates(offset=%d) confirmed it", offset))
 		}
-		s.updates = s.updates[i:]
+		s.updates = kept
 		s.confirmed = max(s.confirmed, offset)
 	case offset < 0 && len(s.updates) > -offset:
 		forgotten := s.updates[:len(s.updates)+offset]
-		s.confirmed = max(s.confirmed, forgotten[len(forgotten)-1].id+1)
-		s.updates = s.updates[len(forgotten):]
+		for _, u := range forgotten {
+			s.confirmed = max(s.confirmed, u.id+1)
+			s.retireLocked(u, fmt.Sprintf("getUpdates(offset=%d) forgot it", offset))
+		}
+		s.updates = slices.Clone(s.updates[len(forgotten):])
 	}
 }
 
-// batchLocked returns up to limit pending updates, nil if there are none.
-func (s *Server) batchLocked(limit int) []update {
+// retireLocked takes an update off the queue for good: confirmed if the
+// bot was served it, lost if not; how says what took it off.
+func (s *Server) retireLocked(u *update, how string) {
+	u.raw = nil
+	if u.served > 0 {
+		u.fate = fateConfirmed
+		return
+	}
+	u.fate = fateLost
+	u.why = fmt.Sprintf("update %d (%s) was lost: %s before it was ever served", u.id, u.kind, how)
+	s.losses = append(s.losses, Loss{UpdateID: u.id, Kind: u.kind, Reason: u.why})
+}
+
+// serveLocked returns up to limit pending updates from the front of the
+// queue as a JSON array of their raw bytes, so each is served exactly as
+// pushed, decodable or not; nil if there are none. It counts them served.
+func (s *Server) serveLocked(limit int) json.RawMessage {
 	if len(s.updates) == 0 {
 		return nil
 	}
-	return s.updates[:min(limit, len(s.updates))]
-}
-
-// batchJSON renders updates as a JSON array of their raw bytes, so each is
-// served exactly as pushed, decodable or not.
-func batchJSON(batch []update) json.RawMessage {
 	var buf bytes.Buffer
 	buf.WriteByte('[')
-	for i, u := range batch {
+	for i, u := range s.updates[:min(limit, len(s.updates))] {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
 		buf.Write(u.raw)
+		u.served++
 	}
 	buf.WriteByte(']')
 	return buf.Bytes()
 }
 
+// Loss is an update Telegram dropped before the bot ever saw it, because
+// the bot asked for an offset above its id (or a negative offset that
+// forgot it).
+type Loss struct {
+	UpdateID int
+	// Kind is the update's field next to update_id, e.g. "message".
+	Kind string
+	// Reason tells what dropped it, e.g. "update 7 (message) was lost:
+	// getUpdates(offset=1001) confirmed it before it was ever served".
+	Reason string
+}
+
+// Lost returns the ids of the updates lost so far, in the order they were
+// lost. Without [Server.JumpUpdateID] only a bot that skips offsets ahead
+// loses updates; after a jump, a bot that polls with its old offset does.
+// NewServer reports every loss when the test ends, unless
+// [Server.AllowLosses] was called.
+func (s *Server) Lost() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, len(s.losses))
+	for i, l := range s.losses {
+		ids[i] = l.UpdateID
+	}
+	return ids
+}
+
+// Losses returns the updates lost so far with the reasons, in order.
+func (s *Server) Losses() []Loss {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.losses)
+}
+
+// AllowLosses stops the server from reporting lost updates when the test
+// ends, for tests that lose updates on purpose (and check [Server.Lost]).
+func (s *Server) AllowLosses() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowLosses = true
+}
+
+// Pending returns the ids of the updates waiting to be confirmed, in the
+// order getUpdates serves them (push order).
+func (s *Server) Pending() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, len(s.updates))
+	for i, u := range s.updates {
+		ids[i] = u.id
+	}
+	return ids
+}
+
+// TimesServed returns how many getUpdates answers carried the update last
+// pushed with updateID: more than 1 means the bot was given it again
+// because it had not confirmed it (after a crash, or a poll without offset).
+func (s *Server) TimesServed(updateID int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.pushed[updateID]; u != nil {
+		return u.served
+	}
+	return 0
+}
+
 // ConfirmedOffset returns the highest offset the bot has sent to
-// getUpdates: every update with a lower id is confirmed. 0 before the first
-// confirmation.
+// getUpdates, 0 before the first. While update ids only grow, every update
+// with a lower id is confirmed (or lost, see [Server.Lost]). After
+// [Server.JumpUpdateID] to lower ids it says nothing about the new ones:
+// ask [Server.WaitConfirmed] about each.
 func (s *Server) ConfirmedOffset() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.confirmed
 }
 
-// WaitConfirmed waits until the bot has confirmed updateID, i.e. asked
-// getUpdates for a higher offset. That means the bot received the update,
-// not that it finished handling it (tgbotapi's GetUpdatesChan confirms on
-// its next poll). It fails t after ten seconds, or at once for an update
-// that will never be delivered (excluded by allowed_updates, or never
-// pushed).
+// WaitConfirmed waits until the bot has confirmed updateID: getUpdates
+// served it, and then the bot sent an offset above its id, telling
+// Telegram it has the update (a call without offset confirms nothing).
+// Ids need not grow for this: it is about this update, not about the
+// highest offset. A bot that confirms a batch only once it is handled has
+// handled the update by then; tgbotapi's GetUpdatesChan confirms once the
+// update is in its channel. It fails t at once for an update that will
+// never be confirmed (never pushed, excluded by allowed_updates, or lost),
+// and after ten seconds otherwise. An id pushed again after a jump means
+// its latest update.
 func (s *Server) WaitConfirmed(t testing.TB, updateID int) {
 	t.Helper()
+	s.waitUpdate(t, "WaitConfirmed", updateID, "confirm", func(u *update) bool { return u.fate == fateConfirmed })
+}
+
+// WaitServed waits until getUpdates has served updateID to the bot,
+// confirmed or not: a bot killed right after it must be served the update
+// again. It fails t like [Server.WaitConfirmed].
+func (s *Server) WaitServed(t testing.TB, updateID int) {
+	t.Helper()
+	s.waitUpdate(t, "WaitServed", updateID, "be served", func(u *update) bool { return u.served > 0 })
+}
+
+// waitUpdate waits until done(u), evaluated with s.mu held, for the
+// update last pushed with id, failing t at once if the update is gone
+// without it.
+func (s *Server) waitUpdate(t testing.TB, helper string, id int, verb string, done func(*update) bool) {
+	t.Helper()
 	s.mu.Lock()
-	reason, dropped := s.dropped[updateID]
-	pushed := updateID > 0 && updateID <= s.lastUpdateID
+	u := s.pushed[id]
 	s.mu.Unlock()
-	switch {
-	case dropped:
-		t.Fatalf("telegramtest: WaitConfirmed: %s", reason)
-	case !pushed:
-		t.Fatalf("telegramtest: WaitConfirmed: update %d was never pushed", updateID)
+	if u == nil {
+		t.Fatalf("telegramtest: %s: update %d was never pushed", helper, id)
 	}
-	s.waitFor(t, func() bool { return s.confirmed > updateID }, func() string {
-		return fmt.Sprintf("the bot to confirm update %d (confirmed offset %d)", updateID, s.ConfirmedOffset())
+	gone := func() bool { return !done(u) && (u.fate == fateLost || u.fate == fateExcluded) }
+	s.waitFor(t, func() bool { return done(u) || gone() }, func() string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fmt.Sprintf("update %d to %s (served %d times, highest offset %d)", id, verb, u.served, s.confirmed)
+	})
+	s.mu.Lock()
+	failed, why := gone(), u.why
+	s.mu.Unlock()
+	if failed {
+		t.Fatalf("telegramtest: %s: %s", helper, why)
+	}
+}
+
+// WaitPolling waits until a getUpdates call is waiting for updates: it has
+// applied its offset and has nothing to serve yet. Tests use it to push an
+// update into a long poll, or to know the bot has gone idle. It fails t
+// after ten seconds.
+func (s *Server) WaitPolling(t testing.TB) {
+	t.Helper()
+	s.waitFor(t, func() bool { return s.poll != nil && len(s.updates) == 0 }, func() string {
+		return "a getUpdates call waiting for updates"
 	})
 }
 

@@ -16,7 +16,9 @@ import (
 
 // Identity of the fake bot, as getMe reports it.
 const (
-	// Token is the bot token the tests use; any other token is answered 401.
+	// Token is the bot token the tests use. Any other token is answered
+	// 401 Unauthorized, or 404 Not Found if it is not of Telegram's form
+	// <digits>:<secret>, as Telegram answers.
 	Token = "123456:TEST-TOKEN"
 	// BotID is the bot's user id (the part of Token before the colon).
 	BotID = 123456
@@ -48,10 +50,13 @@ type Server struct {
 	// when another one arrives (Telegram's 409 Conflict).
 	poll chan struct{}
 
-	updates      []update       // pending updates, ascending ids
-	lastUpdateID int            // last update_id given out
-	confirmed    int            // highest offset the bot has sent
-	dropped      map[int]string // update_id -> why it was never delivered
+	updates      []*update       // pending updates, in push order
+	pushed       map[int]*update // the latest update given each id
+	nextUpdateID int             // the id the next pushed update gets
+	confirmed    int             // highest offset the bot has sent
+	pollOffset   int             // offset of the getUpdates call in progress
+	losses       []Loss
+	allowLosses  bool
 	allowed      map[string]bool
 
 	calls         []Call
@@ -63,23 +68,33 @@ type Server struct {
 	callbacks     []CallbackAnswer
 	failures      map[string][]Failure
 	blocked       map[int64]bool
-	limits        *rateLimits // nil: no flood control
+	limits        *limiter // nil: no flood control
+	now           func() time.Time
+	revoked       bool
+	outage        *outage
+	uploadLimit   int
+	slow          map[int64]time.Duration
 	violations    []string
 }
 
 // NewServer starts a fake Bot API server for the test and stops it when the
-// test ends. On cleanup it reports every spec violation with t.Errorf.
+// test ends. On cleanup it reports every spec violation and every lost
+// update (see [Server.Lost] and [Server.AllowLosses]) with t.Errorf.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
-		t:        t,
-		closing:  make(chan struct{}),
-		changed:  make(chan struct{}),
-		dropped:  map[int]string{},
-		chats:    map[int64][]*Message{},
-		queries:  map[string]int{},
-		failures: map[string][]Failure{},
-		blocked:  map[int64]bool{},
+		t:            t,
+		closing:      make(chan struct{}),
+		changed:      make(chan struct{}),
+		pushed:       map[int]*update{},
+		nextUpdateID: 1,
+		chats:        map[int64][]*Message{},
+		queries:      map[string]int{},
+		failures:     map[string][]Failure{},
+		blocked:      map[int64]bool{},
+		now:          time.Now,
+		uploadLimit:  maxUpload,
+		slow:         map[int64]time.Duration{},
 	}
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(func() {
@@ -87,6 +102,15 @@ func NewServer(t testing.TB) *Server {
 		s.srv.Close()
 		for _, v := range s.Violations() {
 			t.Errorf("telegramtest: Bot API spec violation: %s", v)
+		}
+		s.mu.Lock()
+		losses := slices.Clone(s.losses)
+		if s.allowLosses {
+			losses = nil
+		}
+		s.mu.Unlock()
+		for _, l := range losses {
+			t.Errorf("telegramtest: %s (call AllowLosses if the test means it)", l.Reason)
 		}
 	})
 	return s
@@ -116,11 +140,11 @@ func (s *Server) notifyLocked() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	switch {
-	case !strings.HasPrefix(r.URL.Path, "/bot") || !ok:
-		writeFailure(w, Failure{Code: http.StatusNotFound, Description: "Not Found"})
+	case !strings.HasPrefix(r.URL.Path, "/bot") || !ok || !wellFormed(token):
+		writeFailure(w, NotFound())
 		return
 	case token != Token:
-		writeFailure(w, Failure{Code: http.StatusUnauthorized, Description: "Unauthorized"})
+		writeFailure(w, Unauthorized())
 		return
 	}
 	call, err := parseCall(r, method)
@@ -139,14 +163,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResult(w, result)
 }
 
-// answer decides the outcome of a call: spec violations first (they are bugs
-// in the bot), then injected failures, then blocked chats, then the method.
+// wellFormed reports whether a token has Telegram's form, bot id and
+// secret: "123456:ABC-def_1".
+func wellFormed(token string) bool {
+	id, secret, ok := strings.Cut(token, ":")
+	if !ok || id == "" || secret == "" {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return !strings.ContainsFunc(secret, func(r rune) bool {
+		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	})
+}
+
+// answer decides the outcome of a call: what Telegram refuses unread (a
+// revoked token, an upload too large), then a slow chat's delay, spec
+// violations (they are bugs in the bot), outages and injected failures,
+// flood control, blocked chats, and last the method itself.
 func (s *Server) answer(ctx context.Context, c Call) (json.RawMessage, *Failure) {
+	if f, ok := s.revokedOrTooLarge(c); ok {
+		return nil, &f
+	}
+	if !s.slowDown(ctx, c) {
+		f := gaveUp()
+		return nil, &f
+	}
 	if problems := checkSpec(c); len(problems) > 0 {
 		s.mu.Lock()
 		s.violations = append(s.violations, problems...)
 		s.mu.Unlock()
 		return nil, badRequest(strings.Join(problems, "; "))
+	}
+	if f, ok := s.inOutage(c); ok {
+		return nil, &f
 	}
 	if f, ok := s.takeFailure(c); ok {
 		return nil, &f
@@ -206,8 +259,16 @@ func writeResult(w http.ResponseWriter, result json.RawMessage) {
 	fmt.Fprintf(w, `{"ok":true,"result":%s}`, result)
 }
 
-// writeFailure writes a Telegram error body with the same HTTP status.
+// writeFailure writes a Telegram error body with the same HTTP status:
+// JSON, or nginx's error page for an HTML failure.
 func writeFailure(w http.ResponseWriter, f Failure) {
+	if f.HTML {
+		title := fmt.Sprintf("%d %s", f.Code, f.Description)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.Code)
+		fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n", title, title)
+		return
+	}
 	body := map[string]any{"ok": false, "error_code": f.Code, "description": f.Description}
 	if f.RetryAfter > 0 {
 		body["parameters"] = map[string]int{"retry_after": f.RetryAfter}

@@ -154,6 +154,9 @@ func TestServer_GetUpdates(t *testing.T) {
 		if len(updates) != 1 || updates[0].UpdateID != first {
 			t.Fatalf("limit 1 gave %+v", updates)
 		}
+		if rest := getUpdates(t, api, tgbotapi.Params{"offset": strconv.Itoa(first + 1)}); len(rest) != 1 {
+			t.Fatalf("after the first, got %+v, want the second", rest)
+		}
 		getUpdates(t, api, tgbotapi.Params{"offset": strconv.Itoa(first + 2)})
 	})
 

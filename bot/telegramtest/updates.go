@@ -103,13 +103,32 @@ type entityJSON struct {
 	Length int    `json:"length"`
 }
 
-// update is a queued update: its id, its bytes as served, and its kind (the
-// field next to update_id, e.g. "message"), for allowed_updates.
+// update is a pushed update: its id, its bytes as served, its kind (the
+// field next to update_id, e.g. "message", for allowed_updates), and what
+// became of it.
 type update struct {
-	id   int
-	raw  []byte
-	kind string
+	id     int
+	raw    []byte // nil once it has left the queue
+	kind   string
+	served int // how many getUpdates answers carried it
+	fate   fate
+	why    string // for fateLost and fateExcluded
 }
+
+// fate is where an update is in its life.
+type fate int
+
+const (
+	// fatePending: queued, served by getUpdates until the bot confirms it.
+	fatePending fate = iota
+	// fateConfirmed: served, then confirmed by the bot's offset.
+	fateConfirmed
+	// fateLost: confirmed by the bot's offset before it was ever served.
+	fateLost
+	// fateExcluded: of a kind the bot's allowed_updates leave out, so
+	// Telegram never queued it.
+	fateExcluded
+)
 
 // defaultExcluded are the kinds Telegram does not deliver unless the bot
 // lists them in allowed_updates.
@@ -319,17 +338,39 @@ func (s *Server) userMessage(user User, chat chatJSON, text string) messageJSON 
 }
 
 // pushMember queues {"update_id": N, kind: value}. The values are built by
-// this package, so pushing cannot fail.
+// this package, so pushing fails only for an id still pending after
+// [Server.JumpUpdateID].
 func (s *Server) pushMember(kind string, value any) int {
+	s.t.Helper()
 	id, err := s.push(mustJSON(map[string]any{kind: value}))
 	if err != nil {
-		panic("telegramtest: " + err.Error())
+		s.t.Fatalf("telegramtest: %v", err)
 	}
 	return id
 }
 
+// JumpUpdateID makes the next pushed update get the id next, and the ones
+// after it next+1, next+2, ...: what Telegram does after a week without
+// updates ("the identifier of the next update will be chosen randomly
+// instead of sequentially"). next may be lower than ids given before. The
+// queue keeps push order whatever the ids, and an offset still confirms
+// every pending update with a lower id, seen or not: a bot that keeps
+// polling with its old offset loses the new updates (see [Server.Lost]).
+// An id may be given again once its update has left the queue; pushing an
+// update with an id still pending fails the test.
+func (s *Server) JumpUpdateID(next int) {
+	s.t.Helper()
+	if next < 1 {
+		s.t.Fatalf("telegramtest: JumpUpdateID(%d): update ids are positive", next)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdateID = next
+}
+
 // push gives a JSON object the next update_id and queues it, unless the
-// bot's allowed_updates exclude its kind (then Telegram never creates it).
+// bot's allowed_updates exclude its kind (then Telegram never creates it)
+// or the offset of the getUpdates call in progress confirms it at once.
 func (s *Server) push(raw []byte) (int, error) {
 	members, err := objectMembers(raw)
 	if err != nil {
@@ -337,8 +378,11 @@ func (s *Server) push(raw []byte) (int, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lastUpdateID++
-	u := update{id: s.lastUpdateID}
+	if old := s.pushed[s.nextUpdateID]; old != nil && old.fate == fatePending {
+		return 0, fmt.Errorf("update id %d is still pending (Telegram never queues two updates with one id); JumpUpdateID to free ids", old.id)
+	}
+	u := &update{id: s.nextUpdateID}
+	s.nextUpdateID++
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, `{"update_id":%d`, u.id)
 	for _, m := range members {
@@ -352,9 +396,16 @@ func (s *Server) push(raw []byte) (int, error) {
 	}
 	buf.WriteString("}")
 	u.raw = buf.Bytes()
-	if !s.allowedLocked(u.kind) {
-		s.dropped[u.id] = fmt.Sprintf("update %d (%s) is excluded by the bot's allowed_updates", u.id, u.kind)
-	} else {
+	s.pushed[u.id] = u
+	switch {
+	case !s.allowedLocked(u.kind):
+		u.fate, u.raw = fateExcluded, nil
+		u.why = fmt.Sprintf("update %d (%s) is excluded by the bot's allowed_updates", u.id, u.kind)
+	case s.pollOffset > 0 && u.id < s.pollOffset:
+		// The worst Telegram may do: the waiting call's offset confirms
+		// the update the moment it exists.
+		s.retireLocked(u, fmt.Sprintf("arrived while getUpdates(offset=%d) was waiting", s.pollOffset))
+	default:
 		s.updates = append(s.updates, u)
 	}
 	s.notifyLocked()
