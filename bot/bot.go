@@ -41,6 +41,10 @@ type Options struct {
 	// StartBroadcast, if set, wakes the broadcaster after an update or a
 	// due item may have started or resumed a broadcast.
 	StartBroadcast func()
+	// Planned, if set, is called with a due item's time once the
+	// transaction that planned it is committed, so the due schedule can
+	// wake at that time (schedule.Due.Planned).
+	Planned func(at time.Time)
 }
 
 // SelectionOptions are the settings of stage II.
@@ -96,6 +100,9 @@ func New(opts Options) *Bot {
 	}
 	if opts.StartBroadcast == nil {
 		opts.StartBroadcast = func() {}
+	}
+	if opts.Planned == nil {
+		opts.Planned = func(time.Time) {}
 	}
 	if opts.Programme.Stages == nil {
 		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)

@@ -266,7 +266,7 @@ func (t *turn) scheduleBroadcast(id string) error {
 	if _, err := t.tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if err := t.tx.PlanDue(store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
+	if err := t.planDue(t.tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
 		return err
 	}
 	t.say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.dateTime(at)})
