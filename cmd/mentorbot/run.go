@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"golang.org/x/time/rate"
 
 	"github.com/mentorbot/mentorbot/bot"
@@ -69,17 +70,18 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if err := b.SyncProgramme(); err != nil {
 		return err
 	}
-	// What fell due while the bot was down goes out now, then every minute.
-	deliverDue := func() {
-		if err := b.DeliverDue(); err != nil {
-			log.Error("deliver reminders", "err", err)
-		}
-		outbox.Wake() // and retry what the outbox could not deliver
-	}
-	deliverDue()
 	cron := schedule.NewCron(app.cfg.Location(), log)
-	if _, err := cron.AddFunc("@every 1m", deliverDue); err != nil {
-		return fmt.Errorf("schedule reminders: %w", err)
+	startDue(cron, b, log)
+	// Every minute: questions waiting too long, and the outbox retries
+	// what it could not deliver.
+	minutely := func() {
+		if err := b.ChaseQuestions(); err != nil {
+			log.Error("chase questions", "err", err)
+		}
+		outbox.Wake()
+	}
+	if _, err := cron.AddFunc("@every 1m", minutely); err != nil {
+		return fmt.Errorf("schedule the minute's work: %w", err)
 	}
 	if spec, _ := app.cfg.BackupSpec(); spec != "" {
 		dir := app.backupDir()
@@ -95,7 +97,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	cron.Start()
-	defer cron.Stop()
+	defer func() { <-cron.Stop().Done() }() // a delivery under way ends before the file closes
 
 	outCtx, stopOutbox := context.WithCancel(context.Background())
 	outDone := make(chan struct{})
@@ -125,6 +127,17 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		log.Warn("some replies stay queued for the next start", "err", err)
 	}
 	return pollErr
+}
+
+// startDue delivers what fell due while the bot was down, then each due
+// item at its time: one cron entry at the next item's time, moved earlier
+// whenever the bot plans something sooner. Call it before c starts and
+// before updates are handled.
+func startDue(c *cron.Cron, b *bot.Bot, log *slog.Logger) {
+	if err := b.DeliverDue(); err != nil {
+		log.Error("deliver what fell due while the bot was down", "err", err)
+	}
+	b.Planned = schedule.NewDue(c, b.DB, b.DeliverDue, log).Planned
 }
 
 // app is what every subcommand that runs the bot opens.
