@@ -42,6 +42,10 @@ type Options struct {
 	// message is edited; DefaultBroadcastProgress when zero, and every
 	// time something moved when negative.
 	BroadcastProgress time.Duration
+	// Planned, if set, is called with a due item's time once the
+	// transaction that planned it is committed, so the due schedule can
+	// wake at that time (schedule.Due.Planned).
+	Planned func(at time.Time)
 }
 
 // SelectionOptions are the settings of stage II.
@@ -101,6 +105,9 @@ func New(opts Options) *Bot {
 		opts.BroadcastProgress = DefaultBroadcastProgress
 	case opts.BroadcastProgress < 0:
 		opts.BroadcastProgress = 0
+	}
+	if opts.Planned == nil {
+		opts.Planned = func(time.Time) {}
 	}
 	if opts.Programme.Stages == nil {
 		opts.Programme = schedule.DefaultProgramme(opts.Deadline, opts.Location)

@@ -272,7 +272,7 @@ func (t *turn) scheduleBroadcast(id string) error {
 	if _, err := t.tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if err := t.tx.PlanDue(store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
+	if err := t.planDue(t.tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
 		return err
 	}
 	if err := t.audit(staffOnly, "broadcast time", id+" "+at.In(t.Location).Format("2006-01-02 15:04")); err != nil {

@@ -34,7 +34,7 @@ func (b *Bot) SyncProgramme() error {
 				return err
 			}
 			e.ConfigHash, e.UpdatedAt = hash, b.Now()
-			if err := saveAndPlan(tx, e); err != nil {
+			if err := b.saveAndPlan(tx, e); err != nil {
 				return err
 			}
 		}
@@ -43,29 +43,48 @@ func (b *Bot) SyncProgramme() error {
 }
 
 // saveAndPlan saves an event and plans its due items for its version.
-func saveAndPlan(tx *store.Tx, e store.Event) error {
+func (b *Bot) saveAndPlan(tx *store.Tx, e store.Event) error {
 	if err := tx.PutEvent(e); err != nil {
 		return err
 	}
 	for _, d := range schedule.Plan(e) {
-		if err := tx.PlanDue(d); err != nil {
+		if err := b.planDue(tx, d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// DeliverDue sends what has fallen due: reminders, greetings and
-// follow-ups, each at most once per person, and notices of new questions
-// and of questions waiting too long. A cron job calls it every
-// minute, and the bot calls it once at start for what fell due while it
-// was down. A reminder whose event has started is dropped, with a log
-// line; so is anything for an event moved or cancelled since it was
-// planned.
+// planDue stores a due item and, once tx is committed, tells Planned its
+// time, so it goes out at that time and not at the next minute. The bot
+// plans every due item here (TestPlanDue_OnlyThroughPlanDue checks).
+func (b *Bot) planDue(tx *store.Tx, d store.Due) error {
+	if err := tx.PlanDue(d); err != nil {
+		return err
+	}
+	tx.OnCommit(func() { b.Planned(d.At) })
+	return nil
+}
+
+// DeliverDue sends what has fallen due: reminders, greetings, follow-ups,
+// notices of new questions, scheduled broadcasts and election-morning
+// messages, each at most once per person. The due schedule
+// (schedule.Due) calls it when the first item falls due, and the bot
+// calls it once at start for what fell due while it was down. A reminder
+// whose event has started is dropped, with a log line; so is anything for
+// an event moved or cancelled since it was planned.
 func (b *Bot) DeliverDue() error {
 	now := b.Now()
+	// Most calls find nothing: only a read then, no write to the disk.
+	at, ok, err := b.DB.NextDue()
+	if err != nil {
+		return fmt.Errorf("deliver due items: %w", err)
+	}
+	if !ok || at.After(now) {
+		return nil
+	}
 	sent := 0
-	err := b.DB.Update(func(tx *store.Tx) error {
+	err = b.DB.Update(func(tx *store.Tx) error {
 		items, err := tx.DueUntil(now)
 		if err != nil {
 			return err
@@ -85,11 +104,12 @@ func (b *Bot) DeliverDue() error {
 				return err
 			}
 			sent += n
+			// Dropped in the same transaction as what it queued: once only.
 			if err := tx.DropDue(d); err != nil {
 				return err
 			}
 		}
-		return b.chaseQuestions(tx, now)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("deliver due items: %w", err)

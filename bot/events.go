@@ -83,7 +83,7 @@ func (t *turn) addEvent() error {
 		return nil
 	}
 	e.UpdatedAt = t.now
-	if err := saveAndPlan(t.tx, e); err != nil {
+	if err := t.saveAndPlan(t.tx, e); err != nil {
 		return err
 	}
 	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
@@ -173,7 +173,7 @@ func (t *turn) moveEvent() error {
 		return nil
 	}
 	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.now
-	if err := saveAndPlan(t.tx, e); err != nil {
+	if err := t.saveAndPlan(t.tx, e); err != nil {
 		return err
 	}
 	n, err := t.tellAudience(e, "event.moved")

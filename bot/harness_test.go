@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
@@ -103,6 +105,10 @@ type harness struct {
 
 	// configure, if set, changes the bot's options at every start.
 	configure func(*bot.Options)
+	// dueOnTime runs the due schedule on a real cron, as mentorbot run
+	// does, instead of tick; the bot then goes by the real clock.
+	dueOnTime bool
+	cron      *cron.Cron
 }
 
 func newHarness(t *testing.T) *harness {
@@ -113,6 +119,15 @@ func newHarness(t *testing.T) *harness {
 // newHarnessOn starts the bot on a database file, with options changed by
 // configure if it is not nil.
 func newHarnessOn(t *testing.T, path string, configure func(*bot.Options)) *harness {
+	t.Helper()
+	h := unstartedHarness(t, path, configure)
+	h.start()
+	t.Cleanup(h.stop)
+	return h
+}
+
+// unstartedHarness is a harness whose bot is not started yet.
+func unstartedHarness(t *testing.T, path string, configure func(*bot.Options)) *harness {
 	t.Helper()
 	h := &harness{
 		t:     t,
@@ -128,8 +143,6 @@ func newHarnessOn(t *testing.T, path string, configure func(*bot.Options)) *harn
 		t.Fatal(err)
 	}
 	h.texts = texts
-	h.start()
-	t.Cleanup(h.stop)
 	return h
 }
 
@@ -168,6 +181,9 @@ func (h *harness) start() {
 		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
 		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"), BroadcastProgress: progress,
 	}
+	if h.dueOnTime {
+		opts.Now = time.Now
+	}
 	if h.configure != nil {
 		h.configure(&opts)
 	}
@@ -184,6 +200,11 @@ func (h *harness) start() {
 	}
 	if err := b.DeliverDue(); err != nil {
 		h.t.Fatal(err)
+	}
+	if h.dueOnTime {
+		h.cron = schedule.NewCron(bishkek, log)
+		b.Planned = schedule.NewDue(h.cron, db, b.DeliverDue, log).Planned
+		h.cron.Start()
 	}
 	poller := &telegram.Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 5 * time.Second,
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
@@ -216,6 +237,10 @@ func (h *harness) stop() {
 	h.cancel()
 	h.wg.Wait()
 	h.cancel = nil
+	if h.cron != nil {
+		<-h.cron.Stop().Done() // and the delivery under way, if any
+		h.cron = nil
+	}
 	if err := h.db.Check(); err != nil {
 		h.t.Errorf("database check: %v", err)
 	}
@@ -265,12 +290,16 @@ func (h *harness) waitOutbox() {
 	})
 }
 
-// tick is the cron job's minute: deliver what is due at the clock's time,
-// then wait until the outbox is empty.
+// tick is a moment on the clock: deliver what is due then, do the cron
+// job's minute (questions waiting too long), and wait until the outbox is
+// empty.
 func (h *harness) tick(at time.Time) {
 	h.t.Helper()
 	h.clock.Set(at)
 	if err := h.bot.DeliverDue(); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.bot.ChaseQuestions(); err != nil {
 		h.t.Fatal(err)
 	}
 	h.waitOutbox()

@@ -200,7 +200,7 @@ func (t *turn) createQuestion(kind string) error {
 // planAnnounce plans the notice of new questions of a kind, a moment
 // later, so questions that arrive together make one digest.
 func (t *turn) planAnnounce(kind store.QuestionKind) error {
-	return t.tx.PlanDue(store.Due{At: t.now.Add(t.Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
+	return t.planDue(t.tx, store.Due{At: t.now.Add(t.Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
 // myQuestions is /questions: her questions, each with a button to open it.
@@ -621,6 +621,17 @@ func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, te
 	users = slices.DeleteFunc(users, func(u store.User) bool { return !serves(u, kind) })
 	msgs := notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
+}
+
+// ChaseQuestions is the minute's work that is no due item: a question
+// left untaken too long is announced again, and staff are told of one
+// unanswered for twice that. A cron job calls it every minute.
+func (b *Bot) ChaseQuestions() error {
+	if err := b.DB.Update(func(tx *store.Tx) error { return b.chaseQuestions(tx, b.Now()) }); err != nil {
+		return fmt.Errorf("chase questions: %w", err)
+	}
+	b.Delivered()
+	return nil
 }
 
 // chaseQuestions announces again a question left untaken too long, and

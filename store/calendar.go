@@ -136,6 +136,27 @@ func (tx *Tx) DueUntil(t time.Time) ([]Due, error) {
 	return items, nil
 }
 
+// NextDue returns the time of the first due item, false if none: the
+// first key of the due bucket, so the schedule can wake exactly then
+// without reading any item.
+func (db *DB) NextDue() (at time.Time, ok bool, err error) {
+	err = db.View(func(tx *Tx) error {
+		k, _ := tx.tx.Bucket(bucketDue).Cursor().First()
+		if k == nil {
+			return nil
+		}
+		if len(k) < 8 {
+			return fmt.Errorf("due item key %x is too short", k)
+		}
+		at, ok = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))).UTC(), true
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due item: %w", err)
+	}
+	return at, ok, nil
+}
+
 // DropDue removes a due item that was done or is obsolete.
 func (tx *Tx) DropDue(d Due) error { return tx.tx.Bucket(bucketDue).Delete(d.Key) }
 

@@ -237,6 +237,11 @@ func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
 	return nil
 }
 
+// OnCommit runs fn once the transaction is committed, after its write
+// lock is released; not at all if it rolls back. It is how the bot tells
+// others about a change only when the change is really stored.
+func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }
+
 // Check verifies the file's internal consistency (bbolt's own check) and
 // returns every problem found, joined.
 func (db *DB) Check() error {

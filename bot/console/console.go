@@ -180,6 +180,9 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 	if err := c.Bot.DeliverDue(); err != nil {
 		return err
 	}
+	if err := c.Bot.ChaseQuestions(); err != nil {
+		return err
+	}
 	if err := c.Outbox.Flush(ctx); err != nil {
 		return err
 	}

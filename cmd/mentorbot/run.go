@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
@@ -81,20 +83,26 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		default:
 		}
 	}
-	// What fell due while the bot was down goes out now, then every minute.
-	deliverDue := func() {
-		if err := b.DeliverDue(); err != nil {
-			log.Error("deliver reminders", "err", err)
-			if store.IsFatal(err) {
-				report(err)
-			}
+	// A delivery of due items the store cannot commit at all ends the bot.
+	deliverDue := func() error {
+		err := b.DeliverDue()
+		if store.IsFatal(err) {
+			report(err)
 		}
-		outbox.Wake() // and retry what the outbox could not deliver
+		return err
 	}
-	deliverDue()
-	cron := schedule.NewCron(app.cfg.Location(), log)
-	if _, err := cron.AddFunc("@every 1m", deliverDue); err != nil {
-		return fmt.Errorf("schedule reminders: %w", err)
+	jobs := schedule.NewCron(app.cfg.Location(), log)
+	startDue(jobs, b, deliverDue, log)
+	// Every minute: questions waiting too long, and the outbox retries
+	// what it could not deliver.
+	minutely := func() {
+		if err := b.ChaseQuestions(); err != nil {
+			log.Error("chase questions", "err", err)
+		}
+		outbox.Wake()
+	}
+	if _, err := jobs.AddFunc("@every 1m", minutely); err != nil {
+		return fmt.Errorf("schedule the minute's work: %w", err)
 	}
 	if spec, _ := app.cfg.BackupSpec(); spec != "" {
 		dir := app.backupDir()
@@ -105,12 +113,12 @@ func runBot(ctx context.Context, args []string, env Env) error {
 				log.Info("daily backup written", "file", name)
 			}
 		}
-		if _, err := cron.AddFunc(spec, daily); err != nil {
+		if _, err := jobs.AddFunc(spec, daily); err != nil {
 			return fmt.Errorf("schedule backups: %w", err)
 		}
 	}
-	cron.Start()
-	defer cron.Stop()
+	jobs.Start()
+	defer func() { <-jobs.Stop().Done() }() // a delivery under way ends before the file closes
 
 	// Delivery outlives polling: on a stop, the replies to the last
 	// updates still go out.
@@ -210,6 +218,17 @@ func (a *app) outbox(m delivery.Messenger) *delivery.Outbox {
 	o := delivery.New(a.db, m, a.log)
 	o.Rate, o.ChatRate, o.ChatBurst = a.cfg.Broadcast.Rate, a.cfg.Broadcast.ChatRate, chatBurst
 	return o
+}
+
+// startDue delivers what fell due while the bot was down, then each due
+// item at its time: one cron entry at the next item's time, moved earlier
+// whenever the bot plans something sooner. Call it before c starts and
+// before updates are handled.
+func startDue(c *cron.Cron, b *bot.Bot, deliver func() error, log *slog.Logger) {
+	if err := deliver(); err != nil {
+		log.Error("deliver what fell due while the bot was down", "err", err)
+	}
+	b.Planned = schedule.NewDue(c, b.DB, deliver, log).Planned
 }
 
 // app is what every subcommand that runs the bot opens.
