@@ -107,11 +107,16 @@ type Options struct {
 	// ReadOnly opens the file for reading only (exports). It still needs
 	// the file to be free: a running bot holds it exclusively.
 	ReadOnly bool
+	// CommitFault, for tests, is asked before each commit; an error it
+	// returns fails the commit the way a full or failing disk does (a
+	// *StorageError, nothing kept). Nil in production.
+	CommitFault func() error
 }
 
 // DB is an open mentorbot database.
 type DB struct {
-	bolt *bolt.DB
+	bolt  *bolt.DB
+	fault func() error
 }
 
 // Open opens (creating if needed) the database file at path.
@@ -131,7 +136,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: b}
+	db := &DB{bolt: b, fault: opts.CommitFault}
 	check := db.init
 	if opts.ReadOnly {
 		check = db.checkSchema
@@ -228,6 +233,11 @@ func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
 	}()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if db.fault != nil {
+		if err := db.fault(); err != nil {
+			return &StorageError{Op: "commit", Err: err}
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		committed = true // Commit rolls back itself when it fails
