@@ -15,7 +15,9 @@ import (
 
 // SchemaVersion is the layout of the file this code writes. Bump it, and add
 // a step to migrate, whenever a bucket or a record changes incompatibly.
-const SchemaVersion = 1
+//
+//   - 2: the index of users by role (bucket roles), built at Open.
+const SchemaVersion = 2
 
 // Bucket names. Keys are documented beside each.
 var (
@@ -40,9 +42,10 @@ var (
 	bucketReports      = []byte("reports")      // user ID (8 bytes) + version (8 bytes) -> ResultReport
 	bucketViolations   = []byte("violations")   // ID (8 bytes) -> Violation
 	bucketAudit        = []byte("audit")        // time (ns, 8 bytes) + sequence (8 bytes) -> AuditEntry
+	bucketRoles        = []byte("roles")        // role + "|" + user ID (8 bytes, big endian) -> empty (schema 2)
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles}
 
 var (
 	metaSchema    = []byte("schema_version")
@@ -124,7 +127,7 @@ func (db *DB) init() error {
 		if have > SchemaVersion {
 			return fmt.Errorf("schema %d, this bot knows %d: %w", have, SchemaVersion, ErrNewerSchema)
 		}
-		return nil
+		return migrate(tx, have)
 	})
 }
 
@@ -165,15 +168,16 @@ func (db *DB) Update(fn func(*Tx) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
 }
 
-// Check verifies the file's internal consistency (bbolt's own check) and
-// returns every problem found, joined.
+// Check verifies the file's internal consistency (bbolt's own check, and
+// the index of users by role against the users) and returns every problem
+// found, joined.
 func (db *DB) Check() error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
-		return errors.Join(errs...)
+		return errors.Join(append(errs, checkRoleIndex(tx))...)
 	})
 }
 
