@@ -575,11 +575,10 @@ func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, te
 		store.KindLawyer: {store.RoleLawyer},
 		store.KindHelp:   {store.RoleMentor, store.RoleLawyer, store.RoleHelper},
 	}[kind]
-	users, err := tx.Users()
+	users, err := tx.UsersWithRoles(roles...)
 	if err != nil {
 		return 0, err
 	}
-	users = slices.DeleteFunc(users, func(u store.User) bool { return !slices.ContainsFunc(roles, u.HasRole) })
 	msgs := notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
 }
