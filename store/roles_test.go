@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -132,7 +133,7 @@ var schema1Buckets = []string{"meta", "users", "drafts", "applications", "app_by
 // writeSchema1 writes a file as a bot of schema 1 left it: its buckets,
 // its version, and users as JSON under their decimal IDs, without any
 // index. Records that are not JSON are written as they are.
-func writeSchema1(t *testing.T, path string, users map[string]string) {
+func writeSchema1(t testing.TB, path string, users map[string]string) {
 	t.Helper()
 	b, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
@@ -320,5 +321,45 @@ func TestCheck_ReportsBrokenRoleIndex(t *testing.T) {
 	// The stale entry names nobody who is staff; the list stays right.
 	if got := idsWithRoles(t, db, store.RoleStaff); got != nil {
 		t.Errorf("staff %v from a stale entry, want none", got)
+	}
+}
+
+// BenchmarkOpen_MigratesSchema1 opens a schema 1 file of 10 000 users, 70
+// of them with roles, for writing: the first start of a bot of schema 2.
+//
+//	go test -run '^$' -bench MigratesSchema1 ./store/
+func BenchmarkOpen_MigratesSchema1(b *testing.B) {
+	dir := b.TempDir()
+	orig := filepath.Join(dir, "v1.db")
+	users := map[string]string{}
+	for i := range 10_000 {
+		var roles []store.Role
+		if i < 60 {
+			roles = []store.Role{store.RoleParticipant}
+		} else if i < 70 {
+			roles = []store.Role{store.RoleMentor}
+		}
+		k, v := schema1User(int64(100_000+i), roles...)
+		users[k] = v
+	}
+	writeSchema1(b, orig, users)
+	data, err := os.ReadFile(orig)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "mentorbot.db")
+	for b.Loop() {
+		b.StopTimer()
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
 	}
 }
