@@ -14,8 +14,9 @@ import (
 )
 
 // SchemaVersion is the layout of the file this code writes. Bump it, and add
-// a step to migrate, whenever a bucket or a record changes incompatibly.
+// a step to migrations, whenever a bucket or a record changes incompatibly:
 //
+//   - 1: the first layout.
 //   - 2: the index of users by role (bucket roles), built at Open.
 const SchemaVersion = 2
 
