@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -220,30 +221,121 @@ func userLang(u store.User) string {
 	return u.Language
 }
 
-// audienceOf returns the people an audience names, without those who
-// blocked the bot.
+// audienceOf returns the people an audience names, by ID, without those
+// who blocked the bot. It reads only them: roles come from the store's
+// index of users by role, applicants from the applications. Only
+// "everyone" reads every user. It names the same people as inAudience.
 func audienceOf(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
-	users, err := tx.Users()
+	users, err := audienceMembers(tx, audience, staffIDs)
 	if err != nil {
 		return nil, err
 	}
+	return slices.DeleteFunc(users, func(u store.User) bool { return u.Blocked }), nil
+}
+
+func audienceMembers(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
 	kind, value, _ := strings.Cut(audience, ":")
-	var out []store.User
-	for _, u := range users {
-		if u.Blocked {
+	switch kind {
+	case "everyone":
+		return tx.Users()
+	case "participants":
+		return tx.UsersWithRole(store.RoleParticipant)
+	case "candidates":
+		return tx.UsersWithRole(store.RoleCandidate)
+	case "deputies":
+		return tx.UsersWithRole(store.RoleDeputy)
+	case "commission":
+		return tx.UsersWithRole(store.RoleCommission)
+	case "mentors":
+		return tx.UsersWithRoles(store.RoleMentor, store.RoleLawyer)
+	case "staff":
+		return staffOf(tx, staffIDs)
+	case "applicants":
+		return activeApplicants(tx)
+	case "oblast", "category":
+		return participantsWhere(tx, func(app store.Application) bool {
+			if kind == "oblast" {
+				return app.Answers["oblast"] == value
+			}
+			return string(app.Category) == value
+		})
+	}
+	return nil, nil
+}
+
+// staffOf is the stored staff: those with the role, and those the config
+// names who have written to the bot.
+func staffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
+	users, err := tx.UsersWithRole(store.RoleStaff)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range staffIDs {
+		if slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
 			continue
 		}
-		in, err := inAudience(tx, u, kind, value, staffIDs)
+		u, err := tx.User(id)
+		if isNotFound(err) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		if in {
+		users = append(users, u)
+	}
+	slices.SortFunc(users, func(a, b store.User) int { return cmp.Compare(a.ID, b.ID) })
+	return users, nil
+}
+
+// activeApplicants are the women whose submitted application still takes
+// part in the selection, read from the applications.
+func activeApplicants(tx *store.Tx) ([]store.User, error) {
+	apps, err := tx.Applications()
+	if err != nil {
+		return nil, err
+	}
+	var users []store.User
+	for _, app := range apps {
+		if !app.Active() {
+			continue
+		}
+		u, err := tx.User(app.UserID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
+	}
+	slices.SortFunc(users, func(a, b store.User) int { return cmp.Compare(a.ID, b.ID) })
+	return users, nil
+}
+
+// participantsWhere are the participants whose application matches.
+func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]store.User, error) {
+	users, err := tx.UsersWithRole(store.RoleParticipant)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.User
+	for _, u := range users {
+		app, err := tx.ApplicationOf(u.ID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if match(app) {
 			out = append(out, u)
 		}
 	}
 	return out, nil
 }
 
+// inAudience reports whether u is in the audience kind:value; it decides
+// for one person what audienceOf decides for all.
 func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
 	switch kind {
 	case "everyone":

@@ -614,11 +614,10 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 
 // tellQueue queues a message to everyone who serves a queue.
 func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
-	users, err := tx.Users()
+	users, err := tx.UsersWithRoles(queueRoles[kind]...)
 	if err != nil {
 		return 0, err
 	}
-	users = slices.DeleteFunc(users, func(u store.User) bool { return !serves(u, kind) })
 	msgs := notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
 }

@@ -44,6 +44,14 @@ type EventConfig struct {
 	Remind   []string `toml:"remind"`
 }
 
+// Bounds of an event in the file: a longer one, or a reminder earlier than
+// this, is a typo (the school itself lasts five days, and a reminder two
+// months ahead reminds nobody).
+const (
+	MaxEventDuration = 30 * 24 * time.Hour
+	MaxRemindBefore  = 60 * 24 * time.Hour
+)
+
 // DefaultReminders are how long before an event its audience is reminded
 // when the file does not say: a day and an hour before a meeting, a day
 // before a session, nothing before a greeting.
@@ -83,7 +91,7 @@ func (pc ProgrammeConfig) Resolve(def Programme, loc *time.Location) (Programme,
 				err = errors.New("id: used twice")
 			}
 			if err != nil {
-				errs = append(errs, fmt.Errorf("programme.events[%d] (%s): %w", i, ec.ID, err))
+				errs = append(errs, within(fmt.Sprintf("programme.events[%d] (%s)", i, ec.ID), err)...)
 				continue
 			}
 			seen[e.ID] = true
@@ -91,6 +99,19 @@ func (pc ProgrammeConfig) Resolve(def Programme, loc *time.Location) (Programme,
 		}
 	}
 	return p, errors.Join(errs...)
+}
+
+// within prefixes each problem joined in err with where, so that every
+// line of the message names its setting.
+func within(where string, err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, within(where, e)...)
+		}
+		return out
+	}
+	return []error{fmt.Errorf("%s: %w", where, err)}
 }
 
 func applySpan(sc SpanConfig, loc *time.Location, ids []string, set func(string, time.Time, time.Time)) error {
@@ -163,8 +184,8 @@ func (ec EventConfig) Event(loc *time.Location) (store.Event, error) {
 	}
 	e.At = at.UTC()
 	if ec.Duration != "" {
-		if e.Duration, err = time.ParseDuration(ec.Duration); err != nil || e.Duration < 0 {
-			errs = append(errs, fmt.Errorf("duration %q: want for example 2h or 90m", ec.Duration))
+		if e.Duration, err = time.ParseDuration(ec.Duration); err != nil || e.Duration <= 0 || e.Duration > MaxEventDuration {
+			errs = append(errs, fmt.Errorf("duration: want for example 2h or 90m, more than 0 and at most 720h (30 days), got %q", ec.Duration))
 		}
 	} else if e.Kind == store.EventMeeting {
 		e.Duration = 2 * time.Hour
@@ -174,8 +195,8 @@ func (ec EventConfig) Event(loc *time.Location) (store.Event, error) {
 		e.Remind = nil
 		for _, r := range ec.Remind {
 			d, err := time.ParseDuration(r)
-			if err != nil || d <= 0 {
-				errs = append(errs, fmt.Errorf("remind %q: want a time before the event, for example 24h or 1h", r))
+			if err != nil || d <= 0 || d > MaxRemindBefore {
+				errs = append(errs, fmt.Errorf("remind: want a time before the event, for example 24h or 1h, more than 0 and at most 1440h (60 days), got %q", r))
 				continue
 			}
 			e.Remind = append(e.Remind, d)

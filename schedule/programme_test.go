@@ -103,7 +103,7 @@ func TestProgrammeConfig(t *testing.T) {
 		{"NoLink", bad(func(e *schedule.EventConfig) { e.Link = "" }), "link: missing"},
 		{"BadLink", bad(func(e *schedule.EventConfig) { e.Link = "javascript:alert(1)" }), "want an http or https address"},
 		{"UnknownAudience", bad(func(e *schedule.EventConfig) { e.Audience = "oblast:bishkek" }), "unknown audience"},
-		{"BadRemind", bad(func(e *schedule.EventConfig) { e.Remind = []string{"-1h"} }), "remind \"-1h\""},
+		{"BadRemind", bad(func(e *schedule.EventConfig) { e.Remind = []string{"-1h"} }), "remind: want a time before the event, for example 24h or 1h, more than 0 and at most 1440h (60 days), got \"-1h\""},
 		{"GreetingWithoutText", bad(func(e *schedule.EventConfig) { e.Kind = "greeting" }), "text_ky: missing"},
 		{"UnknownKind", bad(func(e *schedule.EventConfig) { e.Kind = "party" }), "kind \"party\""},
 	}
@@ -115,6 +115,34 @@ func TestProgrammeConfig(t *testing.T) {
 			}
 		})
 	}
+	// A duration or a reminder beyond its bounds is refused, one line each.
+	remind := "programme.events[0] (m1): remind: want a time before the event, for example 24h or 1h, more than 0 and at most 1440h (60 days), got "
+	duration := "programme.events[0] (m1): duration: want for example 2h or 90m, more than 0 and at most 720h (30 days), got "
+	for _, tt := range []struct {
+		name string
+		ec   schedule.EventConfig
+		want string
+	}{
+		{"DurationZero", bad(func(e *schedule.EventConfig) { e.Duration = "0s" }), duration + `"0s"`},
+		{"DurationTwoMonths", bad(func(e *schedule.EventConfig) { e.Duration = "1440h" }), duration + `"1440h"`},
+		{"DurationNaN", bad(func(e *schedule.EventConfig) { e.Duration = "NaN" }), duration + `"NaN"`},
+		{"RemindZero", bad(func(e *schedule.EventConfig) { e.Remind = []string{"0s"} }), remind + `"0s"`},
+		{"RemindYear", bad(func(e *schedule.EventConfig) { e.Remind = []string{"8760h"} }), remind + `"8760h"`},
+		{"BothWrong", bad(func(e *schedule.EventConfig) { e.Duration, e.Remind = "-1m", []string{"1h", "2000h"} }), duration + `"-1m"` + "\n" + remind + `"2000h"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := schedule.ProgrammeConfig{Events: []schedule.EventConfig{tt.ec}}.Resolve(def, bishkek)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("got  %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+	t.Run("Bounds", func(t *testing.T) {
+		p, err := schedule.ProgrammeConfig{Events: []schedule.EventConfig{bad(func(e *schedule.EventConfig) { e.Duration, e.Remind = "720h", []string{"1440h"} })}}.Resolve(def, bishkek)
+		if err != nil || p.Events[0].Duration != schedule.MaxEventDuration || p.Events[0].Remind[0] != schedule.MaxRemindBefore {
+			t.Errorf("bounds: %v, %+v", err, p.Events)
+		}
+	})
 	t.Run("DuplicateID", func(t *testing.T) {
 		_, err := schedule.ProgrammeConfig{Events: []schedule.EventConfig{good, good}}.Resolve(def, bishkek)
 		if err == nil || !strings.Contains(err.Error(), "programme.events[1] (m1): id: used twice") {

@@ -16,5 +16,9 @@
 // Values read inside a transaction are copied out before it ends (bbolt's
 // memory is only valid inside it); the record types here are plain values
 // encoded as JSON. The file carries a schema version; [Open] refuses a file
-// written by a newer version of the bot rather than guessing.
+// written by a newer version of the bot rather than guessing, and brings a
+// file of an older schema up to date in the transaction that opens it for
+// writing. A read-only open does not change the file: on a file of schema
+// 1, which has no index of users by role, [Tx.UsersWithRoles] reads
+// everyone instead (an export on a copy of an old file still works).
 package store

@@ -39,12 +39,6 @@ func (tx *Tx) Invite(code string) (Invite, error) {
 	return inv, nil
 }
 
-// UsersWithRole returns the users who hold role, by ID.
-func (tx *Tx) UsersWithRole(role Role) ([]User, error) {
-	users, err := tx.Users()
-	return slices.DeleteFunc(users, func(u User) bool { return !u.HasRole(role) }), err
-}
-
 // Criteria is the number of selection criteria each member scores.
 const Criteria = 7
 

@@ -15,8 +15,11 @@ import (
 )
 
 // SchemaVersion is the layout of the file this code writes. Bump it, and add
-// a step to migrate, whenever a bucket or a record changes incompatibly.
-const SchemaVersion = 1
+// a step to migrations, whenever a bucket or a record changes incompatibly:
+//
+//   - 1: the first layout.
+//   - 2: the index of users by role (bucket roles), built at Open.
+const SchemaVersion = 2
 
 // Bucket names. Keys are documented beside each.
 var (
@@ -43,9 +46,10 @@ var (
 	bucketReports      = []byte("reports")      // user ID (8 bytes) + version (8 bytes) -> ResultReport
 	bucketViolations   = []byte("violations")   // ID (8 bytes) -> Violation
 	bucketAudit        = []byte("audit")        // time (ns, 8 bytes) + sequence (8 bytes) -> AuditEntry
+	bucketRoles        = []byte("roles")        // role + "|" + user ID (8 bytes, big endian) -> empty (schema 2)
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles}
 
 var (
 	metaSchema    = []byte("schema_version")
@@ -176,7 +180,7 @@ func (db *DB) init() error {
 		if have > SchemaVersion {
 			return fmt.Errorf("schema %d, this bot knows %d: %w", have, SchemaVersion, ErrNewerSchema)
 		}
-		return nil
+		return migrate(tx, have)
 	})
 }
 
@@ -252,15 +256,16 @@ func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
 // others about a change only when the change is really stored.
 func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }
 
-// Check verifies the file's internal consistency (bbolt's own check) and
-// returns every problem found, joined.
+// Check verifies the file's internal consistency (bbolt's own check, and
+// the index of users by role against the users) and returns every problem
+// found, joined.
 func (db *DB) Check() error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
-		return errors.Join(errs...)
+		return errors.Join(append(errs, checkRoleIndex(tx))...)
 	})
 }
 

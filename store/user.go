@@ -60,9 +60,18 @@ func (tx *Tx) User(id int64) (User, error) {
 	return u, nil
 }
 
-// PutUser saves u.
+// PutUser saves u, and moves her in the index of users by role when her
+// roles changed.
 func (tx *Tx) PutUser(u User) error {
-	if err := put(tx.tx.Bucket(bucketUsers), idKey(u.ID), u); err != nil {
+	users, key := tx.tx.Bucket(bucketUsers), idKey(u.ID)
+	had, err := storedRoles(users.Get(key))
+	if err != nil {
+		return fmt.Errorf("save user %d: read her roles before: %w", u.ID, err)
+	}
+	if err := put(users, key, u); err != nil {
+		return fmt.Errorf("save user %d: %w", u.ID, err)
+	}
+	if err := reindexRoles(tx.tx.Bucket(bucketRoles), u.ID, had, u.Roles); err != nil {
 		return fmt.Errorf("save user %d: %w", u.ID, err)
 	}
 	return nil

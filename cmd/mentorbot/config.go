@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -49,21 +50,22 @@ type ApplicationsConfig struct {
 type SelectionConfig struct {
 	// Accept28Plus and AcceptUnder28 are how many the bot proposes to
 	// accept in each category; Waitlist how many more it proposes to keep
-	// in reserve in each.
+	// in reserve in each; each 0 to 1000.
 	Accept28Plus  int `toml:"accept_28plus"`
 	AcceptUnder28 int `toml:"accept_under28"`
 	Waitlist      int `toml:"waitlist"`
 	// SpreadLimit flags an application whose members' totals differ by
-	// more than this many points (of 100).
+	// more than this many points (of 100): more than 0, at most 100.
 	SpreadLimit float64 `toml:"spread_limit"`
-	// InviteDays is how long an invitation link works.
+	// InviteDays is how long an invitation link works, 1 to 90 days.
 	InviteDays int `toml:"invite_days"`
 }
 
 // MentoringConfig is stage IV's question queues.
 type MentoringConfig struct {
 	// ReannounceAfter is how long an untaken question waits before its
-	// queue is told again ("24h"); staff are told after twice as long.
+	// queue is told again ("24h", from 1m to 720h); staff are told after
+	// twice as long.
 	ReannounceAfter string `toml:"reannounce_after"`
 	// LawyerAlways opens the lawyers' queue for all of stage IV, not
 	// only in the programme's mentor_lawyer period.
@@ -73,8 +75,8 @@ type MentoringConfig struct {
 // BroadcastConfig is how fast the bot writes to Telegram.
 type BroadcastConfig struct {
 	// Rate is the most messages a second the bot sends, replies and
-	// broadcasts together: a smooth pace, never two messages closer than
-	// 1/Rate. Telegram allows about 30.
+	// broadcasts together, 0.5 to 30: a smooth pace, never two messages
+	// closer than 1/Rate. Telegram allows about 30.
 	Rate float64 `toml:"rate"`
 	// ChatRate is the most new messages a second one chat gets, on
 	// average, with bursts of two. Telegram allows about one.
@@ -85,7 +87,7 @@ type BroadcastConfig struct {
 type BackupConfig struct {
 	// Dir is where daily backups go; empty turns them off.
 	Dir string `toml:"dir"`
-	// Keep is how many backups are kept; older ones are deleted.
+	// Keep is how many backups are kept, 1 to 1000; older ones are deleted.
 	Keep int `toml:"keep"`
 	// At is the time of day, "HH:MM" in the school's time zone.
 	At string `toml:"at"`
@@ -162,16 +164,56 @@ func (c *Config) resolve(now time.Time) error {
 	if err := c.resolveMentoring(); err != nil {
 		return err
 	}
-	if _, err := c.BackupSpec(); err != nil {
+	if err := c.checkBackup(); err != nil {
 		return err
 	}
-	if c.Broadcast.Rate <= 0 || c.Broadcast.Rate > 30 {
-		return errors.New("broadcast.rate: want messages a second, more than 0 and at most 30 (Telegram's limit)")
+	if err := floatBetween("broadcast.rate", "messages a second", c.Broadcast.Rate, 0.5, 30); err != nil {
+		return err
 	}
-	if !(c.Broadcast.ChatRate >= 0.1 && c.Broadcast.ChatRate <= 30) {
-		return errors.New("broadcast.chat_rate: want messages a second to one chat, between 0.1 and 30 (Telegram allows about 1)")
+	if err := floatBetween("broadcast.chat_rate", "messages a second to one chat", c.Broadcast.ChatRate, 0.1, 30); err != nil {
+		return err
 	}
 	return c.resolveSelection()
+}
+
+// Bounds of the settings. Beyond them a value is a typo, not a choice:
+// NaN, Inf, 0 or 200 000 break the bot quietly instead of loudly.
+// The rate's bounds are in resolve: 0.5 to 30 messages a second, Telegram's
+// limit; the programme's are in the schedule package.
+const (
+	maxQuota       = 1000 // accept_28plus, accept_under28, waitlist
+	maxInviteDays  = 90   // selection.invite_days
+	maxBackups     = 1000 // backup.keep
+	maxSpreadLimit = 100  // selection.spread_limit: totals are out of 100
+	// mentoring.reannounce_after: a queue told more often than every
+	// minute is spammed; one told after a month is not told at all.
+	minReannounce = time.Minute
+	maxReannounce = 30 * 24 * time.Hour
+)
+
+// floatBetween refuses a number setting that is not a finite value from lo to hi.
+func floatBetween(name, what string, v, lo, hi float64) error {
+	if math.IsNaN(v) || v < lo || v > hi {
+		return fmt.Errorf("%s: want %s between %v and %v, got %v", name, what, lo, hi, v)
+	}
+	return nil
+}
+
+// intBetween refuses a whole-number setting outside lo to hi.
+func intBetween(name, what string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s: want %s between %d and %d, got %d", name, what, lo, hi, v)
+	}
+	return nil
+}
+
+// checkBackup checks the daily backup's settings.
+func (c *Config) checkBackup() error {
+	if err := intBetween("backup.keep", "a number of copies", c.Backup.Keep, 1, maxBackups); err != nil {
+		return err
+	}
+	_, err := c.BackupSpec()
+	return err
 }
 
 // resolveMentoring checks the queues' settings.
@@ -180,8 +222,8 @@ func (c *Config) resolveMentoring() error {
 	c.mentoring.LawyerAlways = c.Mentoring.LawyerAlways
 	if c.Mentoring.ReannounceAfter != "" {
 		d, err := time.ParseDuration(c.Mentoring.ReannounceAfter)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("mentoring.reannounce_after %q: want a duration such as 24h", c.Mentoring.ReannounceAfter)
+		if err != nil || d < minReannounce || d > maxReannounce {
+			return fmt.Errorf("mentoring.reannounce_after: want a duration such as 24h, from 1m to 720h (30 days), got %q", c.Mentoring.ReannounceAfter)
 		}
 		c.mentoring.ReannounceAfter = d
 	}
@@ -211,13 +253,19 @@ func (c *Config) resolveProgramme() error {
 // resolveSelection checks stage II and III settings.
 func (c *Config) resolveSelection() error {
 	s := c.Selection
-	switch {
-	case s.Accept28Plus < 0 || s.AcceptUnder28 < 0 || s.Waitlist < 0:
-		return errors.New("selection: accept_28plus, accept_under28 and waitlist cannot be negative")
-	case s.SpreadLimit <= 0 || s.SpreadLimit > 100:
-		return errors.New("selection.spread_limit: want points between 0 and 100")
-	case s.InviteDays < 1:
-		return errors.New("selection.invite_days: want at least 1")
+	for _, q := range []struct {
+		name  string
+		value int
+	}{{"selection.accept_28plus", s.Accept28Plus}, {"selection.accept_under28", s.AcceptUnder28}, {"selection.waitlist", s.Waitlist}} {
+		if err := intBetween(q.name, "a number of applicants", q.value, 0, maxQuota); err != nil {
+			return err
+		}
+	}
+	if math.IsNaN(s.SpreadLimit) || s.SpreadLimit <= 0 || s.SpreadLimit > maxSpreadLimit {
+		return fmt.Errorf("selection.spread_limit: want points (of 100) more than 0 and at most 100, got %v", s.SpreadLimit)
+	}
+	if err := intBetween("selection.invite_days", "days", s.InviteDays, 1, maxInviteDays); err != nil {
+		return err
 	}
 	c.school = bot.DefaultSelection(c.deadline, c.location)
 	for _, d := range []struct {
@@ -257,8 +305,8 @@ func (c Config) BackupSpec() (string, error) {
 		return "", nil
 	}
 	at, err := time.Parse("15:04", c.Backup.At)
-	if err != nil || c.Backup.Keep < 1 {
-		return "", errors.New(`backup: want at = "HH:MM" and keep of at least 1`)
+	if err != nil {
+		return "", fmt.Errorf(`backup.at: want "HH:MM", for example "03:00", got %q`, c.Backup.At)
 	}
 	return fmt.Sprintf("%d %d * * *", at.Minute(), at.Hour()), nil
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mentorbot/mentorbot/schedule"
 )
 
 // FuzzLoadConfig: any file either loads into a usable config or is
-// refused with one error; never a panic, never half a config.
+// refused with one error; never a panic, never half a config, never a
+// number outside its bounds (NaN, Inf, 0 or absurd).
 func FuzzLoadConfig(f *testing.F) {
 	example, err := os.ReadFile("mentorbot.example.toml")
 	if err != nil {
@@ -37,5 +41,42 @@ func FuzzLoadConfig(f *testing.F) {
 		if cfg.Location() == nil || cfg.Deadline().IsZero() || cfg.SelectionOptions().Quotas == nil {
 			t.Fatalf("loaded a half config: %+v", cfg)
 		}
+		if err := inBounds(cfg); err != nil {
+			t.Fatal(err)
+		}
 	})
+}
+
+// inBounds checks every number of a loaded config against the bounds the
+// example file documents.
+func inBounds(cfg Config) error {
+	sel, m := cfg.SelectionOptions(), cfg.MentoringOptions()
+	switch {
+	case !(cfg.Broadcast.Rate >= 0.5 && cfg.Broadcast.Rate <= 30):
+		return fmt.Errorf("loaded rate %v", cfg.Broadcast.Rate)
+	case !(sel.SpreadLimit > 0 && sel.SpreadLimit <= 100):
+		return fmt.Errorf("loaded spread_limit %v", sel.SpreadLimit)
+	case sel.InviteTTL < 24*time.Hour || sel.InviteTTL > 90*24*time.Hour:
+		return fmt.Errorf("loaded invite_days %v", sel.InviteTTL)
+	case cfg.Backup.Keep < 1 || cfg.Backup.Keep > 1000:
+		return fmt.Errorf("loaded keep %d", cfg.Backup.Keep)
+	case m.ReannounceAfter < time.Minute || m.ReannounceAfter > 30*24*time.Hour:
+		return fmt.Errorf("loaded reannounce_after %v", m.ReannounceAfter)
+	}
+	for c, q := range sel.Quotas {
+		if q.Accept < 0 || q.Accept > 1000 || q.Waitlist < 0 || q.Waitlist > 1000 {
+			return fmt.Errorf("loaded quota %s %+v", c, q)
+		}
+	}
+	for _, e := range cfg.ProgrammeResolved().Events {
+		if e.Duration < 0 || e.Duration > schedule.MaxEventDuration {
+			return fmt.Errorf("loaded event %s lasting %v", e.ID, e.Duration)
+		}
+		for _, r := range e.Remind {
+			if r <= 0 || r > schedule.MaxRemindBefore {
+				return fmt.Errorf("loaded event %s reminded %v before", e.ID, r)
+			}
+		}
+	}
+	return nil
 }
