@@ -24,6 +24,7 @@ var (
 	bucketDrafts       = []byte("drafts")       // user ID -> Application being filled in
 	bucketApplications = []byte("applications") // code -> submitted Application
 	bucketAppByUser    = []byte("app_by_user")  // user ID -> code
+	bucketAppCategory  = []byte("app_category") // code -> category, an index (see indexApplications)
 	bucketOutbox       = []byte("outbox")       // sequence (8 bytes, big endian) -> Outgoing
 	bucketHandled      = []byte("handled")      // update ID (8 bytes, big endian) -> empty
 	bucketInvites      = []byte("invites")      // invite code -> Invite
@@ -42,7 +43,7 @@ var (
 	bucketAudit        = []byte("audit")        // time (ns, 8 bytes) + sequence (8 bytes) -> AuditEntry
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit}
 
 var (
 	metaSchema    = []byte("schema_version")
@@ -124,7 +125,7 @@ func (db *DB) init() error {
 		if have > SchemaVersion {
 			return fmt.Errorf("schema %d, this bot knows %d: %w", have, SchemaVersion, ErrNewerSchema)
 		}
-		return nil
+		return indexApplications(tx)
 	})
 }
 
