@@ -154,13 +154,16 @@ func (t *turn) auditLog(w window) (listPage, error) {
 	var sb strings.Builder
 	sb.WriteString(t.text("audit.head", nil))
 	for _, e := range p.Entries {
-		fmt.Fprintf(&sb, "\n%s · %s (%d) · %s %s", t.dateTime(e.At), t.nameOf(e.UserID), e.UserID, e.Action, e.Detail)
+		fmt.Fprintf(&sb, "\n%s · %s (%d) · %s %s", t.dateTime(e.At), clip(t.nameOf(e.UserID), 32), e.UserID, e.Action, e.Detail)
 	}
 	return listPage{text: sb.String(), total: p.Total, mark: p.Mark}, nil
 }
 
 // nameOf is the first name of a user, or "—".
 func (t *turn) nameOf(id int64) string {
+	if id == t.user.ID {
+		return displayName(t.user) // she may not be stored yet
+	}
 	if u, err := t.tx.User(id); err == nil {
 		return displayName(u)
 	}

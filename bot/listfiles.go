@@ -24,6 +24,11 @@ func (t *turn) peopleByRole() ([][]store.User, error) {
 		if role == store.RoleStaff {
 			users = t.withConfigStaff(users)
 		}
+		for j, u := range users {
+			if u.ID == t.user.ID {
+				users[j] = t.user // as she is now: she may not be stored yet
+			}
+		}
 		out[i] = users
 	}
 	return out, nil

@@ -250,7 +250,7 @@ func (t *turn) rankLine(place int, r selection.Result, members []store.User, rev
 	}
 	line := fmt.Sprintf("%d. %s", place, r.App.Code)
 	if reveal {
-		line += " " + r.App.Answers["full_name"]
+		line += " " + clip(r.App.Answers["full_name"], listName)
 	}
 	if len(r.Totals) == 0 {
 		line += " — –"

@@ -9,6 +9,11 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// listName is how much of a name a list row shows, so that a page of
+// them stays well under Telegram's 4096 characters: the whole name is in
+// /application and the file.
+const listName = 60
+
 // listApplications is a page of /applications: how many there are by
 // category, then the page's applications in code order, with names: staff
 // may see them. Only the page's applications are read.
@@ -23,7 +28,7 @@ func (t *turn) listApplications(w window) (listPage, error) {
 		"Deadline": t.dateTime(t.Deadline),
 	}))
 	for _, a := range apps {
-		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), a.Answers["full_name"])
+		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
 	}
 	if counts.Total > 0 {
 		sb.WriteString("\n\n" + t.text("staff.applications.hint", nil))
