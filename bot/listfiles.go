@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/mentorbot/mentorbot/bot/export"
@@ -90,7 +91,7 @@ func (t *turn) broadcastsFile() error {
 
 // auditFile sends the whole audit log, newest first, as CSV.
 func (t *turn) auditFile() error {
-	p, err := t.tx.AuditLogPage(0, int(^uint(0)>>1), 0)
+	p, err := t.tx.AuditLogPage(0, math.MaxInt, 0)
 	if err != nil {
 		return err
 	}
