@@ -28,18 +28,18 @@ type command struct {
 
 var restricted = map[string]command{
 	// Stage I: the applications.
-	"applications": {staffOnly, (*turn).listApplications},
+	"applications": {staffOnly, firstPage("apps")},
 	"application":  {staffOnly, (*turn).showApplication},
 	"export":       {staffOnly, (*turn).exportApplications},
 	// People and roles.
 	"invite": {staffOnly, (*turn).invite},
-	"people": {staffOnly, (*turn).listPeople},
+	"people": {staffOnly, firstPage("people")},
 	"revoke": {staffOnly, (*turn).revoke},
 	// Stage II: the selection.
 	"scoring":  {staffOnly, (*turn).scoringState},
 	"mask":     {staffOnly, (*turn).showMasked},
 	"progress": {staffOnly, (*turn).progress},
-	"ranking":  {staffOnly, (*turn).ranking},
+	"ranking":  {staffOnly, firstPage("rank")},
 	"decide":   {staffOnly, (*turn).decide},
 	"publish":  {staffOnly, (*turn).askPublish},
 	"scores":   {staffOnly, (*turn).exportScores},
@@ -59,7 +59,7 @@ var restricted = map[string]command{
 	"questions_export": {staffOnly, (*turn).exportQuestions},
 	// Broadcasts.
 	"broadcast":  {staffOnly, (*turn).startBroadcast},
-	"broadcasts": {staffOnly, (*turn).listBroadcasts},
+	"broadcasts": {staffOnly, firstPage("bc")},
 	// Election day.
 	"tally":          {staffOnly, (*turn).tally},
 	"tally_chart":    {staffOnly, (*turn).tallyChart},
@@ -67,7 +67,7 @@ var restricted = map[string]command{
 	"helper":         {staffOnly, (*turn).toggleHelper},
 	"violations":     {staffOrLawyer, (*turn).listViolations},
 	// Personal data and records.
-	"audit":  {staffOnly, (*turn).auditLog},
+	"audit":  {staffOnly, firstPage("audit")},
 	"backup": {staffOnly, (*turn).backup},
 }
 
@@ -90,6 +90,8 @@ var restrictedTaps = map[string]tap{
 	"faqt":    {answerers, (*turn).tapFAQTopic},
 	"faqe":    {staffOnly, (*turn).tapEditFAQ},
 	"bc":      {staffOnly, (*turn).tapBroadcast},
+	"pg":      {staffOnly, (*turn).tapPage},     // a page of a long list
+	"pgf":     {staffOnly, (*turn).tapListFile}, // the whole list as a file
 }
 
 // workRoles are the roles she holds besides applying: staff, commission,
@@ -143,27 +145,33 @@ func (t *turn) audit(roles []store.Role, action, detail string) error {
 	return t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: action, Detail: clip(strings.TrimSpace(detail), 80)})
 }
 
-// auditLog is /audit: the newest staff actions.
-func (t *turn) auditLog() error {
-	entries, err := t.tx.AuditLog(40)
+// auditLog is a page of /audit: the staff actions, newest first, as they
+// were when the list was first shown. Only the page's entries are read.
+func (t *turn) auditLog(w window) (listPage, error) {
+	p, err := t.tx.AuditLogPage(w.offset, w.limit, w.mark)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
-	if len(entries) == 0 {
-		t.say("audit.empty", nil)
-		return nil
+	if p.Total == 0 {
+		return listPage{text: t.text("audit.empty", nil)}, nil
 	}
 	var sb strings.Builder
 	sb.WriteString(t.text("audit.head", nil))
-	for _, e := range entries {
-		name := "—"
-		if u, err := t.tx.User(e.UserID); err == nil {
-			name = displayName(u)
-		}
-		fmt.Fprintf(&sb, "\n%s · %s (%d) · %s %s", t.dateTime(e.At), name, e.UserID, e.Action, e.Detail)
+	for _, e := range p.Entries {
+		fmt.Fprintf(&sb, "\n%s · %s (%d) · %s %s", t.dateTime(e.At), clip(t.nameOf(e.UserID), 32), e.UserID, e.Action, e.Detail)
 	}
-	t.send(sb.String(), nil)
-	return nil
+	return listPage{text: sb.String(), total: p.Total, mark: p.Mark}, nil
+}
+
+// nameOf is the first name of a user, or "—".
+func (t *turn) nameOf(id int64) string {
+	if id == t.user.ID {
+		return displayName(t.user) // she may not be stored yet
+	}
+	if u, err := t.tx.User(id); err == nil {
+		return displayName(u)
+	}
+	return "—"
 }
 
 // Rule is one line of the access table: a command or a button prefix and

@@ -354,33 +354,34 @@ func (t *turn) sendAgain(b store.Broadcast) error {
 	return nil
 }
 
-// listBroadcasts is /broadcasts: past and running broadcasts and their counts.
-func (t *turn) listBroadcasts() error {
-	all, err := t.tx.Broadcasts()
+// listBroadcasts is a page of /broadcasts: the broadcasts, newest first,
+// with their counts, and a button for each one's report. Only the page's
+// recipients are counted.
+func (t *turn) listBroadcasts(w window) (listPage, error) {
+	all, err := t.sentBroadcasts()
 	if err != nil {
-		return err
+		return listPage{}, err
+	}
+	if len(all) == 0 {
+		return listPage{text: t.text("bc.none", nil)}, nil
 	}
 	var sb strings.Builder
-	var rows [][]store.Button
-	for _, b := range all {
-		if b.Status == store.BroadcastDraft {
-			continue
-		}
+	var reports []store.Button
+	for _, b := range all[min(w.offset, len(all)):min(w.offset+w.limit, len(all))] {
 		rs, err := t.tx.Recipients(b.ID)
 		if err != nil {
-			return err
+			return listPage{}, err
 		}
 		c := countRecipients(rs)
 		fmt.Fprintf(&sb, "#%d · %s · %s · %s\n%s\n✅ %d 🚫 %d ❌ %d ⏳ %d\n\n", b.ID, t.dateTime(b.CreatedAt), t.text("bc.status."+string(b.Status), nil), b.Audience,
 			clip(b.TextFor(t.lang()), 60), c.sent, c.blocked, c.failed, c.left)
-		rows = append(rows, []store.Button{{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf("bc:csv:%d", b.ID)}})
+		reports = append(reports, store.Button{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf("bc:csv:%d", b.ID)})
 	}
-	if rows == nil {
-		t.say("bc.none", nil)
-		return nil
+	p := listPage{text: strings.TrimSpace(sb.String()), total: len(all)}
+	if len(reports) > 0 {
+		p.buttons = [][]store.Button{reports}
 	}
-	t.send(strings.TrimSpace(sb.String()), rows)
-	return nil
+	return p, nil
 }
 
 // broadcastReport sends a broadcast's recipients and their outcome as CSV.

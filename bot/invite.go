@@ -92,26 +92,30 @@ func (t *turn) redeem(code string) error {
 	return nil
 }
 
-// listPeople is /people: everyone with a role, by role.
-func (t *turn) listPeople() error {
+// listPeople is a page of /people: everyone with a role, by role. A role
+// the page starts inside repeats its title; the count is the role's.
+func (t *turn) listPeople(w window) (listPage, error) {
+	byRole, err := t.peopleByRole()
+	if err != nil {
+		return listPage{}, err
+	}
+	sizes := make([]int, len(byRole))
+	total := 0
+	for i, users := range byRole {
+		sizes[i] = len(users)
+		total += len(users)
+	}
 	var sb strings.Builder
-	for _, role := range invitable {
-		users, err := t.tx.UsersWithRole(role)
-		if err != nil {
-			return err
-		}
-		if role == store.RoleStaff {
-			users = t.withConfigStaff(users)
-		}
+	for _, s := range sectionsOn(sizes, w) {
+		role, users := invitable[s.index], byRole[s.index]
 		fmt.Fprintf(&sb, "%s (%d)\n", t.text("role."+string(role)+".plural", nil), len(users))
-		for _, u := range users {
+		for _, u := range users[s.from:s.to] {
 			fmt.Fprintf(&sb, "• %s — %d\n", displayName(u), u.ID)
 		}
 		sb.WriteString("\n")
 	}
 	sb.WriteString(t.text("people.hint", nil))
-	t.send(sb.String(), nil)
-	return nil
+	return listPage{text: sb.String(), total: total}, nil
 }
 
 // withConfigStaff adds the staff named in the config who have no role in

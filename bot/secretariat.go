@@ -177,29 +177,65 @@ func phaseKey(p store.Phase) string {
 	return string(p)
 }
 
-// ranking is /ranking: each category best first, with every member's
-// total, a flag where they disagree, the bot's proposal and the decision.
-// Names appear only once every application is decided.
-func (t *turn) ranking() error {
+// ranking is a page of /ranking: each category best first, with every
+// member's total, a flag where they disagree, the bot's proposal and the
+// decision. Names appear only once every application is decided.
+//
+// The pages run through both categories as one list, places counted
+// within each. A page that starts inside a category repeats its title, so
+// every page says which category (and quota) its places are in; the
+// warning that scoring is incomplete and the legend are on every page.
+// Ranking needs every score, so all are read, but only the page is
+// rendered.
+func (t *turn) ranking(w window) (listPage, error) {
 	st, err := t.standing()
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
 	reveal := st.allDecided()
+	ranked := make([][]selection.Result, len(categories))
+	sizes := make([]int, len(categories))
+	total := 0
+	for i, cat := range categories {
+		ranked[i] = t.ranked(st, cat)
+		sizes[i] = len(ranked[i])
+		total += sizes[i]
+	}
 	var sb strings.Builder
 	if !st.complete() {
 		sb.WriteString(t.text("ranking.incomplete", nil) + "\n\n")
 	}
-	for _, cat := range categories {
+	for _, s := range sectionsOn(sizes, w) {
+		cat := categories[s.index]
 		q := t.Selection.Quotas[cat]
 		sb.WriteString(t.text("ranking.category", map[string]any{"Category": t.text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
-		for i, r := range t.ranked(st, cat) {
-			sb.WriteString("\n" + t.rankLine(i+1, r, st, reveal))
+		for i := s.from; i < s.to; i++ {
+			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.index][i], st, reveal))
 		}
 		sb.WriteString("\n\n")
 	}
 	sb.WriteString(t.text("ranking.legend", map[string]any{"Spread": formatPoints(t.Selection.SpreadLimit)}))
-	t.send(strings.TrimSpace(sb.String()), nil)
+	return listPage{text: strings.TrimSpace(sb.String()), total: total}, nil
+}
+
+// rankingFile sends the whole ranking as CSV, as the pages show it.
+func (t *turn) rankingFile() error {
+	st, err := t.standing()
+	if err != nil {
+		return err
+	}
+	var ranking []export.RankedCategory
+	n := 0
+	for _, cat := range categories {
+		results := t.ranked(st, cat)
+		ranking = append(ranking, export.RankedCategory{Category: cat, Results: results})
+		n += len(results)
+	}
+	var buf bytes.Buffer
+	if err := export.Ranking(&buf, ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided()); err != nil {
+		return err
+	}
+	t.sendFile("ranking", t.text("ranking.caption", map[string]any{"Count": n}), buf.Bytes())
 	return nil
 }
 
@@ -216,7 +252,7 @@ func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool)
 	}
 	line := fmt.Sprintf("%d. %s", place, r.App.Code)
 	if reveal {
-		line += " " + r.App.Answers["full_name"]
+		line += " " + clip(r.App.Answers["full_name"], listName)
 	}
 	if len(r.Totals) == 0 {
 		line += " — –"

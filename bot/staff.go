@@ -9,30 +9,31 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// listApplications counts the submitted applications by category and
-// lists them, newest last, with names: staff may see them.
-func (t *turn) listApplications() error {
-	apps, err := t.tx.Applications()
+// listName is how much of a name a list row shows, so that a page of
+// them stays well under Telegram's 4096 characters: the whole name is in
+// /application and the file.
+const listName = 60
+
+// listApplications is a page of /applications: how many there are by
+// category, then the page's applications in code order, with names: staff
+// may see them. Only the page's applications are read.
+func (t *turn) listApplications(w window) (listPage, error) {
+	apps, counts, err := t.tx.ApplicationsPage(w.offset, w.limit)
 	if err != nil {
-		return err
-	}
-	byCat := map[store.Category]int{}
-	for _, a := range apps {
-		byCat[a.Category]++
+		return listPage{}, err
 	}
 	var sb strings.Builder
 	sb.WriteString(t.text("staff.applications.count", map[string]any{
-		"Total": len(apps), "Older": byCat[store.Category28Plus], "Younger": byCat[store.CategoryUnder28],
+		"Total": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
 		"Deadline": t.dateTime(t.Deadline),
 	}))
 	for _, a := range apps {
-		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), a.Answers["full_name"])
+		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
 	}
-	if len(apps) > 0 {
+	if counts.Total > 0 {
 		sb.WriteString("\n\n" + t.text("staff.applications.hint", nil))
 	}
-	t.send(sb.String(), nil)
-	return nil
+	return listPage{text: sb.String(), total: counts.Total}, nil
 }
 
 // showApplication shows one application in full: /application A-001.
@@ -58,7 +59,8 @@ func (t *turn) showApplication() error {
 	return nil
 }
 
-// exportApplications sends the applications CSV as a document.
+// exportApplications sends the applications CSV as a document: /export,
+// and the file button under /applications.
 func (t *turn) exportApplications() error {
 	apps, err := t.tx.Applications()
 	if err != nil {
@@ -68,11 +70,6 @@ func (t *turn) exportApplications() error {
 	if err := export.Applications(&buf, apps, t.Location); err != nil {
 		return err
 	}
-	name := "applications-" + t.now.In(t.Location).Format("2006-01-02") + ".csv"
-	t.out = append(t.out, store.Outgoing{
-		Kind: store.KindDocument, ChatID: t.u.ChatID,
-		Text:     t.text("staff.export.caption", map[string]any{"Count": len(apps)}),
-		Document: &store.File{Name: name, Data: buf.Bytes()},
-	})
+	t.sendFile("applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)}), buf.Bytes())
 	return nil
 }

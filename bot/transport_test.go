@@ -132,7 +132,7 @@ func userOf(t *testing.T, h *harness, id int64) store.User {
 }
 
 // bareBot is a bot with no Telegram around it, on a fresh file.
-func bareBot(t *testing.T, log *slog.Logger, now func() time.Time) (*bot.Bot, *store.DB) {
+func bareBot(t testing.TB, log *slog.Logger, now func() time.Time) (*bot.Bot, *store.DB) {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "m.db"), store.Options{})
 	if err != nil {

@@ -104,6 +104,9 @@ func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
 	if err := tx.tx.Bucket(bucketAppByUser).Put(idKey(a.UserID), []byte(a.Code)); err != nil {
 		return Application{}, fmt.Errorf("index application %s: %w", a.Code, err)
 	}
+	if err := tx.indexCategory(a, seq); err != nil {
+		return Application{}, err
+	}
 	if err := tx.tx.Bucket(bucketDrafts).Delete(idKey(a.UserID)); err != nil {
 		return Application{}, fmt.Errorf("remove draft of %s: %w", a.Code, err)
 	}
@@ -122,7 +125,7 @@ func (tx *Tx) PutApplication(a Application) error {
 	if err := put(tx.tx.Bucket(bucketApplications), []byte(a.Code), a); err != nil {
 		return fmt.Errorf("save application %s: %w", a.Code, err)
 	}
-	return nil
+	return tx.indexCategory(a, 0)
 }
 
 // ApplicationOf returns the submitted application of userID, or ErrNotFound.

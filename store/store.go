@@ -28,6 +28,7 @@ var (
 	bucketDrafts       = []byte("drafts")       // user ID -> Application being filled in
 	bucketApplications = []byte("applications") // code -> submitted Application
 	bucketAppByUser    = []byte("app_by_user")  // user ID -> code
+	bucketAppCategory  = []byte("app_category") // code -> category, an index (see indexApplications)
 	bucketOutbox       = []byte("outbox")       // sequence (8 bytes, big endian) -> Pending
 	bucketOutboxByChat = []byte("outbox_chat")  // chat ID (8 bytes) + sequence (8 bytes) -> empty
 	bucketDead         = []byte("dead")         // sequence (8 bytes) -> DeadLetter
@@ -49,7 +50,7 @@ var (
 	bucketRoles        = []byte("roles")        // role + "|" + user ID (8 bytes, big endian) -> empty (schema 2)
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles}
 
 var (
 	metaSchema    = []byte("schema_version")
@@ -180,7 +181,10 @@ func (db *DB) init() error {
 		if have > SchemaVersion {
 			return fmt.Errorf("schema %d, this bot knows %d: %w", have, SchemaVersion, ErrNewerSchema)
 		}
-		return migrate(tx, have)
+		if err := migrate(tx, have); err != nil {
+			return err
+		}
+		return indexApplications(tx)
 	})
 }
 

@@ -1,0 +1,189 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Staff's long lists (the applications, the ranking, people, broadcasts,
+// the audit log) are one message each: a page of rows, ◀ ▶ buttons that
+// edit that same message to the previous or next page, and a button that
+// sends the whole list as a file. Ten thousand applications are then one
+// message, not 150 queued in front of every woman's next question.
+
+// pagedList is one of the long lists: how to show a page of it, and how to
+// send all of it as one document.
+type pagedList struct {
+	size int // rows on a page: a phone screen, far under Telegram's 4096 characters
+	page func(*turn, window) (listPage, error)
+	file func(*turn) error
+}
+
+// window is the rows one page shows.
+type window struct {
+	offset, limit int
+	// mark is the list as it was when first shown, for a list that keeps
+	// one (the audit log, which every page tap adds to); 0 is as it is now.
+	mark uint64
+}
+
+// listPage is one page as its list renders it.
+type listPage struct {
+	text    string
+	buttons [][]store.Button // the list's own, above the paging buttons
+	total   int              // rows in the whole list
+	mark    uint64           // for the next pages; 0 for a list that keeps none
+}
+
+// pagedLists are the long lists by the name their buttons carry:
+// "pg:apps:3" shows page 3, "pgf:apps" sends the file.
+var pagedLists = map[string]pagedList{
+	"apps":   {20, (*turn).listApplications, (*turn).exportApplications},
+	"rank":   {20, (*turn).ranking, (*turn).rankingFile},
+	"people": {20, (*turn).listPeople, (*turn).peopleFile},
+	"bc":     {5, (*turn).listBroadcasts, (*turn).broadcastsFile}, // each takes four lines and a button
+	"audit":  {20, (*turn).auditLog, (*turn).auditFile},
+}
+
+// firstPage is the command that shows a list: its first page, as a new
+// message.
+func firstPage(name string) func(*turn) error {
+	return func(t *turn) error { return t.showPage(name, 1, 0) }
+}
+
+// showPage shows page n of a list (from 1): a new message for a command,
+// the tapped message edited for a page button. A page past the end, from
+// an old button on a list that shrank, shows the last page.
+func (t *turn) showPage(name string, n int, mark uint64) error {
+	l := pagedLists[name]
+	n = max(n, 1)
+	p, err := l.page(t, window{offset: (n - 1) * l.size, limit: l.size, mark: mark})
+	if err != nil {
+		return err
+	}
+	if last := pageCount(p.total, l.size); n > last {
+		n = last
+		if p, err = l.page(t, window{offset: (n - 1) * l.size, limit: l.size, mark: mark}); err != nil {
+			return err
+		}
+	}
+	text, buttons := t.pageView(name, n, p, l.size)
+	if t.u.CallbackID != "" {
+		t.edit(text, buttons)
+		return nil
+	}
+	t.send(text, buttons)
+	return nil
+}
+
+// pageView adds the page mark "2/17", the ◀ ▶ buttons and the file button
+// to a page.
+func (t *turn) pageView(name string, n int, p listPage, size int) (string, [][]store.Button) {
+	text, buttons := p.text, p.buttons
+	pages := pageCount(p.total, size)
+	if pages > 1 {
+		text += "\n\n" + t.text("list.page", map[string]any{"N": n, "Of": pages})
+		var nav []store.Button
+		if n > 1 {
+			nav = append(nav, store.Button{Text: "◀", Data: pageData(name, n-1, p.mark)})
+		}
+		if n < pages {
+			nav = append(nav, store.Button{Text: "▶", Data: pageData(name, n+1, p.mark)})
+		}
+		buttons = append(buttons, nav)
+	}
+	if p.total > 0 {
+		buttons = append(buttons, []store.Button{t.button("list.file", "pgf:"+name)})
+	}
+	if !fits(text, MaxMessage) {
+		// A page is far shorter; this keeps an edit from being refused.
+		text = text[:prefixWithin(text, MaxMessage-1)] + "…"
+	}
+	return text, buttons
+}
+
+// pageCount is how many pages total rows take: at least one, which says
+// the list is empty.
+func pageCount(total, size int) int { return max(1, (total+size-1)/size) }
+
+// pageData is a page button's data: "pg:apps:3", "pg:audit:2:1234".
+func pageData(name string, n int, mark uint64) string {
+	if mark == 0 {
+		return fmt.Sprintf("pg:%s:%d", name, n)
+	}
+	return fmt.Sprintf("pg:%s:%d:%d", name, n, mark)
+}
+
+// tapPage handles ◀ and ▶: "apps:3", "audit:2:1234".
+func (t *turn) tapPage(args string) error {
+	parts := strings.Split(args, ":")
+	if _, ok := pagedLists[parts[0]]; !ok || len(parts) < 2 || len(parts) > 3 {
+		return t.oldButton()
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return t.oldButton()
+	}
+	var mark uint64
+	if len(parts) == 3 {
+		if mark, err = strconv.ParseUint(parts[2], 10, 64); err != nil {
+			return t.oldButton()
+		}
+	}
+	t.toast("")
+	return t.showPage(parts[0], n, mark)
+}
+
+// tapListFile sends the whole list as a file; the page stays as it is.
+func (t *turn) tapListFile(name string) error {
+	l, ok := pagedLists[name]
+	if !ok {
+		return t.oldButton()
+	}
+	t.toast("")
+	return l.file(t)
+}
+
+// sendFile sends a CSV file named for what it holds and today's date:
+// "applications-2026-11-22.csv".
+func (t *turn) sendFile(what, caption string, data []byte) {
+	t.out = append(t.out, store.Outgoing{
+		Kind: store.KindDocument, ChatID: t.u.ChatID, Text: caption,
+		Document: &store.File{Name: what + "-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: data},
+	})
+}
+
+// section is a titled run of rows within a list: the people of one role,
+// the ranking of one category.
+type section struct {
+	index    int // in the list's sections
+	from, to int // the rows of the section on the page
+}
+
+// sectionsOn returns the parts of sections (given by their sizes) that a
+// window shows. A section the window starts inside is shown from there,
+// so its title can be repeated over the rest. An empty section is shown
+// on the page where its rows would start, so its title (with its count
+// of 0) is still seen once.
+func sectionsOn(sizes []int, w window) []section {
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
+	end := w.offset + w.limit
+	var out []section
+	start := 0
+	for i, n := range sizes {
+		switch {
+		case n == 0 && start >= w.offset && (start < end || start == total):
+			out = append(out, section{index: i})
+		case n > 0 && start < end && start+n > w.offset:
+			out = append(out, section{index: i, from: max(w.offset-start, 0), to: min(end-start, n)})
+		}
+		start += n
+	}
+	return out
+}
