@@ -60,7 +60,7 @@ func (s *Server) CallsTo(method string) []Call {
 }
 
 // WaitCalls waits until at least n calls of method have been answered and
-// returns all calls of that method. It fails t after ten seconds.
+// returns all calls of that method. It fails t after waitLimit (30 seconds).
 func (s *Server) WaitCalls(t testing.TB, method string, n int) []Call {
 	t.Helper()
 	s.waitFor(t, func() bool {

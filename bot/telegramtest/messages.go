@@ -92,7 +92,7 @@ func (s *Server) Last(chatID int64) Message {
 }
 
 // WaitMessages waits until the chat shows at least n messages of the bot
-// and returns them. It fails t after ten seconds.
+// and returns them. It fails t after waitLimit (30 seconds).
 func (s *Server) WaitMessages(t testing.TB, chatID int64, n int) []Message {
 	t.Helper()
 	s.waitFor(t, func() bool { return len(s.chats[chatID]) >= n }, func() string {

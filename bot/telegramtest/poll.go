@@ -267,7 +267,7 @@ func (s *Server) ConfirmedOffset() int {
 // handled the update by then; tgbotapi's GetUpdatesChan confirms once the
 // update is in its channel. It fails t at once for an update that will
 // never be confirmed (never pushed, excluded by allowed_updates, or lost),
-// and after ten seconds otherwise. An id pushed again after a jump means
+// and after waitLimit (30 seconds) otherwise. An id pushed again after a jump means
 // its latest update.
 func (s *Server) WaitConfirmed(t testing.TB, updateID int) {
 	t.Helper()
@@ -310,7 +310,7 @@ func (s *Server) waitUpdate(t testing.TB, helper string, id int, verb string, do
 // WaitPolling waits until a getUpdates call is waiting for updates: it has
 // applied its offset and has nothing to serve yet. Tests use it to push an
 // update into a long poll, or to know the bot has gone idle. It fails t
-// after ten seconds.
+// after waitLimit (30 seconds).
 func (s *Server) WaitPolling(t testing.TB) {
 	t.Helper()
 	s.waitFor(t, func() bool { return s.poll != nil && len(s.updates) == 0 }, func() string {
@@ -319,7 +319,7 @@ func (s *Server) WaitPolling(t testing.TB) {
 }
 
 // WaitFor polls cond until it returns true, waking every 5ms and on every
-// call the server receives; it fails t after ten seconds. cond may call the
+// call the server receives; it fails t after waitLimit (30 seconds). cond may call the
 // Server's methods.
 func (s *Server) WaitFor(t testing.TB, cond func() bool) {
 	t.Helper()

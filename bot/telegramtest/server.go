@@ -30,7 +30,7 @@ const (
 
 // waitLimit bounds every Wait helper: long enough for a slow CI machine
 // running with -race, short enough that a hanging test says why.
-const waitLimit = 10 * time.Second
+const waitLimit = 30 * time.Second
 
 // Server is a fake Telegram Bot API server. Create it with [NewServer]; all
 // its methods are safe for concurrent use.
