@@ -67,8 +67,9 @@ var restricted = map[string]command{
 	"helper":         {staffOnly, (*turn).toggleHelper},
 	"violations":     {staffOrLawyer, (*turn).listViolations},
 	// Personal data and records.
-	"audit":  {staffOnly, firstPage("audit")},
-	"backup": {staffOnly, (*turn).backup},
+	"audit":       {staffOnly, firstPage("audit")},
+	"backup":      {staffOnly, (*turn).backup},
+	"undelivered": {staffOnly, firstPage("dead")},
 }
 
 type tap struct {

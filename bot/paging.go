@@ -46,6 +46,7 @@ var pagedLists = map[string]pagedList{
 	"people": {20, (*turn).listPeople, (*turn).peopleFile},
 	"bc":     {5, (*turn).listBroadcasts, (*turn).broadcastsFile}, // each takes four lines and a button
 	"audit":  {20, (*turn).auditLog, (*turn).auditFile},
+	"dead":   {15, (*turn).undelivered, (*turn).undeliveredFile},
 }
 
 // firstPage is the command that shows a list: its first page, as a new

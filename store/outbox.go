@@ -368,11 +368,19 @@ func slimFile(f *File) *File {
 
 // DeadLetters returns the newest n dead letters, newest first, and how
 // many there are in all.
-func (tx *Tx) DeadLetters(n int) ([]DeadLetter, int, error) {
+func (tx *Tx) DeadLetters(n int) ([]DeadLetter, int, error) { return tx.DeadLettersPage(0, n) }
+
+// DeadLettersPage returns limit dead letters, newest first, after
+// skipping offset of them, and how many there are in all.
+func (tx *Tx) DeadLettersPage(offset, limit int) ([]DeadLetter, int, error) {
 	var out []DeadLetter
 	b := tx.tx.Bucket(bucketDead)
 	c := b.Cursor()
-	for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+	i := 0
+	for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
+		if i++; i <= offset {
+			continue
+		}
 		var d DeadLetter
 		if err := unmarshal(v, &d); err != nil {
 			return nil, 0, fmt.Errorf("dead letter %d: %w", binary.BigEndian.Uint64(k), err)

@@ -126,3 +126,28 @@ func writeAll(w io.Writer, what string, rows [][]string) error {
 	}
 	return nil
 }
+
+// Undelivered writes the dead letters in the order given: when the
+// message was queued and given up (in loc), to whom (ID and the name
+// names holds for it), what it was, after how many attempts, why, and the
+// beginning of its text.
+func Undelivered(w io.Writer, dead []store.DeadLetter, names map[int64]string, loc *time.Location) error {
+	rows := [][]string{{"queued_at", "given_up_at", "chat_id", "first_name", "kind", "lane", "attempts", "reason", "text"}}
+	for _, d := range dead {
+		m := d.Outgoing
+		rows = append(rows, []string{
+			timeCell(d.Queued, loc), timeCell(d.At, loc), strconv.FormatInt(m.ChatID, 10), names[m.ChatID], string(m.Kind),
+			m.InLane().String(), strconv.Itoa(d.Attempts), d.Reason, clipText(m.Text, 80),
+		})
+	}
+	return writeAll(w, "undelivered", rows)
+}
+
+// clipText shortens s to at most n runes, marking the cut.
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
