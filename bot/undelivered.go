@@ -50,4 +50,3 @@ func (t *turn) undeliveredFile() error {
 	t.sendFile("undelivered", t.text("undelivered.caption", map[string]any{"Count": total}), buf.Bytes())
 	return nil
 }
-
