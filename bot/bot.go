@@ -154,7 +154,8 @@ func (b *Bot) Handle(ctx context.Context, u Update) error {
 		return tx.Enqueue(b.Now(), store.Outgoing{Kind: store.KindMessage, ChatID: u.ChatID, Text: b.Texts.Text(lang, "error.internal", nil)})
 	})
 	if err2 != nil {
-		return fmt.Errorf("update %d: %w (and could not record the failure: %v)", u.ID, err, err2)
+		// Usually the disk: the update is tried again once it has room.
+		return fmt.Errorf("update %d: could not record the failure %v: %w", u.ID, err, err2)
 	}
 	b.Delivered()
 	return nil

@@ -445,8 +445,12 @@ func (r *run) hold(c *chat, it *item, until time.Time) {
 func (r *run) requeue(c *chat, it *item, now time.Time) { r.hold(c, it, now) }
 
 // noteFlood decides whether a 429 concerns every chat: when several
-// chats are refused within a second, everyone waits.
+// chats are refused within a second, everyone waits, for at most a
+// minute (the chats refused wait their full retry_after).
 func (r *run) noteFlood(chatID int64, now, until time.Time) {
+	if most := now.Add(time.Minute); until.After(most) {
+		until = most
+	}
 	r.recent429[chatID] = now
 	n := 0
 	for id, at := range r.recent429 {
