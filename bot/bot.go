@@ -38,6 +38,9 @@ type Options struct {
 	// BackupDir is where /backup writes its copy before sending it; the
 	// system's temporary directory when empty.
 	BackupDir string
+	// BackupKeep is how many backups BackupDir keeps, daily ones and
+	// those made for /backup together; 7 when zero.
+	BackupKeep int
 	// StartBroadcast, if set, wakes the broadcaster after an update or a
 	// due item may have started or resumed a broadcast.
 	StartBroadcast func()
@@ -78,6 +81,9 @@ func DefaultSelection(deadline time.Time, loc *time.Location) SelectionOptions {
 // its own store transaction.
 type Bot struct {
 	Options
+
+	// backupWake wakes ServeBackups after an update recorded a /backup.
+	backupWake chan struct{}
 }
 
 // New returns a bot.
@@ -106,7 +112,10 @@ func New(opts Options) *Bot {
 	if opts.Selection.Quotas == nil {
 		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)
 	}
-	return &Bot{Options: opts}
+	if opts.BackupKeep < 1 {
+		opts.BackupKeep = 7
+	}
+	return &Bot{Options: opts, backupWake: make(chan struct{}, 1)}
 }
 
 // Handle applies one update. An update already handled (Telegram sends it
@@ -146,6 +155,7 @@ func (b *Bot) handle(u Update) (err error) {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
+	backup := false
 	_, err = b.DB.HandleUpdate(u.ID, func(tx *store.Tx) error {
 		t, err := b.begin(tx, u)
 		if err != nil {
@@ -154,8 +164,12 @@ func (b *Bot) handle(u Update) (err error) {
 		if err := t.route(); err != nil {
 			return err
 		}
+		backup = t.backupRequested
 		return t.commit()
 	})
+	if err == nil && backup {
+		b.wakeBackups() // now that the request is committed
+	}
 	return err
 }
 
@@ -174,6 +188,8 @@ type turn struct {
 	// askedBefore is the step she was on when the update came: a question
 	// asked again is not introduced again with its section's title.
 	askedBefore string
+	// backupRequested is set by /backup: the worker is woken after commit.
+	backupRequested bool
 }
 
 func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {

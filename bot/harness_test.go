@@ -102,6 +102,9 @@ type harness struct {
 
 	// configure, if set, changes the bot's options at every start.
 	configure func(*bot.Options)
+	// noBackupWorker leaves /backup requests waiting, as a bot killed
+	// before its worker got to them would.
+	noBackupWorker bool
 }
 
 func newHarness(t *testing.T) *harness {
@@ -199,6 +202,13 @@ func (h *harness) start() {
 		defer h.wg.Done()
 		outbox.Run(ctx)
 	}()
+	if !h.noBackupWorker {
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			b.ServeBackups(ctx)
+		}()
+	}
 }
 
 // stop stops the bot and closes the file, as a process exit would.
