@@ -47,6 +47,8 @@ func (b *Bot) wakeBackups() {
 // the file to each staff member who asked, or tells her it failed. A bot
 // killed before that transaction serves the requests again at its next
 // start. It returns an error only when the store could not be written.
+// It must not run concurrently with itself: each run would serve the
+// same requests.
 func (b *Bot) RunBackupRequests() error {
 	reqs, err := b.DB.BackupRequests()
 	if err != nil || len(reqs) == 0 {

@@ -361,9 +361,11 @@ func (db *DB) Summary() (Summary, error) {
 	err = guard("bbolt could not count it", func() error {
 		return db.bolt.View(func(tx *bolt.Tx) error {
 			if meta := tx.Bucket(bucketMeta); meta != nil {
-				if s.Schema, err = schemaOf(meta); err != nil {
+				schema, err := schemaOf(meta)
+				if err != nil {
 					return err
 				}
+				s.Schema = schema
 			}
 			s.Users, s.Applications = keys(tx, bucketUsers), keys(tx, bucketApplications)
 			return nil
