@@ -17,4 +17,12 @@
 // memory is only valid inside it); the record types here are plain values
 // encoded as JSON. The file carries a schema version; [Open] refuses a file
 // written by a newer version of the bot rather than guessing.
+//
+// bbolt trusts its file: it maps it into memory and follows page numbers
+// without bounds checks, so a cut-off or garbled file would crash the
+// process. [Open] and [DB.Check] therefore check the meta pages and walk
+// the pages themselves first (filecheck.go), and refuse such a file with
+// [ErrDamaged]. [DB.Backup] writes a checked copy under a temporary name
+// and renames it only when whole; [CleanBackups] removes what a killed
+// backup left.
 package store
