@@ -46,6 +46,9 @@ type Options struct {
 	// transaction that planned it is committed, so the due schedule can
 	// wake at that time (schedule.Due.Planned).
 	Planned func(at time.Time)
+	// BackupKeep is how many backups BackupDir keeps, daily ones and
+	// those made for /backup together; 7 when zero.
+	BackupKeep int
 }
 
 // SelectionOptions are the settings of stage II.
@@ -84,6 +87,9 @@ func DefaultSelection(deadline time.Time, loc *time.Location) SelectionOptions {
 type Bot struct {
 	Options
 	broadcastWake chan struct{}
+
+	// backupWake wakes ServeBackups after an update recorded a /backup.
+	backupWake chan struct{}
 }
 
 // New returns a bot.
@@ -118,7 +124,10 @@ func New(opts Options) *Bot {
 	if opts.Selection.Quotas == nil {
 		opts.Selection = DefaultSelection(opts.Deadline, opts.Location)
 	}
-	return &Bot{Options: opts, broadcastWake: make(chan struct{}, 1)}
+	if opts.BackupKeep < 1 {
+		opts.BackupKeep = 7
+	}
+	return &Bot{Options: opts, broadcastWake: make(chan struct{}, 1), backupWake: make(chan struct{}, 1)}
 }
 
 // Handle applies one update. An update already handled (Telegram sends it
@@ -167,6 +176,7 @@ func (b *Bot) handle(u Update) (err error) {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
+	backup := false
 	_, err = b.DB.HandleUpdate(u.ID, func(tx *store.Tx) error {
 		t, err := b.begin(tx, u)
 		if err != nil {
@@ -175,8 +185,12 @@ func (b *Bot) handle(u Update) (err error) {
 		if err := t.route(); err != nil {
 			return err
 		}
+		backup = t.backupRequested
 		return t.commit()
 	})
+	if err == nil && backup {
+		b.wakeBackups() // now that the request is committed
+	}
 	return err
 }
 
@@ -195,6 +209,8 @@ type turn struct {
 	// askedBefore is the step she was on when the update came: a question
 	// asked again is not introduced again with its section's title.
 	askedBefore string
+	// backupRequested is set by /backup: the worker is woken after commit.
+	backupRequested bool
 }
 
 func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {

@@ -109,6 +109,9 @@ type harness struct {
 	// does, instead of tick; the bot then goes by the real clock.
 	dueOnTime bool
 	cron      *cron.Cron
+	// noBackupWorker leaves /backup requests waiting, as a bot killed
+	// before its worker got to them would.
+	noBackupWorker bool
 }
 
 func newHarness(t *testing.T) *harness {
@@ -227,6 +230,13 @@ func (h *harness) start() {
 			h.t.Errorf("outbox: %v", err)
 		}
 	}()
+	if !h.noBackupWorker {
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			b.ServeBackups(ctx)
+		}()
+	}
 }
 
 // stop stops the bot and closes the file, as a process exit would.

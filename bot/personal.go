@@ -2,9 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -75,35 +72,4 @@ func (t *turn) tapForget(answer string) error {
 		code = "—"
 	}
 	return t.Bot.tellStaff(t.tx, t.now, "forget.staff", map[string]any{"Code": code, "ID": t.user.ID})
-}
-
-// backup is /backup: a consistent copy of the whole database, as a
-// document, while the bot runs. The copy is written to BackupDir and the
-// outbox sends it from there. It holds everyone's personal data: staff
-// keep it as carefully as the server.
-func (t *turn) backup() error {
-	name := "mentorbot-" + t.now.In(t.Location).Format("20060102-150405") + ".db"
-	dir := t.BackupDir
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	n, err := t.tx.WriteTo(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	t.Log.Info("backup sent in the chat", "by", t.user.ID, "bytes", n, "file", path)
-	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("backup.caption", nil),
-		Document: &store.File{Name: name, Path: path}})
-	return nil
 }

@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,22 +28,9 @@ func TestPersonalData_MyDataForgetAuditBackup(t *testing.T) {
 		t.Errorf("mydata holds %+v", pd.Application)
 	}
 
-	// A backup in the chat opens as the same database.
+	// A backup in the chat (the copy itself is tested in backup_test.go).
 	staff.says("/backup")
-	backup := h.srv.Last(staffUser.ID).Document
-	path := filepath.Join(t.TempDir(), "copy.db")
-	if err := os.WriteFile(path, backup.Data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	copyDB, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apps, _ := copyDB.Applications()
-	if err := copyDB.Check(); err != nil || len(apps) != 1 || apps[0].Code != "A-001" {
-		t.Errorf("backup: %d applications, check %v", len(apps), err)
-	}
-	copyDB.Close()
+	h.waitDocuments(staffUser.ID, 2) // /export's file, then the copy
 
 	// She asks to be forgotten.
 	p.says("/forget")
@@ -56,7 +41,7 @@ func TestPersonalData_MyDataForgetAuditBackup(t *testing.T) {
 	if got := staff.news(); got[len(got)-1] != h.text("ru", "forget.staff", map[string]any{"Code": "A-001", "ID": p.user.ID}) {
 		t.Errorf("staff see %q", got)
 	}
-	apps, _ = h.db.Applications()
+	apps, _ := h.db.Applications()
 	if len(apps) != 1 || apps[0].Code != "A-001" || apps[0].Category != store.Category28Plus || len(apps[0].Answers) != 0 {
 		t.Errorf("after forget: %+v", apps[0])
 	}

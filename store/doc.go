@@ -21,4 +21,12 @@
 // writing. A read-only open does not change the file: on a file of schema
 // 1, which has no index of users by role, [Tx.UsersWithRoles] reads
 // everyone instead (an export on a copy of an old file still works).
+//
+// bbolt trusts its file: it maps it into memory and follows page numbers
+// without bounds checks, so a cut-off or garbled file would crash the
+// process. [Open] and [DB.Check] therefore check the meta pages and walk
+// the pages themselves first (filecheck.go), and refuse such a file with
+// [ErrDamaged]. [DB.Backup] writes a checked copy under a temporary name
+// and renames it only when whole; [CleanBackups] removes what a killed
+// backup left.
 package store

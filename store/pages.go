@@ -132,6 +132,13 @@ func (tx *Tx) indexCategory(a Application, seq uint64) error {
 // the applications: on the first start after the index was added, or
 // after an older bot took applications without it. Its sequence then
 // equals the applications' again.
+// applicationsIndexed reports whether the index of applications by
+// category is up to date: the number of applications it saw is theirs.
+func applicationsIndexed(tx *bolt.Tx) bool {
+	apps, idx := tx.Bucket(bucketApplications), tx.Bucket(bucketAppCategory)
+	return apps != nil && idx != nil && idx.Sequence() == apps.Sequence()
+}
+
 func indexApplications(tx *bolt.Tx) error {
 	apps, idx := tx.Bucket(bucketApplications), tx.Bucket(bucketAppCategory)
 	if idx.Sequence() == apps.Sequence() {

@@ -3,11 +3,6 @@ package store
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -177,47 +172,6 @@ func (tx *Tx) forgetViolationsAndComments(userID int64) error {
 		if err := tx.PutRSVP(r); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// WriteTo writes a consistent copy of the whole database, as this
-// transaction sees it, to w: a backup taken while the bot runs.
-func (tx *Tx) WriteTo(w io.Writer) (int64, error) { return tx.tx.WriteTo(w) }
-
-// Backup writes a consistent copy of the database into dir, named for
-// the time, and deletes the oldest backups beyond keep. It returns the
-// new file's path.
-func (db *DB) Backup(dir string, keep int, at time.Time) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("backup: %w", err)
-	}
-	name := filepath.Join(dir, "mentorbot-"+at.UTC().Format("20060102-150405")+".db")
-	err := db.View(func(tx *Tx) error { return tx.tx.CopyFile(name, 0o600) })
-	if err != nil {
-		return "", fmt.Errorf("backup to %s: %w", name, err)
-	}
-	return name, pruneBackups(dir, keep)
-}
-
-// pruneBackups keeps the newest keep backups in dir. Names sort by time.
-func pruneBackups(dir string, keep int) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("prune backups: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "mentorbot-") && strings.HasSuffix(e.Name(), ".db") {
-			names = append(names, e.Name())
-		}
-	}
-	slices.Sort(names)
-	for len(names) > keep && keep > 0 {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
-			return fmt.Errorf("prune backups: %w", err)
-		}
-		names = names[1:]
 	}
 	return nil
 }

@@ -1,22 +1,21 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// runBackup is "mentorbot backup -db PATH -out FILE": a consistent copy
-// of a database the bot does not hold. A running bot holds its file
+// runBackup is "mentorbot backup -db PATH -out FILE": a checked copy of a
+// database the bot does not hold, written beside FILE under a temporary
+// name and named FILE only once checked. A running bot holds its file
 // exclusively (bbolt's lock); it then backs itself up daily and on /backup.
 func runBackup(args []string, env Env) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	var c common
 	c.register(fs, env, "mentorbot.db")
-	out := fs.String("out", "", "backup `file` to write")
+	out := fs.String("out", "", "backup `file` to write (must not exist)")
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
@@ -24,28 +23,13 @@ func runBackup(args []string, env Env) error {
 		return fmt.Errorf("-out FILE is required: %w", errUsage)
 	}
 	db, err := store.Open(c.db, store.Options{ReadOnly: true})
-	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("database %s is in use by the running bot: send /backup in the chat, or use its daily backups ([backup] dir)", c.db)
-	}
 	if err != nil {
-		return err
+		return openError(c.db, err, "send /backup in the chat, or use its daily backups ([backup] dir)")
 	}
 	defer db.Close()
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	err = db.View(func(tx *store.Tx) error {
-		_, err := tx.WriteTo(f)
+	if err := db.BackupTo(*out); err != nil {
 		return err
-	})
-	if cerr := f.Close(); err == nil {
-		err = cerr
 	}
-	if err != nil {
-		os.Remove(*out)
-		return fmt.Errorf("backup to %s: %w", *out, err)
-	}
-	fmt.Fprintf(env.Stdout, "Backup written: %s\n", *out)
+	fmt.Fprintf(env.Stdout, "Backup written and checked: %s\n", *out)
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -33,11 +32,8 @@ func runExport(args []string, env Env) error {
 		return err
 	}
 	db, err := store.Open(c.db, store.Options{ReadOnly: true})
-	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("database %s is in use by the running bot: send /export in the chat, or stop the bot first", c.db)
-	}
 	if err != nil {
-		return err
+		return openError(c.db, err, "send /export in the chat, or stop the bot first")
 	}
 	defer db.Close()
 	apps, err := db.Applications()

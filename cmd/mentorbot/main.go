@@ -4,6 +4,8 @@
 //	mentorbot [run]        run the bot (needs TELEGRAM_BOT_TOKEN)
 //	mentorbot console      try the bot in a terminal, no token needed
 //	mentorbot check-config check the config and print the coming events
+//	mentorbot check        check a database file (or a backup) for damage
+//	mentorbot backup       copy a database the bot does not hold
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv]
 //
 // Errors are one line on stderr and a non-zero exit status.
@@ -26,7 +28,7 @@ func main() {
 	defer stop()
 	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	if err := Main(ctx, os.Args[1:], env); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errReported) {
 			// One line, even when a config has several problems.
 			fmt.Fprintln(os.Stderr, "mentorbot:", strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
@@ -44,7 +46,7 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|export applications|scores|questions|results] [flags]; mentorbot help")
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -63,6 +65,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runCheckConfig(args, env)
 	case "backup":
 		return runBackup(args, env)
+	case "check":
+		return runCheck(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -77,8 +81,12 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
   mentorbot console [-db PATH] [-config PATH] [-lang ky|ru]
       Try the bot in this terminal: no token, no network.
   mentorbot backup -db PATH -out FILE
-      Copy the database consistently (the bot must be stopped; while it
-      runs, staff send /backup, and it writes daily backups itself).
+      Copy the database consistently and check the copy (the bot must be
+      stopped; while it runs, staff send /backup, and it writes daily
+      backups itself).
+  mentorbot check -db PATH
+      Check a database file, or a backup, for damage: one line of verdict,
+      exit status 1 when damaged. Run it on a backup before restoring it.
   mentorbot check-config [-config PATH]
       Check the config, and print the programme and its coming events.
   mentorbot export applications -db PATH [-format csv]

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,6 +132,28 @@ func TestBinary_ErrorIsOneLine(t *testing.T) {
 	if got := stderr.String(); strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "mentorbot: TELEGRAM_BOT_TOKEN is not set") {
 		t.Errorf("stderr: %q", got)
 	}
+
+	// A damaged database: one line, never a stack trace, for every
+	// command that opens it; check says it on stdout.
+	data, _ := os.ReadFile(sampleDB(t, 300))
+	cut := writeFile(t, "cut.db", string(data[:len(data)/2]))
+	for _, args := range [][]string{{"run", "-db", cut}, {"export", "applications", "-db", cut}, {"check", "-db", cut}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + t.TempDir(), "TELEGRAM_BOT_TOKEN=x"}
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("%s: exit %v", args[0], err)
+		}
+		got, prefix := stderr.String(), "mentorbot: open "+cut+": database file is damaged: the file is cut off"
+		if args[0] == "check" {
+			got, prefix = stdout.String()+stderr.String(), cut+": DAMAGED: the file is cut off"
+		}
+		if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, prefix) || !strings.Contains(got, `restore a backup (README, "Restoring a backup")`) {
+			t.Errorf("%s: output %q", args[0], got)
+		}
+	}
 }
 
 func TestRun_AgainstFakeTelegram(t *testing.T) {
@@ -235,16 +258,20 @@ func TestBackup_CLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	// While the bot holds the file, the command says what to do instead.
-	env, _, _ := testEnv(nil, "")
-	out := filepath.Join(t.TempDir(), "copy.db")
-	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", out}, env); err == nil || !strings.Contains(err.Error(), "/backup") {
+	env, out, _ := testEnv(nil, "")
+	dir := t.TempDir()
+	copyPath := filepath.Join(dir, "copy.db")
+	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", copyPath}, env); err == nil || !strings.Contains(err.Error(), "/backup") {
 		t.Errorf("locked: %v", err)
 	}
 	db.Close()
-	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", out}, env); err != nil {
+	if err := Main(context.Background(), []string{"backup", "-db", path, "-out", copyPath}, env); err != nil {
 		t.Fatal(err)
 	}
-	copyDB, err := store.Open(out, store.Options{ReadOnly: true})
+	if got, want := out.String(), "Backup written and checked: "+copyPath+"\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	copyDB, err := store.Open(copyPath, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,18 +279,102 @@ func TestBackup_CLI(t *testing.T) {
 	if apps, _ := copyDB.Applications(); len(apps) != 1 {
 		t.Errorf("copy has %d applications", len(apps))
 	}
-	// Daily backups keep the newest few.
-	dir := t.TempDir()
-	db, _ = store.Open(path, store.Options{})
-	defer db.Close()
-	for i := range 4 {
-		if _, err := db.Backup(dir, 2, time.Date(2027, 3, 1+i, 3, 0, 0, 0, time.UTC)); err != nil {
-			t.Fatal(err)
-		}
+	// An existing file is never overwritten, and nothing is left beside it.
+	err = Main(context.Background(), []string{"backup", "-db", path, "-out", copyPath}, env)
+	if err == nil || !strings.Contains(err.Error(), "file already exists") {
+		t.Errorf("over an existing file: %v", err)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 || entries[1].Name() != "mentorbot-20270304-030000.db" {
-		t.Errorf("kept %v", entries)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("beside the copy: %v", entries)
+	}
+}
+
+// sampleDB writes a database with n users, each with a submitted
+// application, and returns its path.
+func sampleDB(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *store.Tx) error {
+		for i := range n {
+			if err := tx.PutUser(store.User{ID: int64(100 + i), Language: "ky"}); err != nil {
+				return err
+			}
+			a := store.Application{UserID: int64(100 + i), Answers: map[string]string{"essay": strings.Repeat("Мектеп керек. ", 40)}}
+			if _, err := tx.Submit(a, time.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCheck_CLI(t *testing.T) {
+	path := sampleDB(t, 1200)
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, out, _ := testEnv(nil, "")
+	if err := Main(context.Background(), []string{"check", "-db", path}, env); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%s: sound (schema %d, %.1f MB, 1 200 users, 1 200 applications)\n", path, store.SchemaVersion, float64(info.Size())/1e6)
+	if got := out.String(); got != want {
+		t.Errorf("sound file:\n got %q\nwant %q", got, want)
+	}
+
+	// Cut in the middle: one line naming the cause and the way out.
+	data, _ := os.ReadFile(path)
+	cut := writeFile(t, "cut.db", string(data[:len(data)/2]))
+	env, out, _ = testEnv(nil, "")
+	err = Main(context.Background(), []string{"check", "-db", cut}, env)
+	if !errors.Is(err, errReported) {
+		t.Errorf("damaged file: %v, want errReported (exit status 1, nothing more printed)", err)
+	}
+	want = fmt.Sprintf("%s: DAMAGED: the file is cut off: %d bytes, but its data needs ", cut, len(data)/2)
+	if got := out.String(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, `; restore a backup (README, "Restoring a backup")`+"\n") || strings.Count(got, "\n") != 1 {
+		t.Errorf("damaged file:\n got %q\nwant %q...", got, want)
+	}
+
+	// An empty file: refused, and left empty.
+	empty := writeFile(t, "empty.db", "")
+	env, out, _ = testEnv(nil, "")
+	if err := Main(context.Background(), []string{"check", "-db", empty}, env); !errors.Is(err, errReported) {
+		t.Errorf("empty file: %v", err)
+	}
+	if got, want := out.String(), empty+`: DAMAGED: the file is empty (0 bytes); restore a backup (README, "Restoring a backup")`+"\n"; got != want {
+		t.Errorf("empty file:\n got %q\nwant %q", got, want)
+	}
+}
+
+// A damaged database stops run, export and backup with one line that
+// points to the restore steps.
+func TestDamagedDatabase_OneLine(t *testing.T) {
+	data, _ := os.ReadFile(sampleDB(t, 300))
+	cut := writeFile(t, "cut.db", string(data[:len(data)/2]))
+	for _, args := range [][]string{
+		{"run", "-db", cut},
+		{"export", "applications", "-db", cut},
+		{"backup", "-db", cut, "-out", filepath.Join(t.TempDir(), "copy.db")},
+		{"console", "-db", cut},
+	} {
+		env, _, _ := testEnv(map[string]string{"TELEGRAM_BOT_TOKEN": "x"}, "")
+		err := Main(context.Background(), args, env)
+		if err == nil || !strings.Contains(err.Error(), "database file is damaged: the file is cut off") ||
+			!strings.HasSuffix(err.Error(), `restore a backup (README, "Restoring a backup")`) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v", args[0], err)
+		}
 	}
 }
 
@@ -373,6 +484,7 @@ func TestConsole_BothLanguages(t *testing.T) {
 		"Аял", // a button picked by its label
 		"/as staff",
 		"/applications",
+		"/backup",
 		"/as applicant",
 		"/quit",
 	}, "\n")
@@ -390,10 +502,24 @@ func TestConsole_BothLanguages(t *testing.T) {
 		"1.3 Туулган күнүңүз?",
 		"You are: staff",
 		"Өтүнмөлөр: 0",
+		"Маалымат базасынын көчүрмөсүн жасап жатам",
+		"📎 mentorbot-",
+		"Маалымат базасынын көчүрмөсү. Анда жеке маалыматтар бар",
 		"You are: applicant",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console output lacks %q", want)
+		}
+	}
+	// The copy /backup sent is a sound database, beside the console's.
+	if _, rest, ok := strings.Cut(got, "📎 mentorbot-"); ok {
+		_, rest, _ = strings.Cut(rest, "(")
+		path, _, _ := strings.Cut(rest, ")")
+		if filepath.Dir(path) != filepath.Join(filepath.Dir(db), "backups") {
+			t.Errorf("the copy is at %s", path)
+		}
+		if err := store.CheckFile(path); err != nil {
+			t.Errorf("the copy: %v", err)
 		}
 	}
 	if t.Failed() {

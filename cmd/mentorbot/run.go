@@ -61,6 +61,11 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	b := app.bot(outbox.Wake, nil)
 	b.BotUsername = client.Username()
 	outbox.Recorded = func([]store.Outcome) { b.WakeBroadcasts() }
+	// The backup worker serves /backup off the update's transaction.
+	backupCtx, stopBackups := context.WithCancel(ctx)
+	backupsDone := make(chan struct{})
+	go func() { b.ServeBackups(backupCtx); close(backupsDone) }()
+	defer func() { stopBackups(); <-backupsDone }()
 	menus := map[string][]bot.Command{}
 	for _, lang := range locales.Languages {
 		menus[lang] = bot.Menu(app.texts, lang)
@@ -255,7 +260,7 @@ func open(c common, log *slog.Logger, extraStaff []int64) (*app, error) {
 		return nil, fmt.Errorf("database %s is in use by another mentorbot process; stop it first", c.db)
 	}
 	if err != nil {
-		return nil, err
+		return nil, openError(c.db, err, "")
 	}
 	return &app{cfg: cfg, db: db, texts: texts, log: log}, nil
 }
@@ -276,5 +281,6 @@ func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
 		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
 		Programme: a.cfg.ProgrammeResolved(), Mentoring: a.cfg.MentoringOptions(), BackupDir: a.backupDir(),
+		BackupKeep: a.cfg.Backup.Keep,
 	})
 }
