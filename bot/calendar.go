@@ -270,21 +270,13 @@ func staffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	var more []int64
 	for _, id := range staffIDs {
-		if slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
-			continue
+		if !slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
+			more = append(more, id)
 		}
-		u, err := tx.User(id)
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, u)
 	}
-	slices.SortFunc(users, func(a, b store.User) int { return cmp.Compare(a.ID, b.ID) })
-	return users, nil
+	return withStored(tx, users, more)
 }
 
 // activeApplicants are the women whose submitted application still takes
@@ -294,12 +286,20 @@ func activeApplicants(tx *store.Tx) ([]store.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var users []store.User
+	var ids []int64
 	for _, app := range apps {
-		if !app.Active() {
-			continue
+		if app.Active() {
+			ids = append(ids, app.UserID)
 		}
-		u, err := tx.User(app.UserID)
+	}
+	return withStored(tx, nil, ids)
+}
+
+// withStored adds to users those of ids who are stored (someone who never
+// wrote is not), and returns them all by ID.
+func withStored(tx *store.Tx, users []store.User, ids []int64) ([]store.User, error) {
+	for _, id := range ids {
+		u, err := tx.User(id)
 		if isNotFound(err) {
 			continue
 		}
