@@ -10,6 +10,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/selection"
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
@@ -224,8 +225,10 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	default:
 		return nil, err
 	}
-	if u.Name != "" {
-		t.user.FirstName = u.Name
+	// Her Telegram name is shown to staff: stored cleaned, so a bidi
+	// override in it cannot turn a line of a staff list around.
+	if name := textnorm.Clean(u.Name); name != "" {
+		t.user.FirstName = name
 	}
 	if u.LangCode != "" {
 		t.user.LangCode = u.LangCode

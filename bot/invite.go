@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -134,11 +135,14 @@ func (t *turn) withConfigStaff(users []store.User) []store.User {
 	return users
 }
 
+// displayName is her Telegram name as staff see it. Names stored before
+// they were cleaned may still hold bidi controls, so they go through
+// ForStaff here too.
 func displayName(u store.User) string {
-	if u.FirstName == "" {
-		return "—"
+	if name := textnorm.ForStaff(u.FirstName); name != "" {
+		return name
 	}
-	return u.FirstName
+	return "—"
 }
 
 // revoke is /revoke ID ROLE.

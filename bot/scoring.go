@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/selection"
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -106,7 +107,9 @@ func maskedAnswers(a store.Application) map[string]string {
 					v, _ = selection.Mask(v, id)
 				}
 			}
-			out[k] = v
+			// Bidi controls in answers stored before the form removed
+			// them would reorder what the commission reads.
+			out[k] = textnorm.ForStaff(v)
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -101,7 +102,11 @@ func (t *turn) checklistSummary(f form.Field, answers map[string]string) string 
 }
 
 // clip shortens s to about n characters, at a word boundary, with "…".
+// It puts a person's text into a line of a list, so bidi controls stored
+// before answers were cleaned are removed: they would turn the rest of
+// the line around.
 func clip(s string, n int) string {
+	s = textnorm.ForStaff(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

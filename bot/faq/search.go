@@ -9,8 +9,11 @@
 //
 // # Words
 //
-// Query and entries go through [Normalize]: lower case, ү ө ң ё й written
-// as у о н е и, everything that is not a letter or a digit a word break.
+// Query and entries go through [Normalize]: folded as package textnorm
+// folds text for matching (lower case, ү ө ң ё й written as у о н е и,
+// Latin look-alikes as Cyrillic, diacritics, the soft sign and invisible
+// characters dropped), everything that is not a letter or a digit a word
+// break.
 // A query word shorter than 3 letters or digits is dropped, and so is a
 // common word that says nothing about the subject: "как", "что", "для",
 // "когда", "можно", ... in Russian, "жана", "менен", "үчүн", "бул",
@@ -68,6 +71,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -171,17 +175,19 @@ func Search(entries []store.FAQEntry, lang, query string, limit int) []store.FAQ
 }
 
 // Normalize lower-cases s and folds it so that text typed without the
-// Kyrgyz letters compares equal to text written with them:
+// Kyrgyz letters compares equal to text written with them. The folding is
+// [textnorm.FoldRune]'s, the one the masking of applications uses too:
 //
 //   - ү is у, ө is о, ң is н: most phones here have only the Russian
-//     layout (the look-alikes ұ, ɵ, ӈ and ӊ that some keyboards give
-//     instead are folded too);
+//     layout (the look-alikes ұ, ɵ, ӈ, ӊ and ҥ that some keyboards give
+//     instead are folded too), and Latin letters that look like Cyrillic
+//     ones are those ("Kандидaт" typed with a Latin K and a is "кандидат");
 //   - ё is е, as Russian speakers write it;
 //   - й is и. Keyboards have й, but it also arrives as и followed by a
-//     combining breve, and combining marks are dropped (as are other
-//     invisible format characters such as the soft hyphen), so both
-//     spellings must end up the same; no search here depends on telling
-//     й from и.
+//     combining breve, and combining marks are dropped (as are diacritics,
+//     the soft sign ь and invisible characters such as the soft hyphen and
+//     the zero-width joiner), so both spellings must end up the same; no
+//     search here depends on telling й from и.
 //
 // Every other rune that is not a letter or a digit, including invalid
 // UTF-8, is a word break; the result is the words joined by single spaces.
@@ -213,38 +219,19 @@ const (
 )
 
 // fold maps one rune of text to the letter or digit that matching
-// compares, or to breakRune or skipRune.
+// compares, or to breakRune or skipRune. The folding itself is
+// textnorm's, which the masking of applications uses too, so a name the
+// search finds is a name the masking hides.
 func fold(r rune) rune {
+	f, ok := textnorm.FoldRune(r)
 	switch {
-	case r < utf8.RuneSelf:
-		switch {
-		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-			return r
-		case 'A' <= r && r <= 'Z':
-			return r + 'a' - 'A'
-		}
-		return breakRune
-	case 'а' <= r && r <= 'я' && r != 'й':
-		// Most of an entry is plain Russian-alphabet lower case: skip
-		// the table lookups.
-		return r
-	case unicode.IsLetter(r) || unicode.IsDigit(r):
-		r = unicode.ToLower(r)
-		switch r {
-		case 'ү', 'ұ':
-			return 'у'
-		case 'ө', 'ɵ':
-			return 'о'
-		case 'ң', 'ӈ', 'ӊ':
-			return 'н'
-		case 'ё':
-			return 'е'
-		case 'й':
-			return 'и'
-		}
-		return r
-	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+	case !ok:
 		return skipRune
+	case 'а' <= f && f <= 'я', 'a' <= f && f <= 'z', '0' <= f && f <= '9':
+		// Nearly every rune: skip the table lookups.
+		return f
+	case f >= utf8.RuneSelf && (unicode.IsLetter(f) || unicode.IsDigit(f)):
+		return f
 	}
 	return breakRune
 }

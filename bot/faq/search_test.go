@@ -299,7 +299,11 @@ func TestNormalize(t *testing.T) {
 		{"Подсчёт, ЙОД", "подсчет иод"},
 		{"и\u0306од е\u0308ж", "иод еж"}, // decomposed й and ё
 		{"регист\u00adрация", "регистрация"},
-		{"  a--b\t\nC  ", "a b c"},
+		{"  a--b\t\nC  ", "а в с"}, // Latin look-alikes are compared as Cyrillic
+		{"Kандидaт", "кандидат"},
+		{"Айгуль Гульнара", "аигул гулнара"},               // the soft sign is left out
+		{"Ӧмүр é ２０２６", "омур е 2026"},                     // diacritics and full-width forms
+		{"шай\u200dлоо \u202eкеңеш\u202c", "шаилоо кенеш"}, // invisible runes inside a word
 		{"2026-жылы 5%", "2026 жылы 5"},
 		{"\xffшайлоо\xfe", "шаилоо"},
 		{"ɵ ұ ӈ ӊ", "о у н н"},

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 )
 
 // Message keys in the bot's locale files. Tests spell them out as literals
@@ -55,8 +57,8 @@ const (
 // Accepted: "+996 700 123 456", "996700123456", "0700123456",
 // "0 (700) 12-34-56", "700123456", "+996-555-12-34-56" and landlines such as
 // "0312 976530". Spaces of any kind (including non-breaking), dashes, dots,
-// parentheses and invisible formatting marks are ignored; a "+" may only open
-// the number. Only ASCII digits count.
+// parentheses and invisible characters ([textnorm.IsPhoneSeparator]) are
+// ignored; a "+" may only open the number. Only ASCII digits count.
 //
 // Rejected with Key "form.invalid.phone": other country codes (+7..., +998...),
 // a wrong number of digits, a national number starting with 0 or 1, any other
@@ -106,15 +108,11 @@ func phoneDigits(s string, d *[intlDigits]byte) (n int, plus, ok bool) {
 }
 
 // isPhoneSeparator reports the characters that phone keyboards, contact apps
-// and copy-paste put between digit groups.
+// and copy-paste put between digit groups: the ones the masking of
+// applications also reads through, and line breaks around the number.
+// RuneError (invalid UTF-8) is none of them.
 func isPhoneSeparator(r rune) bool {
-	switch r {
-	case '-', '.', '(', ')', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212':
-		return true
-	}
-	// Contact apps wrap numbers in bidi marks (category Cf); RuneError is
-	// excluded because unicode.IsSpace and Cf never match it.
-	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
+	return textnorm.IsPhoneSeparator(r) || unicode.IsSpace(r)
 }
 
 // nationalPart strips the country or trunk prefix from the digits. A "+"
@@ -419,19 +417,21 @@ func classify(r rune) (word, digit bool) {
 // CleanText tidies an answer to a free-text field and checks its length in
 // characters (runes), which is what the applicant sees counted on her phone.
 //
-// Invalid UTF-8 is dropped; "\r\n", "\r" and the Unicode line and
-// paragraph separators become "\n"; vertical tab, form feed and other
-// Unicode spaces count as spaces; the remaining control characters,
-// zero-width spaces and byte order marks are removed. Each run of spaces becomes one space (one tab if
-// the run had a tab), space at the start or end of a line is dropped, and at
-// most two newlines in a row are kept, so one blank line can separate
-// paragraphs. The whole answer is trimmed.
+// The text goes through [textnorm.Clean] first, as every text the bot
+// stores from a person does: invalid UTF-8, control characters, zero-width
+// spaces and joiners (except inside an emoji), soft hyphens, byte order
+// marks and bidi controls are removed; "\r\n", "\r" and the Unicode line
+// and paragraph separators become "\n", other Unicode spaces " "; letters
+// are composed (NFC) and otherwise kept as typed. Then each run of spaces
+// becomes one space (one tab if the run had a tab), space at the start or
+// end of a line is dropped, and at most two newlines in a row are kept, so
+// one blank line can separate paragraphs. The whole answer is trimmed.
 //
 // An answer empty after cleaning fails with Key "form.invalid.empty"; one
 // longer than maxRunes runes with Key "form.invalid.too_long" and Data
 // {"Max": maxRunes, "Length": n}. maxRunes <= 0 means no limit.
 func CleanText(s string, maxRunes int) (string, error) {
-	out, n := clean(strings.ToValidUTF8(s, ""))
+	out, n := layOut(textnorm.Clean(s))
 	switch {
 	case n == 0:
 		return "", invalid(keyEmpty)
@@ -451,28 +451,21 @@ type cleaner struct {
 	space    rune // pending space: 0, ' ' or '\t'
 }
 
-// clean returns the cleaned text of valid UTF-8 s and its length in runes.
-func clean(s string) (string, int) {
+// layOut collapses and trims the spaces of s, which textnorm.Clean
+// returned, and returns the result and its length in runes.
+func layOut(s string) (string, int) {
 	var c cleaner
 	c.b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\r':
-			if i < len(s) && s[i] == '\n' {
-				i++
-			}
+	for _, r := range s {
+		switch r {
+		case '\n':
 			c.newline()
-		case r == '\n', r == '\u2028', r == '\u2029':
-			c.newline()
-		case r == '\t':
+		case '\t':
 			c.space = '\t'
-		case unicode.IsSpace(r):
+		case ' ':
 			if c.space == 0 {
 				c.space = ' '
 			}
-		case unicode.IsControl(r), r == '\u200B', r == '\uFEFF':
 		default:
 			c.visible(r)
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/bot/textnorm"
 )
 
 // Identity is what the bot knows of an applicant that could identify her in
@@ -41,11 +43,21 @@ const Placeholder = "▒▒▒"
 // blind review.
 //
 // Words. A word start is a letter (or combining mark) not preceded by a
-// letter or combining mark; a word runs on over letters, marks and digits.
-// Letters are compared case-insensitively with Kyrgyz and Russian spellings
-// of one name made equal: ү = у, ө = о, ң = н, ё = е, й = и, and the soft
-// sign ь and combining marks are skipped, so the name "Айгүл" also finds
-// "АЙГУЛЬ" and "Айгуль", and "Гүлнара" finds "Гульнара".
+// letter or combining mark; a word runs on over letters, marks, digits and
+// invisible characters (zero-width spaces and joiners, soft hyphens, bidi
+// controls: textnorm.IsInvisible). A letter after an invisible character
+// is a word start all the same, erring on the side of hiding, and a masked
+// span neither starts nor ends with one, so a bidi mark around a name
+// stays where it was. Letters are
+// compared as textnorm.FoldRune folds them, the folding the FAQ search
+// uses too: case-insensitively, with Kyrgyz and Russian spellings of one
+// name made equal (ү = у, ө = о, ң = н, ё = е, й = и, and the look-alikes
+// ұ, ɵ, ӈ, ӊ, ҥ), Latin letters that look like Cyrillic ones read as those,
+// diacritics dropped, and the soft sign ь, combining marks and invisible
+// characters skipped. So the name "Айгүл" also finds "АЙГУЛЬ", "Айгуль",
+// "Aйгyл" typed with Latin "A" and "y", and "Ай" + zero-width joiner +
+// "гүл"; "Гүлнара" finds "Гульнара"; "Өмүр" finds "Ɵмүр". The parts of
+// her Identity are cleaned (textnorm.Clean) before they are compared.
 //
 // Names. Every word of FullName with at least 3 letters is masked where a
 // word starts with it, together with the rest of that word, because Kyrgyz
@@ -71,9 +83,11 @@ const Placeholder = "▒▒▒"
 // Phones. Every number of 9 or more ASCII digits is masked, whoever's it is:
 // a relative's or a neighbour's number leads to her just as well, and so
 // does a 14-digit personal number. Digits count as one number when at most
-// 2 of these lie between them: spaces (not line breaks), "-", ".", "(", ")",
-// other dashes and invisible formatting marks; a "+" or "(" just before and a
-// closing ")" just after are masked with it. This covers "+996 700 123 456",
+// 2 of these lie between them: spaces (not line breaks, but no-break spaces
+// too), "-", ".", "(", ")" and other dashes (textnorm.IsPhoneSeparator,
+// which the form's phone parser takes too); invisible characters between
+// digits are not counted at all; a "+" or "(" just before and a closing ")"
+// just after are masked with it. This covers "+996 700 123 456",
 // "0700123456", "0 (700) 12-34-56" and "700-12-34-56". Her own Phone and
 // WhatsApp (their last 9 digits, with a "0" or "+996" before them) are also
 // found when typed with up to 3 punctuation marks or spaces between digits,
@@ -167,6 +181,11 @@ var adjectiveEndings = foldedList("ский", "ская", "ское", "ског�
 // compile folds id into patterns once per call; building them is cheap
 // next to scanning an essay.
 func compile(id Identity) *masker {
+	// Her answers are stored cleaned, but not those stored before the
+	// form cleaned them, and a zero-width joiner would cut a name in two.
+	for _, f := range []*string{&id.FullName, &id.Phone, &id.WhatsApp, &id.Email, &id.Village, &id.AiylOkmotu} {
+		*f = textnorm.Clean(*f)
+	}
 	m := &masker{}
 	seen := map[string]bool{}
 	add := func(p pattern) {
@@ -214,7 +233,7 @@ func compile(id Identity) *masker {
 // where they are hyphenated into the name ("Жаңы-Айыл"); then a Russian
 // adjective ending is dropped from the last part.
 func placePattern(place string) (pattern, int) {
-	tokens := strings.FieldsFunc(place, func(r rune) bool { return !isLetterOrMark(r) && !isDash(r) })
+	tokens := strings.FieldsFunc(place, func(r rune) bool { return !isLetterOrMark(r) && !textnorm.IsDash(r) })
 	for len(tokens) > 0 && designators[string(foldWord(tokens[0]))] {
 		tokens = tokens[1:]
 	}
@@ -293,12 +312,12 @@ func (m *masker) findPatterns(text string, spans []span) []span {
 	for i, r := range text {
 		letter := isLetterOrMark(r)
 		if letter && !prevLetter {
-			f, ign := fold(r), ignorable(r)
+			f, compared := textnorm.FoldRune(r)
 			end := -1
 			for _, p := range m.patterns {
 				// A cheap look at the first letter spares the full
 				// comparison at nearly every word start.
-				if p.parts[0][0] != f && !ign {
+				if compared && p.parts[0][0] != f {
 					continue
 				}
 				if e, ok := p.match(text, i); ok && e > end {
@@ -325,14 +344,23 @@ func (p pattern) match(text string, i int) (end int, ok bool) {
 		}
 	}
 	if p.bare {
-		r, _ := utf8.DecodeRuneInString(text[i:])
-		return i, i == len(text) || !isWordRune(r)
+		// An invisible rune after the place does not make it a word
+		// with an ending: "Ош" followed by a zero-width space is "Ош".
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !textnorm.IsInvisible(r) {
+				return i, !isWordRune(r)
+			}
+			j += size
+		}
+		return i, true
 	}
 	return wordEnd(text, i), true
 }
 
 // matchFolded compares text from i with folded letters, skipping the runes
-// that folding drops, and returns the end of the match.
+// that folding leaves out, and returns the end of the match.
 func matchFolded(text string, i int, want []rune) (int, bool) {
 	for k := 0; k < len(want); {
 		if i >= len(text) {
@@ -340,10 +368,11 @@ func matchFolded(text string, i int, want []rune) (int, bool) {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
-		if ignorable(r) {
+		f, compared := textnorm.FoldRune(r)
+		if !compared {
 			continue
 		}
-		if fold(r) != want[k] {
+		if f != want[k] {
 			return 0, false
 		}
 		k++
@@ -352,12 +381,17 @@ func matchFolded(text string, i int, want []rune) (int, bool) {
 }
 
 // skipPlaceGap skips the spaces and dashes between two parts of a place,
-// if there are few enough of them.
+// if there are few enough of them; invisible runes among them are not
+// counted.
 func skipPlaceGap(text string, i int) int {
 	j := i
-	for n := 0; n < maxPlaceGap && j < len(text); n++ {
+	for n := 0; n < maxPlaceGap && j < len(text); {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if !isDash(r) && !isInlineSpace(r) {
+		switch {
+		case textnorm.IsInvisible(r):
+		case textnorm.IsDash(r) || textnorm.IsInlineSpace(r):
+			n++
+		default:
 			return j
 		}
 		j += size
@@ -365,21 +399,27 @@ func skipPlaceGap(text string, i int) int {
 	return j
 }
 
-// wordEnd returns the end of the word that goes on at text[i:].
+// wordEnd returns the end of the word that goes on at text[i:]. Invisible
+// runes after its last visible rune are not part of it: a bidi mark that
+// closes an embedding stays in the text.
 func wordEnd(text string, i int) int {
+	end := i
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
 			break
 		}
 		i += size
+		if !textnorm.IsInvisible(r) {
+			end = i
+		}
 	}
-	return i
+	return end
 }
 
 // findPhones masks every number of phoneDigits digits or more.
 func findPhones(text string, spans []span) []span {
-	digitRuns(text, isPhoneSeparator, maxPhoneGap, func(start, end int, digits []byte, _ []int) {
+	digitRuns(text, textnorm.IsPhoneSeparator, maxPhoneGap, func(start, end int, digits []byte, _ []int) {
 		if len(digits) < phoneDigits {
 			return
 		}
@@ -464,6 +504,9 @@ func digitRuns(text string, separator func(rune) bool, maxGap int, fn func(start
 				digits = append(digits, byte(r))
 				at = append(at, i)
 				end, gap = i+1, 0
+			} else if textnorm.IsInvisible(r) {
+				// Not a gap: a number wrapped in bidi marks or with a
+				// zero-width space in it reads as one number.
 			} else if gap < maxGap && separator(r) {
 				gap++
 			} else {
@@ -490,10 +533,10 @@ func findEmails(text string, spans []span) []span {
 			start -= size
 		}
 		// The address starts at its first letter or digit: "...aigul@"
-		// or "—aigul@" mask from "aigul".
+		// or "—aigul@" mask from "aigul", and a bidi mark before it stays.
 		for start < at {
 			r, size := utf8.DecodeRuneInString(text[start:])
-			if isWordRune(r) {
+			if isWordRune(r) && !textnorm.IsInvisible(r) {
 				break
 			}
 			start += size
@@ -507,9 +550,13 @@ func findEmails(text string, spans []span) []span {
 			end += size
 		}
 		// A sentence's full stop or a dash after the address is not part
-		// of it.
-		for end > at+1 && (text[end-1] == '.' || text[end-1] == '-') {
-			end--
+		// of it, nor is a bidi mark.
+		for end > at+1 {
+			r, size := utf8.DecodeLastRuneInString(text[:end])
+			if r != '.' && r != '-' && !textnorm.IsInvisible(r) {
+				break
+			}
+			end -= size
 		}
 		if start < at && strings.IndexByte(text[at+1:end], '.') >= 0 {
 			spans = append(spans, span{start, end})
@@ -564,12 +611,17 @@ func settle(text string, spans []span) []span {
 			continue
 		}
 		if r, _ := utf8.DecodeRuneInString(text[s.start:]); isWordRune(r) {
-			for s.start > covered {
-				r, size := utf8.DecodeLastRuneInString(text[:s.start])
+			// Back to the word's first visible rune: a bidi mark that
+			// opens an embedding stays in the text.
+			for i := s.start; i > covered; {
+				r, size := utf8.DecodeLastRuneInString(text[:i])
 				if !isWordRune(r) {
 					break
 				}
-				s.start -= size
+				i -= size
+				if !textnorm.IsInvisible(r) {
+					s.start = i
+				}
 			}
 		}
 		s.end = widenRight(text, s.end)
@@ -591,28 +643,6 @@ func widenRight(text string, end int) int {
 	return end
 }
 
-// fold maps a rune to the letter it is compared as: lower case, with the
-// Kyrgyz letters and ё, й written as their nearest Russian letter, as
-// people do on keyboards without them.
-func fold(r rune) rune {
-	if r < utf8.RuneSelf {
-		return lower(r)
-	}
-	switch r = lower(r); r {
-	case 'ү':
-		return 'у'
-	case 'ө':
-		return 'о'
-	case 'ң':
-		return 'н'
-	case 'ё':
-		return 'е'
-	case 'й':
-		return 'и'
-	}
-	return r
-}
-
 // lower is unicode.ToLower without the table lookup for ASCII and the
 // Russian letters.
 func lower(r rune) rune {
@@ -629,31 +659,13 @@ func lower(r rune) rune {
 	return unicode.ToLower(r)
 }
 
-// ignorable reports the runes left out of comparisons: the soft sign, which
-// Russian spelling adds to Kyrgyz names ("Айгуль"), and combining marks,
-// which a decomposed "й" or "ё" carries.
-func ignorable(r rune) bool {
-	return r == 'ь' || r == 'Ь' || isMark(r)
-}
-
-// isMark is unicode.IsMark without the table lookup for the Cyrillic
-// block, where all but a few of an essay's letters are.
-func isMark(r rune) bool {
-	switch {
-	case r < 0x300:
-		return false
-	case 0x400 <= r && r <= 0x4FF:
-		return 0x483 <= r && r <= 0x489
-	}
-	return unicode.IsMark(r)
-}
-
-// foldWord folds the letters of w, dropping ignorable runes.
+// foldWord folds the letters of w as textnorm does for matching, dropping
+// the runes it leaves out.
 func foldWord(w string) []rune {
 	var out []rune
 	for _, r := range w {
-		if !ignorable(r) {
-			out = append(out, fold(r))
+		if f, compared := textnorm.FoldRune(r); compared {
+			out = append(out, f)
 		}
 	}
 	return out
@@ -676,7 +688,9 @@ func foldedList(words ...string) [][]rune {
 }
 
 // isLetterOrMark reports the runes a word starts with. Digits are left out
-// so that "2Айгүл" still has "Айгүл" at a word start.
+// so that "2Айгүл" still has "Айгүл" at a word start, and so are invisible
+// runes, even those that are letters or marks to Unicode (Hangul fillers),
+// so that "Айгүл" after a zero-width space is at a word start too.
 func isLetterOrMark(r rune) bool {
 	switch {
 	case r < utf8.RuneSelf:
@@ -684,44 +698,23 @@ func isLetterOrMark(r rune) bool {
 	case 0x400 <= r && r <= 0x4FF:
 		return r != 0x482 // ҂ is the only Cyrillic symbol
 	}
-	return unicode.IsLetter(r) || unicode.IsMark(r)
+	return (unicode.IsLetter(r) || unicode.IsMark(r)) && !textnorm.IsInvisible(r)
 }
 
 func notLetterOrMark(r rune) bool { return !isLetterOrMark(r) }
 
-// isWordRune reports the runes a word goes on over: letters, marks and
-// numbers.
+// isWordRune reports the runes a word goes on over: letters, marks,
+// numbers and invisible runes, so that "Айгүл" with a zero-width joiner
+// before her ending is masked with the ending.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || textnorm.IsInvisible(r)
 	}
-	return isLetterOrMark(r) || unicode.IsNumber(r)
+	return isLetterOrMark(r) || unicode.IsNumber(r) || textnorm.IsInvisible(r)
 }
 
-// isDash reports the hyphens and dashes people put in place names.
-func isDash(r rune) bool {
-	switch r {
-	case '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212':
-		return true
-	}
-	return false
-}
-
-// isInlineSpace reports spaces other than line breaks: a name or a number
-// does not go on over a new line.
-func isInlineSpace(r rune) bool {
-	return r != '\n' && r != '\r' && r != '\v' && r != '\f' && r != 0x85 && r != 0x2028 && r != 0x2029 && unicode.IsSpace(r)
-}
-
-// isPhoneSeparator reports what phone keyboards, contact apps and
-// copy-paste put between digit groups; contact apps wrap numbers in
-// invisible bidi marks (category Cf).
-func isPhoneSeparator(r rune) bool {
-	return r == '.' || r == '(' || r == ')' || isDash(r) || isInlineSpace(r) || r >= 0x80 && unicode.Is(unicode.Cf, r)
-}
-
-// isLooseSeparator adds any punctuation and "+" to isPhoneSeparator, for
+// isLooseSeparator adds any punctuation and "+" to textnorm.IsPhoneSeparator, for
 // her own number only: "0700/123/456" is certainly hers.
 func isLooseSeparator(r rune) bool {
-	return isPhoneSeparator(r) || r == '+' || unicode.IsPunct(r)
+	return textnorm.IsPhoneSeparator(r) || r == '+' || unicode.IsPunct(r)
 }
