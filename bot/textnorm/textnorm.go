@@ -82,7 +82,7 @@ func isCleanSlow(s string) bool {
 	for _, r := range s {
 		switch {
 		case r == utf8.RuneError, r == zwj, IsInvisible(r),
-			r != '\n' && r != '\t' && r != ' ' && unicode.IsSpace(r):
+			isOddSpace(r):
 			// U+FFFD may be invalid UTF-8; a joiner needs its context.
 			return false
 		}
@@ -95,6 +95,9 @@ const zwj = '\u200d'
 
 // strip removes the invisible runes of valid UTF-8 s.
 func strip(s string) string {
+	if !strings.ContainsFunc(s, IsInvisible) {
+		return s // the joiner is invisible too
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	prev := rune(-1) // the last rune kept
@@ -119,7 +122,7 @@ func strip(s string) string {
 // It runs after strip, so that "\r", a removed control character and "\n"
 // are one line break, as they look.
 func plainSpaces(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && r != '\t' && r != ' ' && unicode.IsSpace(r) }) {
+	if !strings.ContainsFunc(s, isOddSpace) {
 		return s
 	}
 	var b strings.Builder
@@ -142,6 +145,17 @@ func plainSpaces(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isOddSpace reports the spaces that Clean changes: all of Unicode's
+// White_Space but " ", "\t" and "\n", listed so that the letters of a text
+// cost no table lookup.
+func isOddSpace(r rune) bool {
+	switch r {
+	case '\v', '\f', '\r', 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+		return true
+	}
+	return 0x2000 <= r && r <= 0x200a
 }
 
 // isPictograph reports the runes most emoji are, roughly Unicode's

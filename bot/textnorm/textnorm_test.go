@@ -172,3 +172,24 @@ func BenchmarkClean(b *testing.B) {
 		textnorm.Clean(s)
 	}
 }
+
+// TestOddSpacesEveryRune checks that Clean turns every Unicode space but
+// " ", "\t" and "\n" into one of those, and nothing else.
+func TestOddSpacesEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		in := "a" + string(r) + "b"
+		got := textnorm.Clean(in)
+		switch {
+		case r == ' ' || r == '\t' || r == '\n':
+			if got != in {
+				t.Errorf("Clean(%+q) = %+q", in, got)
+			}
+		case unicode.IsSpace(r):
+			if got != "a b" && got != "a\nb" {
+				t.Errorf("Clean(%+q) = %+q, want a plain space or line break", in, got)
+			}
+		case strings.ContainsFunc(got, func(c rune) bool { return c == ' ' || c == '\n' }):
+			t.Errorf("Clean(%+q) = %+q, a space made of a non-space", in, got)
+		}
+	}
+}
