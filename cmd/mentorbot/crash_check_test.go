@@ -208,7 +208,8 @@ func (c *crashRun) checkQuestions(db *store.DB, want []crashQuestion, calls []te
 }
 
 // checkBroadcast: done, everyone sent, the announcement at each recipient
-// once (a copy more is counted as sent twice), and the report to staff.
+// once (a copy more is counted as sent twice; at most one more for each
+// kill after the first), and the report to staff.
 func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Call) {
 	c.t.Helper()
 	var b store.Broadcast
@@ -250,6 +251,9 @@ func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Cal
 			for _, at := range got[1:] {
 				c.extras = append(c.extras, extraCopy{at, fmt.Sprintf("broadcast copy to %d", r.UserID)})
 			}
+			if after := c.killsAfter(got[0]); len(got) > 1+after {
+				c.errorf("recipient %d got the broadcast %d times, with %d kills after the first", r.UserID, len(got), after)
+			}
 		}
 	}
 	report := c.texts.Text("ru", "bc.report", map[string]any{"ID": id, "Sent": want, "Blocked": 0, "Failed": 0, "Left": 0})
@@ -260,7 +264,8 @@ func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Cal
 }
 
 // checkTaps: every tap pushed got an answer; a second answer to a tap is
-// a copy sent twice.
+// a copy sent twice, and there is at most one more for each kill after
+// the first.
 func (c *crashRun) checkTaps(calls []telegramtest.Call) {
 	c.t.Helper()
 	updateOf := map[string]int{}
@@ -284,6 +289,9 @@ func (c *crashRun) checkTaps(calls []telegramtest.Call) {
 		}
 		if len(got) > 1 {
 			twice++
+		}
+		if after := c.killsAfter(got[0]); len(got) > 1+after {
+			c.errorf("the tap of update %d was answered %d times, with %d kills after the first", u, len(got), after)
 		}
 		for _, at := range got[1:] {
 			c.extras = append(c.extras, extraCopy{at, fmt.Sprintf("answer to the tap of update %d", u)})
@@ -349,7 +357,7 @@ func (c *crashRun) goldenRun(flood []crashStep, began time.Time) golden {
 		return err == nil && len(items) == 0
 	}
 	ph.quiet = quiet
-	ph.until(len(flood), 30*time.Second, func(why string) { c.fatalf("golden run: %s", why) })
+	ph.until(len(flood), 30*time.Second, c.deadline, func(why string) { c.fatalf("golden run: %s", why) })
 	c.await("the golden run's replies delivered", 30*time.Second, quiet)
 	for _, w := range ph.wrong {
 		c.errorf("golden run: %s", w)
@@ -594,6 +602,18 @@ func (c *crashRun) checkDuplicates() {
 	}
 	c.t.Logf("sent twice: %d copies after %d stops (%d kills, the clean stop), %.1f a stop on average, at most %d after one (the bound is %d)",
 		total, c.stops, c.kills, float64(total)/float64(max(c.stops, 1)), most, delivery.DuplicateBound)
+}
+
+// killsAfter counts the kills after at: each may have come between
+// Telegram's answer to a message and the outbox's record of it.
+func (c *crashRun) killsAfter(at time.Time) int {
+	n := 0
+	for _, k := range c.killedAt {
+		if k.After(at) {
+			n++
+		}
+	}
+	return n
 }
 
 type chatText struct {

@@ -308,16 +308,17 @@ func (p *phones) button(chat int64, data string) (messageID, n int) {
 }
 
 // until pushes steps until n are pushed or all are, waiting for buttons
-// at most stall at a time; fail is called if a button never comes.
-func (p *phones) until(n int, stall time.Duration, fail func(string)) {
+// at most stall at a time and never past deadline; fail is called if a
+// button does not come.
+func (p *phones) until(n int, stall time.Duration, deadline time.Time, fail func(string)) {
 	since := time.Now()
 	for p.pushed < n && !p.done() {
 		if p.step() {
 			since = time.Now()
 			continue
 		}
-		if time.Since(since) > stall {
-			fail(fmt.Sprintf("no button for %v after %d steps; waiting: %s", stall, p.pushed, p.waiting()))
+		if time.Since(since) > stall || time.Now().After(deadline) {
+			fail(fmt.Sprintf("no button for %v after %d steps; waiting: %s", time.Since(since).Round(time.Millisecond), p.pushed, p.waiting()))
 			return
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -85,11 +85,10 @@ func seedSelection(tx *store.Tx, at time.Time) error {
 	return tx.PutUser(store.User{ID: crashMemberA, FirstName: "Айнура", Language: "ru", Roles: []store.Role{store.RoleCommission}, CreatedAt: at})
 }
 
-// crashSelection is what the selection's run left to check.
+// crashSelection is what the selection's run left to check: the
+// invitation's code.
 type crashSelection struct {
 	invite string
-	// publish is the tap that sent the results.
-	publish int
 }
 
 var crashInviteLink = regexp.MustCompile(`start=inv_([a-z0-9]+)`)
@@ -99,38 +98,50 @@ var crashInviteLink = regexp.MustCompile(`start=inv_([a-z0-9]+)`)
 // all and the results, with kills in the middle of each.
 func (c *crashRun) runSelection() crashSelection {
 	c.t.Helper()
-	var sel crashSelection
-	staff, memberB := crashStaffUser, crashMemberBUser
+	sel := crashSelection{invite: c.redeemInvitation()}
+	c.scoreAll()
+	c.decideAll()
+	c.publishResults()
+	return sel
+}
 
-	// An invitation, redeemed by the second member; a link works once.
-	c.say(staff, "/invite commission")
+// redeemInvitation has staff invite a commission member, who opens the
+// link; then someone else opens it too: a link works once. It returns the
+// invitation's code.
+func (c *crashRun) redeemInvitation() (code string) {
+	c.t.Helper()
+	c.say(crashStaffUser, "/invite commission")
 	c.await("an invitation link", 10*time.Second, func() bool {
 		for _, m := range c.srv.Messages(crashStaff) {
 			if l := crashInviteLink.FindStringSubmatch(m.Text); l != nil {
-				sel.invite = l[1]
+				code = l[1]
 				return true
 			}
 		}
 		return false
 	})
-	c.say(memberB, "/start inv_"+sel.invite)
+	c.say(crashMemberBUser, "/start inv_"+code)
 	c.interrupt("invitation redeemed", func() bool { return len(c.srv.Messages(crashMemberB)) > 0 }, nil,
 		func() string { return fmt.Sprintf("%d messages to her", len(c.srv.Messages(crashMemberB))) })
-	c.say(crashLatecomerUser, "/start inv_"+sel.invite)
+	c.say(crashLatecomerUser, "/start inv_"+code)
+	return code
+}
 
-	// Scoring opens; the second member scores all five, blind, and
-	// confirms each.
-	c.say(staff, "/scoring")
-	c.tapData(staff, "scoring:open")
+// scoreAll opens scoring; the second member scores all five, blind, and
+// confirms each, with kills in the middle of every other confirm.
+func (c *crashRun) scoreAll() {
+	c.t.Helper()
+	c.say(crashStaffUser, "/scoring")
+	c.tapData(crashStaffUser, "scoring:open")
 	c.await("the members told", 10*time.Second, func() bool {
 		return c.shows(crashMemberB, c.texts.Text("ky", "score.opened", map[string]any{"Count": len(crashSelectionApps)}))
 	})
-	c.say(memberB, "/score")
+	c.say(crashMemberBUser, "/score")
 	for i, s := range crashSelectionApps {
 		for k := range store.Criteria {
-			c.tapData(memberB, fmt.Sprintf("sc:%s:p:%d:%d", s.code, k, s.points))
+			c.tapData(crashMemberBUser, fmt.Sprintf("sc:%s:p:%d:%d", s.code, k, s.points))
 		}
-		confirm := c.tapData(memberB, "sc:"+s.code+":ok")
+		confirm := c.tapData(crashMemberBUser, "sc:"+s.code+":ok")
 		if i%2 == 0 {
 			shown := c.texts.Text("ky", "score.confirmed", map[string]any{"Code": s.code, "Total": fmt.Sprint(20 * s.points)})
 			c.interrupt("confirm of "+s.code, c.answered(confirm), nil, func() string {
@@ -141,16 +152,23 @@ func (c *crashRun) runSelection() crashSelection {
 	c.await("every application scored", 20*time.Second, func() bool {
 		return c.shows(crashMemberB, c.texts.Text("ky", "score.all_done", map[string]any{"Count": len(crashSelectionApps)}))
 	})
+}
 
-	// The bot's proposal for all, in one tap.
-	c.say(staff, "/decide")
+// decideAll takes the bot's proposal for all, in one tap.
+func (c *crashRun) decideAll() {
+	c.t.Helper()
+	c.say(crashStaffUser, "/decide")
 	allDone := c.texts.Text("ru", "decide.all_done", nil)
-	c.interrupt("decision for all", c.answered(c.tapData(staff, "dec:all")), nil,
+	c.interrupt("decision for all", c.answered(c.tapData(crashStaffUser, "dec:all")), nil,
 		func() string { return fmt.Sprintf("decisions shown %v", c.shows(crashStaff, allDone)) })
 	c.await("every application decided", 20*time.Second, func() bool { return c.shows(crashStaff, allDone) })
+}
 
-	// The results, to every applicant.
-	c.say(staff, "/publish")
+// publishResults sends every applicant her result, after staff saw the
+// counts.
+func (c *crashRun) publishResults() {
+	c.t.Helper()
+	c.say(crashStaffUser, "/publish")
 	counts := map[store.Status]int{}
 	for _, s := range crashSelectionApps {
 		counts[s.decision]++
@@ -158,7 +176,7 @@ func (c *crashRun) runSelection() crashSelection {
 	confirm := c.texts.Text("ru", "publish.confirm", map[string]any{
 		"Accepted": counts[store.StatusAccepted], "Waitlisted": counts[store.StatusWaitlisted], "Declined": counts[store.StatusDeclined]})
 	c.await("the count of the results", 10*time.Second, func() bool { return c.shows(crashStaff, confirm) })
-	sel.publish = c.tapData(staff, "pub:go")
+	publish := c.tapData(crashStaffUser, "pub:go")
 	results := func() int {
 		n := 0
 		for _, s := range crashSelectionApps {
@@ -169,11 +187,10 @@ func (c *crashRun) runSelection() crashSelection {
 		return n
 	}
 	done := c.texts.Text("ru", "publish.done", map[string]any{"Count": len(crashSelectionApps)})
-	c.interrupt("results sent", c.answered(sel.publish), nil, func() string {
+	c.interrupt("results sent", c.answered(publish), nil, func() string {
 		return fmt.Sprintf("%d of %d results delivered, staff told %v", results(), len(crashSelectionApps), c.shows(crashStaff, done))
 	})
 	c.await("every result sent", 20*time.Second, func() bool { return results() == len(crashSelectionApps) })
-	return sel
 }
 
 // resultText is the result an applicant of the selection must get.
@@ -391,48 +408,58 @@ func (c *crashRun) checkSelection(db *store.DB, sel crashSelection, calls []tele
 	if err != nil {
 		c.errorf("selection: %v", err)
 	}
+	c.checkSelectionChats(calls)
+}
 
+// checkSelectionChats: what the invited member, the one who came too
+// late, staff and the applicants were told.
+func (c *crashRun) checkSelectionChats(calls []telegramtest.Call) {
+	c.t.Helper()
 	sent := sentTexts(calls)
-	once := func(chat int64, text, what string) int {
+	received := func(chat int64, text, what string) int {
 		n := sent[chatText{chat, text}]
 		if n == 0 {
 			c.errorf("%s: %d never got %q", what, chat, text)
 		}
 		return n
 	}
-	once(crashMemberB, c.texts.Text("ky", "invite.welcome", map[string]any{"Role": c.texts.Text("ky", "role.commission", nil)}), "invitation")
-	once(crashLatecomer, c.texts.Text("ru", "invite.invalid", nil), "spent invitation")
+	received(crashMemberB, c.texts.Text("ky", "invite.welcome", map[string]any{"Role": c.texts.Text("ky", "role.commission", nil)}), "invitation")
+	invalid := c.texts.Text("ru", "invite.invalid", nil)
+	if got := c.srv.Messages(crashLatecomer); len(got) == 0 || slices.ContainsFunc(got, func(m telegramtest.Message) bool { return m.Text != invalid }) {
+		c.errorf("the spent invitation's opener got %v, want only that the link no longer works", messageTexts(got))
+	}
 	for _, m := range []struct {
 		id   int64
 		lang string
 	}{{crashMemberA, "ru"}, {crashMemberB, "ky"}} {
-		once(m.id, c.texts.Text(m.lang, "score.opened", map[string]any{"Count": len(crashSelectionApps)}), "scoring opened")
+		received(m.id, c.texts.Text(m.lang, "score.opened", map[string]any{"Count": len(crashSelectionApps)}), "scoring opened")
 	}
 	edits := editTexts(calls)
 	mostResults := 0
 	for i, s := range crashSelectionApps {
-		once(crashMemberB, c.texts.Text("ky", "score.progress", map[string]any{"Done": i, "Total": len(crashSelectionApps), "Left": len(crashSelectionApps) - i}), "scoring")
+		received(crashMemberB, c.texts.Text("ky", "score.progress", map[string]any{"Done": i, "Total": len(crashSelectionApps), "Left": len(crashSelectionApps) - i}), "scoring")
 		confirmed := c.texts.Text("ky", "score.confirmed", map[string]any{"Code": s.code, "Total": fmt.Sprint(20 * s.points)})
 		if edits[chatText{crashMemberB, confirmed}] == 0 {
 			c.errorf("the confirm of %s was never shown: no edit to %q", s.code, confirmed)
 		}
 		// Her result once, and once more at most for each kill after
 		// Telegram first took it (between its answer and the record).
-		once(s.userID, c.resultText(s), "results")
+		received(s.userID, c.resultText(s), "results")
 		var copies []time.Time
 		for _, call := range calls {
-			if call.Method == "sendMessage" && call.Code == 200 && call.Params["chat_id"] == fmt.Sprint(s.userID) && call.Params["text"] == c.resultText(s) {
+			if call.Params["chat_id"] != fmt.Sprint(s.userID) || call.Method == "getUpdates" {
+				continue
+			}
+			switch text := call.Params["text"]; {
+			case call.Method == "sendMessage" && call.Code == 200 && text == c.resultText(s):
 				copies = append(copies, call.At)
+			case call.Method == "sendMessage" && text == crashBroadcast[s.lang] && s.decision == store.StatusAccepted:
+			default:
+				c.errorf("%s's applicant: %s %q, want only her result", s.code, call.Method, text)
 			}
 		}
 		if len(copies) > 0 {
-			after := 0
-			for _, at := range c.killedAt {
-				if at.After(copies[0]) {
-					after++
-				}
-			}
-			if len(copies) > 1+after {
+			if after := c.killsAfter(copies[0]); len(copies) > 1+after {
 				c.errorf("%s's applicant got her result %d times, with %d kills after the first", s.code, len(copies), after)
 			}
 			mostResults = max(mostResults, len(copies))
@@ -441,7 +468,7 @@ func (c *crashRun) checkSelection(db *store.DB, sel crashSelection, calls []tele
 	if edits[chatText{crashStaff, c.texts.Text("ru", "decide.all_done", nil)}] == 0 {
 		c.errorf("the decision's message was never edited to say all are decided")
 	}
-	once(crashStaff, c.texts.Text("ru", "publish.done", map[string]any{"Count": len(crashSelectionApps)}), "results")
+	received(crashStaff, c.texts.Text("ru", "publish.done", map[string]any{"Count": len(crashSelectionApps)}), "results")
 	c.t.Logf("selection: the invitation, %d confirms, the decision and the results each applied once; at most %d copies of a result to one applicant", len(crashSelectionApps), mostResults)
 }
 
@@ -491,4 +518,12 @@ func (c *crashRun) backupFiles() int {
 		}
 	}
 	return n
+}
+
+func messageTexts(msgs []telegramtest.Message) []string {
+	texts := make([]string, len(msgs))
+	for i, m := range msgs {
+		texts[i] = m.Text
+	}
+	return texts
 }

@@ -27,10 +27,11 @@ import (
 // restarted each time, then stopped cleanly. First the selection, each of
 // its multi-step writes killed in the middle: an invitation redeemed, a
 // commission member's confirm, the decision for all, the results sent.
-// Then a flood of applications and questions, with twenty kills at
-// random moments, and two kills each in the middle of /backup and of a
-// broadcast starting. Afterwards nothing may be lost and nothing applied
-// twice:
+// Then a flood of applications and questions (crash_flood_test.go: the
+// women's phones tap the buttons of the bot's real messages), with twenty
+// kills at random moments, and two kills each in the middle of /backup
+// and of a broadcast starting. Afterwards nothing may be lost and nothing
+// applied twice:
 //
 //   - every applicant has exactly one submitted application with exactly
 //     the answers she sent (an update handled twice would, for example,
@@ -44,7 +45,8 @@ import (
 //   - the selection is applied once: the invitation gave its role once and
 //     is spent, each confirm is recorded with its points, one transaction
 //     decided every application as proposed, and each applicant got her
-//     result (her code, her decision, the school's dates);
+//     result (her code, her decision, the school's dates), once more at
+//     most for each kill after Telegram first took it;
 //   - the backup the bot sent is a whole, sound database, and no partial
 //     copy is left;
 //   - the broadcast reaches every recipient, and its report comes;
@@ -53,7 +55,8 @@ import (
 //     process, never killed), in order, her code and question numbers
 //     being those her store gave her; every tap is answered;
 //   - the copies sent twice (messages, edits, tap answers, broadcast
-//     copies) are at most delivery.DuplicateBound per stop;
+//     copies) are at most delivery.DuplicateBound per stop: the runs up to
+//     any one sent at most that many times the stops before it;
 //   - every pushed update is confirmed, and the store's own check finds the
 //     file sound after every kill and at the end.
 //
@@ -102,24 +105,9 @@ func TestCrash_KillsDuringAFlood(t *testing.T) {
 	sel := c.runSelection()
 	selection := time.Since(began)
 
-	// The flood: every applicant's whole form, every asker's questions,
-	// interleaved at random but in order per chat, with the broadcast
-	// started early and a /backup.
+	// The flood, with the broadcast started early and a /backup.
 	bcID := c.prepareBroadcast()
-	var scripts [][]crashStep
-	var applicants []crashApplicant
-	for i := range crashApplicants {
-		a := newCrashApplicant(i)
-		applicants = append(applicants, a)
-		scripts = append(scripts, a.steps)
-	}
-	var questions []crashQuestion
-	for i := range crashAskers {
-		steps, qs := askerScript(i)
-		questions = append(questions, qs...)
-		scripts = append(scripts, steps)
-	}
-	flood := interleave(c.rng, scripts)
+	flood, applicants, questions := crashFlood(c.rng)
 	c.phones = newPhones(c.srv, flood)
 	backup := c.driveFlood(len(flood), bcID)
 	t.Logf("%d updates of the flood pushed, %d kills so far", len(flood), c.kills)
@@ -132,44 +120,8 @@ func TestCrash_KillsDuringAFlood(t *testing.T) {
 	c.stop()
 	live := time.Since(began)
 
-	// The last start, in process, with the clock past the digest delay:
-	// the questions' notices go out, and the outbox is emptied without
-	// pacing so every queued reply can be counted.
-	c.runs = append(c.runs, time.Now())
-	app, err := open(common{db: c.dbPath, config: c.config}, slog.New(slog.NewTextHandler(&c.logs, nil)), nil)
-	if err != nil {
-		c.fatalf("last start: %v", err)
-	}
+	app := c.lastStart()
 	defer app.db.Close()
-	c.checkQuestionsPlanned(app.db)
-	client, err := telegram.Connect(telegramtest.Token, c.srv.Endpoint())
-	if err != nil {
-		c.fatalf("last start: %v", err)
-	}
-	outbox := delivery.New(app.db, client, app.log)
-	later := time.Now().Add(app.cfg.MentoringOptions().DigestDelay + time.Minute)
-	b := app.bot(outbox.Wake, func() time.Time { return later })
-	if err := b.SyncProgramme(); err != nil {
-		c.fatalf("last start: %v", err)
-	}
-	if err := b.ResumeBroadcasts(); err != nil {
-		c.fatalf("last start: %v", err)
-	}
-	if err := b.DeliverDue(); err != nil {
-		c.fatalf("last start: %v", err)
-	}
-	ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
-	defer cancel()
-	// Deliver everything; the broadcast's report goes out once its last
-	// copies are recorded.
-	for range 3 {
-		if err := outbox.Flush(ctx); err != nil {
-			c.fatalf("last start: outbox: %v", err)
-		}
-		if err := b.TendBroadcasts(); err != nil {
-			c.fatalf("last start: broadcasts: %v", err)
-		}
-	}
 	lastStart := time.Since(began) - live
 
 	calls := c.srv.Calls()
@@ -203,15 +155,82 @@ func TestCrash_KillsDuringAFlood(t *testing.T) {
 	t.Logf("%d updates, %d kills (%d at random in the flood); selection %v, live run %v, last start %v, golden run %v, whole test %v (after the build)",
 		c.lastUpdate(), c.kills, crashKills, selection.Round(time.Millisecond), live.Round(time.Millisecond),
 		lastStart.Round(time.Millisecond), goldenTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+	c.reportStarts()
+	if t.Failed() {
+		t.Logf("bot logs:\n%s", tail(c.logs.String(), 200))
+	}
+}
+
+// lastStart is the last start, in process, with the clock past the
+// digest delay: the questions' notices go out, and the outbox is emptied
+// without pacing so every queued reply can be counted. It returns the
+// app, its database open for the checks.
+func (c *crashRun) lastStart() *app {
+	c.t.Helper()
+	c.runs = append(c.runs, time.Now())
+	a, err := open(common{db: c.dbPath, config: c.config}, slog.New(slog.NewTextHandler(&c.logs, nil)), nil)
+	if err != nil {
+		c.fatalf("last start: %v", err)
+	}
+	c.checkQuestionsPlanned(a.db)
+	client, err := telegram.Connect(telegramtest.Token, c.srv.Endpoint())
+	if err != nil {
+		c.fatalf("last start: %v", err)
+	}
+	outbox := delivery.New(a.db, client, a.log)
+	later := time.Now().Add(a.cfg.MentoringOptions().DigestDelay + time.Minute)
+	b := a.bot(outbox.Wake, func() time.Time { return later })
+	if err := b.SyncProgramme(); err != nil {
+		c.fatalf("last start: %v", err)
+	}
+	if err := b.ResumeBroadcasts(); err != nil {
+		c.fatalf("last start: %v", err)
+	}
+	if err := b.DeliverDue(); err != nil {
+		c.fatalf("last start: %v", err)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
+	defer cancel()
+	// Deliver everything; the broadcast's report goes out once its last
+	// copies are recorded.
+	for range 3 {
+		if err := outbox.Flush(ctx); err != nil {
+			c.fatalf("last start: outbox: %v", err)
+		}
+		if err := b.TendBroadcasts(); err != nil {
+			c.fatalf("last start: broadcasts: %v", err)
+		}
+	}
+	return a
+}
+
+// reportStarts logs how long the binary took to start.
+func (c *crashRun) reportStarts() {
 	var slowest, sum time.Duration
 	for _, d := range c.startedIn {
 		slowest, sum = max(slowest, d), sum+d
 	}
-	t.Logf("%d starts of the binary until it polled: %v on average, the slowest %v", len(c.startedIn),
+	c.t.Logf("%d starts of the binary until it polled: %v on average, the slowest %v", len(c.startedIn),
 		(sum / time.Duration(max(len(c.startedIn), 1))).Round(time.Millisecond), slowest.Round(time.Millisecond))
-	if t.Failed() {
-		t.Logf("bot logs:\n%s", tail(c.logs.String(), 200))
+}
+
+// crashFlood is every applicant's whole form and every asker's questions,
+// interleaved at random but in order per chat.
+func crashFlood(rng *rand.Rand) ([]crashStep, []crashApplicant, []crashQuestion) {
+	var scripts [][]crashStep
+	var applicants []crashApplicant
+	for i := range crashApplicants {
+		a := newCrashApplicant(i)
+		applicants = append(applicants, a)
+		scripts = append(scripts, a.steps)
 	}
+	var questions []crashQuestion
+	for i := range crashAskers {
+		steps, qs := askerScript(i)
+		questions = append(questions, qs...)
+		scripts = append(scripts, steps)
+	}
+	return interleave(rng, scripts), applicants, questions
 }
 
 // The flood's size.
@@ -232,7 +251,7 @@ const (
 	// message she deleted.
 	blindMessage = 900_000_000
 	// crashBound is the most the test may take after building the binary;
-	// it usually takes a third of it.
+	// it usually takes a quarter of it (45 s on 2 cores, 55 s with -race).
 	crashBound = 3 * time.Minute
 )
 
@@ -694,11 +713,15 @@ func (c *crashRun) driveFlood(n int, bcID int) (backup int) {
 		at int
 		do func()
 	}
+	cuts := make([]int, crashKills)
+	for k := range cuts {
+		cuts[k] = 1 + c.rng.IntN(n-1)
+	}
+	slices.Sort(cuts)
 	var events []event
-	for k := range crashKills {
-		at := 1 + c.rng.IntN(n-1)
+	for k, at := range cuts {
 		events = append(events, event{at, func() {
-			c.restartAfter(fmt.Sprintf("at random %d of %d: flood updates 1-%d pushed, offset %d confirmed", k+1, crashKills, c.phones.pushed, c.srv.ConfirmedOffset()), c.randomDelay(), nil)
+			c.restartAfter(fmt.Sprintf("at random, %d of %d: flood updates 1-%d pushed, offset %d confirmed", k+1, crashKills, c.phones.pushed, c.srv.ConfirmedOffset()), c.randomDelay(), nil)
 		}})
 	}
 	events = append(events,
@@ -706,9 +729,9 @@ func (c *crashRun) driveFlood(n int, bcID int) (backup int) {
 		event{n / 8, func() { backup = c.requestBackup() }})
 	slices.SortStableFunc(events, func(a, b event) int { return a.at - b.at })
 	for _, e := range events {
-		c.phones.until(e.at, 30*time.Second, func(why string) { c.fatalf("flood: %s", why) })
+		c.phones.until(e.at, 30*time.Second, c.deadline, func(why string) { c.fatalf("flood: %s", why) })
 		e.do()
 	}
-	c.phones.until(n, 30*time.Second, func(why string) { c.fatalf("flood: %s", why) })
+	c.phones.until(n, 30*time.Second, c.deadline, func(why string) { c.fatalf("flood: %s", why) })
 	return backup
 }
