@@ -54,14 +54,16 @@ var (
 	bucketRoles        = []byte("roles")        // role + "|" + user ID (8 bytes, big endian) -> empty (schema 2)
 	// sequence (8 bytes) -> BackupRequest
 	bucketBackupRequests = []byte("backup_requests")
+	// user ID (decimal) -> Conversation: where she is in a dialogue
+	bucketConversations = []byte("conversations")
 )
 
 // optionalBuckets are those a file of an older bot may lack when it is
 // opened read-only (a writable open creates them); the code that reads
 // them checks.
-var optionalBuckets = [][]byte{bucketBackupRequests, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead}
+var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead}
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations}
 
 var (
 	metaSchema    = []byte("schema_version")

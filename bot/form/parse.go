@@ -31,6 +31,10 @@ type Invalid struct {
 	Data map[string]any
 }
 
+// Refusal is the message key and data that say why, for the dialogue
+// engine.
+func (e *Invalid) Refusal() (string, map[string]any) { return e.Key, e.Data }
+
 // Error returns the key rather than a sentence: the text shown to the
 // applicant comes from the locale files, this string is for logs.
 func (e *Invalid) Error() string {

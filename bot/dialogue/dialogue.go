@@ -1,0 +1,601 @@
+// Package dialogue holds conversations: each dialogue of the bot (a
+// broadcast being written, an election report, an event being added, ...)
+// is declared as a table of steps, and one engine walks every table the
+// same way.
+//
+// # Basics
+//
+// A [Dialogue] is a name and a list of [Step]s. A step says what it asks
+// (a message key, or its own text), what it takes (buttons, text, a
+// number, a date, a photo or a file), how to read and check what she
+// sent, and which step comes next (by default the next row; it may depend
+// on the answers). When the last step is answered, Finish does what the
+// dialogue is for, in the same transaction.
+//
+// Where she is (the dialogue, the step, her answers so far, the steps she
+// came through) is one store.Conversation per person, written in the
+// update's transaction by the engine alone. Every dialogue gets the same
+// ways out and back:
+//
+//   - "⬅️ Back" on every step after the first returns to the step before,
+//     keeping the answers given since where they still apply;
+//   - /cancel (and "✖" on the dialogues that show it) leaves the dialogue;
+//     when leaving would lose text she typed, she is asked first;
+//   - a button from an earlier question, an ended dialogue or an old
+//     message gets a short notice and the current question again;
+//   - a refused answer is explained in a word and the question asked again
+//     in short (a step's Again), not its long text;
+//   - a dialogue that needs a role re-checks it before it takes anything:
+//     a role taken away ends its work, and nothing is saved.
+//
+// Commands are not the engine's: the router runs a command typed in the
+// middle of a step as a command, and /help, /language and /start show the
+// current step again with [Engine.Reask].
+//
+// # Adding a dialogue
+//
+// Declare its table, with its texts in locales/, and register it with the
+// engine; start it with [Engine.Start] from a command or a button. Adding
+// a step is one row plus its texts.
+package dialogue
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Turn is what the engine needs of the update being handled; the bot's
+// core implements it.
+type Turn interface {
+	// Text is a message in her language.
+	Text(key string, data any) string
+	// Send queues a message to her chat.
+	Send(text string, buttons [][]store.Button)
+	// Edit replaces the text and buttons of the message she tapped (or
+	// sends a new one when she typed).
+	Edit(text string, buttons [][]store.Button)
+	// Toast answers her tap; key "" answers without a notice.
+	Toast(key string)
+	Tx() *store.Tx
+	UserID() int64
+	Now() time.Time
+	// Location is the school's time zone, for the dates she types.
+	Location() *time.Location
+	// May reports whether she holds one of roles.
+	May(roles []store.Role) bool
+}
+
+// Prefix starts the data of every button the engine makes:
+// "dg:<question number>:<value>".
+const Prefix = "dg"
+
+// Values of the engine's own buttons.
+const (
+	valueBack  = "back"
+	valueLeave = "leave"
+	valueStay  = "stay"
+	valueSkip  = "skip"
+)
+
+// End is the Next of a step after which the dialogue is done.
+const End = "\x00end"
+
+// Input is what a step takes.
+type Input int
+
+// Inputs.
+const (
+	Buttons     Input = iota // one of Options (a typed label counts too)
+	Text                     // typed text, of at most Max characters
+	Number                   // a whole number, as people type it: "1 234"
+	Date                     // a date: "15.03.2027", "2027-03-15", ...
+	DateTime                 // a date and time: "15.03.2027 15:00", ...
+	Media                    // a photo, video, voice message or file, with an optional caption
+	TextOrMedia              // either
+)
+
+// Option is one button of a step: the answer it gives, and its label.
+type Option struct {
+	Value string
+	// Label is a message key, or, with Raw, the label itself.
+	Label string
+	Raw   bool
+	// Data is the label's placeholders.
+	Data any
+	// Beside puts the button on the row of the one before.
+	Beside bool
+}
+
+// Step is one row of a dialogue.
+type Step struct {
+	ID string
+	// Ask is the question's message key, with Data's placeholders; or
+	// Prompt, when set, writes the whole question.
+	Ask    string
+	Data   func(c *Context) map[string]any
+	Prompt func(c *Context) string
+	// Again, if set, is the message key asked after a refused answer
+	// instead of the whole question.
+	Again string
+	Takes Input
+	// Max is the longest text taken, in characters (default 3000).
+	Max int
+	// Options are the step's buttons.
+	Options func(c *Context) []Option
+	// Skip, if set, is the message key of a button that answers "".
+	Skip string
+	// Parse, if set, reads what she sent instead of the engine's reading
+	// for Takes; Check refuses an answer read. Either refuses kindly by
+	// returning an error that has a Refusal method (*Refusal does); any
+	// other error is a bug.
+	Parse func(c *Context) (string, error)
+	Check func(c *Context, answer string) error
+	// Next is the step after this one, by ID: "" is the next row, End
+	// ends the dialogue. It sees the answer just given in c.Answers.
+	Next func(c *Context) string
+	// NoBack hides Back on this step (the first step has none anyway).
+	NoBack bool
+}
+
+// Dialogue is a conversation declared as a table of steps.
+type Dialogue struct {
+	// Name identifies it in the store: keep it once people use it.
+	Name string
+	// Version changes when the steps change so that a stored
+	// conversation of the old version cannot go on: she starts again.
+	Version int
+	// Roles, if set, are who may hold it; re-checked at every input.
+	Roles []store.Role
+	Steps []Step
+	// CancelButton shows "✖" beside Back on every step.
+	CancelButton bool
+	// Finish does what the dialogue is for, once the last step is
+	// answered, in the update's transaction; it tells her so.
+	Finish func(c *Context) error
+	// Left, if set, is called when she leaves with /cancel or ✖ (to tidy
+	// a draft); without it she is told the dialogue was left.
+	Left func(c *Context) error
+	// Lost reports whether leaving loses what she typed (she is then
+	// asked first). Without it: whether she answered a typed step.
+	Lost func(c *Context) bool
+}
+
+// Context is a dialogue's step at work: the turn, her answers so far and
+// what she just sent.
+type Context struct {
+	Turn
+	Dialogue *Dialogue
+	Answers  map[string]string
+	// In is what she sent; zero while a question is being asked.
+	In   In
+	conv *store.Conversation
+}
+
+// In is what she sent.
+type In struct {
+	// Text is her typed text, or the caption of her photo or file.
+	Text string
+	// Media is her photo, video, voice message or file.
+	Media *store.Media
+	// Typed is false for anything else she sent: a sticker, a location,
+	// a contact.
+	Typed bool
+}
+
+// Refusal is a kind refusal of what she sent: the message key saying why.
+type Refusal struct {
+	Key  string
+	Data map[string]any
+}
+
+func (r *Refusal) Error() string { return "refused: " + r.Key }
+
+// Refusal makes *Refusal a refusal for the engine.
+func (r *Refusal) Refusal() (string, map[string]any) { return r.Key, r.Data }
+
+// refuser is an error that refuses kindly (form.Invalid is one too).
+type refuser interface {
+	Refusal() (string, map[string]any)
+}
+
+// Engine runs the registered dialogues.
+type Engine struct {
+	byName map[string]*Dialogue
+}
+
+// NewEngine returns an engine running dialogues. A table that cannot
+// work (no steps, a duplicate name or step, a Next to a step that does
+// not exist is found when it happens) panics: it is a bug in the code.
+func NewEngine(dialogues ...*Dialogue) *Engine {
+	e := &Engine{byName: map[string]*Dialogue{}}
+	for _, d := range dialogues {
+		e.Register(d)
+	}
+	return e
+}
+
+// Register adds a dialogue.
+func (e *Engine) Register(d *Dialogue) {
+	if d.Name == "" || len(d.Steps) == 0 || d.Finish == nil {
+		panic(fmt.Sprintf("dialogue %q: a dialogue needs a name, steps and Finish", d.Name))
+	}
+	if _, dup := e.byName[d.Name]; dup {
+		panic(fmt.Sprintf("dialogue %q registered twice", d.Name))
+	}
+	seen := map[string]bool{}
+	for _, s := range d.Steps {
+		if s.ID == "" || seen[s.ID] || strings.Contains(s.ID, ":") {
+			panic(fmt.Sprintf("dialogue %q: step %q is empty, doubled or has a colon", d.Name, s.ID))
+		}
+		seen[s.ID] = true
+	}
+	e.byName[d.Name] = d
+}
+
+// Dialogues returns the registered dialogues, for tests.
+func (e *Engine) Dialogues() []*Dialogue {
+	out := make([]*Dialogue, 0, len(e.byName))
+	for _, d := range e.byName {
+		out = append(out, d)
+	}
+	return out
+}
+
+// Start begins dialogue name for her, with answers given beforehand (an
+// ID it works on, say), leaving any dialogue she was in, and asks its
+// first step.
+func (e *Engine) Start(t Turn, name string, answers map[string]string) error {
+	d, ok := e.byName[name]
+	if !ok {
+		return fmt.Errorf("start dialogue %q: not registered", name)
+	}
+	conv, err := t.Tx().Conversation(t.UserID())
+	if err != nil {
+		return err
+	}
+	if answers == nil {
+		answers = map[string]string{}
+	}
+	conv = store.Conversation{UserID: t.UserID(), Dialogue: d.Name, Version: d.Version, Step: d.Steps[0].ID,
+		Answers: answers, Asked: conv.Asked, Started: t.Now()}
+	return ask(context(t, d, &conv), false)
+}
+
+// Current returns the dialogue she is in, if any.
+func (e *Engine) Current(t Turn) (*Dialogue, store.Conversation, error) {
+	conv, err := t.Tx().Conversation(t.UserID())
+	if err != nil || !conv.Active() {
+		return nil, conv, err
+	}
+	d, ok := e.byName[conv.Dialogue]
+	if !ok || d.Version != conv.Version || d.step(conv.Step) == nil {
+		// A dialogue removed or changed since: she starts again.
+		return nil, conv, e.end(t, &conv)
+	}
+	return d, conv, nil
+}
+
+// In reports whether she is in dialogue name.
+func (e *Engine) In(t Turn, name string) (bool, error) {
+	d, _, err := e.Current(t)
+	return d != nil && d.Name == name, err
+}
+
+// Take hands what she typed or sent to the dialogue she is in. handled
+// is false when she is in none.
+func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return false, err
+	}
+	c := context(t, d, &conv)
+	c.In = in
+	if !e.mayGoOn(c) {
+		return true, e.end(t, &conv)
+	}
+	conv.Leaving = false
+	s := d.step(conv.Step)
+	answer, err := read(c, s)
+	if ok, err := refused(c, s, err); ok || err != nil {
+		return true, err
+	}
+	return true, e.answer(c, s, answer)
+}
+
+// Tap takes one of the engine's buttons: data without the prefix,
+// "<question number>:<value>". A button of an earlier question gets a
+// notice and the current question again.
+func (e *Engine) Tap(t Turn, data string) error {
+	num, value, _ := strings.Cut(data, ":")
+	asked, _ := strconv.Atoi(num)
+	d, conv, err := e.Current(t)
+	if err != nil {
+		return err
+	}
+	if d == nil || asked != conv.Asked {
+		t.Toast("input.old_button")
+		if d == nil {
+			return nil
+		}
+		return ask(context(t, d, &conv), false)
+	}
+	c := context(t, d, &conv)
+	if !e.mayGoOn(c) {
+		t.Toast("")
+		return e.end(t, &conv)
+	}
+	t.Toast("")
+	switch value {
+	case valueBack:
+		return e.back(c)
+	case valueLeave:
+		return e.leave(c)
+	case valueStay:
+		conv.Leaving = false
+		t.Edit(t.Text("dialogue.stay", nil), nil)
+		return ask(c, false)
+	case cancelValue:
+		_, err := e.Cancel(t)
+		return err
+	}
+	s := d.step(conv.Step)
+	if value == valueSkip && s.Skip != "" {
+		t.Edit(prompt(c, s)+"\n\n→ "+t.Text(s.Skip, nil), nil)
+		return e.answer(c, s, "")
+	}
+	for _, o := range options(c, s) {
+		if o.Value == value {
+			if s.Check != nil {
+				if ok, err := refused(c, s, s.Check(c, value)); ok || err != nil {
+					return err
+				}
+			}
+			t.Edit(prompt(c, s)+"\n\n→ "+label(c, o), nil)
+			return e.answer(c, s, value)
+		}
+	}
+	t.Toast("input.old_button")
+	return ask(c, false)
+}
+
+// cancelValue is the ✖ button's value.
+const cancelValue = "cancel"
+
+// Reask shows the step she is on again (after /help, /language, /start).
+// handled is false when she is in no dialogue.
+func (e *Engine) Reask(t Turn) (handled bool, err error) {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return false, err
+	}
+	c := context(t, d, &conv)
+	if !e.mayGoOn(c) {
+		return true, e.end(t, &conv)
+	}
+	return true, ask(c, false)
+}
+
+// Cancel is /cancel: she leaves the dialogue she is in, asked first when
+// that loses what she typed. handled is false when she is in none.
+func (e *Engine) Cancel(t Turn) (handled bool, err error) {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return false, err
+	}
+	c := context(t, d, &conv)
+	if !conv.Leaving && e.loses(c) {
+		conv.Leaving = true
+		conv.Asked++
+		conv.Updated = t.Now()
+		t.Send(t.Text("dialogue.leave_ask", nil), [][]store.Button{{
+			{Text: t.Text("dialogue.leave", nil), Data: data(conv.Asked, valueLeave)},
+			{Text: t.Text("dialogue.stay_button", nil), Data: data(conv.Asked, valueStay)},
+		}})
+		return true, t.Tx().PutConversation(conv)
+	}
+	return true, e.leave(c)
+}
+
+// End ends the dialogue she is in without a word (the dialogue did its
+// work another way, or a role was taken away).
+func (e *Engine) End(t Turn) error {
+	conv, err := t.Tx().Conversation(t.UserID())
+	if err != nil || !conv.Active() {
+		return err
+	}
+	return e.end(t, &conv)
+}
+
+func context(t Turn, d *Dialogue, conv *store.Conversation) *Context {
+	if conv.Answers == nil {
+		conv.Answers = map[string]string{}
+	}
+	return &Context{Turn: t, Dialogue: d, Answers: conv.Answers, conv: conv}
+}
+
+func (d *Dialogue) step(id string) *Step {
+	for i := range d.Steps {
+		if d.Steps[i].ID == id {
+			return &d.Steps[i]
+		}
+	}
+	return nil
+}
+
+// mayGoOn re-checks the dialogue's roles: a role taken away ends its
+// work, with a word, and nothing is saved.
+func (e *Engine) mayGoOn(c *Context) bool {
+	if c.Dialogue.Roles == nil || c.May(c.Dialogue.Roles) {
+		return true
+	}
+	c.Send(c.Text("access.lapsed", nil), nil)
+	return false
+}
+
+// next is the step after s, given the answers.
+func (e *Engine) next(c *Context, s *Step) (string, error) {
+	if s.Next != nil {
+		if id := s.Next(c); id != "" {
+			if id != End && c.Dialogue.step(id) == nil {
+				return "", fmt.Errorf("dialogue %s: step %s goes to %q, which it does not have", c.Dialogue.Name, s.ID, id)
+			}
+			return id, nil
+		}
+	}
+	for i := range c.Dialogue.Steps {
+		if c.Dialogue.Steps[i].ID == s.ID && i+1 < len(c.Dialogue.Steps) {
+			return c.Dialogue.Steps[i+1].ID, nil
+		}
+	}
+	return End, nil
+}
+
+// answer records the answer to s and goes on: the next step, or the end.
+func (e *Engine) answer(c *Context, s *Step, value string) error {
+	c.Answers[s.ID] = value
+	next, err := e.next(c, s)
+	if err != nil {
+		return err
+	}
+	c.conv.Path = append(c.conv.Path, s.ID)
+	if next == End {
+		if err := c.Dialogue.Finish(c); err != nil {
+			return err
+		}
+		return e.end(c.Turn, c.conv)
+	}
+	c.conv.Step = next
+	return ask(c, false)
+}
+
+// back returns to the step before, keeping every answer.
+func (e *Engine) back(c *Context) error {
+	path := c.conv.Path
+	if len(path) == 0 {
+		return ask(c, false)
+	}
+	c.conv.Step, c.conv.Path = path[len(path)-1], path[:len(path)-1]
+	c.Edit(c.Text("dialogue.went_back", nil), nil)
+	return ask(c, false)
+}
+
+// leave ends the dialogue at her wish.
+func (e *Engine) leave(c *Context) error {
+	if c.Dialogue.Left != nil {
+		if err := c.Dialogue.Left(c); err != nil {
+			return err
+		}
+	} else {
+		c.Send(c.Text("dialogue.left", nil), nil)
+	}
+	return e.end(c.Turn, c.conv)
+}
+
+func (e *Engine) end(t Turn, conv *store.Conversation) error {
+	*conv = store.Conversation{UserID: conv.UserID, Asked: conv.Asked, Updated: t.Now()}
+	return t.Tx().PutConversation(*conv)
+}
+
+// loses reports whether leaving would lose what she typed.
+func (e *Engine) loses(c *Context) bool {
+	if c.Dialogue.Lost != nil {
+		return c.Dialogue.Lost(c)
+	}
+	for _, s := range c.Dialogue.Steps {
+		if s.Takes != Buttons && c.Answers[s.ID] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ask asks the step she is on; short asks a refused step again in short.
+func ask(c *Context, short bool) error {
+	s := c.Dialogue.step(c.conv.Step)
+	if s == nil {
+		return fmt.Errorf("dialogue %s: no step %q", c.Dialogue.Name, c.conv.Step)
+	}
+	c.conv.Asked++
+	c.conv.Updated = c.Now()
+	text := prompt(c, s)
+	if short && s.Again != "" {
+		text = c.Text(s.Again, nil)
+	}
+	c.Send(text, buttons(c, s))
+	return c.Tx().PutConversation(*c.conv)
+}
+
+func prompt(c *Context, s *Step) string {
+	if s.Prompt != nil {
+		return s.Prompt(c)
+	}
+	var data map[string]any
+	if s.Data != nil {
+		data = s.Data(c)
+	}
+	return c.Text(s.Ask, data)
+}
+
+// buttons are the step's options, its skip, and Back and ✖.
+func buttons(c *Context, s *Step) [][]store.Button {
+	n := c.conv.Asked
+	var rows [][]store.Button
+	for _, o := range options(c, s) {
+		b := store.Button{Text: label(c, o), Data: data(n, o.Value)}
+		if o.Beside && len(rows) > 0 {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+			continue
+		}
+		rows = append(rows, []store.Button{b})
+	}
+	if s.Skip != "" {
+		rows = append(rows, []store.Button{{Text: c.Text(s.Skip, nil), Data: data(n, valueSkip)}})
+	}
+	var nav []store.Button
+	if len(c.conv.Path) > 0 && !s.NoBack {
+		nav = append(nav, store.Button{Text: c.Text("dialogue.back", nil), Data: data(n, valueBack)})
+	}
+	if c.Dialogue.CancelButton {
+		nav = append(nav, store.Button{Text: c.Text("dialogue.cancel", nil), Data: data(n, cancelValue)})
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	return rows
+}
+
+func data(asked int, value string) string { return fmt.Sprintf("%s:%d:%s", Prefix, asked, value) }
+
+func options(c *Context, s *Step) []Option {
+	if s.Options == nil {
+		return nil
+	}
+	return s.Options(c)
+}
+
+func label(c *Context, o Option) string {
+	if o.Raw {
+		return o.Label
+	}
+	return c.Text(o.Label, o.Data)
+}
+
+// refused tells her kindly why an answer was refused and asks again in
+// short. ok is false for no refusal; an error that is no refusal is a bug.
+func refused(c *Context, s *Step, err error) (ok bool, _ error) {
+	if err == nil {
+		return false, nil
+	}
+	var r refuser
+	if !errors.As(err, &r) {
+		return false, err
+	}
+	key, data := r.Refusal()
+	c.Send(c.Text(key, data), nil)
+	return true, ask(c, true)
+}
