@@ -42,11 +42,13 @@ func (p *person) Toast(key string) {
 		p.said = append(p.said, "toast: "+key)
 	}
 }
-func (p *person) Tx() *store.Tx               { return p.tx }
-func (p *person) UserID() int64               { return 42 }
-func (p *person) Now() time.Time              { return time.Date(2027, 4, 11, 12, 0, 0, 0, bishkek) }
-func (p *person) Location() *time.Location    { return bishkek }
-func (p *person) May(roles []store.Role) bool { return slices.ContainsFunc(roles, func(r store.Role) bool { return slices.Contains(p.roles, r) }) }
+func (p *person) Tx() *store.Tx            { return p.tx }
+func (p *person) UserID() int64            { return 42 }
+func (p *person) Now() time.Time           { return time.Date(2027, 4, 11, 12, 0, 0, 0, bishkek) }
+func (p *person) Location() *time.Location { return bishkek }
+func (p *person) May(roles []store.Role) bool {
+	return slices.ContainsFunc(roles, func(r store.Role) bool { return slices.Contains(p.roles, r) })
+}
 
 // turn runs fn as one update and returns what the bot said.
 func (p *person) turn(fn func() error) []string {
