@@ -82,17 +82,20 @@ func (b *Binaries) path(dir, which string) (string, error) {
 	return "", fmt.Errorf("unknown bot %q: want one of %v", which, Bots)
 }
 
-// paceLine is where cmd/mentorbot/run.go makes the one pace of replies
-// and broadcasts, and unpacedLine what buildUnpaced puts instead.
+// paceLine is the start of the line of cmd/mentorbot/run.go
+// ((*app).outbox) that sets the outbox's paces from the config, and
+// unpacedLine what buildUnpaced puts in its place: no pace overall and
+// none per chat (a zero rate is "as fast as Telegram answers").
 const (
-	paceLine    = "rate.NewLimiter(rate.Limit(app.cfg.Broadcast.Rate), 2)"
-	unpacedLine = "rate.NewLimiter(rate.Inf, 2)"
+	paceLine    = "o.Rate, o.ChatRate, o.ChatBurst = "
+	unpacedLine = "o.Rate, o.ChatRate, o.ChatBurst = 0, 0, chatBurst"
 )
 
-// buildUnpaced builds mentorbot with its pace lifted: the [broadcast] rate
-// cannot go over Telegram's 30 messages a second, so the binary is built
-// from the same sources with one line of cmd/mentorbot/run.go replaced
-// (through go build -overlay; the file itself is untouched).
+// buildUnpaced builds mentorbot with its pace lifted: the config refuses
+// a [broadcast] rate over Telegram's 30 messages a second (or of 0), so
+// the binary is built from the same sources with one line of
+// cmd/mentorbot/run.go replaced (through go build -overlay; the file
+// itself is untouched).
 func buildUnpaced(dir string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
@@ -103,11 +106,12 @@ func buildUnpaced(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if n := bytes.Count(src, []byte(paceLine)); n != 1 {
-		return "", fmt.Errorf("cannot lift the pace: %s has %q %d times, not once", runGo, paceLine, n)
+	unpaced, err := liftPace(src)
+	if err != nil {
+		return "", fmt.Errorf("cannot lift the pace in %s: %w", runGo, err)
 	}
 	replaced := filepath.Join(dir, "run_unpaced.go")
-	if err := os.WriteFile(replaced, bytes.Replace(src, []byte(paceLine), []byte(unpacedLine), 1), 0o600); err != nil {
+	if err := os.WriteFile(replaced, unpaced, 0o600); err != nil {
 		return "", err
 	}
 	overlay := filepath.Join(dir, "overlay.json")
@@ -119,6 +123,27 @@ func buildUnpaced(dir string) (string, error) {
 		return "", err
 	}
 	return build(dir, "./cmd/mentorbot", "mentorbot-unpaced", overlay)
+}
+
+// liftPace replaces the one line of run.go that starts (after its indent)
+// with paceLine by unpacedLine.
+func liftPace(src []byte) ([]byte, error) {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	at := -1
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte(paceLine)) {
+			if at >= 0 {
+				return nil, fmt.Errorf("%q starts more than one line", paceLine)
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Errorf("no line starts with %q", paceLine)
+	}
+	indent := lines[at][:len(lines[at])-len(bytes.TrimLeft(lines[at], " \t"))]
+	lines[at] = append(append(bytes.Clone(indent), unpacedLine...), '\n')
+	return bytes.Join(lines, nil), nil
 }
 
 // process is a bot running as a child process.
