@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // moduleRoot is the directory of the mentorbot module, wherever the
@@ -55,7 +58,8 @@ type Binaries struct {
 	Mentorbot string
 	// Unpaced is mentorbot with its pace lifted (see buildUnpaced).
 	Unpaced string
-	Echo    string
+	// Echo is the echo bot, both floors: with -db it records each update.
+	Echo string
 }
 
 // path returns the binary of bot which (one of Bots), building it into
@@ -73,7 +77,7 @@ func (b *Binaries) path(dir, which string) (string, error) {
 			b.Unpaced, err = buildUnpaced(dir)
 		}
 		return b.Unpaced, err
-	case "echo":
+	case "echo", "echo+bbolt":
 		if b.Echo == "" {
 			b.Echo, err = build(dir, "./cmd/mentorbench/echobot", "echobot", "")
 		}
@@ -146,26 +150,39 @@ func liftPace(src []byte) ([]byte, error) {
 	return bytes.Join(lines, nil), nil
 }
 
-// process is a bot running as a child process.
+// process is a bot running as a child process, possibly under perf stat
+// counting its sync calls (see syncs.go): then cmd is perf, and botPid
+// the bot itself.
 type process struct {
 	cmd     *exec.Cmd
+	botPid  int
 	started time.Time
 	logPath string
-	done    chan struct{}
+	// syncs is the file perf writes the bot's sync calls to, "" when
+	// they are not counted.
+	syncs string
+	done  chan struct{}
 }
 
 // startProcess starts bin with env on top of a minimal environment, its
-// output to logPath; tb's cleanup stops it if it still runs.
-func startProcess(tb testing.TB, bin string, args, env []string, logPath string) *process {
+// output to logPath; tb's cleanup stops it if it still runs. With counter
+// set, its sync calls are counted (see syncs.go).
+func startProcess(tb testing.TB, bin string, args, env []string, logPath string, counter *syncCounter) *process {
 	tb.Helper()
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	p := &process{logPath: logPath, done: make(chan struct{})}
 	cmd := exec.Command(bin, args...)
+	if counter != nil {
+		becomeSubreaper()
+		p.syncs = strings.TrimSuffix(logPath, ".log") + ".syncs.csv"
+		cmd = counter.command(p.syncs, bin, args)
+	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	p := &process{cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p.cmd = cmd
 	p.started = time.Now()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -173,14 +190,46 @@ func startProcess(tb testing.TB, bin string, args, env []string, logPath string)
 	}
 	go func() {
 		cmd.Wait()
+		if p.botPid != cmd.Process.Pid {
+			reap(p.botPid)
+		}
 		logf.Close()
 		close(p.done)
 	}()
 	tb.Cleanup(func() { p.stop(10 * time.Second) })
+	p.botPid = cmd.Process.Pid
+	if counter != nil {
+		if p.botPid, err = countedChild(cmd.Process.Pid, bin, p.done); err != nil {
+			p.stop(time.Second)
+			tb.Fatalf("%s under perf: %v: %s", filepath.Base(bin), err, p.logTail())
+		}
+	}
 	return p
 }
 
-func (p *process) pid() int { return p.cmd.Process.Pid }
+// perf stat -I does not wait for the program it runs, which then stays a
+// zombie of whoever adopts it. This process adopts it (a child
+// subreaper) and reaps it.
+var subreaper sync.Once
+
+func becomeSubreaper() {
+	subreaper.Do(func() { unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+}
+
+// reap waits for pid, a bot adopted when perf ended; it returns at once
+// if it is not this process's child.
+func reap(pid int) {
+	var status syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(pid, &status, 0, nil)
+		if err != syscall.EINTR {
+			return
+		}
+	}
+}
+
+// pid is the bot's process ID, for its CPU time and memory.
+func (p *process) pid() int { return p.botPid }
 
 func (p *process) exited() bool {
 	select {
@@ -191,15 +240,17 @@ func (p *process) exited() bool {
 	}
 }
 
-// stop sends SIGTERM and waits up to grace, then kills.
+// stop sends SIGTERM to the bot and waits up to grace, then kills it. A
+// bot under perf is signalled itself; perf ends with it.
 func (p *process) stop(grace time.Duration) {
 	if p.exited() {
 		return
 	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	syscall.Kill(p.botPid, syscall.SIGTERM)
 	select {
 	case <-p.done:
 	case <-time.After(grace):
+		syscall.Kill(p.botPid, syscall.SIGKILL)
 		p.cmd.Process.Kill()
 		<-p.done
 	}
