@@ -56,6 +56,8 @@ type BroadcastConfig struct {
 	ListGap               time.Duration
 	// Warmup is how long the women step alone before staff begin.
 	Warmup time.Duration
+	// Only runs one phase, "pace" or "mixed"; "" runs both.
+	Only string
 }
 
 // DefaultBroadcastConfig is the setup: 10 000 applications, a
@@ -249,53 +251,56 @@ func RunBroadcast(tb testing.TB, cfg Config) BroadcastReport {
 	}
 
 	// Pace: the broadcast alone.
-	rep.Pace = measure("pace", func() {
-		st.reset()
-		st.bc = &broadcaster{user: user(staffIDs)}
-		st.bc.start(st)
-		st.run("the broadcast alone", bc.Ideal()*3+time.Minute, st.bc.finished)
-	})
-	cfg.Logf("broadcast: alone, %d copies in %v (ideal %v), report %v after send now, %d refused",
-		rep.Pace.Copies, rep.Pace.Spread.Round(time.Millisecond), bc.Ideal().Round(time.Millisecond), rep.Pace.ToReport.Round(time.Millisecond), rep.Pace.Refused)
-
-	// Let the per-chat buckets fill again: the participants' last copy
-	// was a moment ago.
-	time.Sleep(3 * time.Second)
+	if bc.Only == "" || bc.Only == "pace" {
+		rep.Pace = measure("pace", func() {
+			st.reset()
+			st.bc = &broadcaster{user: user(staffIDs)}
+			st.bc.start(st)
+			st.run("the broadcast alone", bc.Ideal()*3+time.Minute, st.bc.finished)
+		})
+		cfg.Logf("broadcast: alone, %d copies in %v (ideal %v), report %v after send now, %d refused",
+			rep.Pace.Copies, rep.Pace.Spread.Round(time.Millisecond), bc.Ideal().Round(time.Millisecond), rep.Pace.ToReport.Round(time.Millisecond), rep.Pace.Refused)
+		// Let the per-chat buckets fill again: the participants' last
+		// copy was a moment ago.
+		time.Sleep(3 * time.Second)
+	}
 
 	// Mixed: women all along, staff after the warm-up.
-	rep.Mixed = measure("mixed", func() {
-		st.reset()
-		st.bc = &broadcaster{user: user(staffIDs)}
-		for i := range bc.Listers {
-			l := &lister{user: user(staffIDs + 1 + int64(i)), hints: hints, left: bc.Lists}
-			st.listers = append(st.listers, l)
-		}
-		st.pushing = true
-		for range bc.Women {
-			st.schedule(d.randomSim())
-		}
-		st.after(bc.Warmup, func() {
-			st.bc.start(st)
-			for _, l := range st.listers {
-				l.start(st)
+	if bc.Only == "" || bc.Only == "mixed" {
+		rep.Mixed = measure("mixed", func() {
+			st.reset()
+			st.bc = &broadcaster{user: user(staffIDs)}
+			for i := range bc.Listers {
+				l := &lister{user: user(staffIDs + 1 + int64(i)), hints: hints, left: bc.Lists}
+				st.listers = append(st.listers, l)
 			}
-		})
-		staffDone := func() bool {
-			for _, l := range st.listers {
-				if !l.finished() {
-					return false
+			st.pushing = true
+			for range bc.Women {
+				st.schedule(d.randomSim())
+			}
+			st.after(bc.Warmup, func() {
+				st.bc.start(st)
+				for _, l := range st.listers {
+					l.start(st)
 				}
+			})
+			staffDone := func() bool {
+				for _, l := range st.listers {
+					if !l.finished() {
+						return false
+					}
+				}
+				return st.bc.finished()
 			}
-			return st.bc.finished()
-		}
-		limit := bc.Warmup + 10*bc.Ideal() + 2*time.Minute
-		st.run("staff lists, the broadcast and the women", limit, staffDone)
-		st.pushing = false
-		st.run("the women's last steps", time.Minute, func() bool { return st.busy == 0 })
-	})
-	cfg.Logf("broadcast: with staff and %d women, %d copies in %v, report %v after send now; women during it: %d steps, p50 %v, p99 %v",
-		bc.Women, rep.Mixed.Copies, rep.Mixed.Spread.Round(time.Millisecond), rep.Mixed.ToReport.Round(time.Millisecond),
-		rep.Mixed.Women.Updates, rep.Mixed.Women.DoneP50, rep.Mixed.Women.DoneP99)
+			limit := bc.Warmup + 10*bc.Ideal() + 2*time.Minute
+			st.run("staff lists, the broadcast and the women", limit, staffDone)
+			st.pushing = false
+			st.run("the women's last steps", time.Minute, func() bool { return st.busy == 0 })
+		})
+		cfg.Logf("broadcast: with staff and %d women, %d copies in %v, report %v after send now; women during it: %d steps, p50 %v, p99 %v",
+			bc.Women, rep.Mixed.Copies, rep.Mixed.Spread.Round(time.Millisecond), rep.Mixed.ToReport.Round(time.Millisecond),
+			rep.Mixed.Women.Updates, rep.Mixed.Women.DoneP50, rep.Mixed.Women.DoneP99)
+	}
 
 	p.stop(15 * time.Second)
 	if p.syncs != "" {

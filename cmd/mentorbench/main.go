@@ -63,6 +63,8 @@ func main() {
 	flag.IntVar(&bc.Women, "women", bc.Women, "broadcast run: women stepping through the form meanwhile")
 	flag.DurationVar(&bc.TapThink, "tap-think", bc.TapThink, "broadcast run: a woman's mean time before a tap (at least 2s)")
 	flag.DurationVar(&bc.TypeThink, "type-think", bc.TypeThink, "broadcast run: a woman's mean time before a typed answer (at least 5s)")
+	flag.IntVar(&bc.Listers, "listers", bc.Listers, "broadcast run: staff members sending /applications meanwhile")
+	flag.StringVar(&bc.Only, "broadcast-phase", "", "broadcast run: only this phase, pace or mixed")
 	flag.StringVar(&cfg.Dir, "dir", "", "keep binaries, databases and logs here (default: a temporary directory)")
 	flag.Parse()
 	if *short {
@@ -76,13 +78,13 @@ func main() {
 			"paced": func() { cfg.Paced = sc.Paced }, "warmup": func() { cfg.Warmup = sc.Warmup },
 			"load": func() { cfg.Load = sc.Load }, "starts": func() { cfg.Starts = sc.Starts },
 			"recipients": func() { bc.Recipients = sb.Recipients }, "applications": func() { bc.Applications = sb.Applications },
-			"women": func() { bc.Women = sb.Women },
+			"women": func() { bc.Women = sb.Women }, "listers": func() { bc.Listers = sb.Listers },
 		} {
 			if !set[name] {
 				apply()
 			}
 		}
-		bc.InProgress, bc.Listers, bc.Lists, bc.Pages = sb.InProgress, sb.Listers, sb.Lists, sb.Pages
+		bc.InProgress, bc.Lists, bc.Pages = sb.InProgress, sb.Lists, sb.Pages
 		bc.ListGap, bc.Warmup = sb.ListGap, sb.Warmup
 	}
 

@@ -2,11 +2,18 @@ package main
 
 import (
 	"bytes"
+	"container/heap"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mentorbot/mentorbot/bot/telegramtest"
 )
 
 // The unpaced build must still find its line in cmd/mentorbot/run.go:
@@ -118,4 +125,103 @@ func FuzzParseInterval(f *testing.F) {
 			t.Errorf("%q: event %q is not in the line", line, event)
 		}
 	})
+}
+
+// listStage is a stage with one staff member sending /applications once,
+// and tapping ▶ twice when it is paged; what she sends goes to a fake
+// server nobody polls, which pending reads back.
+func listStage(t *testing.T) (*stage, *lister, func() []string) {
+	rec := newRecorder(t)
+	st := &stage{d: newDriver(t, rec, false, nil, 1), cfg: BroadcastConfig{Pages: 2, ListGap: time.Hour}}
+	l := &lister{user: telegramtest.User{ID: staffIDs + 1, FirstName: "Гүлнара", LanguageCode: "ru"}, hints: []string{"Файл: /export"}, left: 1}
+	l.start(st)
+	pending := func() []string {
+		resp, err := http.Get(fmt.Sprintf(rec.srv.Endpoint(), telegramtest.Token, "getUpdates"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got struct {
+			Result []struct {
+				Message *struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Callback *struct {
+					Data    string `json:"data"`
+					Message struct {
+						ID int `json:"message_id"`
+					} `json:"message"`
+				} `json:"callback_query"`
+			} `json:"result"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, u := range got.Result {
+			switch {
+			case u.Message != nil:
+				out = append(out, u.Message.Text)
+			case u.Callback != nil:
+				out = append(out, fmt.Sprintf("tap %s on %d", u.Callback.Data, u.Callback.Message.ID))
+			}
+		}
+		return out
+	}
+	return st, l, pending
+}
+
+// runTimers runs what the stage planned, whatever its time.
+func runTimers(st *stage) {
+	for len(st.timers) > 0 {
+		heap.Pop(&st.timers).(timed).do()
+	}
+}
+
+func TestLister_Unpaged(t *testing.T) {
+	st, l, pending := listStage(t)
+	at := time.Now()
+	for i, text := range []string{"Заявок: 3", "A-001 · 28+", "A-003 · 28+\n\nОткрыть заявку: /application A-001. Файл: /export", "late"} {
+		l.take(st, event{chat: l.user.ID, at: at.Add(time.Duration(i) * time.Second), method: "sendMessage", text: text, code: 200})
+	}
+	r := l.rounds[0]
+	if r.First != at || r.Done != at.Add(2*time.Second) || r.Messages != 3 || l.paged {
+		t.Errorf("round %+v, paged %v", r, l.paged)
+	}
+	if st.unexpected != 1 {
+		t.Errorf("%d unexpected messages, want the one after the list", st.unexpected)
+	}
+	if !l.finished() {
+		t.Error("not finished after her only list")
+	}
+	if got := pending(); !slices.Equal(got, []string{"/applications"}) {
+		t.Errorf("she sent %q", got)
+	}
+}
+
+func TestLister_Paged(t *testing.T) {
+	st, l, pending := listStage(t)
+	page := func(n int) string {
+		return fmt.Sprintf(`{"inline_keyboard":[[{"text":"◀","callback_data":"pg:apps:%d"},{"text":"▶","callback_data":"pg:apps:%d"}],[{"text":"📄","callback_data":"pgf:apps"}]]}`, n-1, n+1)
+	}
+	at := time.Now()
+	l.take(st, event{chat: l.user.ID, at: at, method: "sendMessage", markup: page(1), msgID: 10, code: 200})
+	runTimers(st)
+	l.take(st, event{chat: l.user.ID, at: at.Add(time.Second), method: "answerCallbackQuery", code: 200})
+	l.take(st, event{chat: l.user.ID, at: at.Add(2 * time.Second), method: "editMessageText", markup: page(2), msgID: 10, code: 200})
+	runTimers(st)
+	if l.finished() {
+		t.Error("finished before the page of her second tap")
+	}
+	l.take(st, event{chat: l.user.ID, at: at.Add(3 * time.Second), method: "editMessageText", markup: page(3), msgID: 10, code: 200})
+	runTimers(st)
+	if r := l.rounds[0]; !l.paged || r.First != at || r.Done != at.Add(3*time.Second) || r.Messages != 3 {
+		t.Errorf("round %+v, paged %v", r, l.paged)
+	}
+	if !l.finished() {
+		t.Error("not finished after her pages")
+	}
+	if got, want := pending(), []string{"/applications", "tap pg:apps:2 on 10", "tap pg:apps:3 on 10"}; !slices.Equal(got, want) {
+		t.Errorf("she sent %q, want %q", got, want)
+	}
 }

@@ -117,9 +117,21 @@ func FormatBroadcast(r BroadcastReport) string {
 	fmt.Fprintf(&b, "\nmentorbot at rate %d against Telegram's limits (%.0f a second overall, burst %d; %.0f a second a chat, burst %d):\n",
 		telegramRate, telegramtest.TelegramLimits.Overall, telegramtest.TelegramLimits.OverallBurst,
 		telegramtest.TelegramLimits.PerChat, telegramtest.TelegramLimits.PerChatBurst)
-	b.WriteString("\n| | broadcast alone | with staff lists and women |\n|---|---|---|\n")
+	var phases []BroadcastPhase
+	b.WriteString("\n|")
+	for _, p := range []BroadcastPhase{r.Pace, r.Mixed} {
+		if p.Name != "" {
+			phases = append(phases, p)
+			b.WriteString(" | " + map[string]string{"pace": "broadcast alone", "mixed": "with staff lists and women"}[p.Name])
+		}
+	}
+	b.WriteString(" |\n|---|" + strings.Repeat("---|", len(phases)) + "\n")
 	row := func(label string, cell func(BroadcastPhase) string) {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", label, cell(r.Pace), cell(r.Mixed))
+		cells := make([]string, len(phases))
+		for i, p := range phases {
+			cells[i] = cell(p)
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
 	ideal := c.Ideal()
 	row(fmt.Sprintf("copies to %d participants accepted / refused 429", c.Recipients), func(p BroadcastPhase) string {
@@ -178,8 +190,8 @@ func FormatBroadcast(r BroadcastReport) string {
 		}
 		return strings.Join(n, ", ")
 	})
-	fmt.Fprintf(&b, "\nBot API calls by method, whole run: %s.\nCalls answered with an error: %s.\nBot log lines by level: %s.\n",
-		counts(r.Methods), counts(r.Errors), counts(r.Logs))
+	fmt.Fprintf(&b, "\nBot API calls by method, whole run: %s.\nCalls answered with an error: %s.\nBot log lines by level: %s.\nCalls to a chat with nothing outstanding: %d.\n",
+		counts(r.Methods), counts(r.Errors), counts(r.Logs), r.Unexpected)
 	if !r.Counted {
 		fmt.Fprintf(&b, "Sync calls not counted: %s.\n", r.SyncNote)
 	}
