@@ -231,6 +231,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	idle1, _ := cpuTime(p.pid())
 	idleWin.to = time.Now()
 	rep.IdleCPU = (idle1 - idle0) / 3
+	time.Sleep(syncGuard)
 	d := newDriver(tb, rec, echo, stored, cfg.Seed)
 	type counters struct {
 		cpu, user, sys, self time.Duration
@@ -273,6 +274,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 		}
 	})
 	cfg.Logf("%s: unloaded: %d steps, p50 %v, p99 %v", which, rep.Unloaded.Updates, rep.Unloaded.DoneP50, rep.Unloaded.DoneP99)
+	time.Sleep(syncGuard)
 
 	// Paced: cfg.Users women, steps arriving at cfg.Rate a second.
 	users := make([]*sim, cfg.Users)
@@ -282,6 +284,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	rep.Paced = phase("paced", cfg.Users, func() { users = d.openLoop(users, cfg.Rate, cfg.Paced) })
 	rep.CallsPerUpdate = float64(rep.Paced.Calls) / float64(max(rep.Paced.Updates, 1))
 	cfg.Logf("%s: paced at %.1f/s: %d steps, p50 %v, p99 %v, %v CPU a step", which, cfg.Rate, rep.Paced.Updates, rep.Paced.DoneP50, rep.Paced.DoneP99, rep.Paced.CPUPerUpdate)
+	time.Sleep(syncGuard)
 
 	// Load: the same women, each taking her next step as soon as her last
 	// is answered; measured after a warm-up.
@@ -311,7 +314,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 
 	p.stop(15 * time.Second)
 	if p.syncs != "" {
-		counted, err := countSyncs(p.syncs, p.started, []window{idleWin, rep.Unloaded.win, rep.Paced.win, rep.Load.win})
+		counted, err := countSyncs(p.syncs, p.syncsFrom, []window{idleWin, rep.Unloaded.win, rep.Paced.win, rep.Load.win})
 		if err != nil {
 			tb.Fatalf("%s: count the sync calls: %v", which, err)
 		}
@@ -323,6 +326,11 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	rep.Unexpected = d.unexpected
 	return rep
 }
+
+// syncGuard is a pause between phases that follow each other at once, so
+// that their sync counts, whose windows' edges may be off by tens of
+// milliseconds (see countedSince), do not take each other's calls.
+const syncGuard = 200 * time.Millisecond
 
 // benchConfigWith is benchConfig with these staff members.
 func benchConfigWith(staff []int64) string {

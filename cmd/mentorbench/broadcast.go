@@ -127,6 +127,9 @@ type BroadcastPhase struct {
 	// Women are the steps pushed while the broadcast ran ("send now" to
 	// the report); WomenAll those of the whole phase.
 	Women, WomenAll Phase
+	// Stall is the longest time no woman's step completed while some
+	// were outstanding, and StallAt when it began, since the phase began.
+	Stall, StallAt time.Duration
 	// Lists are the staff members' /applications, in the order sent.
 	Lists []listRound
 	// Paged says /applications answered with pages.
@@ -240,6 +243,7 @@ func RunBroadcast(tb testing.TB, cfg Config) BroadcastReport {
 			}
 		}
 		ph.Women = summarize("women during the broadcast", bc.Women, during, b.reportAt.Sub(b.sendNow), 0)
+		ph.Stall, ph.StallAt = st.stall, st.stallFrom.Sub(ph.win.from)
 		for _, l := range st.listers {
 			ph.Lists = append(ph.Lists, l.rounds...)
 			ph.Paged = ph.Paged || l.paged
@@ -304,7 +308,7 @@ func RunBroadcast(tb testing.TB, cfg Config) BroadcastReport {
 
 	p.stop(15 * time.Second)
 	if p.syncs != "" {
-		counted, err := countSyncs(p.syncs, p.started, []window{rep.Pace.win, rep.Mixed.win})
+		counted, err := countSyncs(p.syncs, p.syncsFrom, []window{rep.Pace.win, rep.Mixed.win})
 		if err != nil {
 			tb.Fatalf("broadcast: count the sync calls: %v", err)
 		}
@@ -327,11 +331,17 @@ type stage struct {
 	pushing    bool // the women keep stepping
 	busy       int  // women's steps pushed and not complete
 	unexpected int  // calls to a staff chat the stage did not expect
+	// lastDone is when a woman's step last completed (or, with none
+	// outstanding, was pushed); stall the longest wait for the next one
+	// with steps outstanding, from stallFrom.
+	lastDone, stallFrom time.Time
+	stall               time.Duration
 }
 
 // reset forgets the last phase's actors and timers.
 func (st *stage) reset() {
 	st.bc, st.listers, st.timers, st.pushing = nil, nil, nil, false
+	st.lastDone, st.stallFrom, st.stall = time.Time{}, time.Time{}, 0
 }
 
 // after runs f in d.
@@ -344,6 +354,9 @@ func (st *stage) schedule(s *sim) {
 	st.after(st.think(s), func() {
 		if !st.pushing {
 			return
+		}
+		if st.busy == 0 {
+			st.lastDone = time.Now()
 		}
 		st.d.push(s)
 		st.busy++
@@ -407,6 +420,10 @@ func (st *stage) route(ev event) {
 	if s == nil {
 		return
 	}
+	if gap := ev.at.Sub(st.lastDone); gap > st.stall {
+		st.stall, st.stallFrom = gap, st.lastDone
+	}
+	st.lastDone = ev.at
 	st.busy--
 	if st.d.finished(s) {
 		s = st.d.randomSim()

@@ -76,10 +76,10 @@ func TestCountSyncs(t *testing.T) {
 	start := time.Date(2026, 12, 1, 12, 5, 9, 0, time.UTC)
 	at := func(ms int) time.Time { return start.Add(time.Duration(ms) * time.Millisecond) }
 	got, err := countSyncs(file, start, []window{
-		{at(0), at(50)},   // the intervals ending at 20 and 40 ms
-		{at(41), at(61)},  // the one ending at 60 ms: an interval counts where it ends
+		{at(0), at(30)},   // the intervals ending at 20 and 40 ms: its calls may be in the next one
+		{at(41), at(61)},  // the ones ending at 60 and 80 ms
 		{at(0), at(1000)}, // all
-		{at(200), at(300)},
+		{at(101), at(300)},
 	})
 	if err != nil {
 		t.Fatal(err)

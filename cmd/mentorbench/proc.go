@@ -159,8 +159,10 @@ type process struct {
 	started time.Time
 	logPath string
 	// syncs is the file perf writes the bot's sync calls to, "" when
-	// they are not counted.
-	syncs string
+	// they are not counted; syncsFrom is the time perf counts its
+	// intervals from, which is when the bot started (see countedSince).
+	syncs     string
+	syncsFrom time.Time
 	done  chan struct{}
 }
 
@@ -202,6 +204,10 @@ func startProcess(tb testing.TB, bin string, args, env []string, logPath string,
 		if p.botPid, err = countedChild(cmd.Process.Pid, bin, p.done); err != nil {
 			p.stop(time.Second)
 			tb.Fatalf("%s under perf: %v: %s", filepath.Base(bin), err, p.logTail())
+		}
+		if p.syncsFrom, err = countedSince(p.started, cmd.Process.Pid, p.botPid); err != nil {
+			p.stop(time.Second)
+			tb.Fatalf("%s under perf: %v", filepath.Base(bin), err)
 		}
 	}
 	return p
@@ -338,22 +344,42 @@ func ticksCPU(pid int) (time.Duration, error) {
 	return user + sys, err
 }
 
+// clkTck is USER_HZ on Linux, the unit of /proc/<pid>/stat's times.
+const clkTck = 100
+
 // userSys is utime and stime from /proc/<pid>/stat.
 func userSys(pid int) (user, sys time.Duration, err error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, 0, err
 	}
-	// Fields after the command name, which is in parentheses and may hold spaces.
-	i := bytes.LastIndexByte(data, ')')
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const clkTck = 100 // USER_HZ on Linux
 	return time.Duration(utime) * time.Second / clkTck, time.Duration(stime) * time.Second / clkTck, nil
+}
+
+// startedAt is when pid started, in clock ticks since boot.
+func startedAt(pid int) (int64, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(f[19], 10, 64)
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name
+// (which is in parentheses and may hold spaces): f[0] is the state.
+func statFields(pid int) ([]string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.LastIndexByte(data, ')')
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 20 {
+		return nil, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	return f, nil
 }
 
 // selfCPU is the CPU time this process has used, user and system.

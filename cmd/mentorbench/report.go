@@ -168,6 +168,9 @@ func FormatBroadcast(r BroadcastReport) string {
 	row("women during the broadcast: first reply p50 / p99", func(p BroadcastPhase) string {
 		return orDash(p.Women.Updates > 0, ms(p.Women.FirstP50)+" / "+ms(p.Women.FirstP99))
 	})
+	row("women: longest time with steps outstanding and none answered (from, since the phase began)", func(p BroadcastPhase) string {
+		return orDash(p.WomenAll.Updates > 0, fmt.Sprintf("%s (%s)", ms(p.Stall), ms(p.StallAt)))
+	})
 	row("women, whole phase: steps, latency p50 / p99", func(p BroadcastPhase) string {
 		return orDash(p.WomenAll.Updates > 0, latency(p.WomenAll))
 	})

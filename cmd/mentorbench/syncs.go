@@ -89,6 +89,23 @@ func countedChild(pid int, bin string, done <-chan struct{}) (int, error) {
 	return 0, errors.New("perf started no bot within 10s")
 }
 
+// countedSince is the time perf's intervals count from: perf starts
+// counting when the bot starts, which is later than perf itself started
+// (at started, give or take the fork) by the time perf took to set its
+// counters up, tens of milliseconds and sometimes more. The two start
+// times are read from /proc, to a clock tick (10 ms).
+func countedSince(started time.Time, perfPid, botPid int) (time.Time, error) {
+	perf, err := startedAt(perfPid)
+	if err != nil {
+		return time.Time{}, err
+	}
+	bot, err := startedAt(botPid)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return started.Add(time.Duration(bot-perf) * time.Second / clkTck), nil
+}
+
 // syncs is how many sync calls a bot made in one window of time.
 type syncs struct {
 	Fdatasync, Fsync int
@@ -98,7 +115,11 @@ type syncs struct {
 type window struct{ from, to time.Time }
 
 // countSyncs reads perf's counts (its intervals counted from start) and
-// adds up, for each window, the intervals that ended in it.
+// adds up, for each window, the intervals that ended in it or less than
+// syncInterval after it: an interval is printed after its calls, so the
+// calls of a window's last moments are in an interval that ends after
+// it. Phases that stop at once are followed by a pause (syncGuard), so
+// the next one's calls are not taken.
 func countSyncs(file string, start time.Time, windows []window) ([]syncs, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -114,7 +135,7 @@ func countSyncs(file string, start time.Time, windows []window) ([]syncs, error)
 		}
 		end := start.Add(at)
 		for i, w := range windows {
-			if !end.After(w.from) || end.After(w.to) {
+			if !end.After(w.from) || end.After(w.to.Add(syncInterval)) {
 				continue
 			}
 			switch event {
