@@ -163,7 +163,7 @@ type process struct {
 	// intervals from, which is when the bot started (see countedSince).
 	syncs     string
 	syncsFrom time.Time
-	done  chan struct{}
+	done      chan struct{}
 }
 
 // startProcess starts bin with env on top of a minimal environment, its
