@@ -177,7 +177,6 @@ type run struct {
 	saved        chan error
 	saveBackoff  time.Duration
 	saveAfter    time.Time
-	savingSince  time.Time
 
 	fatal  error
 	logged map[string]time.Time
@@ -273,7 +272,7 @@ func (r *run) loadQueued() {
 		batch, err := r.DB.OutboxAfter(r.lastSeq, page)
 		if err != nil {
 			r.warn("read", "cannot read the outbox; will try again", "err", err)
-			return // r.load stays set: the next wake tries again
+			return // r.load stays set: the loop tries again when it next wakes
 		}
 		for _, p := range batch {
 			r.lastSeq = p.Seq
@@ -503,7 +502,6 @@ func (r *run) startSave() {
 		return // a few more may come to share the write
 	}
 	r.saving, r.unsaved = r.unsaved, nil
-	r.savingSince = time.Now()
 	batch := r.saving
 	go func() { r.saved <- r.save(batch) }()
 }
