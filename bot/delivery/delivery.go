@@ -31,9 +31,9 @@
 // therefore make the next start send again the messages delivered since
 // the last batch was written (at most MaxUnsaved, as sending waits beyond
 // that) and those on their way at the moment of the kill (at most Workers
-// and TapWorkers): DuplicateBound in all, 24 with the defaults. In
-// practice a batch is written within milliseconds and a kill repeats one
-// or two.
+// and TapWorkers): DuplicateBound in all, 24 with the defaults. A batch
+// waits at most RecordEvery (100 ms) for company, so in practice a kill
+// repeats none or a few.
 package delivery
 
 import (

@@ -44,6 +44,12 @@ type Outbox struct {
 	// and the TapWorkers on their way, it bounds what a kill can make the
 	// next start send twice: DuplicateBound.
 	MaxUnsaved int
+	// RecordEvery is how long a delivered message's outcome may wait to
+	// be written with the next ones (default 100 ms): at Telegram's pace
+	// a batch then holds a few messages instead of one, and the disk is
+	// synced a few times a second instead of sixty. It never waits once
+	// half of MaxUnsaved are waiting.
+	RecordEvery time.Duration
 	// Now is the clock of the records and of the horizon (default
 	// time.Now). The pace always runs on the real clock.
 	Now func() time.Time
@@ -165,12 +171,12 @@ type run struct {
 	inFlight     int
 	tapsInFlight int
 
-	unsaved     []store.Outcome
-	saving      []store.Outcome // the batch being written
-	saved       chan error
-	saveBackoff time.Duration
-	saveAfter   time.Time
-	savingSince time.Time
+	unsaved      []store.Outcome
+	unsavedSince time.Time       // when the oldest of unsaved was delivered
+	saving       []store.Outcome // the batch being written
+	saved        chan error
+	saveBackoff  time.Duration
+	saveAfter    time.Time
 
 	fatal  error
 	logged map[string]time.Time
@@ -191,6 +197,9 @@ func (o *Outbox) defaults() {
 	}
 	if o.ChatBurst <= 0 {
 		o.ChatBurst = 2
+	}
+	if o.RecordEvery == 0 {
+		o.RecordEvery = 100 * time.Millisecond
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -263,7 +272,7 @@ func (r *run) loadQueued() {
 		batch, err := r.DB.OutboxAfter(r.lastSeq, page)
 		if err != nil {
 			r.warn("read", "cannot read the outbox; will try again", "err", err)
-			return // r.load stays set: the next wake tries again
+			return // r.load stays set: the loop tries again when it next wakes
 		}
 		for _, p := range batch {
 			r.lastSeq = p.Seq
@@ -476,6 +485,9 @@ func (r *run) settle(c *chat, it *item, res store.Result, err error) {
 	if err != nil {
 		o.Reason = err.Error()
 	}
+	if len(r.unsaved) == 0 {
+		r.unsavedSince = time.Now()
+	}
 	r.unsaved = append(r.unsaved, o)
 }
 
@@ -486,8 +498,10 @@ func (r *run) startSave() {
 	if r.saving != nil || len(r.unsaved) == 0 || time.Now().Before(r.saveAfter) {
 		return
 	}
+	if len(r.unsaved) < r.MaxUnsaved/2 && time.Since(r.unsavedSince) < r.RecordEvery && r.fatal == nil {
+		return // a few more may come to share the write
+	}
 	r.saving, r.unsaved = r.unsaved, nil
-	r.savingSince = time.Now()
 	batch := r.saving
 	go func() { r.saved <- r.save(batch) }()
 }
@@ -520,6 +534,7 @@ func (r *run) afterSave(err error) {
 		return
 	}
 	r.unsaved = append(batch, r.unsaved...)
+	r.unsavedSince = time.Now().Add(-r.RecordEvery) // due at once when the store allows
 	if store.IsFatal(err) {
 		r.fatal = fmt.Errorf("record deliveries: %w", err)
 		return
@@ -606,7 +621,11 @@ func (r *run) nextWake() time.Duration {
 		soon(chatNext)
 	}
 	if len(r.unsaved) > 0 && r.saving == nil {
-		soon(r.saveAfter)
+		at := r.unsavedSince.Add(r.RecordEvery)
+		if r.saveAfter.After(at) {
+			at = r.saveAfter
+		}
+		soon(at)
 	}
 	return max(next.Sub(now), 0)
 }

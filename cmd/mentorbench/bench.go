@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,11 @@ type Config struct {
 	Warmup, Load time.Duration
 	// Starts is how many start-ups to time on each database.
 	Starts int
+	// CountSyncs counts the bots' sync calls with perf, when it is
+	// installed (see syncs.go).
+	CountSyncs bool
+	// Broadcast is the broadcast run's setup (see RunBroadcast).
+	Broadcast BroadcastConfig
 	// Dir holds the binaries, databases, config and logs.
 	Dir  string
 	Bins Binaries
@@ -39,6 +45,7 @@ type Config struct {
 func ShortConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Users, cfg.Stored, cfg.Paced, cfg.Warmup, cfg.Load, cfg.Starts = 100, 1000, 5*time.Second, 2*time.Second, 5*time.Second, 2
+	cfg.Broadcast = ShortBroadcastConfig()
 	return cfg
 }
 
@@ -47,6 +54,7 @@ func DefaultConfig() Config {
 	return Config{
 		Users: 1000, Stored: 10000, Rate: 6, Paced: 40 * time.Second,
 		Warmup: 10 * time.Second, Load: 40 * time.Second, Starts: 5, Seed: 1,
+		CountSyncs: true, Broadcast: DefaultBroadcastConfig(),
 		Logf: func(string, ...any) {},
 	}
 }
@@ -75,6 +83,14 @@ type Phase struct {
 	Harness time.Duration
 	// CPUPerUpdate is CPU / Updates.
 	CPUPerUpdate time.Duration
+	// Syncs are the bot's sync calls in the window, if counted.
+	Syncs syncs
+	win   window
+}
+
+// SyncsPerUpdate is the bot's fdatasync and fsync calls per update.
+func (p Phase) SyncsPerUpdate() float64 {
+	return float64(p.Syncs.Fdatasync+p.Syncs.Fsync) / float64(max(p.Updates, 1))
 }
 
 // Report is one bot's run.
@@ -95,11 +111,18 @@ type Report struct {
 	Logs                  map[string]int // the bot's log lines by level
 	Unexpected            int            // calls to a chat with no step outstanding
 	CallsPerUpdate        float64        // Bot API calls per step, paced phase
+	// Counted says the bot's sync calls are counted (the phases'
+	// Syncs); else SyncNote says why not.
+	Counted  bool
+	SyncNote string
+	// IdleSyncs are the sync calls in the idle window (IdleCPU's).
+	IdleSyncs syncs
 }
 
 // Bots are the bots Run knows: mentorbot as built, mentorbot with its
-// pace lifted, and the echo bot.
-var Bots = []string{"mentorbot", "unpaced", "echo"}
+// pace lifted, and the two floors: the echo bot, and the echo bot that
+// records every update in bbolt before answering.
+var Bots = []string{"mentorbot", "unpaced", "echo", "echo+bbolt"}
 
 // Run measures one bot of Bots.
 func Run(tb testing.TB, cfg Config, which string) Report {
@@ -124,7 +147,9 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	}
 	rep := Report{Bot: which}
 	rec := newRecorder(tb)
-	echo := which == "echo"
+	echo := which == "echo" || which == "echo+bbolt"
+	counter := cfg.syncCounter(&rep.SyncNote)
+	rep.Counted = counter != nil
 
 	// The stored women, written once into a template copied for each start.
 	// The echo bot keeps nothing, but its women take the same steps.
@@ -142,7 +167,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 		tb.Fatal(err)
 	}
 	n := 0
-	start := func(db string) (*process, time.Duration) {
+	start := func(db string, counter *syncCounter) (*process, time.Duration) {
 		n++
 		env := []string{
 			"TELEGRAM_BOT_TOKEN=" + telegramtest.Token,
@@ -151,11 +176,14 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 			"MENTORBOT_DB=" + db,
 		}
 		args := []string{"run"}
-		if echo {
+		switch which {
+		case "echo":
 			args = nil
+		case "echo+bbolt":
+			args = []string{"-db", db}
 		}
 		polled := rec.arm()
-		p := startProcess(tb, bin, args, env, filepath.Join(cfg.Dir, fmt.Sprintf("%s-%d.log", which, n)))
+		p := startProcess(tb, bin, args, env, filepath.Join(cfg.Dir, fmt.Sprintf("%s-%d.log", logName(which), n)), counter)
 		select {
 		case <-polled:
 		case <-p.done:
@@ -177,29 +205,33 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 
 	// Start-up, on a new database and on the stored one.
 	for range cfg.Starts {
-		p, d := start(freshDB(""))
+		p, d := start(freshDB(""), nil)
 		p.stop(10 * time.Second)
 		rep.StartEmpty = append(rep.StartEmpty, d)
 	}
 	for range cfg.Starts * boolInt(!echo) {
-		p, d := start(freshDB(template))
+		p, d := start(freshDB(template), nil)
 		p.stop(10 * time.Second)
 		rep.StartStored = append(rep.StartStored, d)
 	}
 	cfg.Logf("%s: start-up %v (new database), %v (%d stored)", which, median(rep.StartEmpty), median(rep.StartStored), cfg.Stored)
 
-	// The run itself, on the stored database.
-	db := ""
+	// The run itself, on the stored database (the echo bot with bbolt on
+	// a new one: it keeps only updates).
+	db := freshDB("")
 	if !echo {
 		db = freshDB(template)
 	}
-	p, _ := start(db)
+	p, _ := start(db, counter)
 	time.Sleep(time.Second)
 	rep.IdleRSS, _, _ = memory(p.pid())
 	idle0, _ := cpuTime(p.pid())
+	idleWin := window{from: time.Now()}
 	time.Sleep(3 * time.Second)
 	idle1, _ := cpuTime(p.pid())
+	idleWin.to = time.Now()
 	rep.IdleCPU = (idle1 - idle0) / 3
+	time.Sleep(syncGuard)
 	d := newDriver(tb, rec, echo, stored, cfg.Seed)
 	type counters struct {
 		cpu, user, sys, self time.Duration
@@ -225,6 +257,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 		run()
 		c1 := read()
 		ph := summarize(name, users, d.samples[c0.samples:], time.Since(t0), c1.cpu-c0.cpu)
+		ph.win = window{from: t0, to: time.Now()}
 		finish(&ph, c0, c1)
 		if p.exited() {
 			tb.Fatalf("%s exited during the %s phase: %s", which, name, p.logTail())
@@ -241,6 +274,7 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 		}
 	})
 	cfg.Logf("%s: unloaded: %d steps, p50 %v, p99 %v", which, rep.Unloaded.Updates, rep.Unloaded.DoneP50, rep.Unloaded.DoneP99)
+	time.Sleep(syncGuard)
 
 	// Paced: cfg.Users women, steps arriving at cfg.Rate a second.
 	users := make([]*sim, cfg.Users)
@@ -250,19 +284,24 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	rep.Paced = phase("paced", cfg.Users, func() { users = d.openLoop(users, cfg.Rate, cfg.Paced) })
 	rep.CallsPerUpdate = float64(rep.Paced.Calls) / float64(max(rep.Paced.Updates, 1))
 	cfg.Logf("%s: paced at %.1f/s: %d steps, p50 %v, p99 %v, %v CPU a step", which, cfg.Rate, rep.Paced.Updates, rep.Paced.DoneP50, rep.Paced.DoneP99, rep.Paced.CPUPerUpdate)
+	time.Sleep(syncGuard)
 
 	// Load: the same women, each taking her next step as soon as her last
 	// is answered; measured after a warm-up.
 	var c0 counters
+	var loadWin window
 	t0 := time.Now()
 	marks := []time.Time{t0.Add(cfg.Warmup), t0.Add(cfg.Warmup + cfg.Load)}
 	d.closedLoop(users, marks, func(i int) {
 		switch i {
 		case 0:
 			c0 = read()
+			loadWin.from = time.Now()
 		case 1:
 			c1 := read()
-			rep.Load = summarize("load", cfg.Users, d.samples[c0.samples:], cfg.Load, c1.cpu-c0.cpu)
+			loadWin.to = time.Now()
+			rep.Load = summarize("load", cfg.Users, d.samples[c0.samples:], loadWin.to.Sub(loadWin.from), c1.cpu-c0.cpu)
+			rep.Load.win = loadWin
 			rep.Load.Unfetched = d.unfetched()
 			finish(&rep.Load, c0, c1)
 		}
@@ -274,11 +313,32 @@ func Run(tb testing.TB, cfg Config, which string) Report {
 	cfg.Logf("%s: load: %.1f steps/s, p50 %v, p99 %v, %v CPU a step", which, rep.Load.PerSec, rep.Load.DoneP50, rep.Load.DoneP99, rep.Load.CPUPerUpdate)
 
 	p.stop(15 * time.Second)
+	if p.syncs != "" {
+		counted, err := countSyncs(p.syncs, p.syncsFrom, []window{idleWin, rep.Unloaded.win, rep.Paced.win, rep.Load.win})
+		if err != nil {
+			tb.Fatalf("%s: count the sync calls: %v", which, err)
+		}
+		rep.IdleSyncs, rep.Unloaded.Syncs, rep.Paced.Syncs, rep.Load.Syncs = counted[0], counted[1], counted[2], counted[3]
+	}
 	rep.Errors = rec.errorCounts()
 	rep.Methods = rec.methodCounts()
 	rep.Logs = p.logCounts()
 	rep.Unexpected = d.unexpected
 	return rep
+}
+
+// syncGuard is a pause between phases that follow each other at once, so
+// that their sync counts, whose windows' edges may be off by tens of
+// milliseconds (see countedSince), do not take each other's calls.
+const syncGuard = 200 * time.Millisecond
+
+// benchConfigWith is benchConfig with these staff members.
+func benchConfigWith(staff []int64) string {
+	ids := make([]string, len(staff))
+	for i, id := range staff {
+		ids[i] = fmt.Sprint(id)
+	}
+	return "staff = [" + strings.Join(ids, ", ") + "]\n\n" + benchConfig
 }
 
 // benchConfig opens the form (deadline and stage I) whatever today is, and
@@ -295,6 +355,24 @@ id = "I"
 starts = "2020-01-01 00:00"
 ends = "2099-12-11 17:00"
 `
+
+// syncCounter is the sync call counter the config asks for, or nil with
+// the reason in note.
+func (cfg Config) syncCounter(note *string) *syncCounter {
+	if !cfg.CountSyncs {
+		*note = "not asked (-syncs=false)"
+		return nil
+	}
+	t, err := newSyncCounter()
+	if err != nil {
+		*note = err.Error()
+		return nil
+	}
+	return t
+}
+
+// logName is a bot's name fit for a file name.
+func logName(which string) string { return strings.ReplaceAll(which, "+", "-") }
 
 func summarize(name string, users int, samples []sample, window, cpu time.Duration) Phase {
 	ph := Phase{Name: name, Users: users, Window: window, Updates: len(samples), CPU: cpu}

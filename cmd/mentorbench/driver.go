@@ -39,6 +39,7 @@ type sim struct {
 
 // sample is one completed step.
 type sample struct {
+	at       time.Time     // when the step was pushed
 	first    time.Duration // push -> first call to her chat
 	complete time.Duration // push -> the call she needs for her next step
 }
@@ -131,7 +132,7 @@ func (d *driver) handle(ev event) *sim {
 	if !done {
 		return nil
 	}
-	d.samples = append(d.samples, sample{first: s.first, complete: ev.at.Sub(s.pushedAt)})
+	d.samples = append(d.samples, sample{at: s.pushedAt, first: s.first, complete: ev.at.Sub(s.pushedAt)})
 	s.busy = false
 	s.pos++
 	if !d.echo && s.pos < len(script) && script[s.pos].kind == kindTap {

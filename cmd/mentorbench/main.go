@@ -11,14 +11,24 @@
 //     what mentorbot may send at Telegram's 30 messages a second: reply
 //     latency p50 and p99, and the bot's CPU time per update;
 //   - load: the same 1 000 women, each taking her next step as soon as her
-//     last is answered: updates handled a second end to end.
+//     last is answered: updates handled a second end to end;
+//   - the sync calls (fdatasync, fsync) per update, counted with perf
+//     stat when it is installed.
+//
+// Two floors are measured the same way: the echo bot, and the echo bot
+// that records every update in bbolt before answering (echo+bbolt).
+//
+// Then the broadcast run (see broadcast.go), mentorbot against the fake
+// server enforcing Telegram's limits: a broadcast to 1 000 participants
+// alone, and again while staff list 10 000 applications and 100 women
+// step through the form.
 //
 // A step is one update: /start, the language and consent taps, a typed
 // answer or a button tap of the application form (see script.go). Its
 // latency runs from pushing the update into the fake server to the bot's
 // call that lets her take her next step (the next question) arriving there.
 //
-//	go run ./cmd/mentorbench [-bots mentorbot,echo] [-users 1000] [-stored 10000] ...
+//	go run ./cmd/mentorbench [-bots mentorbot,echo] [-users 1000] [-stored 10000] [-broadcast=false] ...
 //
 // The same measurements run as benchmarks: go test -bench . -benchtime 1x ./cmd/mentorbench
 package main
@@ -44,7 +54,17 @@ func main() {
 	flag.StringVar(&cfg.Bins.Mentorbot, "mentorbot", "", "mentorbot binary (default: go build ./cmd/mentorbot)")
 	flag.StringVar(&cfg.Bins.Echo, "echobot", "", "echo bot binary (default: go build ./cmd/mentorbench/echobot)")
 	flag.StringVar(&cfg.Bins.Unpaced, "unpaced", "", "mentorbot binary with its pace lifted (default: built with go build -overlay)")
-	bots := flag.String("bots", strings.Join(Bots, ","), "bots to measure, comma-separated: "+strings.Join(Bots, ", "))
+	bots := flag.String("bots", strings.Join(Bots, ","), "bots to measure, comma-separated: "+strings.Join(Bots, ", ")+"; empty for none")
+	flag.BoolVar(&cfg.CountSyncs, "syncs", cfg.CountSyncs, "count the bots' fdatasync and fsync calls with perf stat (if installed)")
+	broadcast := flag.Bool("broadcast", true, "also run the broadcast run against mentorbot")
+	bc := &cfg.Broadcast
+	flag.IntVar(&bc.Recipients, "recipients", bc.Recipients, "broadcast run: participants the broadcast goes to")
+	flag.IntVar(&bc.Applications, "applications", bc.Applications, "broadcast run: submitted applications stored")
+	flag.IntVar(&bc.Women, "women", bc.Women, "broadcast run: women stepping through the form meanwhile")
+	flag.DurationVar(&bc.TapThink, "tap-think", bc.TapThink, "broadcast run: a woman's mean time before a tap (at least 2s)")
+	flag.DurationVar(&bc.TypeThink, "type-think", bc.TypeThink, "broadcast run: a woman's mean time before a typed answer (at least 5s)")
+	flag.IntVar(&bc.Listers, "listers", bc.Listers, "broadcast run: staff members sending /applications meanwhile")
+	flag.StringVar(&bc.Only, "broadcast-phase", "", "broadcast run: only this phase, pace or mixed")
 	flag.StringVar(&cfg.Dir, "dir", "", "keep binaries, databases and logs here (default: a temporary directory)")
 	flag.Parse()
 	if *short {
@@ -52,15 +72,20 @@ func main() {
 		set := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		sc := ShortConfig()
+		sb := sc.Broadcast
 		for name, apply := range map[string]func(){
 			"users": func() { cfg.Users = sc.Users }, "stored": func() { cfg.Stored = sc.Stored },
 			"paced": func() { cfg.Paced = sc.Paced }, "warmup": func() { cfg.Warmup = sc.Warmup },
 			"load": func() { cfg.Load = sc.Load }, "starts": func() { cfg.Starts = sc.Starts },
+			"recipients": func() { bc.Recipients = sb.Recipients }, "applications": func() { bc.Applications = sb.Applications },
+			"women": func() { bc.Women = sb.Women }, "listers": func() { bc.Listers = sb.Listers },
 		} {
 			if !set[name] {
 				apply()
 			}
 		}
+		bc.InProgress, bc.Lists, bc.Pages = sb.InProgress, sb.Lists, sb.Pages
+		bc.ListGap, bc.Warmup = sb.ListGap, sb.Warmup
 	}
 
 	tb := newCmdTB(os.Stderr)
@@ -80,12 +105,22 @@ func main() {
 		}()
 		var reps []Report
 		for _, bot := range strings.Split(*bots, ",") {
-			bot = strings.TrimSpace(bot)
+			if bot = strings.TrimSpace(bot); bot == "" {
+				continue
+			}
 			t0 := time.Now()
 			reps = append(reps, Run(tb, cfg, bot))
 			tb.Logf("%s: measured in %v", bot, time.Since(t0).Round(time.Second))
 		}
-		fmt.Print(Format(cfg, reps))
+		if len(reps) > 0 {
+			fmt.Print(Format(cfg, reps))
+		}
+		if *broadcast {
+			t0 := time.Now()
+			r := RunBroadcast(tb, cfg)
+			tb.Logf("broadcast: measured in %v", time.Since(t0).Round(time.Second))
+			fmt.Print(FormatBroadcast(r))
+		}
 	}()
 	tb.runCleanups()
 	if tb.Failed() && code == 0 {

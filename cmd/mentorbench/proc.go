@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // moduleRoot is the directory of the mentorbot module, wherever the
@@ -55,7 +58,8 @@ type Binaries struct {
 	Mentorbot string
 	// Unpaced is mentorbot with its pace lifted (see buildUnpaced).
 	Unpaced string
-	Echo    string
+	// Echo is the echo bot, both floors: with -db it records each update.
+	Echo string
 }
 
 // path returns the binary of bot which (one of Bots), building it into
@@ -73,7 +77,7 @@ func (b *Binaries) path(dir, which string) (string, error) {
 			b.Unpaced, err = buildUnpaced(dir)
 		}
 		return b.Unpaced, err
-	case "echo":
+	case "echo", "echo+bbolt":
 		if b.Echo == "" {
 			b.Echo, err = build(dir, "./cmd/mentorbench/echobot", "echobot", "")
 		}
@@ -82,17 +86,20 @@ func (b *Binaries) path(dir, which string) (string, error) {
 	return "", fmt.Errorf("unknown bot %q: want one of %v", which, Bots)
 }
 
-// paceLine is where cmd/mentorbot/run.go makes the one pace of replies
-// and broadcasts, and unpacedLine what buildUnpaced puts instead.
+// paceLine is the start of the line of cmd/mentorbot/run.go
+// ((*app).outbox) that sets the outbox's paces from the config, and
+// unpacedLine what buildUnpaced puts in its place: no pace overall and
+// none per chat (a zero rate is "as fast as Telegram answers").
 const (
-	paceLine    = "rate.NewLimiter(rate.Limit(app.cfg.Broadcast.Rate), 2)"
-	unpacedLine = "rate.NewLimiter(rate.Inf, 2)"
+	paceLine    = "o.Rate, o.ChatRate, o.ChatBurst = "
+	unpacedLine = "o.Rate, o.ChatRate, o.ChatBurst = 0, 0, chatBurst"
 )
 
-// buildUnpaced builds mentorbot with its pace lifted: the [broadcast] rate
-// cannot go over Telegram's 30 messages a second, so the binary is built
-// from the same sources with one line of cmd/mentorbot/run.go replaced
-// (through go build -overlay; the file itself is untouched).
+// buildUnpaced builds mentorbot with its pace lifted: the config refuses
+// a [broadcast] rate over Telegram's 30 messages a second (or of 0), so
+// the binary is built from the same sources with one line of
+// cmd/mentorbot/run.go replaced (through go build -overlay; the file
+// itself is untouched).
 func buildUnpaced(dir string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
@@ -103,11 +110,12 @@ func buildUnpaced(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if n := bytes.Count(src, []byte(paceLine)); n != 1 {
-		return "", fmt.Errorf("cannot lift the pace: %s has %q %d times, not once", runGo, paceLine, n)
+	unpaced, err := liftPace(src)
+	if err != nil {
+		return "", fmt.Errorf("cannot lift the pace in %s: %w", runGo, err)
 	}
 	replaced := filepath.Join(dir, "run_unpaced.go")
-	if err := os.WriteFile(replaced, bytes.Replace(src, []byte(paceLine), []byte(unpacedLine), 1), 0o600); err != nil {
+	if err := os.WriteFile(replaced, unpaced, 0o600); err != nil {
 		return "", err
 	}
 	overlay := filepath.Join(dir, "overlay.json")
@@ -121,26 +129,62 @@ func buildUnpaced(dir string) (string, error) {
 	return build(dir, "./cmd/mentorbot", "mentorbot-unpaced", overlay)
 }
 
-// process is a bot running as a child process.
+// liftPace replaces the one line of run.go that starts (after its indent)
+// with paceLine by unpacedLine.
+func liftPace(src []byte) ([]byte, error) {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	at := -1
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte(paceLine)) {
+			if at >= 0 {
+				return nil, fmt.Errorf("%q starts more than one line", paceLine)
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Errorf("no line starts with %q", paceLine)
+	}
+	indent := lines[at][:len(lines[at])-len(bytes.TrimLeft(lines[at], " \t"))]
+	lines[at] = append(append(bytes.Clone(indent), unpacedLine...), '\n')
+	return bytes.Join(lines, nil), nil
+}
+
+// process is a bot running as a child process, possibly under perf stat
+// counting its sync calls (see syncs.go): then cmd is perf, and botPid
+// the bot itself.
 type process struct {
 	cmd     *exec.Cmd
+	botPid  int
 	started time.Time
 	logPath string
-	done    chan struct{}
+	// syncs is the file perf writes the bot's sync calls to, "" when
+	// they are not counted; syncsFrom is the time perf counts its
+	// intervals from, which is when the bot started (see countedSince).
+	syncs     string
+	syncsFrom time.Time
+	done      chan struct{}
 }
 
 // startProcess starts bin with env on top of a minimal environment, its
-// output to logPath; tb's cleanup stops it if it still runs.
-func startProcess(tb testing.TB, bin string, args, env []string, logPath string) *process {
+// output to logPath; tb's cleanup stops it if it still runs. With counter
+// set, its sync calls are counted (see syncs.go).
+func startProcess(tb testing.TB, bin string, args, env []string, logPath string, counter *syncCounter) *process {
 	tb.Helper()
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	p := &process{logPath: logPath, done: make(chan struct{})}
 	cmd := exec.Command(bin, args...)
+	if counter != nil {
+		becomeSubreaper()
+		p.syncs = strings.TrimSuffix(logPath, ".log") + ".syncs.csv"
+		cmd = counter.command(p.syncs, bin, args)
+	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	p := &process{cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p.cmd = cmd
 	p.started = time.Now()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -148,14 +192,50 @@ func startProcess(tb testing.TB, bin string, args, env []string, logPath string)
 	}
 	go func() {
 		cmd.Wait()
+		if p.botPid != cmd.Process.Pid {
+			reap(p.botPid)
+		}
 		logf.Close()
 		close(p.done)
 	}()
 	tb.Cleanup(func() { p.stop(10 * time.Second) })
+	p.botPid = cmd.Process.Pid
+	if counter != nil {
+		if p.botPid, err = countedChild(cmd.Process.Pid, bin, p.done); err != nil {
+			p.stop(time.Second)
+			tb.Fatalf("%s under perf: %v: %s", filepath.Base(bin), err, p.logTail())
+		}
+		if p.syncsFrom, err = countedSince(p.started, cmd.Process.Pid, p.botPid); err != nil {
+			p.stop(time.Second)
+			tb.Fatalf("%s under perf: %v", filepath.Base(bin), err)
+		}
+	}
 	return p
 }
 
-func (p *process) pid() int { return p.cmd.Process.Pid }
+// perf stat -I does not wait for the program it runs, which then stays a
+// zombie of whoever adopts it. This process adopts it (a child
+// subreaper) and reaps it.
+var subreaper sync.Once
+
+func becomeSubreaper() {
+	subreaper.Do(func() { unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+}
+
+// reap waits for pid, a bot adopted when perf ended; it returns at once
+// if it is not this process's child.
+func reap(pid int) {
+	var status syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(pid, &status, 0, nil)
+		if err != syscall.EINTR {
+			return
+		}
+	}
+}
+
+// pid is the bot's process ID, for its CPU time and memory.
+func (p *process) pid() int { return p.botPid }
 
 func (p *process) exited() bool {
 	select {
@@ -166,15 +246,17 @@ func (p *process) exited() bool {
 	}
 }
 
-// stop sends SIGTERM and waits up to grace, then kills.
+// stop sends SIGTERM to the bot and waits up to grace, then kills it. A
+// bot under perf is signalled itself; perf ends with it.
 func (p *process) stop(grace time.Duration) {
 	if p.exited() {
 		return
 	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	syscall.Kill(p.botPid, syscall.SIGTERM)
 	select {
 	case <-p.done:
 	case <-time.After(grace):
+		syscall.Kill(p.botPid, syscall.SIGKILL)
 		p.cmd.Process.Kill()
 		<-p.done
 	}
@@ -262,22 +344,42 @@ func ticksCPU(pid int) (time.Duration, error) {
 	return user + sys, err
 }
 
+// clkTck is USER_HZ on Linux, the unit of /proc/<pid>/stat's times.
+const clkTck = 100
+
 // userSys is utime and stime from /proc/<pid>/stat.
 func userSys(pid int) (user, sys time.Duration, err error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, 0, err
 	}
-	// Fields after the command name, which is in parentheses and may hold spaces.
-	i := bytes.LastIndexByte(data, ')')
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const clkTck = 100 // USER_HZ on Linux
 	return time.Duration(utime) * time.Second / clkTck, time.Duration(stime) * time.Second / clkTck, nil
+}
+
+// startedAt is when pid started, in clock ticks since boot.
+func startedAt(pid int) (int64, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(f[19], 10, 64)
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name
+// (which is in parentheses and may hold spaces): f[0] is the state.
+func statFields(pid int) ([]string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.LastIndexByte(data, ')')
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 20 {
+		return nil, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	return f, nil
 }
 
 // selfCPU is the CPU time this process has used, user and system.

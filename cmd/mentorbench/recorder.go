@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"maps"
 	"net/http"
@@ -26,6 +27,9 @@ type event struct {
 	text   string
 	markup string // reply_markup, JSON
 	code   int    // the status the fake server answered
+	// msgID is the message the call made or changed, for the chats the
+	// recorder watches (see watch): what a tap on its buttons names.
+	msgID int
 }
 
 // recorder stands in front of the fake Bot API server: it passes every
@@ -36,6 +40,9 @@ type recorder struct {
 	srv    *telegramtest.Server
 	http   *httptest.Server
 	events chan event
+	// watched are the chats whose message IDs events carry; set before
+	// the bot starts and only read afterwards.
+	watched map[int64]bool
 
 	polls  atomic.Int64 // getUpdates calls
 	sends  atomic.Int64 // every other call
@@ -125,8 +132,26 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			params[k] = v
 		}
 	}
+	chat, err := strconv.ParseInt(params.Get("chat_id"), 10, 64)
+	if err != nil {
+		chat = 0
+	}
 	cw := &codeWriter{ResponseWriter: w, code: http.StatusOK}
+	msgID, _ := strconv.Atoi(params.Get("message_id"))
+	if r.watched[chat] && method == "sendMessage" {
+		cw.body = &bytes.Buffer{}
+	}
 	r.srv.ServeHTTP(cw, req)
+	if cw.body != nil {
+		var sent struct {
+			Result struct {
+				MessageID int `json:"message_id"`
+			} `json:"result"`
+		}
+		if json.Unmarshal(cw.body.Bytes(), &sent) == nil {
+			msgID = sent.Result.MessageID
+		}
+	}
 	if cw.code != http.StatusOK {
 		r.failed.Add(1)
 		r.mu.Lock()
@@ -137,17 +162,35 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.errors[key]++
 		r.mu.Unlock()
 	}
-	chat, err := strconv.ParseInt(params.Get("chat_id"), 10, 64)
-	if err != nil || chat == 0 {
+	if chat == 0 {
 		return
 	}
-	r.events <- event{chat: chat, at: at, method: method, text: params.Get("text"), markup: params.Get("reply_markup"), code: cw.code}
+	r.events <- event{chat: chat, at: at, method: method, text: params.Get("text"), markup: params.Get("reply_markup"), code: cw.code, msgID: msgID}
 }
 
-// codeWriter remembers the status written.
+// watch makes the events of these chats carry message IDs; call it before
+// the bot starts.
+func (r *recorder) watch(chats ...int64) {
+	if r.watched == nil {
+		r.watched = map[int64]bool{}
+	}
+	for _, c := range chats {
+		r.watched[c] = true
+	}
+}
+
+// codeWriter remembers the status written, and the body if body is set.
 type codeWriter struct {
 	http.ResponseWriter
 	code int
+	body *bytes.Buffer
+}
+
+func (w *codeWriter) Write(p []byte) (int, error) {
+	if w.body != nil {
+		w.body.Write(p)
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 func (w *codeWriter) WriteHeader(code int) {

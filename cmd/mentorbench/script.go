@@ -178,6 +178,7 @@ func storedState(id int64, p int, at time.Time) (store.User, *store.Application)
 	}
 	if p == len(script) {
 		u.Step = "submitted"
+		d.Category = store.Category28Plus // born in 1990
 		return u, d
 	}
 	u.Step = script[p].field
