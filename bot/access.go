@@ -91,6 +91,7 @@ var restrictedTaps = map[string]tap{
 	"faqt":    {answerers, (*turn).tapFAQTopic},
 	"faqe":    {staffOnly, (*turn).tapEditFAQ},
 	"bc":      {staffOnly, (*turn).tapBroadcast},
+	"elr":     {staffOnly, (*turn).tapRemind},
 	"pg":      {staffOnly, (*turn).tapPage},     // a page of a long list
 	"pgf":     {staffOnly, (*turn).tapListFile}, // the whole list as a file
 }

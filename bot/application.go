@@ -178,6 +178,9 @@ func (t *turn) essayButtons(d store.Application) [][]store.Button {
 
 // answer takes what she sent while on a step: the dialogue's fallback.
 func (t *turn) answer() error {
+	if handled, err := dialogues.Take(t.talk(), t.input()); handled || err != nil {
+		return err
+	}
 	// A role taken away ends its work before anything is saved for it.
 	if lapsed, err := t.endLapsedWork(); lapsed || err != nil {
 		return err

@@ -6,32 +6,128 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Steps of the candidacy, result and violation dialogues, kept in
-// Candidacy.Step; her typed answers reach them through awaitElection.
-const (
-	awaitElection = "el:"
+// The election day's three dialogues, as tables of steps (bot/dialogue):
+// her candidacy before the vote, her result, and a violation she saw.
+// Each step's question is "election.ask.<step>".
 
-	stepRegistered   = "registered"
-	stepOblast       = "oblast"
-	stepDistrict     = "district"
-	stepAiyl         = "aiyl"
-	stepConstituency = "constituency"
-	stepList         = "list"
-	stepParty        = "party"
-	stepReceived     = "received"
-	stepCast         = "cast"
-	stepVoters       = "voters"
-	stepSeats        = "seats"
-	stepElected      = "elected"
-	stepProtocol     = "protocol"
-	stepWhat         = "what"
-	stepWhere        = "where"
-	stepEvidence     = "evidence"
-)
+// yesNo are the buttons of a yes/no question; more may follow.
+func yesNo(more ...dialogue.Option) func(*dialogue.Context) []dialogue.Option {
+	return func(*dialogue.Context) []dialogue.Option {
+		return append([]dialogue.Option{{Value: "yes", Label: "answer.yes"}, {Value: "no", Label: "answer.no", Beside: true}}, more...)
+	}
+}
+
+// oblastOptions are the seven oblasts, one a row.
+func oblastOptions(*dialogue.Context) []dialogue.Option {
+	var out []dialogue.Option
+	for _, o := range form.Oblasts {
+		out = append(out, dialogue.Option{Value: o, Label: "form.oblast.opt." + o})
+	}
+	return out
+}
+
+// endIf ends the dialogue when the step's answer is value.
+func endIf(step, value string) func(*dialogue.Context) string {
+	return func(c *dialogue.Context) string {
+		if c.Answers[step] == value {
+			return dialogue.End
+		}
+		return ""
+	}
+}
+
+// candidacyDialogue is /candidacy: was she registered as a candidate, and
+// where, on which list.
+var candidacyDialogue = &dialogue.Dialogue{
+	Name: "candidacy", Version: 1, Roles: []store.Role{store.RoleParticipant}, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "registered", Ask: "election.ask.registered", Data: electionDate, Takes: dialogue.Buttons, Options: yesNo(),
+			Next: endIf("registered", "no")},
+		{ID: "oblast", Ask: "election.ask.oblast", Takes: dialogue.Buttons, Options: oblastOptions},
+		{ID: "district", Ask: "election.ask.district", Takes: dialogue.Text, Max: form.MaxShort},
+		{ID: "aiyl", Ask: "election.ask.aiyl", Takes: dialogue.Text, Max: form.MaxShort},
+		{ID: "constituency", Ask: "election.ask.constituency", Takes: dialogue.Text, Max: form.MaxShort, Skip: "election.skip"},
+		{ID: "list", Ask: "election.ask.list", Takes: dialogue.Buttons, Options: func(*dialogue.Context) []dialogue.Option {
+			return []dialogue.Option{{Value: "party", Label: "election.party"}, {Value: "independent", Label: "election.independent", Beside: true}}
+		}, Next: endIf("list", "independent")},
+		{ID: "party", Ask: "election.ask.party", Takes: dialogue.Text, Max: form.MaxShort},
+	},
+	Finish: func(c *dialogue.Context) error { return turnOf(c).saveCandidacy(c.Answers) },
+}
+
+// resultDialogue is "Report my result": her votes, the votes cast, the
+// voters, the seats, whether she was elected, and the protocol's photo.
+var resultDialogue = &dialogue.Dialogue{
+	Name: "result", Version: 1, Roles: []store.Role{store.RoleCandidate}, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "received", Ask: "election.ask.received", Takes: dialogue.Number},
+		{ID: "cast", Ask: "election.ask.cast", Takes: dialogue.Number,
+			Check: func(c *dialogue.Context, v string) error {
+				if atoi(v) < atoi(c.Answers["received"]) {
+					return &dialogue.Refusal{Key: "election.invalid.cast", Data: map[string]any{"Received": atoi(c.Answers["received"])}}
+				}
+				return nil
+			}},
+		{ID: "voters", Ask: "election.ask.voters", Takes: dialogue.Number, Skip: "election.skip"},
+		{ID: "seats", Ask: "election.ask.seats", Takes: dialogue.Number,
+			Check: func(_ *dialogue.Context, v string) error {
+				if atoi(v) < 1 {
+					return &dialogue.Refusal{Key: "election.invalid.seats"}
+				}
+				return nil
+			}},
+		{ID: "elected", Ask: "election.ask.elected", Takes: dialogue.Buttons,
+			Options: yesNo(dialogue.Option{Value: "unknown", Label: "election.unknown", Beside: true})},
+		{ID: "protocol", Ask: "election.ask.protocol", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("")},
+	},
+	Finish: func(c *dialogue.Context) error { return turnOf(c).saveReport(c.Answers) },
+}
+
+// violationDialogue is "Report a violation": what, where, and a photo or
+// video of it if she has one.
+var violationDialogue = &dialogue.Dialogue{
+	Name: "violation", Version: 1, Roles: []store.Role{store.RoleCandidate}, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "what", Ask: "election.ask.what", Takes: dialogue.Text},
+		{ID: "where", Ask: "election.ask.where", Takes: dialogue.Text},
+		{ID: "evidence", Ask: "election.ask.evidence", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("evidence_type")},
+	},
+	Finish: func(c *dialogue.Context) error { return turnOf(c).saveViolation(c.Answers) },
+}
+
+// photoOrFile reads a photo, video or file by its file_id, keeping its
+// type in the answer typeKey if one is named.
+func photoOrFile(typeKey string) func(*dialogue.Context) (string, error) {
+	return func(c *dialogue.Context) (string, error) {
+		m := c.In.Media
+		if m == nil || (m.Type != "photo" && m.Type != "video" && m.Type != "document") {
+			return "", &dialogue.Refusal{Key: "election.need_photo"}
+		}
+		if typeKey != "" {
+			c.Answers[typeKey] = m.Type
+		}
+		return m.FileID, nil
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// electionDate is the election day, for the candidacy's first question.
+func electionDate(c *dialogue.Context) map[string]any {
+	t := turnOf(c)
+	if e, ok := t.Programme.ElectionDay(); ok {
+		return map[string]any{"Date": t.date(e.At)}
+	}
+	return map[string]any{"Date": "–"}
+}
 
 // candidacy loads hers, or a new one.
 func (t *turn) candidacy() (store.Candidacy, error) {
@@ -45,237 +141,39 @@ func (t *turn) candidacy() (store.Candidacy, error) {
 // isCandidate reports whether she registered as a candidate.
 func (t *turn) isCandidate() bool { return t.user.HasRole(store.RoleCandidate) }
 
-// startCandidacy is /candidacy: was she registered, and where, on which list.
+// startCandidacy is /candidacy.
 func (t *turn) startCandidacy() error {
 	if !t.user.HasRole(store.RoleParticipant) {
 		t.say("election.participants_only", nil)
 		return nil
 	}
+	return t.startDialogue(candidacyDialogue.Name, nil)
+}
+
+// saveCandidacy keeps what she said of her candidacy, and makes her a
+// candidate (or not).
+func (t *turn) saveCandidacy(a map[string]string) error {
 	c, err := t.candidacy()
 	if err != nil {
 		return err
 	}
-	return t.candidacyStep(c, stepRegistered)
-}
-
-// candidacyStep asks one question of the election dialogues.
-func (t *turn) candidacyStep(c store.Candidacy, step string) error {
-	c.Step, c.UpdatedAt = step, t.now
-	t.user.Awaiting = awaitElection + step
-	var buttons [][]store.Button
-	data := map[string]any{}
-	switch step {
-	case stepRegistered, stepElected:
-		buttons = [][]store.Button{{t.button("answer.yes", "el:"+step+":yes"), t.button("answer.no", "el:"+step+":no")}}
-		if step == stepElected {
-			buttons[0] = append(buttons[0], t.button("election.unknown", "el:elected:unknown"))
-		}
-		if step == stepRegistered {
-			if e, ok := t.Programme.ElectionDay(); ok {
-				data["Date"] = t.date(e.At)
-			}
-		}
-	case stepOblast:
-		for _, o := range form.Oblasts {
-			buttons = append(buttons, []store.Button{t.button("form.oblast.opt."+o, "el:oblast:"+o)})
-		}
-	case stepConstituency, stepVoters, stepProtocol, stepEvidence:
-		buttons = [][]store.Button{{t.button("election.skip", "el:"+step+":skip")}}
-	case stepList:
-		buttons = [][]store.Button{{t.button("election.party", "el:list:party"), t.button("election.independent", "el:list:independent")}}
+	list := a["party"]
+	if a["list"] == "independent" {
+		list = "independent"
+	}
+	c = store.Candidacy{UserID: t.user.ID, Registered: a["registered"], UpdatedAt: t.now}
+	if c.Registered == "yes" {
+		c.Oblast, c.District, c.AiylOkmotu, c.Constituency, c.List = a["oblast"], a["district"], a["aiyl"], a["constituency"], list
 	}
 	if err := t.tx.PutCandidacy(c); err != nil {
 		return err
 	}
-	t.send(t.text("election.ask."+step, data), buttons)
-	return nil
-}
-
-// electionAnswer takes a typed answer of the election dialogues.
-func (t *turn) electionAnswer(step string) error {
-	c, err := t.candidacy()
-	if err != nil || c.Step != step {
-		return err
-	}
-	if step == stepProtocol || step == stepEvidence {
-		return t.electionMedia(c)
-	}
-	if t.u.Kind != KindText {
-		t.say("input.need_text", nil)
-		return t.candidacyStep(c, step)
-	}
-	switch step {
-	case stepDistrict, stepAiyl, stepConstituency, stepParty, stepWhat, stepWhere:
-		text, err := form.CleanText(t.u.Text, form.MaxLong)
-		if err != nil {
-			t.say("form.invalid.empty", nil)
-			return t.candidacyStep(c, step)
-		}
-		return t.electionValue(c, step, text)
-	case stepReceived, stepCast, stepVoters, stepSeats:
-		n, ok := parseCount(t.u.Text)
-		if !ok {
-			t.say("election.invalid.number", nil)
-			return t.candidacyStep(c, step)
-		}
-		return t.electionValue(c, step, strconv.Itoa(n))
-	}
-	t.say("input.use_buttons", nil)
-	return t.candidacyStep(c, step)
-}
-
-// parseCount reads a whole, non-negative number as people type it:
-// "1 234", "1234".
-func parseCount(s string) (int, bool) {
-	s = strings.NewReplacer(" ", "", "\u00a0", "", ",", "", ".", "").Replace(strings.TrimSpace(s))
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil && n >= 0
-}
-
-// tapElection handles the election buttons: "STEP:VALUE" answers, and
-// "report", "help", "violation", "remind" start things.
-func (t *turn) tapElection(args string) error {
-	step, value, _ := strings.Cut(args, ":")
-	switch step {
-	case "report", "help", "violation":
-		t.toast("")
-		return t.electionAction(step)
-	case "remind":
-		if !t.isStaff() {
-			t.refuse()
-			return nil
-		}
-		t.toast("")
-		return t.remindUnreported()
-	}
-	c, err := t.candidacy()
-	if err != nil || c.Step != step {
-		return errOr(err, t.oldButton)
-	}
-	t.toast("")
-	t.editButtons(nil)
-	if value == "skip" {
-		if step == stepProtocol || step == stepEvidence {
-			return t.finishElectionStep(c, step)
-		}
-		value = ""
-	}
-	return t.electionValue(c, step, value)
-}
-
-// electionValue records an answer and asks the next question.
-func (t *turn) electionValue(c store.Candidacy, step, v string) error {
-	next := ""
-	switch step {
-	case stepRegistered:
-		c.Registered = v
-		if v != "yes" {
-			t.user.Roles = slices.DeleteFunc(t.user.Roles, func(r store.Role) bool { return r == store.RoleCandidate })
-			return t.finishElectionStep(c, step)
-		}
-		next = stepOblast
-	case stepOblast:
-		if !slices.Contains(form.Oblasts, v) {
-			return t.oldButton()
-		}
-		c.Oblast, next = v, stepDistrict
-	case stepDistrict:
-		c.District, next = v, stepAiyl
-	case stepAiyl:
-		c.AiylOkmotu, next = v, stepConstituency
-	case stepConstituency:
-		c.Constituency, next = v, stepList
-	case stepList:
-		if v == "independent" {
-			c.List = "independent"
-			return t.finishElectionStep(c, step)
-		}
-		next = stepParty
-	case stepParty:
-		c.List = v
-		return t.finishElectionStep(c, step)
-	case stepWhat:
-		c.Violation.What, next = v, stepWhere
-	case stepWhere:
-		c.Violation.Where, next = v, stepEvidence
-	default:
-		return t.reportValue(c, step, v)
-	}
-	return t.candidacyStep(c, next)
-}
-
-// reportValue records one number or answer of her result.
-func (t *turn) reportValue(c store.Candidacy, step, v string) error {
-	if c.Draft == nil {
-		return t.oldButton()
-	}
-	n, _ := strconv.Atoi(v)
-	next := ""
-	switch step {
-	case stepReceived:
-		c.Draft.VotesReceived, next = n, stepCast
-	case stepCast:
-		if n < c.Draft.VotesReceived {
-			t.say("election.invalid.cast", map[string]any{"Received": c.Draft.VotesReceived})
-			return t.candidacyStep(c, stepCast)
-		}
-		c.Draft.VotesCast, next = n, stepVoters
-	case stepVoters:
-		c.Draft.Voters, next = n, stepSeats
-	case stepSeats:
-		if n < 1 {
-			t.say("election.invalid.seats", nil)
-			return t.candidacyStep(c, stepSeats)
-		}
-		c.Draft.Seats, next = n, stepElected
-	case stepElected:
-		if v != "yes" && v != "no" && v != "unknown" {
-			return t.oldButton()
-		}
-		c.Draft.Elected, next = v, stepProtocol
-	default:
-		return t.oldButton()
-	}
-	return t.candidacyStep(c, next)
-}
-
-// electionMedia takes the protocol's photo or the violation's evidence.
-func (t *turn) electionMedia(c store.Candidacy) error {
-	if t.u.Media == nil || (t.u.Media.Type != "photo" && t.u.Media.Type != "video" && t.u.Media.Type != "document") {
-		t.say("election.need_photo", nil)
-		return t.candidacyStep(c, c.Step)
-	}
-	if c.Step == stepProtocol && c.Draft != nil {
-		c.Draft.PhotoFileID = t.u.Media.FileID
-	}
-	if c.Step == stepEvidence && c.Violation != nil {
-		c.Violation.Media = t.u.Media
-	}
-	return t.finishElectionStep(c, c.Step)
-}
-
-// finishElectionStep saves what a dialogue gathered.
-func (t *turn) finishElectionStep(c store.Candidacy, step string) error {
-	t.user.Awaiting, c.Step = "", ""
-	switch step {
-	case stepProtocol:
-		return t.saveReport(c)
-	case stepEvidence:
-		return t.saveViolation(c)
-	}
-	if err := t.tx.PutCandidacy(c); err != nil {
-		return err
-	}
+	t.user.Roles = slices.DeleteFunc(t.user.Roles, func(r store.Role) bool { return r == store.RoleCandidate })
 	if c.Registered != "yes" {
 		t.say("election.not_registered_noted", nil)
 		return nil
 	}
-	if !t.isCandidate() {
-		t.user.Roles = append(t.user.Roles, store.RoleCandidate)
-	}
+	t.user.Roles = append(t.user.Roles, store.RoleCandidate)
 	data := map[string]any{"Date": "–"}
 	if e, ok := t.Programme.ElectionDay(); ok {
 		data["Date"] = t.date(e.At)
@@ -284,23 +182,36 @@ func (t *turn) finishElectionStep(c store.Candidacy, step string) error {
 	return nil
 }
 
+// tapElection handles the election day's buttons: "report", "help" and
+// "violation" start things. Staff's "remind those who have not reported"
+// is a button of its own in the access table ("elr").
+func (t *turn) tapElection(args string) error {
+	switch args {
+	case "report", "help", "violation":
+		t.toast("")
+		return t.electionAction(args)
+	}
+	return t.oldButton()
+}
+
+// tapRemind is staff's button under the tally: remind the candidates who
+// have not reported their result.
+func (t *turn) tapRemind(string) error {
+	t.toast("")
+	return t.remindUnreported()
+}
+
 // electionAction starts a report, a call for help or a violation report.
 func (t *turn) electionAction(action string) error {
 	if !t.isCandidate() {
 		t.say("election.not_candidate", nil)
 		return nil
 	}
-	c, err := t.candidacy()
-	if err != nil {
-		return err
-	}
 	switch action {
 	case "report":
-		c.Draft = &store.ResultReport{UserID: t.user.ID}
-		return t.candidacyStep(c, stepReceived)
+		return t.startDialogue(resultDialogue.Name, nil)
 	case "violation":
-		c.Violation = &store.Violation{UserID: t.user.ID}
-		return t.candidacyStep(c, stepWhat)
+		return t.startDialogue(violationDialogue.Name, nil)
 	}
 	t.user.Awaiting = awaitAsk + string(store.KindHelp)
 	t.say("election.help_write", nil)
@@ -328,12 +239,9 @@ func electionButtons(text func(lang, key string, data any) string, lang string) 
 
 // saveReport stores a new version of her result, flags what looks wrong
 // to staff, and makes her a deputy if she was elected.
-func (t *turn) saveReport(c store.Candidacy) error {
-	if c.Draft == nil {
-		return t.oldButton()
-	}
-	r := *c.Draft
-	r.At = t.now
+func (t *turn) saveReport(a map[string]string) error {
+	r := store.ResultReport{UserID: t.user.ID, VotesReceived: atoi(a["received"]), VotesCast: atoi(a["cast"]), Voters: atoi(a["voters"]),
+		Seats: atoi(a["seats"]), Elected: a["elected"], PhotoFileID: a["protocol"], At: t.now}
 	versions, err := t.tx.Reports(t.user.ID)
 	if err != nil {
 		return err
@@ -345,10 +253,6 @@ func (t *turn) saveReport(c store.Candidacy) error {
 		r.Flags = append(r.Flags, "tenfold_change")
 	}
 	if r, err = t.tx.AddReport(r); err != nil {
-		return err
-	}
-	c.Draft = nil
-	if err := t.tx.PutCandidacy(c); err != nil {
 		return err
 	}
 	t.user.Roles = slices.DeleteFunc(t.user.Roles, func(x store.Role) bool { return x == store.RoleDeputy })
@@ -385,18 +289,13 @@ func tenfold(before, after int) bool {
 }
 
 // saveViolation keeps a violation report and shows it to staff and lawyers.
-func (t *turn) saveViolation(c store.Candidacy) error {
-	if c.Violation == nil {
-		return t.oldButton()
+func (t *turn) saveViolation(a map[string]string) error {
+	v := store.Violation{UserID: t.user.ID, What: a["what"], Where: a["where"], At: t.now}
+	if a["evidence"] != "" {
+		v.Media = &store.Media{Type: a["evidence_type"], FileID: a["evidence"]}
 	}
-	v := *c.Violation
-	v.At = t.now
 	v, err := t.tx.PutViolation(v)
 	if err != nil {
-		return err
-	}
-	c.Violation = nil
-	if err := t.tx.PutCandidacy(c); err != nil {
 		return err
 	}
 	data := map[string]any{"ID": v.ID, "Name": displayName(t.user), "What": clip(v.What, 300), "Where": clip(v.Where, 200)}

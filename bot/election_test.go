@@ -115,7 +115,7 @@ func TestElection_CandidacyReportHelpViolation(t *testing.T) {
 	ru.taps("Да")
 	h.settle(h.srv.SendPhoto(ru.user, ""))
 	got = ru.news()
-	for _, want := range []string{h.text("ru", "election.invalid.number", nil), h.text("ru", "election.invalid.cast", map[string]any{"Received": 245}),
+	for _, want := range []string{h.text("ru", "input.need_number", nil), h.text("ru", "election.invalid.cast", map[string]any{"Received": 245}),
 		h.text("ru", "election.invalid.seats", nil), h.text("ru", "election.report_saved", nil)} {
 		if !strings.Contains(strings.Join(got, "\n"), want) {
 			t.Errorf("report dialogue lacks %q:\n%s", want, strings.Join(got, "\n"))
@@ -250,14 +250,16 @@ func TestElection_BurstWithRestart(t *testing.T) {
 			h.srv.Tap(u, 1, "el:report")
 			h.srv.SendText(u, fmt.Sprint(votes(id)))
 			h.srv.SendText(u, fmt.Sprint(votes(id)*4))
-			h.srv.Tap(u, 1, "el:voters:skip")
+			// Each question of the dialogue is numbered from her first
+			// (bot/dialogue): voters is the 3rd, elected the 5th.
+			h.srv.Tap(u, 1, "dg:3:skip")
 			h.srv.SendText(u, "15")
 			answer := "no"
 			if elected(id) {
 				answer = "yes"
 			}
-			h.srv.Tap(u, 1, "el:elected:"+answer)
-			last[i] = h.srv.Tap(u, 1, "el:protocol:skip")
+			h.srv.Tap(u, 1, "dg:5:"+answer)
+			last[i] = h.srv.Tap(u, 1, "dg:6:skip")
 		})
 	}
 	wg.Wait()

@@ -195,22 +195,16 @@ func BenchmarkHotPaths(b *testing.B) {
 	b.Run("violation_report", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
+			asked := 0
 			err := bt.DB.Update(func(tx *store.Tx) error {
-				u, err := tx.User(benchCandidate)
+				c, err := tx.Conversation(benchCandidate)
 				if err != nil {
 					return err
 				}
-				u.Awaiting = awaitElection + stepEvidence
-				if err := tx.PutUser(u); err != nil {
-					return err
-				}
-				c, err := tx.Candidacy(benchCandidate)
-				if err != nil {
-					return err
-				}
-				c.Step = stepEvidence
-				c.Violation = &store.Violation{UserID: benchCandidate, What: "Бюллетендерди таратып жатышат", Where: "№12 участка"}
-				return tx.PutCandidacy(c)
+				asked = c.Asked + 1
+				return tx.PutConversation(store.Conversation{UserID: benchCandidate, Dialogue: violationDialogue.Name, Version: violationDialogue.Version,
+					Step: "evidence", Asked: asked, Path: []string{"what", "where"},
+					Answers: map[string]string{"what": "Бюллетендерди таратып жатышат", "where": "№12 участка"}})
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -218,7 +212,7 @@ func BenchmarkHotPaths(b *testing.B) {
 			update++
 			b.StartTimer()
 			err = bt.Handle(context.Background(), Update{ID: update, ChatID: benchCandidate, Private: true, UserID: benchCandidate,
-				Kind: KindCallback, CallbackID: fmt.Sprint(update), CallbackData: "el:" + stepEvidence + ":skip", MessageID: 5})
+				Kind: KindCallback, CallbackID: fmt.Sprint(update), CallbackData: fmt.Sprintf("dg:%d:skip", asked), MessageID: 5})
 			if err != nil {
 				b.Fatal(err)
 			}

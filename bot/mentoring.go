@@ -67,7 +67,6 @@ var awaitHandlers = []awaitHandler{
 	{awaitFAQSearch, nil, false, (*turn).faqSearch},
 	{awaitBroadcastText, staffOnly, false, (*turn).broadcastText},
 	{awaitBroadcastTime, staffOnly, false, (*turn).scheduleBroadcast},
-	{awaitElection, nil, false, (*turn).electionAnswer},
 }
 
 // awaitHandlerOf finds what awaits a message, and its argument.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -59,14 +60,45 @@ func (t *turn) inGroup() error {
 	return nil
 }
 
-// command handles a /command in her private chat. Commands that need a
-// role go through the access table in access.go.
+// command handles a /command in her private chat. A command typed in the
+// middle of a dialogue is a command, not an answer: it runs, and she is
+// reminded where her next answer goes; /help and /start show the
+// question she is on again, and /cancel leaves it.
 func (t *turn) command() error {
 	if t.user.Awaiting == awaitLapsed {
 		// A command means she moved on: the notice that her role's work
 		// ended waits only for a message meant as that work.
 		t.user.Awaiting = ""
 	}
+	d, before, err := dialogues.Current(t.talk())
+	if err != nil {
+		return err
+	}
+	switch {
+	case d == nil:
+		return t.runCommand()
+	case t.u.Command == "cancel":
+		return t.cancel()
+	case t.u.Command == "help":
+		t.help()
+		_, err := dialogues.Reask(t.talk())
+		return err
+	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
+		_, err := dialogues.Reask(t.talk())
+		return err
+	}
+	if err := t.runCommand(); err != nil {
+		return err
+	}
+	if _, after, err := dialogues.Current(t.talk()); err != nil || !after.Active() || after.Asked != before.Asked {
+		return err // the command ended it, or asked something itself
+	}
+	return t.remindDialogue()
+}
+
+// runCommand runs a command. Commands that need a role go through the
+// access table in access.go.
+func (t *turn) runCommand() error {
 	switch t.u.Command {
 	case "start":
 		return t.start()
@@ -75,6 +107,8 @@ func (t *turn) command() error {
 	case "help":
 		t.help()
 		return nil
+	case "cancel":
+		return t.cancel()
 	case "withdraw":
 		return t.askWithdraw()
 	case "schedule":
@@ -111,6 +145,8 @@ func (t *turn) command() error {
 func (t *turn) tap() error {
 	prefix, args, _ := strings.Cut(t.u.CallbackData, ":")
 	switch prefix {
+	case dialogue.Prefix:
+		return dialogues.Tap(t.talk(), args)
 	case "lang":
 		return t.chooseLanguage(args)
 	case "consent":

@@ -124,7 +124,7 @@ func (t *turn) tally() error {
 			names = append(names, fmt.Sprintf("%s (%d)", displayName(u), u.ID))
 		}
 		sb.WriteString("\n\n" + t.text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
-		buttons = [][]store.Button{{t.button("tally.remind", "el:remind")}}
+		buttons = [][]store.Button{{t.button("tally.remind", "elr:")}}
 	}
 	t.send(sb.String(), buttons)
 	return nil

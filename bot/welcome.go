@@ -143,6 +143,9 @@ func (t *turn) sayClosed() {
 
 // reask repeats the question she is on, in her language.
 func (t *turn) reask() error {
+	if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
+		return err
+	}
 	if s, ok := roleStepOf(t.user.Step); ok {
 		if !t.may(s.roles) {
 			t.user.Step = "" // the role's work ended with the role

@@ -18,12 +18,9 @@ type Candidacy struct {
 	// List is the party list she runs on, or "independent".
 	List      string    `json:"list,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// Step is where she is in the candidacy or report dialogue.
-	Step string `json:"step,omitempty"`
-	// Draft is a result report she is filling in.
-	Draft *ResultReport `json:"draft,omitempty"`
-	// Violation is a violation report she is filling in.
-	Violation *Violation `json:"violation,omitempty"`
+	// (A file of an older bot may hold "step", "draft" and "violation":
+	// the dialogues in progress, which bot/dialogue now keeps. They are
+	// ignored; she starts such a report again.)
 }
 
 // ResultReport is one version of her election result. Corrections add

@@ -380,6 +380,17 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 	return true, ask(c, false)
 }
 
+// Remind follows a command typed in the middle of a dialogue: she is told
+// the dialogue waits, and asked its step again in short.
+func (e *Engine) Remind(t Turn) error {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return err
+	}
+	t.Send(t.Text("dialogue.still", nil), nil)
+	return ask(context(t, d, &conv), true)
+}
+
 // Cancel is /cancel: she leaves the dialogue she is in, asked first when
 // that loses what she typed. handled is false when she is in none.
 func (e *Engine) Cancel(t Turn) (handled bool, err error) {

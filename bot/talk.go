@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/dialogue"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// dialogues are the conversations declared as tables of steps; the
+// router hands them her input while she is in one (see bot/dialogue).
+var dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue)
+
+// talk is the turn as the dialogue engine sees it.
+type talk struct{ t *turn }
+
+func (t *turn) talk() talk { return talk{t} }
+
+func (a talk) Text(key string, data any) string           { return a.t.text(key, data) }
+func (a talk) Send(text string, buttons [][]store.Button) { a.t.send(text, buttons) }
+func (a talk) Edit(text string, buttons [][]store.Button) { a.t.edit(text, buttons) }
+func (a talk) Toast(key string)                           { a.t.toast(key) }
+func (a talk) Tx() *store.Tx                              { return a.t.tx }
+func (a talk) UserID() int64                              { return a.t.user.ID }
+func (a talk) Now() time.Time                             { return a.t.now }
+func (a talk) Location() *time.Location                   { return a.t.Location }
+func (a talk) May(roles []store.Role) bool                { return a.t.may(roles) }
+
+// turnOf is the bot's turn behind a dialogue's context, for a step or a
+// Finish that needs more than the engine offers (her record, the
+// programme, notices to others).
+func turnOf(c *dialogue.Context) *turn { return c.Turn.(talk).t }
+
+// input is what she sent, as the dialogue engine reads it.
+func (t *turn) input() dialogue.In {
+	return dialogue.In{Text: t.u.Text, Media: t.u.Media, Typed: t.u.Kind == KindText || t.u.Media != nil}
+}
+
+// startDialogue begins one of the dialogues for her.
+func (t *turn) startDialogue(name string, answers map[string]string) error {
+	return dialogues.Start(t.talk(), name, answers)
+}
+
+// cancel is /cancel: she leaves the dialogue she is in, asked first when
+// that loses what she typed; a free-text answer awaited outside the
+// engine is dropped too.
+func (t *turn) cancel() error {
+	handled, err := dialogues.Cancel(t.talk())
+	if handled || err != nil {
+		return err
+	}
+	if t.user.Awaiting != "" {
+		t.user.Awaiting = ""
+		t.say("dialogue.left", nil)
+		return nil
+	}
+	t.say("dialogue.nothing_to_cancel", nil)
+	return t.reask()
+}
+
+// remindDialogue follows a command typed in the middle of a dialogue:
+// the command ran, and she is told where her next answer goes.
+func (t *turn) remindDialogue() error {
+	return dialogues.Remind(t.talk())
+}
