@@ -8,36 +8,238 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
-)
-
-// Awaited parts of a broadcast staff are writing.
-const (
-	awaitBroadcastText = "bctext:" // + "ky:ID" or "ru:ID": that language's version
-	awaitBroadcastTime = "bctime:" // + ID: when to send it
 )
 
 // broadcastAudiences are offered as buttons; oblast and category open a
 // second picker.
 var broadcastAudiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}
 
-// startBroadcast is /broadcast: write it in Kyrgyz, then in Russian.
-func (t *turn) startBroadcast() error {
-	b, err := t.tx.PutBroadcast(store.Broadcast{CreatedBy: t.user.ID, CreatedAt: t.now, Text: map[string]string{}, Status: store.BroadcastDraft})
-	if err != nil {
-		return err
+// broadcastDialogue is /broadcast: the Kyrgyz version, the Russian one
+// (either may be skipped, or be a photo or file with a caption), the
+// audience, then a preview with the number of recipients: send now, or
+// later at a date and time.
+var broadcastDialogue = &dialogue.Dialogue{
+	Name: "broadcast", Version: 1, Roles: staffOnly, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "ky", Ask: "bc.write.ky", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion},
+		{ID: "ru", Ask: "bc.write.ru", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion,
+			Check: func(c *dialogue.Context, v string) error {
+				if v == "" && c.Answers["ky"] == "" && c.Answers["media"] == "" {
+					return &dialogue.Refusal{Key: "bc.empty"}
+				}
+				return nil
+			},
+			Next: func(c *dialogue.Context) string {
+				if (c.Answers["ky"] == "") != (c.Answers["ru"] == "") {
+					return "one"
+				}
+				return "audience"
+			}},
+		{ID: "one", Prompt: oneVersion, Takes: dialogue.Buttons, Options: func(*dialogue.Context) []dialogue.Option {
+			return []dialogue.Option{{Value: "yes", Label: "bc.send_one"}}
+		}},
+		{ID: "audience", Ask: "bc.audience", Takes: dialogue.Buttons, Options: audienceOptions, Check: someoneIn(""),
+			Next: func(c *dialogue.Context) string {
+				if a := c.Answers["audience"]; a == "oblast" || a == "category" {
+					return "narrow"
+				}
+				return "confirm"
+			}},
+		{ID: "narrow", Ask: "bc.audience", Takes: dialogue.Buttons, Options: narrowOptions, Check: someoneIn("audience")},
+		{ID: "confirm", Before: previewBroadcast, Prompt: confirmBroadcast, Takes: dialogue.Buttons,
+			Options: func(*dialogue.Context) []dialogue.Option {
+				return []dialogue.Option{{Value: "now", Label: "bc.send_now"}, {Value: "later", Label: "bc.schedule", Beside: true}}
+			},
+			Check: func(c *dialogue.Context, _ string) error {
+				// The message tapped becomes the progress report.
+				c.Answers["progress"] = strconv.Itoa(turnOf(c).u.MessageID)
+				return nil
+			},
+			Next: func(c *dialogue.Context) string {
+				if c.Answers["confirm"] == "now" {
+					return dialogue.End
+				}
+				return ""
+			}},
+		{ID: "when", Ask: "bc.when", Data: exampleTime, Takes: dialogue.DateTime, Check: inFuture},
+	},
+	Finish: func(c *dialogue.Context) error { return turnOf(c).saveBroadcast(c.Answers) },
+}
+
+// broadcastVersion reads one language's version: text, or a photo or
+// file with its caption (kept once, for both languages).
+func broadcastVersion(c *dialogue.Context) (string, error) {
+	in := c.In
+	if !in.Typed {
+		return "", &dialogue.Refusal{Key: "input.need_text"}
 	}
-	t.askBroadcastText(b, "ky")
+	limit := MaxMessage
+	if in.Media != nil || c.Answers["media"] != "" {
+		limit = captionMax
+	}
+	text := strings.TrimSpace(in.Text)
+	if !fits(text, limit) {
+		return "", &dialogue.Refusal{Key: "bc.too_long", Data: map[string]any{"Max": limit}}
+	}
+	if in.Media != nil {
+		c.Answers["media"], c.Answers["media_type"] = in.Media.FileID, in.Media.Type
+	}
+	return text, nil
+}
+
+// oneVersion asks whether to send the one version there is to everyone.
+func oneVersion(c *dialogue.Context) string {
+	have, missing := "ky", "ru"
+	if c.Answers["ky"] == "" {
+		have, missing = "ru", "ky"
+	}
+	return c.Text("bc.one_version", map[string]any{"Missing": c.Text("language.name."+missing, nil), "Have": c.Text("language.name."+have, nil)})
+}
+
+func audienceOptions(*dialogue.Context) []dialogue.Option {
+	var out []dialogue.Option
+	for _, a := range broadcastAudiences {
+		out = append(out, dialogue.Option{Value: a, Label: "audience." + a})
+	}
+	return out
+}
+
+// narrowOptions are the oblasts, or the age groups.
+func narrowOptions(c *dialogue.Context) []dialogue.Option {
+	var out []dialogue.Option
+	if c.Answers["audience"] == "category" {
+		for _, v := range []store.Category{store.Category28Plus, store.CategoryUnder28} {
+			out = append(out, dialogue.Option{Value: string(v), Label: "category." + string(v)})
+		}
+		return out
+	}
+	for _, v := range schedule.Oblasts {
+		out = append(out, dialogue.Option{Value: v, Label: "form.oblast.opt." + v})
+	}
+	return out
+}
+
+// broadcastAudience is the audience the answers name: "participants",
+// "oblast:naryn".
+func broadcastAudience(a map[string]string) string {
+	if n := a["narrow"]; n != "" && (a["audience"] == "oblast" || a["audience"] == "category") {
+		return a["audience"] + ":" + n
+	}
+	return a["audience"]
+}
+
+// someoneIn refuses an audience nobody is in. Picking a kind that is
+// narrowed next (oblast, category) is not judged yet.
+func someoneIn(kindStep string) func(*dialogue.Context, string) error {
+	return func(c *dialogue.Context, v string) error {
+		audience := v
+		if kindStep != "" {
+			audience = c.Answers[kindStep] + ":" + v
+		} else if v == "oblast" || v == "category" {
+			return nil
+		}
+		t := turnOf(c)
+		users, err := audienceOf(t.tx, audience, t.StaffIDs)
+		if err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			return &dialogue.Refusal{Key: "bc.nobody"}
+		}
+		return nil
+	}
+}
+
+// draftBroadcast is the broadcast the answers describe.
+func draftBroadcast(t *turn, a map[string]string) store.Broadcast {
+	b := store.Broadcast{CreatedBy: t.user.ID, CreatedAt: t.now, Text: map[string]string{}, Audience: broadcastAudience(a)}
+	for _, lang := range []string{"ky", "ru"} {
+		if a[lang] != "" {
+			b.Text[lang] = a[lang]
+		}
+	}
+	if a["media"] != "" {
+		b.Media = &store.Media{Type: a["media_type"], FileID: a["media"]}
+	}
+	return b
+}
+
+// previewBroadcast shows the message itself, as recipients in her
+// language will see it, before asking to send it.
+func previewBroadcast(c *dialogue.Context) {
+	t := turnOf(c)
+	t.out = append(t.out, broadcastCopy(draftBroadcast(t, c.Answers), t.u.ChatID, t.lang()))
+}
+
+// confirmBroadcast counts the recipients, by language.
+func confirmBroadcast(c *dialogue.Context) string {
+	t := turnOf(c)
+	audience := broadcastAudience(c.Answers)
+	users, _ := audienceOf(t.tx, audience, t.StaffIDs)
+	byLang := map[string]int{}
+	for _, u := range users {
+		byLang[userLang(u)]++
+	}
+	return c.Text("bc.confirm", map[string]any{"Count": len(users), "Ky": byLang["ky"], "Ru": byLang["ru"],
+		"Audience": c.Text("audience."+strings.Split(audience, ":")[0], nil)})
+}
+
+// exampleTime is a time a week ahead, as the bot writes times.
+func exampleTime(c *dialogue.Context) map[string]any {
+	return map[string]any{"Example": c.Now().In(c.Location()).AddDate(0, 0, 7).Format(dialogue.DateTimeLayout)}
+}
+
+// inFuture refuses a time that has passed.
+func inFuture(c *dialogue.Context, v string) error {
+	at, _ := time.Parse(time.RFC3339, v)
+	if !at.After(c.Now()) {
+		return &dialogue.Refusal{Key: "bc.past", Data: map[string]any{"When": at.In(c.Location()).Format(dialogue.DateTimeLayout)}}
+	}
 	return nil
 }
 
-func (t *turn) askBroadcastText(b store.Broadcast, lang string) {
-	t.user.Awaiting = fmt.Sprintf("%s%s:%d", awaitBroadcastText, lang, b.ID)
-	t.send(t.text("bc.write."+lang, nil), [][]store.Button{{t.button("bc.skip", fmt.Sprintf("bc:skip:%d:%s", b.ID, lang))}})
+// startBroadcast is /broadcast.
+func (t *turn) startBroadcast() error { return t.startDialogue(broadcastDialogue.Name, nil) }
+
+// saveBroadcast keeps the broadcast written, and starts it now or plans
+// it for its time.
+func (t *turn) saveBroadcast(a map[string]string) error {
+	b := draftBroadcast(t, a)
+	b.ProgressChat = t.u.ChatID
+	b.ProgressMessageID, _ = strconv.Atoi(a["progress"])
+	if a["confirm"] == "now" {
+		b.Status = store.BroadcastDraft
+		var err error
+		if b, err = t.tx.PutBroadcast(b); err != nil {
+			return err
+		}
+		if err := t.audit(staffOnly, "broadcast", fmt.Sprintf("%d to %s", b.ID, b.Audience)); err != nil {
+			return err
+		}
+		return t.launchBroadcast(b)
+	}
+	at, err := time.Parse(time.RFC3339, a["when"])
+	if err != nil {
+		return fmt.Errorf("broadcast time %q: %w", a["when"], err)
+	}
+	b.Status, b.ScheduledAt = store.BroadcastScheduled, at
+	if b, err = t.tx.PutBroadcast(b); err != nil {
+		return err
+	}
+	if err := t.planDue(t.tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
+		return err
+	}
+	if err := t.audit(staffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.Location).Format("2006-01-02 15:04"))); err != nil {
+		return err
+	}
+	t.say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.dateTime(at)})
+	return nil
 }
 
-// broadcastArg loads a draft broadcast by ID.
+// broadcastArg loads a broadcast by ID.
 func (t *turn) broadcastArg(id string) (store.Broadcast, bool, error) {
 	n, err := strconv.Atoi(id)
 	if err != nil {
@@ -50,78 +252,8 @@ func (t *turn) broadcastArg(id string) (store.Broadcast, bool, error) {
 	return b, err == nil, err
 }
 
-// broadcastText takes one language's version: text, or a photo or
-// document with its caption.
-func (t *turn) broadcastText(arg string) error {
-	lang, id, _ := strings.Cut(arg, ":")
-	b, ok, err := t.broadcastArg(id)
-	if !ok || b.Status != store.BroadcastDraft {
-		return err
-	}
-	limit := MaxMessage
-	if t.u.Media != nil || b.Media != nil {
-		limit = captionMax
-	}
-	text := strings.TrimSpace(t.u.Text)
-	switch {
-	case t.u.Kind != KindText && t.u.Media == nil:
-		t.say("input.need_text", nil)
-		t.askBroadcastText(b, lang)
-		return nil
-	case !fits(text, limit):
-		t.say("bc.too_long", map[string]any{"Max": limit})
-		t.askBroadcastText(b, lang)
-		return nil
-	}
-	if t.u.Media != nil {
-		b.Media = t.u.Media
-	}
-	b.Text[lang] = text
-	if _, err := t.tx.PutBroadcast(b); err != nil {
-		return err
-	}
-	if err := t.audit(staffOnly, "broadcast text", id+" "+lang); err != nil {
-		return err
-	}
-	return t.nextBroadcastStep(b, lang)
-}
-
-// nextBroadcastStep goes from Kyrgyz to Russian, then to the check that
-// both are there, then to the audience.
-func (t *turn) nextBroadcastStep(b store.Broadcast, done string) error {
-	if done == "ky" {
-		t.askBroadcastText(b, "ru")
-		return nil
-	}
-	ky, ru := b.Text["ky"] != "", b.Text["ru"] != ""
-	switch {
-	case !ky && !ru && b.Media == nil:
-		t.say("bc.empty", nil)
-		t.askBroadcastText(b, "ky")
-		return nil
-	case ky != ru:
-		have, missing := "ky", "ru"
-		if ru {
-			have, missing = "ru", "ky"
-		}
-		t.send(t.text("bc.one_version", map[string]any{
-			"Missing": t.text("language.name."+missing, nil), "Have": t.text("language.name."+have, nil),
-		}), [][]store.Button{{t.button("bc.send_one", fmt.Sprintf("bc:one:%d", b.ID)), t.button("bc.cancel", fmt.Sprintf("bc:cancel:%d", b.ID))}})
-		return nil
-	}
-	t.askAudience(b)
-	return nil
-}
-
-func (t *turn) askAudience(b store.Broadcast) {
-	var rows [][]store.Button
-	for _, a := range broadcastAudiences {
-		rows = append(rows, []store.Button{t.button("audience."+a, fmt.Sprintf("bc:to:%d:%s", b.ID, a))})
-	}
-	t.send(t.text("bc.audience", nil), rows)
-}
-
-// tapBroadcast handles the broadcast buttons: "ACTION:ID[:ARG]".
+// tapBroadcast handles the buttons of a broadcast sent or planned:
+// "ACTION:ID".
 func (t *turn) tapBroadcast(args string) error {
 	parts := strings.SplitN(args, ":", 3)
 	if len(parts) < 2 {
@@ -131,35 +263,8 @@ func (t *turn) tapBroadcast(args string) error {
 	if !ok {
 		return errOr(err, t.oldButton)
 	}
-	arg := ""
-	if len(parts) == 3 {
-		arg = parts[2]
-	}
 	t.toast("")
 	switch parts[0] {
-	case "skip":
-		if b.Status != store.BroadcastDraft || t.user.Awaiting != fmt.Sprintf("%s%s:%d", awaitBroadcastText, arg, b.ID) {
-			return t.oldButton()
-		}
-		t.user.Awaiting = ""
-		t.editButtons(nil)
-		return t.nextBroadcastStep(b, arg)
-	case "one":
-		t.editButtons(nil)
-		t.askAudience(b)
-		return nil
-	case "to":
-		return t.pickAudience(b, arg)
-	case "go":
-		return t.launchBroadcast(b)
-	case "later":
-		t.user.Awaiting = fmt.Sprintf("%s%d", awaitBroadcastTime, b.ID)
-		b.ProgressChat, b.ProgressMessageID = t.u.ChatID, t.u.MessageID
-		if _, err := t.tx.PutBroadcast(b); err != nil {
-			return err
-		}
-		t.say("bc.when", nil)
-		return nil
 	case "pause", "resume", "cancel":
 		return t.controlBroadcast(b, parts[0])
 	case "again":
@@ -168,56 +273,6 @@ func (t *turn) tapBroadcast(args string) error {
 		return t.broadcastReport(b)
 	}
 	return t.oldButton()
-}
-
-// pickAudience takes the audience, narrowing oblast and category with a
-// second picker, then shows the preview and the number of recipients.
-func (t *turn) pickAudience(b store.Broadcast, audience string) error {
-	if b.Status != store.BroadcastDraft {
-		return t.oldButton()
-	}
-	switch audience {
-	case "oblast", "category":
-		values := schedule.Oblasts
-		label := "form.oblast.opt."
-		if audience == "category" {
-			values, label = []string{string(store.Category28Plus), string(store.CategoryUnder28)}, "category."
-		}
-		var rows [][]store.Button
-		for _, v := range values {
-			rows = append(rows, []store.Button{{Text: t.text(label+v, nil), Data: fmt.Sprintf("bc:to:%d:%s:%s", b.ID, audience, v)}})
-		}
-		t.edit(t.text("bc.audience", nil), rows)
-		return nil
-	}
-	if schedule.CheckAudience(audience) != nil {
-		return t.oldButton()
-	}
-	users, err := audienceOf(t.tx, audience, t.StaffIDs)
-	if err != nil {
-		return err
-	}
-	if len(users) == 0 {
-		t.say("bc.nobody", nil)
-		return nil
-	}
-	b.Audience = audience
-	if _, err := t.tx.PutBroadcast(b); err != nil {
-		return err
-	}
-	t.editButtons(nil)
-	// The preview is the message itself, as recipients in her language see it.
-	t.out = append(t.out, broadcastCopy(b, t.u.ChatID, t.lang()))
-	byLang := map[string]int{}
-	for _, u := range users {
-		byLang[userLang(u)]++
-	}
-	t.send(t.text("bc.confirm", map[string]any{"Count": len(users), "Ky": byLang["ky"], "Ru": byLang["ru"], "Audience": t.text("audience."+strings.Split(audience, ":")[0], nil)}),
-		[][]store.Button{
-			{t.button("bc.send_now", fmt.Sprintf("bc:go:%d", b.ID)), t.button("bc.schedule", fmt.Sprintf("bc:later:%d", b.ID))},
-			{t.button("bc.cancel", fmt.Sprintf("bc:cancel:%d", b.ID))},
-		})
-	return nil
 }
 
 // launchBroadcast starts sending: the recipients are fixed now, and the
@@ -254,32 +309,6 @@ func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.
 		return 0, err
 	}
 	return tx.QueueRecipients(b, now)
-}
-
-// scheduleBroadcast takes the time to send a broadcast later: a due item,
-// the same mechanism as reminders, so a restart does not lose it.
-func (t *turn) scheduleBroadcast(id string) error {
-	b, ok, err := t.broadcastArg(id)
-	if !ok || b.Status != store.BroadcastDraft {
-		return err
-	}
-	at, ok := t.eventTime(t.u.Text)
-	if !ok {
-		t.user.Awaiting = awaitBroadcastTime + id
-		return nil
-	}
-	b.Status, b.ScheduledAt = store.BroadcastScheduled, at
-	if _, err := t.tx.PutBroadcast(b); err != nil {
-		return err
-	}
-	if err := t.planDue(t.tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: id}); err != nil {
-		return err
-	}
-	if err := t.audit(staffOnly, "broadcast time", id+" "+at.In(t.Location).Format("2006-01-02 15:04")); err != nil {
-		return err
-	}
-	t.say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.dateTime(at)})
-	return nil
 }
 
 // startScheduled starts a scheduled broadcast when its due item comes.

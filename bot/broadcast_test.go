@@ -52,7 +52,7 @@ func TestBroadcast_Dialogue(t *testing.T) {
 	staff.news()
 	// Nobody in that group yet: refused.
 	staff.taps(h.text("ru", "audience.deputies", nil))
-	staff.expect(h.text("ru", "bc.nobody", nil))
+	staff.expect(h.text("ru", "bc.nobody", nil), h.text("ru", "bc.audience", nil))
 	staff.taps(h.text("ru", "audience.participants", nil))
 	staff.expect("Здравствуйте! Завтра встреча.",
 		h.text("ru", "bc.confirm", map[string]any{"Count": 6, "Ky": 4, "Ru": 2, "Audience": h.text("ru", "audience.participants", nil)}))
@@ -123,7 +123,7 @@ func TestBroadcast_Dialogue(t *testing.T) {
 		staff.taps(h.text("ru", "bc.schedule", nil))
 		staff.says("2026-11-23 09:00")
 		got := staff.news()
-		if got[len(got)-1] != h.text("ru", "bc.scheduled", map[string]any{"ID": 4, "When": "23.11.2026 09:00"}) {
+		if got[len(got)-1] != h.text("ru", "bc.scheduled", map[string]any{"ID": 3, "When": "23.11.2026 09:00"}) {
 			t.Fatalf("scheduling: %q", got)
 		}
 		before := len(h.srv.CallsTo("sendPhoto"))

@@ -25,12 +25,18 @@ func TestDialogue_CandidacyWaysOutAndBack(t *testing.T) {
 	p.taps("Нарынская")
 	p.expect(ask("district", nil))
 
-	// A command while a text is awaited runs as a command.
+	// A command while a text is awaited runs as a command; the dialogue
+	// is set aside: what she types next is not taken for the district
+	// until she says to go on.
 	p.says("/schedule")
 	got := p.news()
-	if n := len(got); n < 3 || got[n-2] != h.text("ru", "dialogue.still", nil) || got[n-1] != ask("district", nil) {
+	if n := len(got); n < 2 || got[n-1] != h.text("ru", "dialogue.still", nil) {
 		t.Fatalf("after /schedule she sees %q", got)
 	}
+	p.says("a note to myself")
+	p.expect(h.text("ru", "dialogue.still", nil))
+	p.taps(h.text("ru", "dialogue.go_on", nil))
+	p.expect(ask("district", nil))
 	p.says("/help")
 	if got := p.news(); got[len(got)-1] != ask("district", nil) {
 		t.Fatalf("after /help she sees %q", got)
@@ -76,5 +82,28 @@ func TestDialogue_CandidacyWaysOutAndBack(t *testing.T) {
 	p.says("/cancel")
 	if got := p.news(); len(got) == 0 || got[0] != h.text("ru", "dialogue.nothing_to_cancel", nil) {
 		t.Errorf("second /cancel: %q", got)
+	}
+}
+
+// The tester's case: staff start a broadcast, look at /people, and type
+// a note to herself. The note is not taken as the broadcast's text.
+func TestDialogue_BroadcastNoteAfterACommand(t *testing.T) {
+	h := newHarness(t)
+	staff := &person{h: h, user: staffUser}
+	staff.says("/broadcast")
+	staff.expect(h.text("ru", "bc.write.ky", nil))
+	staff.says("/people")
+	staff.news()
+	staff.says("Just a note to myself")
+	staff.expect(h.text("ru", "dialogue.still", nil))
+	staff.taps(h.text("ru", "dialogue.leave", nil))
+	staff.expect(h.text("ru", "dialogue.left", nil))
+	if err := h.db.View(func(tx *store.Tx) error {
+		if bs, _ := tx.Broadcasts(); len(bs) != 0 {
+			t.Errorf("broadcasts %+v", bs)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

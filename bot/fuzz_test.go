@@ -19,7 +19,7 @@ func FuzzHandle(f *testing.F) {
 	for _, seed := range []struct{ data, text string }{
 		{"f:sex:female", "inv_abc"}, {"sum:submit", ""}, {"edit:essay", "/start inv_"}, {"sc:A-001:p:9:9", "A-001"},
 		{"dec:all", "𝓐"}, {"bc:go:1", "\xff\xfe"}, {"qt:-1", "/forget"}, {"rsvp:meeting-1:maybe", "/decide A-001 accept"},
-		{"el:elected:", "1 250"}, {"faq:e:999999999999999999999", "/mask A-001"}, {":::", "/ask"}, {"f:stages:t99", "15.03.1990"},
+		{"el:elected:", "1 250"}, {"dg:2:skip", ""}, {"dg:2:back", "/cancel"}, {"dg:1:", "/people"}, {"faq:e:999999999999999999999", "/mask A-001"}, {":::", "/ask"}, {"f:stages:t99", "15.03.1990"},
 	} {
 		f.Add(seed.data, seed.text)
 	}
@@ -30,7 +30,11 @@ func FuzzHandle(f *testing.F) {
 		if err := tx.PutUser(store.User{ID: 1, Language: "ru", ConsentAt: today, Step: "birth_date", Roles: []store.Role{store.RoleParticipant, store.RoleCommission, store.RoleMentor}}); err != nil {
 			return err
 		}
-		return tx.PutUser(store.User{ID: 2, Language: "ky", Step: "", Awaiting: "bctext:ky:1"})
+		if err := tx.PutUser(store.User{ID: 2, Language: "ky"}); err != nil {
+			return err
+		}
+		// Staff in the middle of a broadcast (bot/dialogue).
+		return tx.PutConversation(store.Conversation{UserID: 2, Dialogue: "broadcast", Version: 1, Step: "ru", Asked: 2, Path: []string{"ky"}, Answers: map[string]string{"ky": "Салам"}})
 	})
 	if err != nil {
 		f.Fatal(err)

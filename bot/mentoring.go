@@ -65,8 +65,6 @@ var awaitHandlers = []awaitHandler{
 	{awaitFAQEditQ, staffOnly, false, (*turn).faqEditQuestion},
 	{awaitFAQEditA, staffOnly, false, (*turn).faqEditAnswer},
 	{awaitFAQSearch, nil, false, (*turn).faqSearch},
-	{awaitBroadcastText, staffOnly, false, (*turn).broadcastText},
-	{awaitBroadcastTime, staffOnly, false, (*turn).scheduleBroadcast},
 }
 
 // awaitHandlerOf finds what awaits a message, and its argument.
@@ -85,6 +83,11 @@ func awaitHandlerOf(awaiting string) (awaitHandler, string, bool) {
 func (t *turn) awaited() (bool, error) {
 	h, arg, ok := awaitHandlerOf(t.user.Awaiting)
 	if !ok {
+		if t.user.Awaiting != awaitLapsed {
+			// Left by an older bot for a dialogue the engine now holds
+			// ("bctext:", "el:"): she starts that dialogue again.
+			t.user.Awaiting = ""
+		}
 		return false, nil
 	}
 	t.user.Awaiting = ""

@@ -146,7 +146,11 @@ func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error)
 	if step {
 		u.Step = ""
 	}
-	if await || (step && u.Awaiting == "") {
+	inDialogue, err := dialogues.Lapse(t.tx, u.ID, func(roles []store.Role) bool { return t.holds(u, roles) }, t.now)
+	if err != nil {
+		return u, f, err
+	}
+	if await || inDialogue || (step && u.Awaiting == "") {
 		u.Awaiting, f.step = awaitLapsed, true
 	}
 	kinds, err := t.releaseQuestions(u, &f)

@@ -298,17 +298,19 @@ func TestRevoke_StaffBroadcast(t *testing.T) {
 	staff.news()
 	aida.says("Урматтуу катышуучулар!")
 	aida.expect(h.text("ru", "access.lapsed", nil))
+	// Her Skip button is of a dialogue that ended with the role.
 	msgs := h.srv.Messages(aida.user.ID)
-	id := aida.tapsOn(msgs[0].ID, "bc:skip:1:ky")
-	if a, _ := h.srv.AnswerTo(id); a.Text != h.text("ru", "access.denied", nil) {
+	id := aida.tapsOn(msgs[0].ID, msgs[0].Buttons[0][0].Data)
+	if a, _ := h.srv.AnswerTo(id); a.Text != h.text("ru", "input.old_button", nil) {
 		t.Errorf("her skip after the revoke was answered %+v", a)
 	}
-	var b store.Broadcast
-	if err := h.db.View(func(tx *store.Tx) (err error) { b, err = tx.Broadcast(1); return err }); err != nil {
+	if err := h.db.View(func(tx *store.Tx) error {
+		if bs, _ := tx.Broadcasts(); len(bs) != 0 {
+			t.Errorf("broadcasts %+v", bs)
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
-	}
-	if len(b.Text) != 0 || b.Status != store.BroadcastDraft {
-		t.Errorf("her draft: %+v", b)
 	}
 
 	// After a command she has moved on: her text is not the broadcast's,
@@ -322,14 +324,23 @@ func TestRevoke_StaffBroadcast(t *testing.T) {
 	if got := bermet.news(); slices.Contains(got, h.text("ru", "access.lapsed", nil)) || slices.Contains(got, h.text("ru", "bc.write.ru", nil)) {
 		t.Errorf("after /help she sees %q", got)
 	}
-	if err := h.db.View(func(tx *store.Tx) (err error) { b, err = tx.Broadcast(2); return err }); err != nil || len(b.Text) != 0 {
-		t.Errorf("her draft: %+v, %v", b, err)
+	if err := h.db.View(func(tx *store.Tx) error {
+		if bs, _ := tx.Broadcasts(); len(bs) != 0 {
+			t.Errorf("broadcasts %+v", bs)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 
-	// Staff who are staff write one, and the text is audited.
+	// Staff who are staff write one: what it was and to whom is audited.
+	manyParticipants(t, h, 9700, 2)
 	staff.says("/broadcast")
 	staff.says("Урматтуу катышуучулар!")
-	want := []string{"9601 /broadcast", "900 /revoke 9601 staff", "9602 /broadcast", "900 /revoke 9602 staff", "900 /broadcast", "900 broadcast text 3 ky"}
+	staff.says("Уважаемые участницы!")
+	staff.taps(h.text("ru", "audience.participants", nil))
+	staff.taps(h.text("ru", "bc.send_now", nil))
+	want := []string{"9601 /broadcast", "900 /revoke 9601 staff", "9602 /broadcast", "900 /revoke 9602 staff", "900 /broadcast", "900 broadcast 1 to participants"}
 	if got := auditActions(t, h); !slices.Equal(got, want) {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -9,7 +9,12 @@ import (
 
 // dialogues are the conversations declared as tables of steps; the
 // router hands them her input while she is in one (see bot/dialogue).
-var dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue)
+// It is built in init: the tables refer to handlers that refer to it.
+var dialogues *dialogue.Engine
+
+func init() {
+	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue)
+}
 
 // talk is the turn as the dialogue engine sees it.
 type talk struct{ t *turn }

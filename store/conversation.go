@@ -26,7 +26,10 @@ type Conversation struct {
 	Asked int `json:"asked"`
 	// Leaving is set while she is asked whether to leave the dialogue
 	// (what she typed would be lost).
-	Leaving bool      `json:"leaving,omitempty"`
+	Leaving bool `json:"leaving,omitempty"`
+	// Aside is set when she typed a command in the middle of it: her
+	// next text is not taken as an answer until she says to go on.
+	Aside   bool      `json:"aside,omitempty"`
 	Started time.Time `json:"started,omitzero"`
 	Updated time.Time `json:"updated,omitzero"`
 }

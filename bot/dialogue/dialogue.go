@@ -140,6 +140,9 @@ type Step struct {
 	Next func(c *Context) string
 	// NoBack hides Back on this step (the first step has none anyway).
 	NoBack bool
+	// Before, if set, runs each time the step is asked, before its
+	// question: a preview of what the answers make, say.
+	Before func(c *Context)
 }
 
 // Dialogue is a conversation declared as a table of steps.
@@ -298,6 +301,9 @@ func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
 	if !e.mayGoOn(c) {
 		return true, e.end(t, &conv)
 	}
+	if conv.Aside {
+		return true, setAside(t, &conv) // not an answer: she is asked first
+	}
 	conv.Leaving = false
 	s := d.step(conv.Step)
 	answer, err := read(c, s)
@@ -336,7 +342,7 @@ func (e *Engine) Tap(t Turn, data string) error {
 	case valueLeave:
 		return e.leave(c)
 	case valueStay:
-		conv.Leaving = false
+		conv.Leaving, conv.Aside = false, false
 		t.Edit(t.Text("dialogue.stay", nil), nil)
 		return ask(c, false)
 	case cancelValue:
@@ -345,6 +351,11 @@ func (e *Engine) Tap(t Turn, data string) error {
 	}
 	s := d.step(conv.Step)
 	if value == valueSkip && s.Skip != "" {
+		if s.Check != nil {
+			if ok, err := refused(c, s, s.Check(c, "")); ok || err != nil {
+				return err
+			}
+		}
 		t.Edit(prompt(c, s)+"\n\n→ "+t.Text(s.Skip, nil), nil)
 		return e.answer(c, s, "")
 	}
@@ -377,18 +388,32 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 	if !e.mayGoOn(c) {
 		return true, e.end(t, &conv)
 	}
+	conv.Aside = false
 	return true, ask(c, false)
 }
 
-// Remind follows a command typed in the middle of a dialogue: she is told
-// the dialogue waits, and asked its step again in short.
+// Remind follows a command typed in the middle of a dialogue: the
+// dialogue is set aside, and she is asked whether to go on with it or
+// leave it. Until she answers, what she types is not taken as an answer
+// (it may be meant for the command, or for nobody): she is asked again.
 func (e *Engine) Remind(t Turn) error {
 	d, conv, err := e.Current(t)
 	if d == nil || err != nil {
 		return err
 	}
-	t.Send(t.Text("dialogue.still", nil), nil)
-	return ask(context(t, d, &conv), true)
+	conv.Aside = true
+	return setAside(t, &conv)
+}
+
+// setAside asks her whether to go on with the dialogue set aside.
+func setAside(t Turn, conv *store.Conversation) error {
+	conv.Asked++
+	conv.Updated = t.Now()
+	t.Send(t.Text("dialogue.still", nil), [][]store.Button{{
+		{Text: t.Text("dialogue.go_on", nil), Data: data(conv.Asked, valueStay)},
+		{Text: t.Text("dialogue.leave", nil), Data: data(conv.Asked, valueLeave)},
+	}})
+	return t.Tx().PutConversation(*conv)
 }
 
 // Cancel is /cancel: she leaves the dialogue she is in, asked first when
@@ -410,6 +435,22 @@ func (e *Engine) Cancel(t Turn) (handled bool, err error) {
 		return true, t.Tx().PutConversation(conv)
 	}
 	return true, e.leave(c)
+}
+
+// Lapse ends userID's dialogue if it needs a role she no longer holds
+// (holds tells): a revoke ends the role's work at once, in the revoking
+// turn's transaction. It reports whether it ended one.
+func (e *Engine) Lapse(tx *store.Tx, userID int64, holds func([]store.Role) bool, now time.Time) (bool, error) {
+	conv, err := tx.Conversation(userID)
+	if err != nil || !conv.Active() {
+		return false, err
+	}
+	d, ok := e.byName[conv.Dialogue]
+	if ok && (d.Roles == nil || holds(d.Roles)) {
+		return false, nil
+	}
+	conv = store.Conversation{UserID: userID, Asked: conv.Asked, Updated: now}
+	return true, tx.PutConversation(conv)
 }
 
 // End ends the dialogue she is in without a word (the dialogue did its
@@ -533,6 +574,9 @@ func ask(c *Context, short bool) error {
 	}
 	c.conv.Asked++
 	c.conv.Updated = c.Now()
+	if s.Before != nil {
+		s.Before(c)
+	}
 	text := prompt(c, s)
 	if short && s.Again != "" {
 		text = c.Text(s.Again, nil)

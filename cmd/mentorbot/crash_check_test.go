@@ -210,15 +210,20 @@ func (c *crashRun) checkQuestions(db *store.DB, want []crashQuestion, calls []te
 // checkBroadcast: done, everyone sent, the announcement at each recipient
 // once (a copy more is counted as sent twice; at most one more for each
 // kill after the first), and the report to staff.
-func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Call) {
+func (c *crashRun) checkBroadcast(db *store.DB, calls []telegramtest.Call) {
 	c.t.Helper()
 	var b store.Broadcast
 	var rs []store.Recipient
-	err := db.View(func(tx *store.Tx) (err error) {
-		if b, err = tx.Broadcast(id); err != nil {
+	err := db.View(func(tx *store.Tx) error {
+		all, err := tx.Broadcasts()
+		if err != nil {
 			return err
 		}
-		rs, err = tx.Recipients(id)
+		if len(all) != 1 {
+			return fmt.Errorf("%d broadcasts stored, want the one written", len(all))
+		}
+		b = all[0]
+		rs, err = tx.Recipients(b.ID)
 		return err
 	})
 	if err != nil {
@@ -226,7 +231,7 @@ func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Cal
 	}
 	want := crashParticipants + len(crashSelectionAccepted())
 	if b.Status != store.BroadcastDone || len(rs) != want {
-		c.errorf("broadcast #%d: status %s, %d recipients; want done, %d", id, b.Status, len(rs), want)
+		c.errorf("broadcast #%d: status %s, %d recipients; want done, %d", b.ID, b.Status, len(rs), want)
 	}
 	copies := map[int64][]time.Time{}
 	for _, call := range calls {
@@ -256,7 +261,7 @@ func (c *crashRun) checkBroadcast(db *store.DB, id int, calls []telegramtest.Cal
 			}
 		}
 	}
-	report := c.texts.Text("ru", "bc.report", map[string]any{"ID": id, "Sent": want, "Blocked": 0, "Failed": 0, "Left": 0})
+	report := c.texts.Text("ru", "bc.report", map[string]any{"ID": b.ID, "Sent": want, "Blocked": 0, "Failed": 0, "Left": 0})
 	if sentTexts(calls)[chatText{crashStaff, report}] == 0 {
 		c.errorf("no report %q to staff", report)
 	}

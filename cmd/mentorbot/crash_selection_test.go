@@ -203,28 +203,22 @@ func (c *crashRun) resultText(s crashSelectionApp) string {
 
 // prepareBroadcast has staff write a broadcast to the participants, up to
 // the confirmation, reading the buttons' data from the bot's messages. It
-// returns the broadcast's ID.
-func (c *crashRun) prepareBroadcast() (id int) {
+// returns the data of the "Send now" button.
+func (c *crashRun) prepareBroadcast() (sendNow string) {
 	c.t.Helper()
 	staff := crashStaffUser
 	c.say(staff, "/broadcast")
 	c.say(staff, crashBroadcast["ky"])
 	c.say(staff, crashBroadcast["ru"])
-	_, data := c.tap(staff, "bc:to:…:participants", func(d string) bool {
-		return strings.HasPrefix(d, "bc:to:") && strings.HasSuffix(d, ":participants")
+	c.tap(staff, "dg:…:participants", func(d string) bool {
+		return strings.HasPrefix(d, "dg:") && strings.HasSuffix(d, ":participants")
 	})
-	if _, err := fmt.Sscanf(data, "bc:to:%d:participants", &id); err != nil {
-		c.fatalf("audience button %q: %v", data, err)
-	}
 	recipients := crashParticipants + len(crashSelectionAccepted())
-	confirm, data := c.find(staff, "bc:go:…", func(d string) bool { return strings.HasPrefix(d, "bc:go:") })
-	if data != fmt.Sprintf("bc:go:%d", id) {
-		c.fatalf("send-now button %q for broadcast %d", data, id)
-	}
+	confirm, data := c.find(staff, "dg:…:now", func(d string) bool { return strings.HasPrefix(d, "dg:") && strings.HasSuffix(d, ":now") })
 	if want := fmt.Sprint(recipients); !strings.Contains(confirm.Text, want) {
 		c.errorf("confirmation %q does not count %s recipients", confirm.Text, want)
 	}
-	return id
+	return data
 }
 
 // crashSelectionAccepted are the applicants the results make participants.
@@ -240,7 +234,7 @@ func crashSelectionAccepted() []int64 {
 
 // launchBroadcast taps "Send now" and kills the bot as the copies start
 // going out.
-func (c *crashRun) launchBroadcast(id int) {
+func (c *crashRun) launchBroadcast(sendNow string) {
 	c.t.Helper()
 	total := crashParticipants + len(crashSelectionAccepted())
 	base := -1
@@ -251,7 +245,7 @@ func (c *crashRun) launchBroadcast(id int) {
 		}
 		return n > base || n == total
 	}
-	c.interrupt("broadcast started", c.answered(c.tapData(crashStaffUser, fmt.Sprintf("bc:go:%d", id))), goingOn,
+	c.interrupt("broadcast started", c.answered(c.tapData(crashStaffUser, sendNow)), goingOn,
 		func() string { return fmt.Sprintf("%d of %d copies delivered", c.broadcastCopies(), total) })
 }
 

@@ -106,10 +106,10 @@ func TestCrash_KillsDuringAFlood(t *testing.T) {
 	selection := time.Since(began)
 
 	// The flood, with the broadcast started early and a /backup.
-	bcID := c.prepareBroadcast()
+	sendNow := c.prepareBroadcast()
 	flood, applicants, questions := crashFlood(c.rng)
 	c.phones = newPhones(c.srv, flood)
-	backup := c.driveFlood(len(flood), bcID)
+	backup := c.driveFlood(len(flood), sendNow)
 	t.Logf("%d updates of the flood pushed, %d kills so far", len(flood), c.kills)
 
 	// Every update confirmed, the broadcast at everyone and the backup
@@ -130,7 +130,7 @@ func TestCrash_KillsDuringAFlood(t *testing.T) {
 	c.checkQuestions(app.db, questions, calls)
 	c.checkSelection(app.db, sel, calls)
 	c.checkBackup(backup, calls)
-	c.checkBroadcast(app.db, bcID, calls)
+	c.checkBroadcast(app.db, calls)
 	c.checkTaps(calls)
 	goldenBegan := time.Now()
 	golden := c.goldenRun(flood, began)
@@ -707,7 +707,7 @@ func (c *crashRun) shows(user int64, text string) bool {
 // driveFlood pushes the flood through the phones, with the broadcast
 // started at a twentieth of it, /backup at an eighth, and crashKills
 // kills at random moments. It returns the first update of /backup.
-func (c *crashRun) driveFlood(n int, bcID int) (backup int) {
+func (c *crashRun) driveFlood(n int, sendNow string) (backup int) {
 	c.t.Helper()
 	type event struct {
 		at int
@@ -725,7 +725,7 @@ func (c *crashRun) driveFlood(n int, bcID int) (backup int) {
 		}})
 	}
 	events = append(events,
-		event{n / 20, func() { c.launchBroadcast(bcID) }},
+		event{n / 20, func() { c.launchBroadcast(sendNow) }},
 		event{n / 8, func() { backup = c.requestBackup() }})
 	slices.SortStableFunc(events, func(a, b event) int { return a.at - b.at })
 	for _, e := range events {
