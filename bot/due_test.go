@@ -68,7 +68,7 @@ func TestPlanned_EveryDueItemIsTold(t *testing.T) {
 	expectTold("the programme at start")
 
 	staff := &person{h: h, user: staffUser}
-	staff.says("/event_add 2026-12-20 15:00 | Жолугушуу | Встреча | https://meet.example.org/x | participants")
+	addMeeting(staff, "20.12.2026 15:00", "Жолугушуу", "Встреча", "https://meet.example.org/x", "participants")
 	expectTold("an event added")
 	staff.says("/event_move meeting-1 2027-03-05 15:00")
 	expectTold("an event moved")

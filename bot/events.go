@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mentorbot/mentorbot/schedule"
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -48,59 +48,12 @@ func (t *turn) listEvents() error {
 	return nil
 }
 
-// addEvent is /event_add DATE TIME | title ky | title ru | link | audience:
-// one line, so staff can write it in one message and see it whole.
-func (t *turn) addEvent() error {
-	parts := strings.Split(t.u.Args, "|")
-	if len(parts) != 5 {
-		t.say("event_add.usage", nil)
-		return nil
-	}
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	e := store.Event{
-		Kind:     store.EventMeeting,
-		Title:    map[string]string{"ky": parts[1], "ru": parts[2]},
-		Link:     parts[3],
-		Audience: parts[4],
-		Duration: 2 * time.Hour,
-		Remind:   schedule.DefaultReminders(store.EventMeeting),
-		Source:   schedule.SourceChat,
-		Version:  1,
-	}
-	at, ok := t.eventTime(parts[0])
-	if !ok {
-		return nil
-	}
-	e.At = at
-	id, err := t.newEventID(at)
-	if err != nil {
-		return err
-	}
-	e.ID = id
-	if !t.eventValid(e) {
-		return nil
-	}
-	e.UpdatedAt = t.now
-	if err := t.saveAndPlan(t.tx, e); err != nil {
-		return err
-	}
-	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
-	if err != nil {
-		return err
-	}
-	t.Log.Info("event added", "by", t.user.ID, "event", e.ID)
-	t.say("event.added", map[string]any{"ID": e.ID, "When": t.dateTime(e.At), "Count": len(users)})
-	return nil
-}
-
-// eventTime reads a date and time typed by staff, refusing impossible
-// ones and those already past.
+// eventTime reads a date and time typed by staff, as the bot writes them
+// ("04.03.2027 15:00") or ISO, refusing impossible ones and those past.
 func (t *turn) eventTime(s string) (time.Time, bool) {
-	at, err := schedule.ParseTime(s, t.Location)
-	if err != nil {
-		t.say("event.err.date", map[string]any{"Input": s})
+	at, ok := dialogue.ParseDateTime(s, t.Location)
+	if !ok {
+		t.say("event.err.date", map[string]any{"Input": s, "Example": t.dateTime(t.now.AddDate(0, 0, 7))})
 		return time.Time{}, false
 	}
 	if !at.After(t.now) {
@@ -108,27 +61,6 @@ func (t *turn) eventTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return at.UTC(), true
-}
-
-// eventValid checks an event and tells staff every problem in their language.
-func (t *turn) eventValid(e store.Event) bool {
-	var problems []string
-	for _, lang := range []string{"ky", "ru"} {
-		if e.Title[lang] == "" {
-			problems = append(problems, t.text("event.err.title_"+lang, nil))
-		}
-	}
-	if err := schedule.Validate(store.Event{ID: "x", Kind: e.Kind, At: e.At, Audience: "everyone", Link: e.Link, Title: map[string]string{"ky": "x", "ru": "x"}}); err != nil {
-		problems = append(problems, t.text("event.err.link", nil))
-	}
-	if schedule.CheckAudience(e.Audience) != nil {
-		problems = append(problems, t.text("event.err.audience", map[string]any{"Input": e.Audience}))
-	}
-	if len(problems) > 0 {
-		t.send(strings.Join(problems, "\n"), nil)
-		return false
-	}
-	return true
 }
 
 // newEventID is "e-0304-1": the date, and a number if that is taken.
@@ -149,8 +81,12 @@ func (t *turn) newEventID(at time.Time) (string, error) {
 // eventArg loads the event named by the first word of the arguments.
 func (t *turn) eventArg() (store.Event, string, bool, error) {
 	id, rest, _ := strings.Cut(strings.TrimSpace(t.u.Args), " ")
+	if id == "" {
+		t.say("event.err.no_id", map[string]any{"Command": t.u.Command})
+		return store.Event{}, "", false, nil
+	}
 	e, err := t.tx.Event(id)
-	if isNotFound(err) || id == "" {
+	if isNotFound(err) {
 		t.say("event.err.not_found", map[string]any{"ID": id})
 		return e, "", false, nil
 	}
@@ -158,7 +94,7 @@ func (t *turn) eventArg() (store.Event, string, bool, error) {
 }
 
 // moveEvent is /event_move ID DATE TIME: a new time, reminders planned
-// again, and everyone it concerns told.
+// again, and everyone it concerns told. Without the time, it is asked.
 func (t *turn) moveEvent() error {
 	e, rest, ok, err := t.eventArg()
 	if !ok {
@@ -168,10 +104,18 @@ func (t *turn) moveEvent() error {
 		t.say("event.err.cancelled", map[string]any{"ID": e.ID})
 		return nil
 	}
+	if rest == "" {
+		return t.startDialogue(eventMoveDialogue.Name, map[string]string{"id": e.ID})
+	}
 	at, ok := t.eventTime(rest)
 	if !ok {
 		return nil
 	}
+	return t.moveTo(e, at)
+}
+
+// moveTo moves e to at.
+func (t *turn) moveTo(e store.Event, at time.Time) error {
 	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.now
 	if err := t.saveAndPlan(t.tx, e); err != nil {
 		return err

@@ -16,7 +16,9 @@ import (
 
 // keyLiteral finds message keys written out in the bot's code: a quoted
 // dotted lower-case name passed to one of the turn's text helpers.
-var keyLiteral = regexp.MustCompile(`(?:say|text|button|toast|Plural\([^,]+,)\s*\(?"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+// The dialogue tables name theirs in fields (Ask, Label, Skip, Again,
+// Key of a refusal).
+var keyLiteral = regexp.MustCompile(`(?:say|text|button|toast|Plural\([^,]+,|(?:Ask|Label|Skip|Again|Key):)\s*\(?"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
 
 // Every key the code names, and every key the form table implies, exists
 // in both languages: a missing one would show her the bare key.

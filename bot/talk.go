@@ -13,7 +13,8 @@ import (
 var dialogues *dialogue.Engine
 
 func init() {
-	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue)
+	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue,
+		eventDialogue, eventMoveDialogue)
 }
 
 // talk is the turn as the dialogue engine sees it.

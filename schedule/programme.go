@@ -208,7 +208,7 @@ func Validate(e store.Event) error {
 	case store.EventMeeting:
 		// The default programme cannot know the meetings' links; staff add
 		// them in the file, and reminders say the link comes later.
-		if err := checkLink(e.Link); err != nil && !(e.Source == SourceDefault && e.Link == "") {
+		if err := CheckLink(e.Link); err != nil && !(e.Source == SourceDefault && e.Link == "") {
 			errs = append(errs, err)
 		}
 	case store.EventGreeting, store.EventSession, store.EventElection:
@@ -229,8 +229,8 @@ func Validate(e store.Event) error {
 	return errors.Join(errs...)
 }
 
-// checkLink accepts an http(s) address with a host.
-func checkLink(link string) error {
+// CheckLink accepts an http(s) address with a host.
+func CheckLink(link string) error {
 	if link == "" {
 		return errors.New("link: missing for an online meeting")
 	}
