@@ -7,10 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-
+	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
@@ -166,7 +163,7 @@ func (t *turn) tallyChart() error {
 }
 
 // drawTally renders registered, reported and elected candidates per
-// oblast, with the 20% target of each oblast's graduates as a line of dots.
+// oblast, with the 20% target of each oblast's graduates as a dot.
 func (t *turn) drawTally(et electionTally) ([]byte, error) {
 	var oblasts []string
 	for _, o := range form.Oblasts {
@@ -177,70 +174,29 @@ func (t *turn) drawTally(et electionTally) ([]byte, error) {
 	if len(oblasts) == 0 {
 		oblasts = slices.Clone(form.Oblasts)
 	}
-	series := func(get func(tallyRow) int) plotter.Values {
-		v := make(plotter.Values, len(oblasts))
+	series := func(get func(tallyRow) float64) []float64 {
+		v := make([]float64, len(oblasts))
 		for i, o := range oblasts {
 			if r := et.byOblast[o]; r != nil {
-				v[i] = float64(get(*r))
+				v[i] = get(*r)
 			}
 		}
 		return v
 	}
-	p := plot.New()
-	p.Title.Text = t.text("tally.chart_title", nil)
-	p.Y.Label.Text = t.text("tally.chart_people", nil)
-	w := vg.Points(14)
-	bars := []struct {
-		key    string
-		values plotter.Values
-		color  color.RGBA
-	}{
-		{"tally.chart_registered", series(func(r tallyRow) int { return r.Registered }), color.RGBA{R: 158, G: 202, B: 225, A: 255}},
-		{"tally.chart_reported", series(func(r tallyRow) int { return r.Reported }), color.RGBA{R: 66, G: 146, B: 198, A: 255}},
-		{"tally.chart_elected", series(func(r tallyRow) int { return r.Elected }), color.RGBA{R: 8, G: 81, B: 156, A: 255}},
+	c := chart.Bars{
+		Title:  t.text("tally.chart_title", nil),
+		YLabel: t.text("tally.chart_people", nil),
+		Series: []chart.Series{
+			{Label: t.text("tally.chart_registered", nil), Values: series(func(r tallyRow) float64 { return float64(r.Registered) }), Color: color.RGBA{R: 158, G: 202, B: 225, A: 255}},
+			{Label: t.text("tally.chart_reported", nil), Values: series(func(r tallyRow) float64 { return float64(r.Reported) }), Color: color.RGBA{R: 66, G: 146, B: 198, A: 255}},
+			{Label: t.text("tally.chart_elected", nil), Values: series(func(r tallyRow) float64 { return float64(r.Elected) }), Color: color.RGBA{R: 8, G: 81, B: 156, A: 255}},
+		},
+		Target: chart.Series{Label: t.text("tally.chart_target", nil), Values: series(func(r tallyRow) float64 { return TargetShare * float64(r.Graduates) })},
 	}
-	for i, b := range bars {
-		chart, err := plotter.NewBarChart(b.values, w)
-		if err != nil {
-			return nil, fmt.Errorf("tally chart: %w", err)
-		}
-		chart.Color, chart.LineStyle.Width = b.color, 0
-		chart.Offset = vg.Length(i-1) * w
-		p.Add(chart)
-		p.Legend.Add(t.text(b.key, nil), chart)
+	for _, o := range oblasts {
+		c.Groups = append(c.Groups, t.text("form.oblast.opt."+o, nil))
 	}
-	target := make(plotter.XYs, len(oblasts))
-	for i, o := range oblasts {
-		if r := et.byOblast[o]; r != nil {
-			target[i] = plotter.XY{X: float64(i), Y: TargetShare * float64(r.Graduates)}
-		} else {
-			target[i] = plotter.XY{X: float64(i)}
-		}
-	}
-	dots, err := plotter.NewScatter(target)
-	if err != nil {
-		return nil, fmt.Errorf("tally chart: %w", err)
-	}
-	p.Add(dots)
-	p.Legend.Add(t.text("tally.chart_target", nil), dots)
-	p.Legend.Top = true
-	names := make([]string, len(oblasts))
-	for i, o := range oblasts {
-		names[i] = t.text("form.oblast.opt."+o, nil)
-	}
-	p.NominalX(names...)
-	// Room at the sides for the outer bars, and above them for the legend.
-	p.X.Min, p.X.Max = p.X.Min-0.6, p.X.Max+0.6
-	p.Y.Min, p.Y.Max = 0, max(p.Y.Max*1.35, 1)
-	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, "png")
-	if err != nil {
-		return nil, fmt.Errorf("tally chart: %w", err)
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("tally chart: %w", err)
-	}
-	return buf.Bytes(), nil
+	return c.PNG()
 }
 
 // exportResults is /results_export: one row per participant.
