@@ -49,8 +49,10 @@ type Poller struct {
 	Timeout time.Duration
 	// Sleep waits between failed polls; tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Polled, if set, is called after every successful getUpdates: the
-	// process is alive and polling (systemd's watchdog hangs on it).
+	// Polled, if set, is called after every getUpdates that succeeded
+	// and whose updates were saved: the process is alive, polling, and
+	// its store works (systemd's watchdog hangs on it). It is not called
+	// while the store refuses writes.
 	Polled func()
 }
 
@@ -90,12 +92,10 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
-		if p.Polled != nil {
-			p.Polled()
-		}
 		if len(batch) == 0 {
 			offset = 0 // everything served is confirmed: never wait with an old offset
 			lastPrune = p.prune(lastPrune)
+			p.polled()
 			continue
 		}
 		if err := p.handleBatch(ctx, batch); err != nil {
@@ -111,8 +111,15 @@ func (p *Poller) Run(ctx context.Context) error {
 		}
 		outage.over(p.Log)
 		offset = batch[len(batch)-1].id + 1
+		p.polled()
 	}
 	return nil
+}
+
+func (p *Poller) polled() {
+	if p.Polled != nil {
+		p.Polled()
+	}
 }
 
 // storageOutage tracks a spell of failed saves, to log one line a minute

@@ -28,6 +28,8 @@ type pollRig struct {
 	logs  *lockedBuffer
 	texts *locales.Texts
 	full  atomic.Bool
+	// alive counts the poller's Polled calls (systemd's watchdog pings).
+	alive atomic.Int64
 	stop  func() error
 	// polled gets what the poller's Run returned.
 	polled chan error
@@ -73,7 +75,7 @@ func (r *pollRig) start() {
 	b := bot.New(bot.Options{DB: db, Texts: r.texts, Log: log, Location: loc, Delivered: out.Wake,
 		Deadline: time.Date(2026, 12, 11, 17, 0, 0, 0, loc), Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, loc) }})
 	p := &Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 2 * time.Second,
-		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Polled: func() { r.alive.Add(1) }}
 	ctx, cancel := context.WithCancel(context.Background())
 	polled, delivered := make(chan error, 1), make(chan error, 1)
 	r.polled = make(chan error, 1)
@@ -170,6 +172,18 @@ func TestPoll_FullDiskConfirmsNothing(t *testing.T) {
 	if n := len(r.srv.Messages(gulnara.ID)); n != 1 {
 		t.Errorf("%d messages while nothing could be saved, want the first only", n)
 	}
+	// No watchdog ping while nothing can be saved: systemd restarts a bot
+	// stuck like this.
+	alive := r.alive.Load()
+	for served := r.srv.TimesServed(id); r.srv.TimesServed(id) < served+2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("served %d times", r.srv.TimesServed(id))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := r.alive.Load(); n != alive {
+		t.Errorf("%d watchdog pings while the store refused every write", n-alive)
+	}
 	if handled, _ := r.db.Handled(id); handled {
 		t.Error("marked handled on a full disk")
 	}
@@ -178,6 +192,7 @@ func TestPoll_FullDiskConfirmsNothing(t *testing.T) {
 	}
 	r.full.Store(false)
 	r.srv.WaitConfirmed(t, id)
+	r.srv.WaitFor(t, func() bool { return r.alive.Load() > alive })
 	msgs := r.srv.WaitMessages(t, gulnara.ID, 2)
 	apology := r.texts.Text("ky", "error.internal", nil)
 	for _, m := range msgs {

@@ -7,6 +7,7 @@
 //	mentorbot check        check a database file (or a backup) for damage
 //	mentorbot backup       copy a database the bot does not hold
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv]
+//	mentorbot version      the version, commit and build time
 //
 // Errors are one line on stderr and a non-zero exit status.
 package main
@@ -46,11 +47,14 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results] [flags]; mentorbot help")
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|version] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
 	cmd := "run"
+	if len(args) > 0 && (args[0] == "-version" || args[0] == "--version") {
+		return runVersion(args[1:], env)
+	}
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -67,6 +71,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runBackup(args, env)
 	case "check":
 		return runCheck(args, env)
+	case "version":
+		return runVersion(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -77,7 +83,9 @@ func Main(ctx context.Context, args []string, env Env) error {
 const usage = `mentorbot runs the mentoring school's Telegram bot.
 
   mentorbot [run] [-db PATH] [-config PATH] [-api-endpoint FMT]
-      Run the bot. Needs TELEGRAM_BOT_TOKEN (from @BotFather).
+                [-log-format text|json] [-log-level debug|info|warn|error]
+      Run the bot. Needs TELEGRAM_BOT_TOKEN (from @BotFather). Under
+      systemd (Type=notify) it says when it is ready and pings the watchdog.
   mentorbot console [-db PATH] [-config PATH] [-lang ky|ru]
       Try the bot in this terminal: no token, no network.
   mentorbot backup -db PATH -out FILE
@@ -98,7 +106,11 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
   mentorbot export results -db PATH [-format csv]
       Write every participant's latest election result to stdout as CSV.
 
-Flags have environment twins: MENTORBOT_DB, MENTORBOT_CONFIG, TELEGRAM_API_ENDPOINT.`
+  mentorbot version
+      Print the version, the commit and the build time.
+
+Flags have environment twins: MENTORBOT_DB, MENTORBOT_CONFIG, TELEGRAM_API_ENDPOINT,
+MENTORBOT_LOG_FORMAT, MENTORBOT_LOG_LEVEL.`
 
 // common are the flags every subcommand shares.
 type common struct {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
+	"github.com/mentorbot/mentorbot/cmd/mentorbot/systemd"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
@@ -38,6 +40,8 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var c common
 	c.register(fs, env, "mentorbot.db")
+	var logs logFlags
+	logs.register(fs, env)
 	endpoint := fs.String("api-endpoint", envOr(env, "TELEGRAM_API_ENDPOINT", telegram.DefaultEndpoint), "Bot API endpoint `format`: token, then method (TELEGRAM_API_ENDPOINT)")
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
@@ -46,12 +50,17 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if token == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or try the bot with 'mentorbot console'")
 	}
-	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	app, err := open(c, log, nil)
+	log, err := logs.logger(env.Stderr, token)
 	if err != nil {
 		return err
 	}
+	app, err := open(c, log, nil)
+	if err != nil {
+		return err // one line, from main
+	}
 	defer app.db.Close()
+	build := readBuild()
+	log.Info("mentorbot starting", "version", build.Version, "commit", build.Commit, "built", build.Time, "go", build.Go)
 
 	client, err := telegram.ConnectRetrying(ctx, token, *endpoint, startRetry, log, sleep)
 	if err != nil {
@@ -143,7 +152,16 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
 	pollDone := make(chan struct{})
-	poller := &telegram.Poller{Client: client, DB: app.db, Handler: b, Log: log}
+	// systemd hears that the bot is ready after the first poll, and the
+	// watchdog is pinged only while polls come back and their updates are
+	// saved: a hung or wedged bot is restarted.
+	notifier := systemd.FromEnv(env.Getenv, os.Getpid())
+	alive := func() {
+		if err := notifier.Alive(time.Now()); err != nil {
+			log.Warn("cannot tell systemd the bot is alive", "err", err)
+		}
+	}
+	poller := &telegram.Poller{Client: client, DB: app.db, Handler: b, Log: log, Polled: alive}
 	go func() {
 		defer close(pollDone)
 		if err := poller.Run(pollCtx); err != nil {
@@ -155,6 +173,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	// queued stays in the store for the next start.
 	stopNow := func(err error) error {
 		log.Error("mentorbot cannot go on; stopping", "err", err)
+		_ = notifier.Stopping()
 		stopPolling()
 		stopSending()
 		waitFor(fatalGrace, pollDone, outDone)
@@ -171,6 +190,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 		default: // the poller ends without an error only on a stop
 		}
 	}
+	_ = notifier.Stopping()
 	log.Info("stopping: delivering the replies already queued", "grace", shutdownGrace)
 	stopPolling()
 	<-pollDone // the updates being handled are finished
