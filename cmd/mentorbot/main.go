@@ -7,6 +7,7 @@
 //	mentorbot check        check a database file (or a backup) for damage
 //	mentorbot backup       copy a database the bot does not hold
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv]
+//	mentorbot status       how the bot is doing (also while it runs)
 //	mentorbot version      the version, commit and build time
 //
 // Errors are one line on stderr and a non-zero exit status.
@@ -47,7 +48,7 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|version] [flags]; mentorbot help")
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|status|version] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -73,6 +74,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runCheck(args, env)
 	case "version":
 		return runVersion(args, env)
+	case "status":
+		return runStatus(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -106,6 +109,10 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
   mentorbot export results -db PATH [-format csv]
       Write every participant's latest election result to stdout as CSV.
 
+  mentorbot status -db PATH [-config PATH]
+      How the bot is doing: schema, the last update handled, the outbox by
+      lane, dead letters, running broadcasts, what falls due next, the last
+      backup. Works while the bot runs (it answers on PATH.status.sock).
   mentorbot version
       Print the version, the commit and the build time.
 

@@ -148,6 +148,17 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	}()
 	go b.RunBroadcasts(sendCtx)
 
+	// `mentorbot status` asks here while the bot holds the database.
+	// It is a convenience: a bot that cannot open it still runs.
+	if statusLn, err := listenStatus(app.db.Path()); err != nil {
+		log.Warn("mentorbot status will not reach this bot", "err", err)
+	} else {
+		statusCtx, stopStatus := context.WithCancel(ctx)
+		statusDone := make(chan struct{})
+		go func() { serveStatus(statusCtx, statusLn, app.db, app.backupDir(), log); close(statusDone) }()
+		defer func() { stopStatus(); <-statusDone; os.Remove(statusSocket(app.db.Path())) }()
+	}
+
 	log.Info("mentorbot is running", "bot", client.Username(), "db", app.db.Path(), "deadline", app.cfg.Deadline())
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
@@ -286,10 +297,14 @@ func open(c common, log *slog.Logger, extraStaff []int64) (*app, error) {
 }
 
 // backupDir is the config's backup directory, relative to the database's.
-func (a *app) backupDir() string {
+func (a *app) backupDir() string { return a.backupDirFor(a.db.Path()) }
+
+// backupDirFor is the backup directory of the database at path: the
+// config's, relative to the database file's directory.
+func (a *app) backupDirFor(path string) string {
 	dir := a.cfg.Backup.Dir
 	if dir != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(filepath.Dir(a.db.Path()), dir)
+		dir = filepath.Join(filepath.Dir(path), dir)
 	}
 	return dir
 }
