@@ -245,9 +245,39 @@ func TestDialogue_RoleTakenAway(t *testing.T) {
 	p.start("report")
 	p.taps("no")
 	p.roles = nil
+	lapsed := func() bool {
+		var ok bool
+		p.turn(func() (err error) {
+			ok, err = p.e.Lapsed(p.tx, 42, p.May)
+			return err
+		})
+		return ok
+	}
+	if !lapsed() {
+		t.Error("Lapsed does not see the dialogue of the role taken away")
+	}
 	p.expect(p.types("a note"), "access.lapsed")
 	if c := p.conversation(); c.Active() || done != nil {
 		t.Errorf("a lapsed role's dialogue went on: %+v, %v", c, done)
+	}
+	if lapsed() {
+		t.Error("Lapsed after the dialogue ended")
+	}
+
+	// A command instead of an answer: she has moved on, and the dialogue
+	// ends without a word; the reminder of a command is not given either.
+	for _, way := range []func() error{
+		func() error { _, err := p.e.Reask(p); return err },
+		func() error { return p.e.Remind(p) },
+		func() error { _, err := p.e.Cancel(p); return err },
+	} {
+		p.roles = []store.Role{store.RoleStaff}
+		p.start("report")
+		p.roles = nil
+		p.expect(p.turn(way))
+		if c := p.conversation(); c.Active() {
+			t.Errorf("a lapsed role's dialogue is still on: %+v", c)
+		}
 	}
 }
 
