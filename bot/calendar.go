@@ -500,7 +500,9 @@ var commentDialogue = &dialogue.Dialogue{
 	Steps: []dialogue.Step{
 		{ID: "comment", Ask: "event.comment", Takes: dialogue.Text, Skip: "event.comment_skip", Parse: readComment},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveComment(c.Answers["event"], c.Answers["comment"]) },
+	Finish: func(c *dialogue.Context) error {
+		return turnOf(c).saveComment(c.Answers["event"], c.Answers["comment"])
+	},
 	Left: func(c *dialogue.Context) error {
 		c.Send(c.Text("event.thanks", nil), nil) // her rating is kept
 		return nil

@@ -25,7 +25,7 @@ const faqResults = 10
 // faqSearchDialogue is the FAQ search: the words she types.
 var faqSearchDialogue = &dialogue.Dialogue{
 	Name: "faq_search", Version: 1,
-	Steps: []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
+	Steps:  []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
 	Finish: func(c *dialogue.Context) error { return turnOf(c).faqSearch(c.Answers["words"]) },
 }
 
@@ -42,8 +42,10 @@ var faqDraftDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogu
 			{ID: "answer", Ask: "faq.write_answer", Takes: dialogue.Text, Parse: keepDraft("answer", 3*MaxMessage)},
 			{ID: "topic", Ask: "faq.pick_topic", Takes: dialogue.Buttons, Options: topicOptions},
 		},
-		Finish: func(c *dialogue.Context) error { return turnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"]) },
-		Left:   func(c *dialogue.Context) error { return turnOf(c).dropDraft(c.Answers["question_id"]) },
+		Finish: func(c *dialogue.Context) error {
+			return turnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"])
+		},
+		Left: func(c *dialogue.Context) error { return turnOf(c).dropDraft(c.Answers["question_id"]) },
 	}
 })
 
