@@ -24,7 +24,7 @@ const faqResults = 10
 
 // faqSearchDialogue is the FAQ search: the words she types.
 var faqSearchDialogue = &dialogue.Dialogue{
-	Name: "faq_search", Version: 1,
+	Name: "faq_search", Version: 1, CancelButton: true,
 	Steps:  []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
 	Finish: func(c *dialogue.Context) error { return turnOf(c).faqSearch(c.Answers["words"]) },
 }
