@@ -107,7 +107,7 @@ func answered(t *testing.T, h *harness, her, mentor int64) {
 	now := bishkekTime(t, "2027-03-15 09:00")
 	err := h.db.Update(func(tx *store.Tx) error {
 		_, err := tx.PutQuestion(store.Question{UserID: her, Kind: store.KindMentor, Language: "ru", Status: store.QuestionAnswered, TakenBy: mentor,
-			Thread: []store.Post{{AuthorID: her, Text: "Как собрать подписи?", At: now}, {FromMentor: true, AuthorID: mentor, Text: "По форме ЦИК.", At: now}},
+			Thread:    []store.Post{{AuthorID: her, Text: "Как собрать подписи?", At: now}, {FromMentor: true, AuthorID: mentor, Text: "По форме ЦИК.", At: now}},
 			CreatedAt: now, TakenAt: now, FirstAnswerAt: now, AnnouncedAt: now})
 		return err
 	})
@@ -403,4 +403,3 @@ func TestFreeText_Mask(t *testing.T) {
 		t.Errorf("masked %v", m)
 	}
 }
-
