@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -401,5 +402,26 @@ func TestFreeText_Mask(t *testing.T) {
 	staff.expect(h.text("ru", "mask.saved", map[string]any{"Code": "A-001"}))
 	if m := applicationOf(t, h, "A-001").Masked; len(m) != 1 || m["essay"] != "Айылыбызда таза суу жок." {
 		t.Errorf("masked %v", m)
+	}
+
+	// A staff member an older bot left in its mask step ("mask:CODE:field"
+	// in her record) starts the edit again: her text is not taken for it.
+	aida := answerer(t, h, 12602, "ru", store.RoleStaff)
+	if err := h.db.Update(func(tx *store.Tx) error {
+		u, err := tx.User(aida.user.ID)
+		u.Step = "mask:A-001:essay"
+		return errors.Join(err, tx.PutUser(u))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	aida.says("Старый текст")
+	if got := aida.news(); slices.Contains(got, h.text("ru", "mask.saved", map[string]any{"Code": "A-001"})) {
+		t.Errorf("she sees %q", got)
+	}
+	if m := applicationOf(t, h, "A-001").Masked; m["essay"] != "Айылыбызда таза суу жок." {
+		t.Errorf("masked %v", m)
+	}
+	if u := userOf(t, h, aida.user.ID); u.Step != "" {
+		t.Errorf("her step %q", u.Step)
 	}
 }

@@ -281,6 +281,39 @@ func TestDialogue_RoleTakenAway(t *testing.T) {
 	}
 }
 
+// A step's own buttons (Links) come under its options, before Back and
+// ✖; a refusal with no key of its own is said by the step's Again alone.
+func TestDialogue_LinksAndQuietRefusal(t *testing.T) {
+	var done string
+	d := &dialogue.Dialogue{
+		Name: "answer", Version: 1, CancelButton: true,
+		Steps: []dialogue.Step{{ID: "post", Ask: "ask.post", Again: "again.post", Takes: dialogue.TextOrMedia,
+			Parse: func(c *dialogue.Context) (string, error) {
+				if c.In.Text == "" && c.In.Media == nil {
+					return "", &dialogue.Refusal{}
+				}
+				return c.In.Text, nil
+			},
+			Links: func(c *dialogue.Context) [][]store.Button {
+				return [][]store.Button{{{Text: "hand back", Data: "qh:" + c.Answers["question"]}}}
+			}}},
+		Finish: func(c *dialogue.Context) error { done = c.Answers["post"]; return nil },
+	}
+	p := newPerson(t, d)
+	p.expect(p.turn(func() error { return p.e.Start(p, "answer", map[string]string{"question": "7"}) }), "ask.post")
+	if got := p.last; len(got) != 2 || got[0][0].Data != "qh:7" || got[1][0].Text != "dialogue.cancel" {
+		t.Fatalf("buttons %v: want the link, then ✖", got)
+	}
+	p.expect(p.turn(func() error { _, err := p.e.Take(p, dialogue.In{}); return err }), "again.post")
+	if got := p.last; len(got) != 2 || got[0][0].Data != "qh:7" {
+		t.Errorf("asked again with %v", got)
+	}
+	p.expect(p.types("An answer"))
+	if done != "An answer" {
+		t.Errorf("finished with %q", done)
+	}
+}
+
 func TestDialogue_ReaskAndVersion(t *testing.T) {
 	var done map[string]string
 	d := report(&done)
