@@ -425,3 +425,39 @@ func TestFreeText_Mask(t *testing.T) {
 		t.Errorf("her step %q", u.Step)
 	}
 }
+
+// A mentor whose role is taken away while she writes an answer and who
+// then sends /start has moved on: /start does what it does, her answer's
+// dialogue ends without a word, and her next text reaches nobody.
+func TestFreeText_RevokedAnswererMovesOn(t *testing.T) {
+	h := newHarness(t)
+	p := participants(t, h, map[int64]string{12701: "ru"})[12701]
+	mentor := answerer(t, h, 12702, "ru", store.RoleMentor)
+	staff := &person{h: h, user: staffUser}
+	h.clock.Set(bishkekTime(t, "2027-03-15 10:00"))
+	p.says("/ask")
+	p.taps("👩‍🏫 Спросить наставника")
+	p.says("Как собрать подписи?")
+	p.news()
+	mentor.says("/queue")
+	mentor.taps("✋ Взять №1")
+	mentor.news()
+	staff.says("/revoke 12702 mentor")
+	staff.expect(h.text("ru", "revoke.done", map[string]any{"Name": "Гүлзат", "ID": 12702, "Role": h.text("ru", "role.mentor", nil)}),
+		h.text("ru", "revoke.questions", map[string]any{"Count": 1})+"\n"+h.text("ru", "revoke.step", nil))
+	mentor.says("/start")
+	if got := mentor.news(); len(got) == 0 || slices.Contains(got, h.text("ru", "access.lapsed", nil)) || slices.Contains(got, h.text("ru", "dialogue.still", nil)) {
+		t.Errorf("after /start she sees %q", got)
+	}
+	if c := conversationOf(t, h, mentor.user.ID); c.Active() {
+		t.Errorf("still in %+v", c)
+	}
+	mentor.says("Соберите подписи по форме ЦИК.")
+	if got := mentor.news(); slices.Contains(got, h.text("ru", "access.lapsed", nil)) || slices.Contains(got, h.text("ru", "queue.sent", map[string]any{"ID": 1})) {
+		t.Errorf("after /start her text gets %q", got)
+	}
+	p.expect()
+	if q := questionOf(t, h, 1); q.Status != store.QuestionOpen || len(q.Thread) != 1 {
+		t.Errorf("question %+v", q)
+	}
+}

@@ -19,7 +19,7 @@ import (
 // freed is what the end of a role set free, for the staff member who
 // ended it.
 type freed struct {
-	step      bool // the dialogue she was in needs the role: it ended
+	step      bool // the dialogue she is in needs the role: it saves nothing more
 	questions int  // questions she had taken, back in their queues
 	// confirmed and unfinished count her scores of active applications,
 	// when the role was the commission's.

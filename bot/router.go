@@ -79,8 +79,10 @@ func (t *turn) command() error {
 		_, err := dialogues.Reask(t.talk())
 		return err
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
-		_, err := dialogues.Reask(t.talk())
-		return err
+		if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
+			return err
+		}
+		return t.runCommand() // her dialogue ended with a role taken away
 	}
 	if err := t.runCommand(); err != nil {
 		return err
