@@ -88,7 +88,6 @@ var restrictedTaps = map[string]tap{
 	"qt":      {answerers, (*turn).tapTake},
 	"qh":      {answerers, (*turn).tapHandBack},
 	"qf":      {answerers, (*turn).tapPublishFAQ},
-	"faqt":    {answerers, (*turn).tapFAQTopic},
 	"faqe":    {staffOnly, (*turn).tapEditFAQ},
 	"bc":      {staffOnly, (*turn).tapBroadcast},
 	"elr":     {staffOnly, (*turn).tapRemind},

@@ -181,16 +181,6 @@ func (t *turn) answer() error {
 	if handled, err := dialogues.Take(t.talk(), t.input()); handled || err != nil {
 		return err
 	}
-	// A role taken away ends its work before anything is saved for it.
-	if lapsed, err := t.endLapsedWork(); lapsed || err != nil {
-		return err
-	}
-	if done, err := t.awaited(); done {
-		return err
-	}
-	if done, err := t.stepOfRole(); done {
-		return err
-	}
 	f, ok := t.currentField()
 	if !ok && t.user.Step == "" && len(t.workRoles()) > 0 {
 		t.help()

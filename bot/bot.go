@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -232,6 +233,9 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	}
 	if u.LangCode != "" {
 		t.user.LangCode = u.LangCode
+	}
+	if strings.HasPrefix(t.user.Step, legacyMaskStep) {
+		t.user.Step = "" // left by an older bot: see legacyMaskStep
 	}
 	t.askedBefore = t.user.Step
 	return t, nil

@@ -338,7 +338,6 @@ func (t *turn) controlBroadcast(b store.Broadcast, action string) error {
 		_, err = t.tx.QueueRecipients(b, t.now)
 	case action == "cancel" && b.Status != store.BroadcastDone && b.Status != store.BroadcastCancelled:
 		b.Status = store.BroadcastCancelled
-		t.user.Awaiting = ""
 		_, err = t.tx.UnqueueRecipients(b)
 	default:
 		return t.oldButton()

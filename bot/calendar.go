@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
@@ -485,39 +486,50 @@ func (t *turn) tapRating(args string) error {
 		return err
 	}
 	t.toast("")
-	t.user.Awaiting = awaitComment + id
-	t.edit(t.text("event.comment", nil), [][]store.Button{{t.button("event.comment_skip", "cmt:"+id)}})
-	return nil
+	t.edit(t.text("event.rate", nil)+"\n\n→ "+value, nil)
+	return t.startDialogue(commentDialogue.Name, map[string]string{"event": id})
 }
 
 // maxComment is the longest comment on a meeting kept, in characters.
 const maxComment = 2000
 
-// awaitComment starts Awaiting while a comment on an event is expected.
-const awaitComment = "comment:"
-
-// tapSkipComment ends the follow-up without a comment.
-func (t *turn) tapSkipComment(string) error {
-	t.toast("")
-	t.user.Awaiting = ""
-	t.edit(t.text("event.thanks", nil), nil)
-	return nil
+// commentDialogue is her comment on a meeting ("event") after rating
+// it: one message, or Skip.
+var commentDialogue = &dialogue.Dialogue{
+	Name: "comment", Version: 1,
+	Steps: []dialogue.Step{
+		{ID: "comment", Ask: "event.comment", Takes: dialogue.Text, Skip: "event.comment_skip", Parse: readComment},
+	},
+	Finish: func(c *dialogue.Context) error {
+		return turnOf(c).saveComment(c.Answers["event"], c.Answers["comment"])
+	},
+	Left: func(c *dialogue.Context) error {
+		c.Send(c.Text("event.thanks", nil), nil) // her rating is kept
+		return nil
+	},
 }
 
-// saveComment takes her comment on meeting id.
-func (t *turn) saveComment(id string) error {
-	if t.u.Kind != KindText {
-		t.say("event.thanks", nil)
-		return nil
+// readComment reads her comment. A sticker or a photo in answer to
+// "anything to add?" is a thank-you, not a comment: it ends the
+// follow-up without one.
+func readComment(c *dialogue.Context) (string, error) {
+	if !c.In.Typed || c.In.Media != nil {
+		return "", nil
 	}
+	if _, err := form.CleanText(c.In.Text, 0); err != nil {
+		return "", nil // nothing but spaces
+	}
+	return form.CleanText(c.In.Text, maxComment) // too long: she is asked again
+}
+
+// saveComment keeps her comment on meeting id, if she wrote one.
+func (t *turn) saveComment(id, comment string) error {
 	r, ok, err := t.eventAnswer(id)
-	if !ok {
+	if !ok || comment == "" {
+		if err == nil {
+			t.say("event.thanks", nil)
+		}
 		return err
-	}
-	comment, err := form.CleanText(t.u.Text, maxComment)
-	if err != nil {
-		t.say("event.thanks", nil)
-		return nil
 	}
 	r.Comment, r.UpdatedAt = comment, t.now
 	if err := t.tx.PutRSVP(r); err != nil {

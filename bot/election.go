@@ -213,9 +213,7 @@ func (t *turn) electionAction(action string) error {
 	case "violation":
 		return t.startDialogue(violationDialogue.Name, nil)
 	}
-	t.user.Awaiting = awaitAsk + string(store.KindHelp)
-	t.say("election.help_write", nil)
-	return nil
+	return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(store.KindHelp)})
 }
 
 // electionDay is /election: the day's three buttons, all day.

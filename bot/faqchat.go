@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/faq"
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -20,6 +21,43 @@ var Topics = []string{"campaign", "programme", "community", "nomination", "regis
 
 // faqResults is how many entries a search or a topic shows at most.
 const faqResults = 10
+
+// faqSearchDialogue is the FAQ search: the words she types.
+var faqSearchDialogue = &dialogue.Dialogue{
+	Name: "faq_search", Version: 1, CancelButton: true,
+	Steps:  []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
+	Finish: func(c *dialogue.Context) error { return turnOf(c).faqSearch(c.Answers["words"]) },
+}
+
+// faqDraftDialogues turn an answered question ("question") into an FAQ
+// entry in the answerer's own words, so that it names no one: the
+// question, the answer, the topic. The draft is kept on the question in
+// the store as it is written (so that her /forget erases it with the
+// thread), not in the dialogue.
+var faqDraftDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue {
+	return &dialogue.Dialogue{
+		Name: "faq_draft_" + string(kind), Version: 1, Roles: queueRoles[kind], CancelButton: true,
+		Steps: []dialogue.Step{
+			{ID: "question", Ask: "faq.write_question", Data: draftLanguage, Takes: dialogue.Text, Parse: keepDraft("question", 1000)},
+			{ID: "answer", Ask: "faq.write_answer", Takes: dialogue.Text, Parse: keepDraft("answer", 3*MaxMessage)},
+			{ID: "topic", Ask: "faq.pick_topic", Takes: dialogue.Buttons, Options: topicOptions},
+		},
+		Finish: func(c *dialogue.Context) error {
+			return turnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"])
+		},
+		Left: func(c *dialogue.Context) error { return turnOf(c).dropDraft(c.Answers["question_id"]) },
+	}
+})
+
+// faqEditDialogue is staff rewriting an FAQ entry's ("entry") question
+// or answer ("part": "q" or "a").
+var faqEditDialogue = &dialogue.Dialogue{
+	Name: "faq_edit", Version: 1, Roles: staffOnly, CancelButton: true,
+	Steps: []dialogue.Step{{ID: "text", Ask: "faq.send_new", Takes: dialogue.Text, Max: 3 * MaxMessage}},
+	Finish: func(c *dialogue.Context) error {
+		return turnOf(c).faqEdit(c.Answers["entry"], c.Answers["part"] == "q", c.Answers["text"])
+	},
+}
 
 // tapFAQ browses the FAQ in her language: "topics", "t:TOPIC", "e:ID",
 // or "search" to type words.
@@ -66,8 +104,7 @@ func (t *turn) tapFAQ(args string) error {
 		e := entries[i]
 		t.send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.button("faq.not_helpful", "faq:ask")}})
 	case "search":
-		t.user.Awaiting = awaitFAQSearch
-		t.say("faq.search_prompt", nil)
+		return t.startDialogue(faqSearchDialogue.Name, nil)
 	case "ask":
 		return t.askQuestion()
 	default:
@@ -99,17 +136,13 @@ func (t *turn) faqList(list []store.FAQEntry) {
 	t.send(t.text("faq.found", nil), rows)
 }
 
-// faqSearch takes the words she typed.
-func (t *turn) faqSearch(string) error {
-	if t.u.Kind != KindText {
-		t.say("input.need_text", nil)
-		return nil
-	}
+// faqSearch shows the entries the words she typed find.
+func (t *turn) faqSearch(words string) error {
 	all, err := t.tx.FAQs()
 	if err != nil {
 		return err
 	}
-	t.faqList(faq.Search(all, t.lang(), t.u.Text, faqResults))
+	t.faqList(faq.Search(all, t.lang(), words, faqResults))
 	return nil
 }
 
@@ -125,74 +158,72 @@ func (t *turn) tapPublishFAQ(arg string) error {
 	if _, err := t.tx.PutQuestion(q); err != nil {
 		return err
 	}
-	t.user.Awaiting = fmt.Sprintf("%s%d", awaitFAQQ, q.ID)
-	t.say("faq.write_question", map[string]any{"Language": t.text("language.name."+q.Language, nil)})
-	return nil
+	return t.startDialogue(faqDraftDialogues[q.Kind].Name, map[string]string{"question_id": strconv.Itoa(q.ID)})
 }
 
-// faqText reads the text of an FAQ wording.
-func (t *turn) faqText(max int) (string, bool) {
-	if t.u.Kind != KindText {
-		t.say("input.need_text", nil)
-		return "", false
-	}
-	text, err := form.CleanText(t.u.Text, max)
-	if err != nil {
-		t.say("form.invalid.empty", nil)
-		return "", false
-	}
-	return text, true
-}
-
-func (t *turn) faqDraftQuestion(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || q.FAQ == nil {
-		return err
-	}
-	text, ok := t.faqText(1000)
-	if !ok {
-		t.user.Awaiting = awaitFAQQ + arg
-		return nil
-	}
-	q.FAQ.Question = text
-	if _, err := t.tx.PutQuestion(q); err != nil {
-		return err
-	}
-	t.user.Awaiting = awaitFAQA + arg
-	t.say("faq.write_answer", nil)
-	return nil
-}
-
-func (t *turn) faqDraftAnswer(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || q.FAQ == nil {
-		return err
-	}
-	text, ok := t.faqText(3 * MaxMessage)
-	if !ok {
-		t.user.Awaiting = awaitFAQA + arg
-		return nil
-	}
-	q.FAQ.Answer = text
-	if _, err := t.tx.PutQuestion(q); err != nil {
-		return err
-	}
-	var rows [][]store.Button
-	for _, topic := range Topics {
-		rows = append(rows, []store.Button{{Text: t.text("topic."+topic, nil), Data: fmt.Sprintf("faqt:%d:%s", q.ID, topic)}})
-	}
-	t.send(t.text("faq.pick_topic", nil), rows)
-	return nil
-}
-
-// tapFAQTopic files the draft under a topic and publishes it.
-func (t *turn) tapFAQTopic(args string) error {
-	id, topic, _ := strings.Cut(args, ":")
+// draftOf loads the question whose FAQ draft she is writing; ok is false
+// when it or its draft is gone (erased by the participant's /forget).
+func (t *turn) draftOf(id string) (store.Question, bool, error) {
 	q, ok, err := t.questionArg(id)
-	if !ok || q.FAQ == nil || q.FAQ.Answer == "" || !slices.Contains(Topics, topic) {
-		return errOr(err, t.oldButton)
+	return q, ok && q.FAQ != nil, err
+}
+
+// draftLanguage is the language the FAQ entry is written in: the
+// question's.
+func draftLanguage(c *dialogue.Context) map[string]any {
+	q, _, _ := turnOf(c).draftOf(c.Answers["question_id"])
+	return map[string]any{"Language": c.Text("language.name."+q.Language, nil)}
+}
+
+// keptDraft is the answer to a step of the FAQ draft: the wording
+// itself is on the question.
+const keptDraft = "kept"
+
+// keepDraft reads a wording of the FAQ draft ("question" or "answer"),
+// at most max characters, and keeps it on the question.
+func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
+	return func(c *dialogue.Context) (string, error) {
+		if !c.In.Typed || c.In.Media != nil {
+			return "", &dialogue.Refusal{Key: "input.need_text"}
+		}
+		text, err := form.CleanText(c.In.Text, max)
+		if err != nil {
+			return "", err
+		}
+		t := turnOf(c)
+		q, ok, err := t.draftOf(c.Answers["question_id"])
+		if !ok {
+			return keptDraft, err // the draft is gone: Finish tells her
+		}
+		if part == "question" {
+			q.FAQ.Question = text
+		} else {
+			q.FAQ.Answer = text
+		}
+		_, err = t.tx.PutQuestion(q)
+		return keptDraft, err
 	}
-	t.toast("")
+}
+
+// topicOptions are the FAQ's topics.
+func topicOptions(*dialogue.Context) []dialogue.Option {
+	var out []dialogue.Option
+	for _, topic := range Topics {
+		out = append(out, dialogue.Option{Value: topic, Label: "topic." + topic})
+	}
+	return out
+}
+
+// publishFAQ files the draft of question id under a topic and publishes it.
+func (t *turn) publishFAQ(id, topic string) error {
+	q, ok, err := t.draftOf(id)
+	if err != nil {
+		return err
+	}
+	if !ok || q.FAQ.Question == "" || q.FAQ.Answer == "" {
+		t.say("dialogue.left", nil) // erased meanwhile: nothing to publish
+		return nil
+	}
 	entry := *q.FAQ
 	entry.Topic, entry.UpdatedAt = topic, t.now
 	entry, err = t.tx.PutFAQ(entry)
@@ -203,9 +234,22 @@ func (t *turn) tapFAQTopic(args string) error {
 	if _, err := t.tx.PutQuestion(q); err != nil {
 		return err
 	}
-	t.editButtons(nil)
 	t.Log.Info("FAQ entry published", "entry", entry.ID, "from_question", q.ID, "by", t.user.ID)
 	t.say("faq.published", map[string]any{"ID": entry.ID})
+	return nil
+}
+
+// dropDraft drops the FAQ draft of question id: she left it.
+func (t *turn) dropDraft(id string) error {
+	q, ok, err := t.draftOf(id)
+	if ok {
+		q.FAQ = nil
+		_, err = t.tx.PutQuestion(q)
+	}
+	if err != nil {
+		return err
+	}
+	t.say("dialogue.left", nil)
 	return nil
 }
 
@@ -261,26 +305,17 @@ func (t *turn) tapEditFAQ(args string) error {
 		return err
 	}
 	t.toast("")
-	if part == "q" {
-		t.user.Awaiting = awaitFAQEditQ + id
-	} else {
-		t.user.Awaiting = awaitFAQEditA + id
+	if part != "q" {
+		part = "a"
 	}
-	t.say("faq.send_new", nil)
-	return nil
+	return t.startDialogue(faqEditDialogue.Name, map[string]string{"entry": id, "part": part})
 }
 
-func (t *turn) faqEditQuestion(id string) error { return t.faqEdit(id, true) }
-func (t *turn) faqEditAnswer(id string) error   { return t.faqEdit(id, false) }
-
-func (t *turn) faqEdit(id string, question bool) error {
+// faqEdit saves the new text of entry id's question, or of its answer.
+func (t *turn) faqEdit(id string, question bool, text string) error {
 	e, ok, err := t.faqArg(id)
 	if !ok {
 		return err
-	}
-	text, ok := t.faqText(3 * MaxMessage)
-	if !ok {
-		return nil
 	}
 	if question {
 		e.Question = text

@@ -186,6 +186,6 @@ func (t *turn) revoke() error {
 // t.user, which commit saves last.
 func (t *turn) keepSelf(u store.User) {
 	if u.ID == t.user.ID {
-		t.user.Roles, t.user.Step, t.user.Awaiting = u.Roles, u.Step, u.Awaiting
+		t.user.Roles, t.user.Step = u.Roles, u.Step
 	}
 }

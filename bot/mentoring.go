@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -28,70 +29,108 @@ func DefaultMentoring() MentoringOptions {
 	return MentoringOptions{ReannounceAfter: 24 * time.Hour, DigestDelay: time.Minute}
 }
 
-// Awaited free-text answers outside the form: her next message goes to
-// the question, the reply, the answer or the FAQ draft named here.
-const (
-	awaitAsk       = "ask:"    // + kind: the text of a new question
-	awaitReply     = "reply:"  // + question ID: her reply in a thread
-	awaitAnswer    = "answer:" // + question ID: a mentor's answer
-	awaitFAQQ      = "faqq:"   // + question ID: the FAQ's wording of the question
-	awaitFAQA      = "faqa:"   // + question ID: the FAQ's wording of the answer
-	awaitFAQEditQ  = "faqeq:"  // + entry ID: staff rewrite an entry's question
-	awaitFAQEditA  = "faqea:"  // + entry ID: staff rewrite an entry's answer
-	awaitFAQSearch = "faqsearch"
-)
+// The conversations of the question threads, as tables of steps
+// (bot/dialogue). The thread itself, who took a question and an FAQ
+// draft are kept on the question in the store, as ever; a dialogue holds
+// only which question it is about ("question") and, until it is saved,
+// the post being written.
 
-// awaitHandler takes an awaited message. roles are who may give it: nil
-// for her own matters (a comment, a question, a reply, a search, her
-// election reports), the work roles for work. ofQuestion says the
-// argument is a question ID whose queue she must also serve. Both are
-// checked before run, every time (lapsedWork), so a role taken away ends
-// its pending work however it was taken.
-type awaitHandler struct {
-	prefix     string
-	roles      []store.Role
-	ofQuestion bool
-	run        func(*turn, string) error
+// askDialogue is her new question to a mentor or a lawyer ("kind"), or
+// her call for help on election day.
+var askDialogue = &dialogue.Dialogue{
+	Name: "ask", Version: 1, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "post", Prompt: askPrompt, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
+	},
+	Finish: func(c *dialogue.Context) error {
+		t := turnOf(c)
+		return t.createQuestion(store.QuestionKind(c.Answers["kind"]), t.postOf(c.Answers, false))
+	},
 }
 
-// awaitHandlers take the awaited message, by the Awaiting prefix.
-var awaitHandlers = []awaitHandler{
-	{awaitComment, nil, false, (*turn).saveComment},
-	{awaitAsk, nil, false, (*turn).createQuestion},
-	{awaitReply, nil, false, (*turn).replyQuestion},
-	{awaitAnswer, answerers, true, (*turn).answerQuestion},
-	{awaitFAQQ, answerers, true, (*turn).faqDraftQuestion},
-	{awaitFAQA, answerers, true, (*turn).faqDraftAnswer},
-	{awaitFAQEditQ, staffOnly, false, (*turn).faqEditQuestion},
-	{awaitFAQEditA, staffOnly, false, (*turn).faqEditAnswer},
-	{awaitFAQSearch, nil, false, (*turn).faqSearch},
+// replyDialogue is her reply in the thread of her question.
+var replyDialogue = &dialogue.Dialogue{
+	Name: "reply", Version: 1, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "post", Ask: "mentoring.write_reply", Data: questionNumber, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
+	},
+	Finish: func(c *dialogue.Context) error {
+		t := turnOf(c)
+		return t.replyQuestion(c.Answers["question"], t.postOf(c.Answers, false))
+	},
 }
 
-// awaitHandlerOf finds what awaits a message, and its argument.
-func awaitHandlerOf(awaiting string) (awaitHandler, string, bool) {
-	for _, h := range awaitHandlers {
-		if arg, ok := strings.CutPrefix(awaiting, h.prefix); ok {
-			return h, arg, true
-		}
+// questionKinds are the queues, in the order of queueRoles.
+var questionKinds = []store.QuestionKind{store.KindMentor, store.KindLawyer, store.KindHelp}
+
+// perQueue makes a dialogue for each queue: its roles are those that
+// serve the queue, so that the engine's check of the roles at every
+// input also ends the work of one who no longer serves it.
+func perQueue(make func(store.QuestionKind) *dialogue.Dialogue) map[store.QuestionKind]*dialogue.Dialogue {
+	out := map[store.QuestionKind]*dialogue.Dialogue{}
+	for _, k := range questionKinds {
+		out[k] = make(k)
 	}
-	return awaitHandler{}, "", false
+	return out
 }
 
-// awaited hands her message to what awaits it, if anything does. The
-// caller has already dropped what she no longer may answer (answer calls
-// endLapsedWork first).
-func (t *turn) awaited() (bool, error) {
-	h, arg, ok := awaitHandlerOf(t.user.Awaiting)
-	if !ok {
-		if t.user.Awaiting != awaitLapsed {
-			// Left by an older bot for a dialogue the engine now holds
-			// ("bctext:", "el:"): she starts that dialogue again.
-			t.user.Awaiting = ""
-		}
-		return false, nil
+// answerDialogues are a mentor's, a lawyer's or a helper's answer to the
+// question she took, with the button that hands it back to the queue.
+var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue {
+	return &dialogue.Dialogue{
+		Name: "answer_" + string(kind), Version: 1, Roles: queueRoles[kind],
+		Steps: []dialogue.Step{
+			{ID: "post", Ask: "queue.write_answer", Data: questionNumber, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost,
+				Links: func(c *dialogue.Context) [][]store.Button {
+					return [][]store.Button{{{Text: c.Text("queue.hand_back", nil), Data: "qh:" + c.Answers["question"]}}}
+				}},
+		},
+		Finish: func(c *dialogue.Context) error {
+			t := turnOf(c)
+			return t.answerQuestion(c.Answers["question"], t.postOf(c.Answers, true))
+		},
 	}
-	t.user.Awaiting = ""
-	return true, h.run(t, arg)
+})
+
+// questionNumber is the number of the question a dialogue is about.
+func questionNumber(c *dialogue.Context) map[string]any {
+	return map[string]any{"ID": c.Answers["question"]}
+}
+
+// askPrompt asks for her question, or for what happened on election day.
+func askPrompt(c *dialogue.Context) string {
+	if c.Answers["kind"] == string(store.KindHelp) {
+		return c.Text("election.help_write", nil)
+	}
+	return c.Text("mentoring.write."+c.Answers["kind"], nil)
+}
+
+// readPost reads a thread post: text, or a photo, file or voice message
+// with its caption (kept in the answers "media" and "media_type").
+// Anything else (a sticker) cannot be relayed: she is told so.
+func readPost(c *dialogue.Context) (string, error) {
+	delete(c.Answers, "media")
+	delete(c.Answers, "media_type")
+	var text string
+	if c.In.Text != "" {
+		text, _ = form.CleanText(c.In.Text, 4*MaxMessage)
+	}
+	if m := c.In.Media; m != nil {
+		c.Answers["media"], c.Answers["media_type"] = m.FileID, m.Type
+	}
+	if text == "" && c.In.Media == nil {
+		return "", &dialogue.Refusal{} // the step's Again says what to send
+	}
+	return text, nil
+}
+
+// postOf is the post readPost read, by her.
+func (t *turn) postOf(a map[string]string, fromMentor bool) store.Post {
+	p := store.Post{FromMentor: fromMentor, AuthorID: t.user.ID, At: t.now, Text: a["post"]}
+	if a["media"] != "" {
+		p.Media = &store.Media{Type: a["media_type"], FileID: a["media"]}
+	}
+	return p
 }
 
 // mayAsk reports whether she may ask: accepted participants, and staff
@@ -148,38 +187,14 @@ func (t *turn) tapAsk(kind string) error {
 		return t.oldButton()
 	}
 	t.toast("")
-	t.user.Awaiting = awaitAsk + kind
-	t.say("mentoring.write."+kind, nil)
-	return nil
-}
-
-// post turns her message into a thread post: text, or media with its
-// caption. ok is false (and she is told) for what cannot be relayed.
-func (t *turn) post(fromMentor bool) (store.Post, bool) {
-	p := store.Post{FromMentor: fromMentor, AuthorID: t.user.ID, At: t.now, Media: t.u.Media}
-	if t.u.Text != "" {
-		text, err := form.CleanText(t.u.Text, 4*MaxMessage)
-		if err == nil {
-			p.Text = text
-		}
-	}
-	if p.Text == "" && p.Media == nil {
-		t.say("mentoring.need_content", nil)
-		return p, false
-	}
-	return p, true
+	return t.startDialogue(askDialogue.Name, map[string]string{"kind": kind})
 }
 
 // createQuestion stores her question, gives her a receipt, and plans the
 // notice to the people of its kind.
-func (t *turn) createQuestion(kind string) error {
-	p, ok := t.post(false)
-	if !ok {
-		t.user.Awaiting = awaitAsk + kind
-		return nil
-	}
+func (t *turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 	q, err := t.tx.PutQuestion(store.Question{
-		UserID: t.user.ID, Kind: store.QuestionKind(kind), Language: t.lang(),
+		UserID: t.user.ID, Kind: kind, Language: t.lang(),
 		Status: store.QuestionOpen, Thread: []store.Post{p}, CreatedAt: t.now,
 	})
 	if err != nil {
@@ -292,10 +307,7 @@ func (t *turn) tapView(arg string) error {
 	case mentorView && q.Status == store.QuestionOpen:
 		buttons = [][]store.Button{{t.button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
 	case mentorView && q.TakenBy == t.user.ID && q.Status != store.QuestionResolved:
-		t.user.Awaiting = fmt.Sprintf("%s%d", awaitAnswer, q.ID)
-		buttons = [][]store.Button{{t.button("queue.hand_back", fmt.Sprintf("qh:%d", q.ID))}}
-		t.send(t.text("queue.write_answer", map[string]any{"ID": q.ID}), buttons)
-		return nil
+		return t.startAnswer(q)
 	}
 	if buttons != nil {
 		t.send(t.text("mentoring.what_next", nil), buttons)
@@ -361,21 +373,14 @@ func (t *turn) tapReply(arg string) error {
 		return errOr(err, t.oldButton)
 	}
 	t.toast("")
-	t.user.Awaiting = fmt.Sprintf("%s%d", awaitReply, q.ID)
-	t.say("mentoring.write_reply", map[string]any{"ID": q.ID})
-	return nil
+	return t.startDialogue(replyDialogue.Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // replyQuestion adds her reply to the thread and tells whoever took it.
-func (t *turn) replyQuestion(arg string) error {
+func (t *turn) replyQuestion(arg string, p store.Post) error {
 	q, ok, err := t.questionArg(arg)
 	if !ok || q.UserID != t.user.ID {
 		return err
-	}
-	p, ok := t.post(false)
-	if !ok {
-		t.user.Awaiting = awaitReply + arg
-		return nil
 	}
 	q.Thread = append(q.Thread, p)
 	mentor, held, err := t.taker(q)
@@ -518,9 +523,12 @@ func (t *turn) tapTake(arg string) error {
 	t.toast("queue.yours")
 	t.Log.Info("question taken", "question", q.ID, "by", t.user.ID)
 	t.sendThread(q, true)
-	t.user.Awaiting = fmt.Sprintf("%s%d", awaitAnswer, q.ID)
-	t.send(t.text("queue.write_answer", map[string]any{"ID": q.ID}), [][]store.Button{{t.button("queue.hand_back", fmt.Sprintf("qh:%d", q.ID))}})
-	return nil
+	return t.startAnswer(q)
+}
+
+// startAnswer asks her for the answer to the question she took.
+func (t *turn) startAnswer(q store.Question) error {
+	return t.startDialogue(answerDialogues[q.Kind].Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // tapHandBack returns a question she took to the queue.
@@ -537,23 +545,36 @@ func (t *turn) tapHandBack(arg string) error {
 	if err := t.planAnnounce(q.Kind); err != nil {
 		return err
 	}
-	t.user.Awaiting = ""
+	if err := t.endAnswer(q); err != nil {
+		return err
+	}
 	t.toast("")
 	t.editButtons(nil)
 	t.say("queue.handed_back", map[string]any{"ID": q.ID})
 	return nil
 }
 
-// answerQuestion relays a mentor's answer to the participant, quoting her
-// question, in the mentor's words and without the mentor's identity.
-func (t *turn) answerQuestion(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || q.TakenBy != t.user.ID {
+// endAnswer ends her answer to q, if she is writing one: it went back
+// to the queue.
+func (t *turn) endAnswer(q store.Question) error {
+	d, conv, err := dialogues.Current(t.talk())
+	if err != nil || d != answerDialogues[q.Kind] || conv.Answers["question"] != strconv.Itoa(q.ID) {
 		return err
 	}
-	p, ok := t.post(true)
-	if !ok {
-		t.user.Awaiting = awaitAnswer + arg
+	return dialogues.End(t.talk())
+}
+
+// answerQuestion relays a mentor's answer to the participant, quoting her
+// question, in the mentor's words and without the mentor's identity.
+func (t *turn) answerQuestion(arg string, p store.Post) error {
+	q, ok, err := t.questionArg(arg)
+	if err != nil {
+		return err
+	}
+	if !ok || q.TakenBy != t.user.ID {
+		// Someone else has it now (it went back to the queue while she
+		// wrote): her text is not relayed, and she knows it.
+		t.say("queue.taken_already", nil)
 		return nil
 	}
 	q.Thread = append(q.Thread, p)

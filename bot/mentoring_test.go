@@ -124,8 +124,9 @@ func TestMentoring(t *testing.T) {
 	mentorA.says("Как собрать подписи для выдвижения кандидатом?")
 	mentorA.says("По форме ЦИК; у каждого подписавшего — паспортные данные.")
 	mentorA.taps(h.text("ru", "topic.nomination", nil))
+	// (The engine writes the topic chosen under the question tapped.)
 	mentorA.expect(h.text("ru", "faq.write_question", map[string]any{"Language": "русский"}), h.text("ru", "faq.write_answer", nil),
-		h.text("ru", "faq.pick_topic", nil), h.text("ru", "faq.published", map[string]any{"ID": 1}))
+		h.text("ru", "faq.pick_topic", nil)+"\n\n→ "+h.text("ru", "topic.nomination", nil), h.text("ru", "faq.published", map[string]any{"ID": 1}))
 	ru.says("/ask")
 	ru.taps("🔎 Поиск")
 	ru.says("подписи выдвижение")

@@ -40,6 +40,16 @@ func applicationOf(t *testing.T, h *harness, code string) store.Application {
 	return a
 }
 
+// conversationOf is where she is in the bot's dialogues.
+func conversationOf(t *testing.T, h *harness, id int64) store.Conversation {
+	t.Helper()
+	var c store.Conversation
+	if err := h.db.View(func(tx *store.Tx) (err error) { c, err = tx.Conversation(id); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func questionOf(t *testing.T, h *harness, id int) store.Question {
 	t.Helper()
 	var q store.Question
@@ -71,8 +81,8 @@ func TestRevoke_StaffMaskEdit(t *testing.T) {
 	if m := applicationOf(t, h, "A-001").Masked; len(m) != 0 {
 		t.Errorf("the masked copy changed: %v", m)
 	}
-	if u := userOf(t, h, aida.user.ID); u.Step != "" || u.Awaiting != "" {
-		t.Errorf("she is left on step %q, awaiting %q", u.Step, u.Awaiting)
+	if u, c := userOf(t, h, aida.user.ID), conversationOf(t, h, aida.user.ID); u.Step != "" || c.Active() {
+		t.Errorf("she is left on step %q, in %+v", u.Step, c)
 	}
 	// Her next message is hers again: not a rewrite, and not the notice.
 	aida.says("Дагы бир текст")

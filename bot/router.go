@@ -65,11 +65,6 @@ func (t *turn) inGroup() error {
 // reminded where her next answer goes; /help and /start show the
 // question she is on again, and /cancel leaves it.
 func (t *turn) command() error {
-	if t.user.Awaiting == awaitLapsed {
-		// A command means she moved on: the notice that her role's work
-		// ended waits only for a message meant as that work.
-		t.user.Awaiting = ""
-	}
 	d, before, err := dialogues.Current(t.talk())
 	if err != nil {
 		return err
@@ -84,8 +79,10 @@ func (t *turn) command() error {
 		_, err := dialogues.Reask(t.talk())
 		return err
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
-		_, err := dialogues.Reask(t.talk())
-		return err
+		if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
+			return err
+		}
+		return t.runCommand() // her dialogue ended with a role taken away
 	}
 	if err := t.runCommand(); err != nil {
 		return err
@@ -165,8 +162,6 @@ func (t *turn) tap() error {
 		return t.tapAttended(args)
 	case "rate":
 		return t.tapRating(args)
-	case "cmt":
-		return t.tapSkipComment(args)
 	case "ask":
 		return t.tapAsk(args)
 	case "qv":

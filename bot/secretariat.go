@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/selection"
@@ -515,9 +516,25 @@ func memberIDs(users []store.User) []int64 {
 	return ids
 }
 
-// stepMaskPrefix starts the step of staff editing a masked answer:
-// "mask:A-001:essay".
-const stepMaskPrefix = "mask:"
+// maskDialogue is staff rewriting the commission's copy of one free-text
+// answer ("field") of an application ("code").
+var maskDialogue = &dialogue.Dialogue{
+	Name: "mask", Version: 1, Roles: staffOnly, CancelButton: true,
+	Steps: []dialogue.Step{{ID: "text", Ask: "mask.send", Data: maskData, Takes: dialogue.Text, Max: MaxMessage}},
+	Finish: func(c *dialogue.Context) error {
+		return turnOf(c).saveMask(c.Answers["code"], c.Answers["field"], c.Answers["text"])
+	},
+}
+
+// maskData names the application and the answer being rewritten.
+func maskData(c *dialogue.Context) map[string]any {
+	return map[string]any{"Code": c.Answers["code"], "Field": c.Text("form."+c.Answers["field"]+".label", nil)}
+}
+
+// legacyMaskStep starts the User.Step an older bot kept while staff
+// rewrote a masked answer ("mask:A-001:essay"); the edit is a dialogue
+// now, and such a step is dropped: she taps ✏️ again.
+const legacyMaskStep = "mask:"
 
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
@@ -554,38 +571,13 @@ func (t *turn) tapMask(args string) error {
 		return t.oldButton()
 	}
 	t.toast("")
-	t.user.Step = stepMaskPrefix + code + ":" + field
-	t.askMask()
-	return nil
+	return t.startDialogue(maskDialogue.Name, map[string]string{"code": code, "field": field})
 }
 
-// maskStep reads the application code and field of her mask step.
-func (t *turn) maskStep() (code, field string) {
-	code, field, _ = strings.Cut(strings.TrimPrefix(t.user.Step, stepMaskPrefix), ":")
-	return code, field
-}
-
-// askMask asks for the commission's text of the answer she is rewriting.
-func (t *turn) askMask() {
-	code, field := t.maskStep()
-	t.say("mask.send", map[string]any{"Code": code, "Field": t.text("form."+field+".label", nil)})
-}
-
-// saveMask takes staff's rewritten answer.
-func (t *turn) saveMask() error {
-	code, field := t.maskStep()
-	if t.u.Kind != KindText {
-		t.say("input.need_text", nil)
-		return nil
-	}
-	text, err := form.CleanText(t.u.Text, MaxMessage)
-	if err != nil {
-		t.say("form.invalid.empty", nil)
-		return nil
-	}
+// saveMask keeps staff's rewritten answer.
+func (t *turn) saveMask(code, field, text string) error {
 	app, err := t.tx.Application(code)
 	if isNotFound(err) {
-		t.user.Step = ""
 		t.say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
@@ -602,7 +594,6 @@ func (t *turn) saveMask() error {
 	if err := t.audit(staffOnly, "mask text", code+" "+field); err != nil {
 		return err
 	}
-	t.user.Step = ""
 	t.Log.Info("masked answer edited", "by", t.user.ID, "code", code, "field", field)
 	t.say("mask.saved", map[string]any{"Code": code})
 	return nil

@@ -14,7 +14,12 @@ var dialogues *dialogue.Engine
 
 func init() {
 	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue,
-		eventDialogue, eventMoveDialogue)
+		eventDialogue, eventMoveDialogue,
+		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue)
+	for _, k := range questionKinds {
+		dialogues.Register(answerDialogues[k])
+		dialogues.Register(faqDraftDialogues[k])
+	}
 }
 
 // talk is the turn as the dialogue engine sees it.
@@ -48,17 +53,11 @@ func (t *turn) startDialogue(name string, answers map[string]string) error {
 }
 
 // cancel is /cancel: she leaves the dialogue she is in, asked first when
-// that loses what she typed; a free-text answer awaited outside the
-// engine is dropped too.
+// that loses what she typed.
 func (t *turn) cancel() error {
 	handled, err := dialogues.Cancel(t.talk())
 	if handled || err != nil {
 		return err
-	}
-	if t.user.Awaiting != "" {
-		t.user.Awaiting = ""
-		t.say("dialogue.left", nil)
-		return nil
 	}
 	t.say("dialogue.nothing_to_cancel", nil)
 	return t.reask()

@@ -146,14 +146,6 @@ func (t *turn) reask() error {
 	if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
 		return err
 	}
-	if s, ok := roleStepOf(t.user.Step); ok {
-		if !t.may(s.roles) {
-			t.user.Step = "" // the role's work ended with the role
-			return nil
-		}
-		s.ask(t)
-		return nil
-	}
 	if t.user.Step == "" && len(t.workRoles()) > 0 {
 		return nil // staff and the commission have no question pending
 	}

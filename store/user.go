@@ -42,10 +42,6 @@ type User struct {
 	// Editing is set while she changes one answer from the summary, so
 	// the dialogue returns to the summary afterwards.
 	Editing bool `json:"editing,omitempty"`
-	// Awaiting names a free-text answer asked outside her dialogue, such
-	// as a comment on a meeting: "comment:meeting-1". Her next text goes
-	// there, and her Step stays where it was.
-	Awaiting string `json:"awaiting,omitempty"`
 }
 
 // HasRole reports whether u has role r.

@@ -26,7 +26,9 @@
 //   - a refused answer is explained in a word and the question asked again
 //     in short (a step's Again), not its long text;
 //   - a dialogue that needs a role re-checks it before it takes anything:
-//     a role taken away ends its work, and nothing is saved.
+//     a role taken away ends its work, and nothing is saved. Her next
+//     message or tap on it is told so; a command she sends instead ends
+//     it without a word, since she has moved on.
 //
 // Commands are not the engine's: the router runs a command typed in the
 // middle of a step as a command, and /help, /language and /start show the
@@ -120,7 +122,8 @@ type Step struct {
 	Data   func(c *Context) map[string]any
 	Prompt func(c *Context) string
 	// Again, if set, is the message key asked after a refused answer
-	// instead of the whole question.
+	// instead of the whole question. A refusal whose Key is "" says
+	// nothing itself: Again says it all.
 	Again string
 	Takes Input
 	// Max is the longest text taken, in characters (default 3000).
@@ -129,6 +132,10 @@ type Step struct {
 	Options func(c *Context) []Option
 	// Skip, if set, is the message key of a button that answers "".
 	Skip string
+	// Links, if set, are buttons of the bot's own shown under the step's
+	// options: not answers, they work whenever tapped, like any other
+	// button of the bot (a mentor's "hand the question back", say).
+	Links func(c *Context) [][]store.Button
 	// Parse, if set, reads what she sent instead of the engine's reading
 	// for Takes; Check refuses an answer read. Either refuses kindly by
 	// returning an error that has a Refusal method (*Refusal does); any
@@ -385,8 +392,8 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 		return false, err
 	}
 	c := context(t, d, &conv)
-	if !e.mayGoOn(c) {
-		return true, e.end(t, &conv)
+	if lapsed(c) {
+		return false, e.end(t, &conv) // she moved on: no word of it
 	}
 	conv.Aside = false
 	return true, ask(c, false)
@@ -400,6 +407,9 @@ func (e *Engine) Remind(t Turn) error {
 	d, conv, err := e.Current(t)
 	if d == nil || err != nil {
 		return err
+	}
+	if lapsed(context(t, d, &conv)) {
+		return e.end(t, &conv) // she moved on: no word of it
 	}
 	conv.Aside = true
 	return setAside(t, &conv)
@@ -424,6 +434,9 @@ func (e *Engine) Cancel(t Turn) (handled bool, err error) {
 		return false, err
 	}
 	c := context(t, d, &conv)
+	if lapsed(c) {
+		return false, e.end(t, &conv) // it ended with the role already
+	}
 	if !conv.Leaving && e.loses(c) {
 		conv.Leaving = true
 		conv.Asked++
@@ -437,20 +450,19 @@ func (e *Engine) Cancel(t Turn) (handled bool, err error) {
 	return true, e.leave(c)
 }
 
-// Lapse ends userID's dialogue if it needs a role she no longer holds
-// (holds tells): a revoke ends the role's work at once, in the revoking
-// turn's transaction. It reports whether it ended one.
-func (e *Engine) Lapse(tx *store.Tx, userID int64, holds func([]store.Role) bool, now time.Time) (bool, error) {
+// Lapsed reports whether userID is in a dialogue that needs a role she
+// no longer holds (holds tells), for the staff member who took the role
+// away. Nothing of it can be saved any more: the engine re-checks the
+// roles at every input, and her next message or tap on it is told that
+// the role's work ended (a command ends it without a word). It is left
+// in place until then, so that the notice reaches her once.
+func (e *Engine) Lapsed(tx *store.Tx, userID int64, holds func([]store.Role) bool) (bool, error) {
 	conv, err := tx.Conversation(userID)
 	if err != nil || !conv.Active() {
 		return false, err
 	}
 	d, ok := e.byName[conv.Dialogue]
-	if ok && (d.Roles == nil || holds(d.Roles)) {
-		return false, nil
-	}
-	conv = store.Conversation{UserID: userID, Asked: conv.Asked, Updated: now}
-	return true, tx.PutConversation(conv)
+	return ok && d.Roles != nil && !holds(d.Roles), nil
 }
 
 // End ends the dialogue she is in without a word (the dialogue did its
@@ -482,11 +494,16 @@ func (d *Dialogue) step(id string) *Step {
 // mayGoOn re-checks the dialogue's roles: a role taken away ends its
 // work, with a word, and nothing is saved.
 func (e *Engine) mayGoOn(c *Context) bool {
-	if c.Dialogue.Roles == nil || c.May(c.Dialogue.Roles) {
+	if !lapsed(c) {
 		return true
 	}
 	c.Send(c.Text("access.lapsed", nil), nil)
 	return false
+}
+
+// lapsed reports whether the dialogue needs a role she no longer holds.
+func lapsed(c *Context) bool {
+	return c.Dialogue.Roles != nil && !c.May(c.Dialogue.Roles)
 }
 
 // next is the step after s, given the answers.
@@ -611,6 +628,9 @@ func buttons(c *Context, s *Step) [][]store.Button {
 	if s.Skip != "" {
 		rows = append(rows, []store.Button{{Text: c.Text(s.Skip, nil), Data: data(n, valueSkip)}})
 	}
+	if s.Links != nil {
+		rows = append(rows, s.Links(c)...)
+	}
 	var nav []store.Button
 	if len(c.conv.Path) > 0 && !s.NoBack {
 		nav = append(nav, store.Button{Text: c.Text("dialogue.back", nil), Data: data(n, valueBack)})
@@ -650,7 +670,8 @@ func refused(c *Context, s *Step, err error) (ok bool, _ error) {
 	if !errors.As(err, &r) {
 		return false, err
 	}
-	key, data := r.Refusal()
-	c.Send(c.Text(key, data), nil)
+	if key, data := r.Refusal(); key != "" {
+		c.Send(c.Text(key, data), nil)
+	}
 	return true, ask(c, true)
 }

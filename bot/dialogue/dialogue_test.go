@@ -245,9 +245,72 @@ func TestDialogue_RoleTakenAway(t *testing.T) {
 	p.start("report")
 	p.taps("no")
 	p.roles = nil
+	lapsed := func() bool {
+		var ok bool
+		p.turn(func() (err error) {
+			ok, err = p.e.Lapsed(p.tx, 42, p.May)
+			return err
+		})
+		return ok
+	}
+	if !lapsed() {
+		t.Error("Lapsed does not see the dialogue of the role taken away")
+	}
 	p.expect(p.types("a note"), "access.lapsed")
 	if c := p.conversation(); c.Active() || done != nil {
 		t.Errorf("a lapsed role's dialogue went on: %+v, %v", c, done)
+	}
+	if lapsed() {
+		t.Error("Lapsed after the dialogue ended")
+	}
+
+	// A command instead of an answer: she has moved on, and the dialogue
+	// ends without a word; the reminder of a command is not given either.
+	for _, way := range []func() error{
+		func() error { _, err := p.e.Reask(p); return err },
+		func() error { return p.e.Remind(p) },
+		func() error { _, err := p.e.Cancel(p); return err },
+	} {
+		p.roles = []store.Role{store.RoleStaff}
+		p.start("report")
+		p.roles = nil
+		p.expect(p.turn(way))
+		if c := p.conversation(); c.Active() {
+			t.Errorf("a lapsed role's dialogue is still on: %+v", c)
+		}
+	}
+}
+
+// A step's own buttons (Links) come under its options, before Back and
+// ✖; a refusal with no key of its own is said by the step's Again alone.
+func TestDialogue_LinksAndQuietRefusal(t *testing.T) {
+	var done string
+	d := &dialogue.Dialogue{
+		Name: "answer", Version: 1, CancelButton: true,
+		Steps: []dialogue.Step{{ID: "post", Ask: "ask.post", Again: "again.post", Takes: dialogue.TextOrMedia,
+			Parse: func(c *dialogue.Context) (string, error) {
+				if c.In.Text == "" && c.In.Media == nil {
+					return "", &dialogue.Refusal{}
+				}
+				return c.In.Text, nil
+			},
+			Links: func(c *dialogue.Context) [][]store.Button {
+				return [][]store.Button{{{Text: "hand back", Data: "qh:" + c.Answers["question"]}}}
+			}}},
+		Finish: func(c *dialogue.Context) error { done = c.Answers["post"]; return nil },
+	}
+	p := newPerson(t, d)
+	p.expect(p.turn(func() error { return p.e.Start(p, "answer", map[string]string{"question": "7"}) }), "ask.post")
+	if got := p.last; len(got) != 2 || got[0][0].Data != "qh:7" || got[1][0].Text != "dialogue.cancel" {
+		t.Fatalf("buttons %v: want the link, then ✖", got)
+	}
+	p.expect(p.turn(func() error { _, err := p.e.Take(p, dialogue.In{}); return err }), "again.post")
+	if got := p.last; len(got) != 2 || got[0][0].Data != "qh:7" {
+		t.Errorf("asked again with %v", got)
+	}
+	p.expect(p.types("An answer"))
+	if done != "An answer" {
+		t.Errorf("finished with %q", done)
 	}
 }
 

@@ -108,11 +108,22 @@ func TestReplay_EveryUpdateInEveryState(t *testing.T) {
 		{Step: "essay", Language: "ky"},
 		{Step: "summary", Language: "ru"},
 		{Step: "submitted", Language: "ru", Roles: []store.Role{store.RoleParticipant, store.RoleCandidate}},
-		{Step: "submitted", Language: "ru", Roles: []store.Role{store.RoleParticipant}, Awaiting: "ask:mentor"},
-		{Step: "submitted", Language: "ru", Roles: []store.Role{store.RoleParticipant, store.RoleCandidate}, Awaiting: "el:received"},
-		{Step: "submitted", Language: "ky", Awaiting: "comment:meeting-1"},
-		{Step: "mask:A-001:essay", Language: "ru", Roles: []store.Role{store.RoleStaff}},
-		{Language: "ru", Roles: []store.Role{store.RoleMentor}, Awaiting: "answer:1"},
+		{Step: "submitted", Language: "ru", Roles: []store.Role{store.RoleParticipant}},
+		{Step: "submitted", Language: "ru", Roles: []store.Role{store.RoleParticipant, store.RoleCandidate}},
+		{Step: "submitted", Language: "ky"},
+		{Step: "mask:A-001:essay", Language: "ru", Roles: []store.Role{store.RoleStaff}}, // an older bot's
+		{Language: "ru", Roles: []store.Role{store.RoleStaff}},
+		{Language: "ru", Roles: []store.Role{store.RoleMentor}},
+		{Language: "ru", Roles: []store.Role{store.RoleMentor}},
+	}
+	// In a dialogue, by state.
+	inDialogue := map[int]store.Conversation{
+		12: {Dialogue: "ask", Version: 1, Step: "post", Answers: map[string]string{"kind": "mentor"}},
+		13: {Dialogue: "result", Version: 1, Step: "received"},
+		14: {Dialogue: "comment", Version: 1, Step: "comment", Answers: map[string]string{"event": "meeting-1"}},
+		16: {Dialogue: "mask", Version: 1, Step: "text", Answers: map[string]string{"code": "A-001", "field": "essay"}},
+		17: {Dialogue: "answer_mentor", Version: 1, Step: "post", Answers: map[string]string{"question": "1"}},
+		18: {Dialogue: "faq_draft_mentor", Version: 1, Step: "answer", Answers: map[string]string{"question_id": "1", "question": "kept"}, Path: []string{"question"}},
 	}
 	id := 0
 	for i, state := range states {
@@ -130,6 +141,12 @@ func TestReplay_EveryUpdateInEveryState(t *testing.T) {
 			u, ok := asFrom(t, raw, user, id)
 			if !ok {
 				continue
+			}
+			if c, ok := inDialogue[i]; ok {
+				c.UserID = user
+				if err := db.Update(func(tx *store.Tx) error { return tx.PutConversation(c) }); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if err := b.Handle(context.Background(), toUpdate(u)); err != nil {
 				t.Fatalf("state %d, %s: %v", i, name, err)
