@@ -46,6 +46,11 @@ type User struct {
 	// as a comment on a meeting: "comment:meeting-1". Her next text goes
 	// there, and her Step stays where it was.
 	Awaiting string `json:"awaiting,omitempty"`
+	// Menu names the command menu last queued for her own chat (its
+	// language and a digest of its commands); empty while she sees the
+	// default menu. The bot compares it with the menu she should see, so a
+	// menu is set once per change, not at every update or start.
+	Menu string `json:"menu,omitempty"`
 }
 
 // HasRole reports whether u has role r.
