@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/locales"
@@ -182,36 +183,17 @@ func Rules() []Rule {
 		}
 	}
 	slices.SortFunc(rules, func(a, b Rule) int {
-		if a.Name != b.Name {
-			return cmpString(a.Name, b.Name)
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
 		}
-		return cmpBool(a.Button, b.Button)
+		return strings.Compare(fmt.Sprint(a.Button), fmt.Sprint(b.Button))
 	})
 	return rules
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
-}
-
 // CommandHelp is one command as /help and the menus show it, for tests:
-// its name, whom it is for (nil: everyone), and whether it is listed.
+// its name, whom it is for (the roles that may use it, or those an open
+// command is meant for; nil: everyone), and whether it is listed.
 type CommandHelp struct {
 	Name       string
 	For        []store.Role
