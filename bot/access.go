@@ -8,92 +8,19 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Who may do what, in one place. Every command and every button that
-// needs a role is listed here with the roles that may use it; the router
-// checks this table before running anything. Commands not listed are open
-// to everyone (start, language, help, withdraw, schedule, ask, questions,
-// candidacy, election); those check inside that she is a participant or a
-// candidate.
+// Who may do what: every command and button is registered with the roles
+// that may use it (commands.go and the Feature tables of each part); the
+// router checks them before running anything, here. Open commands that
+// matter only to some (ask, questions, candidacy, election) check inside
+// that she is a participant or a candidate.
 var (
 	staffOnly      = []store.Role{store.RoleStaff}
 	commissionOnly = []store.Role{store.RoleCommission}
 	answerers      = []store.Role{store.RoleMentor, store.RoleLawyer, store.RoleHelper}
 	staffOrLawyer  = []store.Role{store.RoleStaff, store.RoleLawyer}
+	participants   = []store.Role{store.RoleParticipant}
+	candidates     = []store.Role{store.RoleCandidate}
 )
-
-type command struct {
-	roles []store.Role
-	run   func(*turn) error
-}
-
-var restricted = map[string]command{
-	// Stage I: the applications.
-	"applications": {staffOnly, firstPage("apps")},
-	"application":  {staffOnly, (*turn).showApplication},
-	"export":       {staffOnly, (*turn).exportApplications},
-	// People and roles.
-	"invite": {staffOnly, (*turn).invite},
-	"people": {staffOnly, firstPage("people")},
-	"revoke": {staffOnly, (*turn).revoke},
-	// Stage II: the selection.
-	"scoring":  {staffOnly, (*turn).scoringState},
-	"mask":     {staffOnly, (*turn).showMasked},
-	"progress": {staffOnly, (*turn).progress},
-	"ranking":  {staffOnly, firstPage("rank")},
-	"decide":   {staffOnly, (*turn).decide},
-	"publish":  {staffOnly, (*turn).askPublish},
-	"scores":   {staffOnly, (*turn).exportScores},
-	"score":    {commissionOnly, (*turn).nextToScore},
-	// The calendar.
-	"events":       {staffOnly, (*turn).listEvents},
-	"event_add":    {staffOnly, (*turn).addEvent},
-	"event_move":   {staffOnly, (*turn).moveEvent},
-	"event_cancel": {staffOnly, (*turn).cancelEvent},
-	"attendance":   {staffOnly, (*turn).attendance},
-	// Mentoring.
-	"queue":            {answerers, (*turn).queue},
-	"faq":              {staffOnly, (*turn).listFAQ},
-	"faq_edit":         {staffOnly, (*turn).editFAQ},
-	"faq_remove":       {staffOnly, (*turn).removeFAQ},
-	"mentoring":        {staffOnly, (*turn).mentoringHealth},
-	"questions_export": {staffOnly, (*turn).exportQuestions},
-	// Broadcasts.
-	"broadcast":  {staffOnly, (*turn).startBroadcast},
-	"broadcasts": {staffOnly, firstPage("bc")},
-	// Election day.
-	"tally":          {staffOnly, (*turn).tally},
-	"tally_chart":    {staffOnly, (*turn).tallyChart},
-	"results_export": {staffOnly, (*turn).exportResults},
-	"helper":         {staffOnly, (*turn).toggleHelper},
-	"violations":     {staffOrLawyer, (*turn).listViolations},
-	// Personal data and records.
-	"audit":       {staffOnly, firstPage("audit")},
-	"backup":      {staffOnly, (*turn).backup},
-	"undelivered": {staffOnly, firstPage("dead")},
-}
-
-type tap struct {
-	roles []store.Role
-	run   func(*turn, string) error
-}
-
-// restrictedTaps are the buttons that need a role, by their data's prefix.
-var restrictedTaps = map[string]tap{
-	"inv":     {staffOnly, (*turn).tapInvite},
-	"scoring": {staffOnly, (*turn).tapScoring},
-	"mask":    {staffOnly, (*turn).tapMask},
-	"dec":     {staffOnly, (*turn).tapDecide},
-	"pub":     {staffOnly, (*turn).tapPublish},
-	"sc":      {commissionOnly, (*turn).tapScore},
-	"qt":      {answerers, (*turn).tapTake},
-	"qh":      {answerers, (*turn).tapHandBack},
-	"qf":      {answerers, (*turn).tapPublishFAQ},
-	"faqe":    {staffOnly, (*turn).tapEditFAQ},
-	"bc":      {staffOnly, (*turn).tapBroadcast},
-	"elr":     {staffOnly, (*turn).tapRemind},
-	"pg":      {staffOnly, (*turn).tapPage},     // a page of a long list
-	"pgf":     {staffOnly, (*turn).tapListFile}, // the whole list as a file
-}
 
 // workRoles are the roles she holds besides applying: staff, commission,
 // mentor, lawyer.
@@ -173,25 +100,4 @@ func (t *turn) nameOf(id int64) string {
 		return displayName(u)
 	}
 	return "—"
-}
-
-// Rule is one line of the access table: a command or a button prefix and
-// the roles that may use it.
-type Rule struct {
-	Name   string // "export", or the button data prefix "bc"
-	Button bool
-	Roles  []store.Role
-}
-
-// Rules lists the access table, for tests and for the record.
-func Rules() []Rule {
-	var rules []Rule
-	for name, c := range restricted {
-		rules = append(rules, Rule{Name: name, Roles: c.roles})
-	}
-	for prefix, t := range restrictedTaps {
-		rules = append(rules, Rule{Name: prefix, Button: true, Roles: t.roles})
-	}
-	slices.SortFunc(rules, func(a, b Rule) int { return strings.Compare(a.Name, b.Name) })
-	return rules
 }

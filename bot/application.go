@@ -10,6 +10,28 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// The application form: her way in (/start, in coreFeature), her buttons
+// in the form and the summary, /withdraw, and staff's view of the
+// applications.
+var applyingFeature = Feature{
+	Commands: []Command{
+		{Name: "withdraw", Run: (*turn).askWithdraw, Help: true},
+		{Name: "applications", Roles: staffOnly, Run: firstPage("apps"), Help: true, Menu: true},
+		{Name: "application", Roles: staffOnly, Run: (*turn).showApplication, Help: true},
+		{Name: "export", Roles: staffOnly, Run: (*turn).exportApplications, Help: true, Menu: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixConsent, Run: (*turn).consent},
+		{Prefix: prefixField, Run: (*turn).tapField},
+		{Prefix: prefixSummary, Run: (*turn).tapSummary},
+		{Prefix: prefixEdit, Run: (*turn).tapEdit},
+		{Prefix: prefixWithdraw, Run: (*turn).tapWithdraw},
+	},
+}
+
+// prefixField is a button answering a form question: f:FIELD:OPTION.
+const prefixField = "f"
+
 // draft loads her application draft, starting one if she has none.
 func (t *turn) draft() (store.Application, error) {
 	d, err := t.tx.Draft(t.user.ID)

@@ -266,6 +266,7 @@ func (t *turn) commit() error {
 		}
 	}
 	if t.u.UserID != 0 && (t.known || (t.u.Private && t.u.Kind != KindBlocked)) {
+		t.updateMenu(&t.user) // her roles or her language may have changed
 		if err := t.tx.PutUser(t.user); err != nil {
 			return err
 		}

@@ -13,6 +13,19 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Broadcasts: composed on the dialogue engine, then sent and reported
+// (broadcastrun.go).
+var broadcastFeature = Feature{
+	Commands: []Command{
+		{Name: "broadcast", Roles: staffOnly, Run: (*turn).startBroadcast, Help: true, Menu: true},
+		{Name: "broadcasts", Roles: staffOnly, Run: firstPage("bc"), Help: true, Menu: true},
+	},
+	Buttons: []Button{{Prefix: prefixBroadcast, Roles: staffOnly, Run: (*turn).tapBroadcast}},
+}
+
+// prefixBroadcast is a button on a broadcast's report: pause, resume, stop.
+const prefixBroadcast = "bc"
+
 // broadcastAudiences are offered as buttons; oblast and category open a
 // second picker.
 var broadcastAudiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}

@@ -14,6 +14,31 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// The school's calendar: everyone's schedule and answers to reminders,
+// staff's events (events.go).
+var calendarFeature = Feature{
+	Commands: []Command{
+		{Name: "schedule", Run: (*turn).showSchedule, Help: true, Menu: true},
+		{Name: "events", Roles: staffOnly, Run: (*turn).listEvents, Help: true, Menu: true},
+		{Name: "event_add", Roles: staffOnly, Run: (*turn).addEvent, Help: true, Menu: true},
+		{Name: "event_move", Roles: staffOnly, Run: (*turn).moveEvent, Help: true},
+		{Name: "event_cancel", Roles: staffOnly, Run: (*turn).cancelEvent, Help: true},
+		{Name: "attendance", Roles: staffOnly, Run: (*turn).attendance, Help: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixRSVP, Run: (*turn).tapRSVP},
+		{Prefix: prefixAttended, Run: (*turn).tapAttended},
+		{Prefix: prefixRating, Run: (*turn).tapRating},
+	},
+}
+
+// Prefixes of the buttons under reminders and follow-ups, handled here.
+const (
+	prefixRSVP     = "rsvp" // she will come, or not
+	prefixAttended = "att"  // she came, or not
+	prefixRating   = "rate" // how it was
+)
+
 // SyncProgramme brings the programme's events into the store and plans
 // their reminders. A new event is added; an event whose definition in the
 // file changed is updated and planned again; one that did not change is

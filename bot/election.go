@@ -11,6 +11,30 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Election day: candidacy, the day's reports and help, and staff's
+// tally (tally.go).
+var electionFeature = Feature{
+	Commands: []Command{
+		{Name: "candidacy", For: participants, Run: (*turn).startCandidacy, Help: true, Menu: true},
+		{Name: "election", For: candidates, Run: (*turn).electionDay, Help: true, Menu: true},
+		{Name: "tally", Roles: staffOnly, Run: (*turn).tally, Help: true, Menu: true},
+		{Name: "tally_chart", Roles: staffOnly, Run: (*turn).tallyChart, Help: true},
+		{Name: "results_export", Roles: staffOnly, Run: (*turn).exportResults, Help: true},
+		{Name: "helper", Roles: staffOnly, Run: (*turn).toggleHelper, Help: true},
+		{Name: "violations", Roles: staffOrLawyer, Run: (*turn).listViolations, Help: true, Menu: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixElection, Run: (*turn).tapElection},
+		{Prefix: prefixRemind, Roles: staffOnly, Run: (*turn).tapRemind},
+	},
+}
+
+// Prefixes of the election day's buttons, handled here.
+const (
+	prefixElection = "el"  // a candidate's report, help or violation
+	prefixRemind   = "elr" // staff remind those who have not reported
+)
+
 // The election day's three dialogues, as tables of steps (bot/dialogue):
 // her candidacy before the vote, her result, and a violation she saw.
 // Each step's question is "election.ask.<step>".
@@ -346,7 +370,7 @@ func (t *turn) toggleHelper() error {
 	data := map[string]any{"Name": displayName(u), "ID": id}
 	if !u.HasRole(store.RoleHelper) {
 		u.Roles = append(u.Roles, store.RoleHelper)
-		if err := t.tx.PutUser(u); err != nil {
+		if err := t.saveOther(&u); err != nil {
 			return err
 		}
 		t.keepSelf(u)

@@ -16,6 +16,27 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Frequent questions: participants browse and search them, answerers
+// file answers under a topic, staff edit them.
+var faqFeature = Feature{
+	Commands: []Command{
+		{Name: "faq", Roles: staffOnly, Run: (*turn).listFAQ, Help: true, Menu: true},
+		{Name: "faq_edit", Roles: staffOnly, Run: (*turn).editFAQ, Help: true},
+		{Name: "faq_remove", Roles: staffOnly, Run: (*turn).removeFAQ, Help: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixFAQ, Run: (*turn).tapFAQ},
+		{Prefix: prefixEditFAQ, Roles: staffOnly, Run: (*turn).tapEditFAQ},
+	},
+}
+
+// Prefixes of the FAQ buttons, handled here.
+const (
+	prefixFAQ        = "faq"  // browsing and searching
+	prefixPublishFAQ = "qf"   // an answer offered for the FAQ
+	prefixEditFAQ    = "faqe" // staff's edit of an entry
+)
+
 // Topics of FAQ entries: the mentors' three, the lawyers' three, other.
 var Topics = []string{"campaign", "programme", "community", "nomination", "registration", "law", "other"}
 

@@ -207,6 +207,17 @@ func (h *harness) start() {
 	if err := b.DeliverDue(); err != nil {
 		h.t.Fatal(err)
 	}
+	// As mentorbot run does: the default menu, then role holders' own.
+	menus := map[string][]store.MenuCommand{}
+	for _, lang := range locales.Languages {
+		menus[lang] = bot.Menu(h.texts, lang)
+	}
+	if err := client.SetCommands(menus, locales.Default); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := b.SyncMenus(); err != nil {
+		h.t.Fatal(err)
+	}
 	if h.dueOnTime {
 		h.cron = schedule.NewCron(bishkek, log)
 		b.Planned = schedule.NewDue(h.cron, db, b.DeliverDue, log).Planned

@@ -12,6 +12,19 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// People and roles: invitations, who holds which role, revoking one.
+var peopleFeature = Feature{
+	Commands: []Command{
+		{Name: "invite", Roles: staffOnly, Run: (*turn).invite, Help: true, Menu: true},
+		{Name: "people", Roles: staffOnly, Run: firstPage("people"), Help: true, Menu: true},
+		{Name: "revoke", Roles: staffOnly, Run: (*turn).revoke, Help: true},
+	},
+	Buttons: []Button{{Prefix: prefixInvite, Roles: staffOnly, Run: (*turn).tapInvite}},
+}
+
+// prefixInvite is the choice of whom /invite invites: inv:ROLE.
+const prefixInvite = "inv"
+
 // invitePrefix starts the /start payload of an invitation link.
 const invitePrefix = "inv_"
 
@@ -186,6 +199,6 @@ func (t *turn) revoke() error {
 // t.user, which commit saves last.
 func (t *turn) keepSelf(u store.User) {
 	if u.ID == t.user.ID {
-		t.user.Roles, t.user.Step = u.Roles, u.Step
+		t.user.Roles, t.user.Step, t.user.Menu = u.Roles, u.Step, u.Menu
 	}
 }

@@ -12,6 +12,37 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Mentoring: participants' questions, the answerers' queue, staff's
+// overview (faqchat.go).
+var mentoringFeature = Feature{
+	Commands: []Command{
+		{Name: "ask", For: participants, Run: (*turn).askQuestion, Help: true, Menu: true},
+		{Name: "questions", For: participants, Run: (*turn).myQuestions, Help: true, Menu: true},
+		{Name: "queue", Roles: answerers, Run: (*turn).queue, Help: true, Menu: true},
+		{Name: "mentoring", Roles: staffOnly, Run: (*turn).mentoringHealth, Help: true, Menu: true},
+		{Name: "questions_export", Roles: staffOnly, Run: (*turn).exportQuestions, Help: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixAsk, Run: (*turn).tapAsk},
+		{Prefix: prefixViewQuestion, Run: (*turn).tapView},
+		{Prefix: prefixReply, Run: (*turn).tapReply},
+		{Prefix: prefixResolve, Run: (*turn).tapResolve},
+		{Prefix: prefixTake, Roles: answerers, Run: (*turn).tapTake},
+		{Prefix: prefixHandBack, Roles: answerers, Run: (*turn).tapHandBack},
+		{Prefix: prefixPublishFAQ, Roles: answerers, Run: (*turn).tapPublishFAQ},
+	},
+}
+
+// Prefixes of the mentoring buttons, handled here.
+const (
+	prefixAsk          = "ask" // whom she asks
+	prefixViewQuestion = "qv"  // one of her questions
+	prefixReply        = "qr"  // she replies to an answer
+	prefixResolve      = "qd"  // her question is answered
+	prefixTake         = "qt"  // an answerer takes a question
+	prefixHandBack     = "qh"  // and hands it back
+)
+
 // MentoringOptions are the settings of stage IV's question queues.
 type MentoringOptions struct {
 	// ReannounceAfter is how long a question may wait untaken before its

@@ -8,6 +8,12 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Prefixes of the buttons under a page of a long list, handled here.
+const (
+	prefixPage     = "pg"  // pg:LIST:N, page N
+	prefixListFile = "pgf" // pgf:LIST, the whole list as a file
+)
+
 // Staff's long lists (the applications, the ranking, people, broadcasts,
 // the audit log) are one message each: a page of rows, ◀ ▶ buttons that
 // edit that same message to the previous or next page, and a button that

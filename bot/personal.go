@@ -6,6 +6,26 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Personal data and the records: her data and its erasure, staff's audit
+// log, backups and undelivered messages, and the pages of long lists.
+var recordsFeature = Feature{
+	Commands: []Command{
+		{Name: "mydata", Run: (*turn).myData, Help: true},
+		{Name: "forget", Run: (*turn).askForget, Help: true},
+		{Name: "audit", Roles: staffOnly, Run: firstPage("audit"), Help: true, Menu: true},
+		{Name: "undelivered", Roles: staffOnly, Run: firstPage("dead"), Help: true, Menu: true},
+		{Name: "backup", Roles: staffOnly, Run: (*turn).backup, Help: true, Menu: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixForget, Run: (*turn).tapForget},
+		{Prefix: prefixPage, Roles: staffOnly, Run: (*turn).tapPage},
+		{Prefix: prefixListFile, Roles: staffOnly, Run: (*turn).tapListFile},
+	},
+}
+
+// prefixForget is the confirmation of /forget: fg:yes, fg:no.
+const prefixForget = "fg"
+
 // myData is /mydata: everything the bot holds about her, as a file.
 func (t *turn) myData() error {
 	if !t.known {

@@ -52,7 +52,7 @@ func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error)
 		return u, f, err
 	}
 	// Saved before the announcements, so that she is not among those told.
-	if err := t.tx.PutUser(u); err != nil {
+	if err := t.saveOther(&u); err != nil {
 		return u, f, err
 	}
 	for _, k := range kinds {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -93,122 +92,50 @@ func (t *turn) command() error {
 	return t.remindDialogue()
 }
 
-// runCommand runs a command. Commands that need a role go through the
-// access table in access.go.
+// runCommand runs a command from its registration (commands.go): one
+// that needs a role goes through the access guard, which refuses the
+// others and audits staff.
 func (t *turn) runCommand() error {
-	switch t.u.Command {
-	case "start":
-		return t.start()
-	case "language":
-		return t.askLanguage()
-	case "help":
-		t.help()
-		return nil
-	case "cancel":
-		return t.cancel()
-	case "withdraw":
-		return t.askWithdraw()
-	case "schedule":
-		return t.showSchedule()
-	case "ask":
-		return t.askQuestion()
-	case "questions":
-		return t.myQuestions()
-	case "candidacy":
-		return t.startCandidacy()
-	case "election":
-		return t.electionDay()
-	case "mydata":
-		return t.myData()
-	case "forget":
-		return t.askForget()
+	cmd, ok := routes.command(t.u.Command)
+	if !ok {
+		t.say("input.unknown_command", nil)
+		return t.reask()
 	}
-	if cmd, ok := restricted[t.u.Command]; ok {
-		if !t.may(cmd.roles) {
+	if cmd.Roles != nil {
+		if !t.may(cmd.Roles) {
 			t.refuse()
 			return t.reask()
 		}
-		if err := t.audit(cmd.roles, "/"+t.u.Command, t.u.Args); err != nil {
+		if err := t.audit(cmd.Roles, "/"+t.u.Command, t.u.Args); err != nil {
 			return err
 		}
-		return cmd.run(t)
 	}
-	t.say("input.unknown_command", nil)
-	return t.reask()
+	return cmd.Run(t)
 }
 
-// tap handles a button. Data is "prefix:args"; a button whose question is
-// no longer current gets a notice and the current question again.
+// tap handles a button from its registration, by the prefix of its data
+// ("prefix:args"); a button nobody registers any more gets a notice and
+// the current question again.
 func (t *turn) tap() error {
 	prefix, args, _ := strings.Cut(t.u.CallbackData, ":")
-	switch prefix {
-	case dialogue.Prefix:
-		return dialogues.Tap(t.talk(), args)
-	case "lang":
-		return t.chooseLanguage(args)
-	case "consent":
-		return t.consent(args)
-	case "f":
-		return t.tapField(args)
-	case "sum":
-		return t.tapSummary(args)
-	case "edit":
-		return t.tapEdit(args)
-	case "wd":
-		return t.tapWithdraw(args)
-	case "rsvp":
-		return t.tapRSVP(args)
-	case "att":
-		return t.tapAttended(args)
-	case "rate":
-		return t.tapRating(args)
-	case "ask":
-		return t.tapAsk(args)
-	case "qv":
-		return t.tapView(args)
-	case "qr":
-		return t.tapReply(args)
-	case "qd":
-		return t.tapResolve(args)
-	case "faq":
-		return t.tapFAQ(args)
-	case "el":
-		return t.tapElection(args)
-	case "fg":
-		return t.tapForget(args)
+	b, ok := routes.buttons[prefix]
+	if !ok {
+		return t.oldButton()
 	}
-	if tap, ok := restrictedTaps[prefix]; ok {
-		if !t.may(tap.roles) {
+	if b.Roles != nil {
+		if !t.may(b.Roles) {
 			t.refuse()
 			return nil
 		}
-		if err := t.audit(tap.roles, "button "+prefix, args); err != nil {
+		if err := t.audit(b.Roles, "button "+prefix, args); err != nil {
 			return err
 		}
-		return tap.run(t, args)
 	}
-	return t.oldButton()
+	return b.Run(t, args)
 }
 
 // oldButton answers a tap on a button of a question already answered.
 func (t *turn) oldButton() error {
 	t.toast("input.old_button")
 	return t.reask()
-}
-
-// help lists what she can do, with a part for each of her roles.
-func (t *turn) help() {
-	roles := t.workRoles()
-	if len(roles) == 0 {
-		t.say("help.text", nil)
-	}
-	for _, r := range roles {
-		t.say("help."+string(r), nil)
-	}
-	if t.user.HasRole(store.RoleCandidate) {
-		t.say("help.candidate", nil)
-	}
-	if t.user.HasRole(store.RoleHelper) {
-		t.say("help.helper", nil)
-	}
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// prefixScore is a commission member's score of a criterion.
+const prefixScore = "sc"
+
 // nextToScore is /score: the application she is in the middle of, or the
 // next one she has not scored, shown blind.
 func (t *turn) nextToScore() error {

@@ -12,6 +12,36 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Stage II, the selection: staff run the scoring and decide, the
+// commission scores (scoring.go).
+var selectionFeature = Feature{
+	Commands: []Command{
+		{Name: "scoring", Roles: staffOnly, Run: (*turn).scoringState, Help: true, Menu: true},
+		{Name: "progress", Roles: staffOnly, Run: (*turn).progress, Help: true, Menu: true},
+		{Name: "mask", Roles: staffOnly, Run: (*turn).showMasked, Help: true},
+		{Name: "ranking", Roles: staffOnly, Run: firstPage("rank"), Help: true, Menu: true},
+		{Name: "decide", Roles: staffOnly, Run: (*turn).decide, Help: true, Menu: true},
+		{Name: "publish", Roles: staffOnly, Run: (*turn).askPublish, Help: true, Menu: true},
+		{Name: "scores", Roles: staffOnly, Run: (*turn).exportScores, Help: true},
+		{Name: "score", Roles: commissionOnly, Run: (*turn).nextToScore, Help: true, Menu: true},
+	},
+	Buttons: []Button{
+		{Prefix: prefixScoring, Roles: staffOnly, Run: (*turn).tapScoring},
+		{Prefix: prefixMask, Roles: staffOnly, Run: (*turn).tapMask},
+		{Prefix: prefixDecide, Roles: staffOnly, Run: (*turn).tapDecide},
+		{Prefix: prefixPublish, Roles: staffOnly, Run: (*turn).tapPublish},
+		{Prefix: prefixScore, Roles: commissionOnly, Run: (*turn).tapScore},
+	},
+}
+
+// Prefixes of staff's selection buttons, handled here.
+const (
+	prefixScoring = "scoring" // open or close the scoring
+	prefixMask    = "mask"    // the masking of an application
+	prefixDecide  = "dec"     // a decision on an application
+	prefixPublish = "pub"     // sending the results
+)
+
 // categories in the order staff see them.
 var categories = []store.Category{store.Category28Plus, store.CategoryUnder28}
 
@@ -476,7 +506,7 @@ func (t *turn) publishResult(app store.Application) error {
 	}
 	if app.Status == store.StatusAccepted && !u.HasRole(store.RoleParticipant) {
 		u.Roles = append(u.Roles, store.RoleParticipant)
-		if err := t.tx.PutUser(u); err != nil {
+		if err := t.saveOther(&u); err != nil {
 			return err
 		}
 	}

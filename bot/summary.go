@@ -10,6 +10,12 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Prefixes of the summary's buttons, handled here.
+const (
+	prefixSummary = "sum"  // sum:submit, sum:edit
+	prefixEdit    = "edit" // edit:FIELD, the answer to change
+)
+
 // How much of a long answer the summary shows: enough to recognise it,
 // short enough that the summary fits a phone screen or two.
 const (

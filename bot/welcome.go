@@ -8,6 +8,12 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// Prefixes of the buttons handled here.
+const (
+	prefixLanguage = "lang"    // lang:ky, a language chosen
+	prefixConsent  = "consent" // consent:yes, her answer to the consent question
+)
+
 // start is /start: the first greeting for someone new, and for everyone
 // else a return to where she was. It never wipes an answer.
 func (t *turn) start() error {

@@ -2,6 +2,9 @@ package bot
 
 import "github.com/mentorbot/mentorbot/store"
 
+// prefixWithdraw is the confirmation of /withdraw: wd:yes, wd:no.
+const prefixWithdraw = "wd"
+
 // askWithdraw is /withdraw: she may take her application back until the
 // results are out. It then leaves the scoring.
 func (t *turn) askWithdraw() error {

@@ -20,6 +20,12 @@ const (
 	KindDocument OutgoingKind = "document" // a file
 	KindMedia    OutgoingKind = "media"    // a photo, voice, video or file sent again by its file_id, Text as caption
 	KindPhoto    OutgoingKind = "photo"    // a picture the bot made (Document holds the PNG), Text as caption
+	// KindMenu sets the command menu of ChatID's own chat to Commands, in
+	// Lang's words; with no Commands it deletes that chat's menu, so she
+	// sees the default menu again. It is not a message in her chat: the
+	// outbox keeps menus in a queue of their own beside her messages, so
+	// a menu that fails never holds up her replies.
+	KindMenu OutgoingKind = "menu"
 )
 
 // Lane is how urgent an outgoing message is. The outbox sends the most
@@ -73,6 +79,8 @@ type Outgoing struct {
 	CallbackID     string `json:"callback_id,omitempty"` // KindCallback
 	Document       *File  `json:"document,omitempty"`    // KindDocument
 	Media          *Media `json:"media,omitempty"`       // KindMedia
+	// Commands is the command menu of KindMenu.
+	Commands []MenuCommand `json:"commands,omitempty"`
 	// Lane is how urgent it is; see Lane.
 	Lane Lane `json:"lane,omitempty"`
 	// Broadcast, when set, makes this one recipient's copy of that
@@ -99,7 +107,16 @@ func (m Outgoing) InLane() Lane {
 
 // IsSend reports whether the message is a new message in the chat (what
 // Telegram's per-chat limit counts), not an edit or a tap's answer.
-func (m Outgoing) IsSend() bool { return m.Kind != KindEdit && m.Kind != KindCallback }
+func (m Outgoing) IsSend() bool {
+	return m.Kind != KindEdit && m.Kind != KindCallback && m.Kind != KindMenu
+}
+
+// MenuCommand is one line of a command menu: the command without its
+// slash, and what it does in a few words.
+type MenuCommand struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
 
 // Button is one inline button: a label and the data Telegram sends back.
 type Button struct {

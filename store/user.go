@@ -42,6 +42,11 @@ type User struct {
 	// Editing is set while she changes one answer from the summary, so
 	// the dialogue returns to the summary afterwards.
 	Editing bool `json:"editing,omitempty"`
+	// Menu names the command menu last queued for her own chat (its
+	// language and a digest of its commands); empty while she sees the
+	// default menu. The bot compares it with the menu she should see, so a
+	// menu is set once per change, not at every update or start.
+	Menu string `json:"menu,omitempty"`
 }
 
 // HasRole reports whether u has role r.

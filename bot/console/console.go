@@ -210,6 +210,8 @@ func (m messenger) Deliver(_ context.Context, out store.Outgoing) error {
 		to = fmt.Sprintf("[to %d] ", out.ChatID)
 	}
 	switch out.Kind {
+	case store.KindMenu:
+		return nil // a terminal has no command menu; /help lists the same
 	case store.KindCallback:
 		if out.Text != "" {
 			fmt.Fprintf(c.Out, "  (%s%s)\n", to, out.Text)

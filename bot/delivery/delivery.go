@@ -9,7 +9,9 @@
 // transaction as the change they report. An [Outbox] reads what was
 // queued, sends it through a [Messenger], and records each outcome in the
 // store: delivered messages leave the outbox, and those that can never be
-// delivered become dead letters that staff can see.
+// delivered become dead letters that staff can see. A person's command
+// menu (store.KindMenu) is delivered the same way, retried the same way,
+// in a queue of its own beside her chat's messages.
 //
 // What happens after a failure depends on why it failed, and is decided
 // once, by the error's type ([Classify]):

@@ -114,10 +114,23 @@ type item struct {
 	readyAt time.Time // a tap's answer retried after a failure
 }
 
+// queueKey names a chat's queue. A chat has two: its messages, and its
+// command menus (store.KindMenu), each in order, so that a menu Telegram
+// keeps refusing never holds up her replies, nor a reply her menu.
+type queueKey struct {
+	chat int64
+	menu bool
+}
+
+// queueOf is the queue m waits in.
+func queueOf(m store.Outgoing) queueKey {
+	return queueKey{chat: m.ChatID, menu: m.Kind == store.KindMenu}
+}
+
 // chat is one chat's queue: its messages in order, one on its way at a
 // time.
 type chat struct {
-	id      int64
+	id      queueKey
 	items   []*item
 	lanes   [store.LaneBulk + 1]int // items per lane
 	busy    bool
@@ -157,7 +170,7 @@ type result struct {
 type run struct {
 	*Outbox
 	ctx     context.Context
-	chats   map[int64]*chat
+	chats   map[queueKey]*chat
 	taps    []*item
 	lastSeq uint64
 	load    bool
@@ -221,7 +234,7 @@ func (o *Outbox) defaults() {
 func (o *Outbox) loop(ctx context.Context, drain bool) error {
 	o.defaults()
 	r := &run{
-		Outbox: o, ctx: ctx, chats: map[int64]*chat{}, load: true,
+		Outbox: o, ctx: ctx, chats: map[queueKey]*chat{}, load: true,
 		pace:      newGCRA(o.Rate, 1),
 		recent429: map[int64]time.Time{},
 		results:   make(chan result, o.Workers+TapWorkers),
@@ -281,9 +294,9 @@ func (r *run) loadQueued() {
 				r.taps = append(r.taps, it)
 				continue
 			}
-			c := r.chats[p.Outgoing.ChatID]
+			c := r.chats[queueOf(p.Outgoing)]
 			if c == nil {
-				c = &chat{id: p.Outgoing.ChatID, pace: newGCRA(r.ChatRate, r.ChatBurst)}
+				c = &chat{id: queueOf(p.Outgoing), pace: newGCRA(r.ChatRate, r.ChatBurst)}
 				r.chats[c.id] = c
 			}
 			c.push(it)
@@ -391,7 +404,7 @@ func (r *run) handle(res result) {
 		r.tapsInFlight--
 	} else {
 		r.inFlight--
-		c = r.chats[m.ChatID]
+		c = r.chats[queueOf(m)]
 		c.busy = false
 	}
 	verdict, wait := Classify(res.err)

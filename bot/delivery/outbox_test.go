@@ -495,3 +495,47 @@ func TestOutbox_TooManyRequestsHoldsOneChat(t *testing.T) {
 		t.Errorf("waits %v, want retry_after 7s once", e.delays)
 	}
 }
+
+// A command menu waits in a queue of its own beside her messages: while
+// Telegram keeps answering 5xx to her menu, her replies go out, and the
+// menus are retried in their order until they are through.
+func TestOutbox_MenuNeverHoldsHerReplies(t *testing.T) {
+	e := newEnv(t)
+	menu := func(lang string) store.Outgoing {
+		return store.Outgoing{Kind: store.KindMenu, ChatID: 1, Lang: lang, Text: "menu " + lang, Lane: store.LaneNotice,
+			Commands: []store.MenuCommand{{Name: "queue", Description: "Questions"}}}
+	}
+	e.tg.answer = func(m store.Outgoing, attempt int) error {
+		// The first menu fails until her last reply was on its way (this
+		// runs with the fake's lock held: calls is safe to read).
+		if m.Kind == store.KindMenu && m.Lang == "ky" && e.tg.calls["your next question"] == 0 {
+			return errors.New("telegram 502: Bad Gateway")
+		}
+		return nil
+	}
+	e.enqueue(menu("ky"), msg(1, "welcome"), menu("ru"), msg(1, "your next question"))
+	// A queue that made the reply wait behind the menu would wait for
+	// ever: the bound ends the flush then, and the replies are missing.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.out.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var replies, menus []string
+	for _, text := range e.tg.texts(1) {
+		if strings.HasPrefix(text, "menu") {
+			menus = append(menus, text)
+		} else {
+			replies = append(replies, text)
+		}
+	}
+	if want := []string{"welcome", "your next question"}; !slices.Equal(replies, want) {
+		t.Errorf("her replies %q, want %q", replies, want)
+	}
+	if want := []string{"menu ky", "menu ru"}; !slices.Equal(menus, want) {
+		t.Errorf("her menus %q, want %q", menus, want)
+	}
+	if n := e.queued(); n != 0 {
+		t.Errorf("%d left in the outbox", n)
+	}
+}

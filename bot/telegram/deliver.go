@@ -11,7 +11,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -64,6 +63,8 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		return edit, nil
 	case store.KindCallback:
 		return tgbotapi.NewCallback(m.CallbackID, m.Text), nil
+	case store.KindMenu:
+		return chatMenu(m), nil
 	case store.KindMedia:
 		return mediaMessage(m)
 	case store.KindPhoto:
@@ -86,6 +87,27 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		return doc, nil
 	}
 	return nil, fmt.Errorf("unknown outgoing kind %q", m.Kind)
+}
+
+// chatMenu sets the command menu of one person's chat, or deletes it when
+// there are no commands. The menu is in her language but set without a
+// language_code: Telegram then shows it whatever language her phone is
+// set to, since the bot speaks the language she chose in the bot.
+func chatMenu(m store.Outgoing) tgbotapi.Chattable {
+	scope := tgbotapi.NewBotCommandScopeChat(m.ChatID)
+	if len(m.Commands) == 0 {
+		return tgbotapi.NewDeleteMyCommandsWithScope(scope)
+	}
+	return tgbotapi.NewSetMyCommandsWithScope(scope, botCommands(m.Commands)...)
+}
+
+// botCommands are menu lines as the library has them.
+func botCommands(cmds []store.MenuCommand) []tgbotapi.BotCommand {
+	list := make([]tgbotapi.BotCommand, 0, len(cmds))
+	for _, cmd := range cmds {
+		list = append(list, tgbotapi.BotCommand{Command: cmd.Name, Description: cmd.Description})
+	}
+	return list
 }
 
 // mediaMessage sends a photo, voice, video or file again by its file_id:
@@ -167,6 +189,11 @@ func classify(m store.Outgoing, err error) error {
 		return &delivery.FatalError{Err: ErrUnauthorized}
 	case code == http.StatusNotFound:
 		return &delivery.FatalError{Err: ErrNotFound}
+	case m.Kind == store.KindMenu && (code == http.StatusForbidden || code == http.StatusBadRequest && strings.Contains(desc, "chat not found")):
+		// Her menu does not matter to someone who blocked the bot or never
+		// started it (staff named in the config who have not written yet):
+		// it is set again when her roles or language next change.
+		return &delivery.ObsoleteError{Err: fmt.Errorf("telegram %d: %s", code, tgErr.Message)}
 	case code == http.StatusForbidden:
 		return delivery.ErrBlocked
 	case code == http.StatusTooManyRequests || tgErr.RetryAfter > 0:
@@ -222,9 +249,11 @@ func codeFromDescription(desc string) int {
 	return 0
 }
 
-// SetCommands publishes the command menu in every language, and in
-// Kyrgyz for everyone whose Telegram speaks neither.
-func (c *Client) SetCommands(menus map[string][]bot.Command, fallback string) error {
+// SetCommands publishes the default command menu (what a newcomer sees)
+// in every language, and in fallback for everyone whose Telegram speaks
+// none of them. Menus of people with a role are set through the outbox
+// (store.KindMenu).
+func (c *Client) SetCommands(menus map[string][]store.MenuCommand, fallback string) error {
 	for lang, cmds := range menus {
 		if err := c.setCommands(cmds, lang); err != nil {
 			return err
@@ -233,12 +262,8 @@ func (c *Client) SetCommands(menus map[string][]bot.Command, fallback string) er
 	return c.setCommands(menus[fallback], "")
 }
 
-func (c *Client) setCommands(cmds []bot.Command, lang string) error {
-	var list []tgbotapi.BotCommand
-	for _, cmd := range cmds {
-		list = append(list, tgbotapi.BotCommand{Command: cmd.Name, Description: cmd.Description})
-	}
-	cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, list...)
+func (c *Client) setCommands(cmds []store.MenuCommand, lang string) error {
+	cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, botCommands(cmds)...)
 	if _, err := c.api.Request(cfg); err != nil {
 		return fmt.Errorf("set command menu %q: %w", lang, err)
 	}

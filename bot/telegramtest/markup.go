@@ -1,7 +1,6 @@
 package telegramtest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -305,31 +304,4 @@ func utf16Len(s string) int {
 func badRequest(desc string) *Failure {
 	f := BadRequest("Bad Request: " + desc)
 	return &f
-}
-
-// botCommand is Telegram's rule for command names in setMyCommands.
-var botCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
-
-// setMyCommands checks the command list as Telegram does: lower-case
-// names of at most 32 characters, descriptions of 1 to 256 characters.
-func (s *Server) setMyCommands(_ context.Context, c Call) (json.RawMessage, *Failure) {
-	var commands []struct {
-		Command     string `json:"command"`
-		Description string `json:"description"`
-	}
-	if err := json.Unmarshal([]byte(c.Params["commands"]), &commands); err != nil {
-		return nil, badRequest("can't parse commands JSON object")
-	}
-	if len(commands) > 100 {
-		return nil, badRequest("too many commands")
-	}
-	for _, cmd := range commands {
-		if !botCommand.MatchString(cmd.Command) {
-			return nil, badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(cmd.Description)); n < 1 || n > 256 {
-			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	return json.RawMessage("true"), nil
 }

@@ -75,6 +75,7 @@ type Server struct {
 	uploadLimit   int
 	slow          map[int64]time.Duration
 	violations    []string
+	menus         map[menuKey][]BotCommand // command lists by scope and language
 }
 
 // NewServer starts a fake Bot API server for the test and stops it when the
@@ -95,6 +96,7 @@ func NewServer(t testing.TB) *Server {
 		now:          time.Now,
 		uploadLimit:  maxUpload,
 		slow:         map[int64]time.Duration{},
+		menus:        map[menuKey][]BotCommand{},
 	}
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(func() {
@@ -238,6 +240,7 @@ var handlers = map[string]handler{
 	"deleteMessage":          (*Server).deleteMessage,
 	"answerCallbackQuery":    (*Server).answerCallbackQuery,
 	"setMyCommands":          (*Server).setMyCommands,
+	"deleteMyCommands":       (*Server).deleteMyCommands,
 }
 
 func (s *Server) getMe(context.Context, Call) (json.RawMessage, *Failure) {

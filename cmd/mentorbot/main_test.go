@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -175,18 +175,16 @@ func TestRun_AgainstFakeTelegram(t *testing.T) {
 		t.Errorf("first message %q", msgs[0].Text)
 	}
 
-	menus := map[string]string{}
-	for _, c := range srv.CallsTo("setMyCommands") {
-		menus[c.Params["language_code"]] = c.Params["commands"]
-	}
-	for _, lang := range []string{"ky", "ru", ""} {
-		var cmds []struct{ Command, Description string }
-		if err := json.Unmarshal([]byte(menus[lang]), &cmds); err != nil || len(cmds) != 5 || cmds[0].Command != "start" {
-			t.Errorf("menu %q: %s (%v)", lang, menus[lang], err)
+	// The default menu is what a newcomer can use now, in her phone's
+	// language, and in Kyrgyz for any other.
+	newcomer := []string{"start", "language", "help", "schedule"}
+	for _, lang := range []string{"ky", "ru", "en"} {
+		if got := srv.Menu(user.ID, lang); !slices.Equal(got, newcomer) {
+			t.Errorf("menu %q: %q, want %q", lang, got, newcomer)
 		}
 	}
-	if !strings.Contains(menus["ru"], "Сменить язык") || !strings.Contains(menus[""], "Тилди алмаштыруу") {
-		t.Errorf("menus: %v", menus)
+	if ru, en := srv.MenuCommands(user.ID, "ru"), srv.MenuCommands(user.ID, "en"); ru[1].Description != "Сменить язык" || en[1].Description != "Тилди алмаштыруу" {
+		t.Errorf("menus: %v, %v", ru, en)
 	}
 
 	cancel() // SIGTERM

@@ -75,12 +75,16 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	backupsDone := make(chan struct{})
 	go func() { b.ServeBackups(backupCtx); close(backupsDone) }()
 	defer func() { stopBackups(); <-backupsDone }()
-	menus := map[string][]bot.Command{}
+	menus := map[string][]store.MenuCommand{}
 	for _, lang := range locales.Languages {
 		menus[lang] = bot.Menu(app.texts, lang)
 	}
 	if err := client.SetCommands(menus, locales.Default); err != nil {
 		log.Warn("could not set the command menu", "err", err)
+	}
+	// Role holders' own menus go through the outbox, retried like replies.
+	if err := b.SyncMenus(); err != nil {
+		return err
 	}
 	if err := b.SyncProgramme(); err != nil {
 		return err

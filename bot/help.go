@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// /help is derived from the registrations (commands.go): a part for
+// everyone and a part for each of her roles, each listing one line per
+// command of that part ("help.cmd.<name>"). A registered command is
+// therefore never missing from the /help of those it is for.
+
+// helpRoles are the roles with a part of their own in /help, in the
+// order the parts come; each has a heading "help.<role>".
+var helpRoles = []store.Role{
+	store.RoleStaff, store.RoleCommission, store.RoleMentor, store.RoleLawyer,
+	store.RoleParticipant, store.RoleCandidate, store.RoleHelper,
+}
+
+// runHelp is /help.
+func (t *turn) runHelp() error {
+	t.help()
+	return nil
+}
+
+// help lists what she can do. Someone without a work role (staff,
+// commission, mentor, lawyer) gets the short part for everyone, with its
+// warm opening; then comes a part for each role she holds.
+func (t *turn) help() {
+	if len(t.workRoles()) == 0 {
+		t.send(t.text("help.text", nil)+"\n\n"+t.helpLines(nil)+"\n\n"+t.text("help.saved", nil), nil)
+	}
+	for _, r := range helpRoles {
+		if !t.holds(t.user, []store.Role{r}) {
+			continue
+		}
+		if lines := t.helpLines(&r); lines != "" {
+			t.send(t.text("help."+string(r), nil)+"\n"+lines, nil)
+		}
+	}
+}
+
+// helpLines are the /help lines of the commands for role, or of those
+// for everyone when role is nil, in registration order.
+func (t *turn) helpLines(role *store.Role) string {
+	var lines []string
+	for _, c := range routes.commands {
+		if c.Help && forRole(c, role) {
+			lines = append(lines, t.text("help.cmd."+c.Name, nil))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// forRole reports whether c belongs in the part of /help for role (nil:
+// the part for everyone).
+func forRole(c Command, role *store.Role) bool {
+	who := c.audience()
+	if role == nil {
+		return who == nil
+	}
+	return slices.Contains(who, *role)
+}
