@@ -207,9 +207,6 @@ type turn struct {
 	// known is false for someone who has never written before; nothing is
 	// stored for a stranger who only blocked the bot or wrote in a group.
 	known bool
-	// askedBefore is the step she was on when the update came: a question
-	// asked again is not introduced again with its section's title.
-	askedBefore string
 	// backupRequested is set by /backup: the worker is woken after commit.
 	backupRequested bool
 }
@@ -233,7 +230,6 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	if u.LangCode != "" {
 		t.user.LangCode = u.LangCode
 	}
-	t.askedBefore = t.user.Step
 	return t, nil
 }
 

@@ -8,16 +8,6 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Steps of the dialogue that are not form fields. A user's Step is one of
-// these or the ID of the form field she is answering.
-const (
-	stepLanguage  = "language"
-	stepConsent   = "consent"
-	stepNoConsent = "no_consent"
-	stepSummary   = "summary"
-	stepSubmitted = "submitted"
-)
-
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // route sends the update to its handler: blocking first, then group chats,
@@ -38,6 +28,9 @@ func (t *turn) route() error {
 	}
 	// She wrote, so she has not blocked us (a 403 may have said otherwise).
 	t.user.Blocked = false
+	if err := t.movedFromOldForm(); err != nil {
+		return err
+	}
 	switch {
 	case t.u.Kind == KindText && t.u.Command != "":
 		return t.command()
@@ -83,9 +76,13 @@ func (t *turn) command() error {
 		t.help()
 		_, err := dialogues.Reask(t.talk())
 		return err
+	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "" && d.Name == formDialogue:
+		return t.start() // welcome back, and the question she is on
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
 		_, err := dialogues.Reask(t.talk())
 		return err
+	case t.u.Command == "language":
+		return t.askLanguage() // her choice asks the question again
 	}
 	if err := t.runCommand(); err != nil {
 		return err
@@ -151,12 +148,8 @@ func (t *turn) tap() error {
 		return t.chooseLanguage(args)
 	case "consent":
 		return t.consent(args)
-	case "f":
-		return t.tapField(args)
-	case "sum":
-		return t.tapSummary(args)
-	case "edit":
-		return t.tapEdit(args)
+	case formCallback, "sum", "edit":
+		return t.tapForm(prefix, args)
 	case "wd":
 		return t.tapWithdraw(args)
 	case "rsvp":
@@ -191,6 +184,22 @@ func (t *turn) tap() error {
 			return err
 		}
 		return tap.run(t, args)
+	}
+	return t.oldButton()
+}
+
+// tapForm takes a button of the application form. "sum:" and "edit:"
+// are the summary's buttons as the bot before the dialogue engine made
+// them: a summary she had open then still works.
+func (t *turn) tapForm(prefix, args string) error {
+	switch prefix {
+	case "sum":
+		args = stepSummary + ":" + args
+	case "edit":
+		args = stepChange + ":" + args
+	}
+	if handled, err := dialogues.TapStep(t.talk(), formCallback, args); handled || err != nil {
+		return err
 	}
 	return t.oldButton()
 }

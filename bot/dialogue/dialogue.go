@@ -156,6 +156,11 @@ type Step struct {
 	// and takes only its buttons away (a summary over several messages),
 	// where the turn can do that (see ButtonsEditor).
 	KeepText bool
+	// InPlace asks the step, after a tap, by putting its buttons on the
+	// message she tapped instead of a new message (a list that belongs to
+	// that message: the answers to change, under the summary); Back from
+	// it puts the step before's buttons back there.
+	InPlace bool
 	// Parts configures a MultiPart step (see parts.go).
 	Parts *Parts
 	// Done is the label key of the Done button of a Checklist or a
@@ -209,6 +214,8 @@ type Context struct {
 	conv *store.Conversation
 	// was is the step she was on when the turn began ("" on Start).
 	was string
+	// tapped is set when she tapped a button of the dialogue.
+	tapped bool
 }
 
 // In is what she sent.
@@ -410,6 +417,7 @@ func (e *Engine) tap(t Turn, d *Dialogue, conv *store.Conversation, value string
 	if err != nil {
 		return err
 	}
+	c.tapped = true
 	if !e.mayGoOn(c) {
 		t.Toast("")
 		return e.end(t, conv)
@@ -670,6 +678,11 @@ func (e *Engine) back(c *Context) error {
 		c.conv.Step, c.conv.Path = c.conv.Path[len(c.conv.Path)-1], c.conv.Path[:len(c.conv.Path)-1]
 	}
 	c.conv.Partial, c.conv.PartialOf = "", ""
+	if from != nil && from.InPlace && c.tapped {
+		if done := askInPlace(c); done {
+			return c.Tx().PutConversation(*c.conv)
+		}
+	}
 	wentBack(c, from)
 	return ask(c, false)
 }
@@ -714,6 +727,11 @@ func ask(c *Context, short bool) error {
 	c.conv.Updated = c.Now()
 	if s.Before != nil {
 		s.Before(c)
+	}
+	if s.InPlace && c.tapped && !short {
+		if done := askInPlace(c); done {
+			return c.Tx().PutConversation(*c.conv)
+		}
 	}
 	text := prompt(c, s)
 	if short && s.Again != "" {

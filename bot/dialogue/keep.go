@@ -130,8 +130,9 @@ func (e *Engine) TapStep(t Turn, callback, data string) (handled bool, err error
 // Place puts her in dialogue name at step, with path the steps she came
 // through and partial the answer being built there, without asking: her
 // place was kept elsewhere (a record of an earlier version of the bot, a
-// draft she comes back to). Reask then asks the step.
-func (e *Engine) Place(t Turn, name, step string, path []string, partial string) error {
+// draft she comes back to). With ask the step is asked, as a new
+// question; without, the next thing she sends goes on from there.
+func (e *Engine) Place(t Turn, name, step string, path []string, partial string, ask bool) error {
 	d, ok := e.byName[name]
 	if !ok || d.step(step) == nil {
 		return fmt.Errorf("place in dialogue %q at %q: no such dialogue or step", name, step)
@@ -145,7 +146,23 @@ func (e *Engine) Place(t Turn, name, step string, path []string, partial string)
 	if partial != "" {
 		conv.Partial, conv.PartialOf = partial, step
 	}
-	return t.Tx().PutConversation(conv)
+	if !ask {
+		return t.Tx().PutConversation(conv)
+	}
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return err
+	}
+	c.was = ""
+	return e.ask(c)
+}
+
+// ask asks the step she is on, if the dialogue is open.
+func (e *Engine) ask(c *Context) error {
+	if !isOpen(c) {
+		return c.Tx().PutConversation(*c.conv)
+	}
+	return ask(c, false)
 }
 
 // mark shows on the question she tapped what she answered.
@@ -181,3 +198,14 @@ func wentBack(c *Context, from *Step) {
 
 // asRefusal finds a kind refusal in err.
 func asRefusal(err error, r *refuser) bool { return errors.As(err, r) }
+
+// askInPlace puts the buttons of the step she is on on the message she
+// tapped, leaving its text; false when the turn cannot.
+func askInPlace(c *Context) bool {
+	be, ok := c.Turn.(ButtonsEditor)
+	if !ok {
+		return false
+	}
+	be.EditButtons(buttons(c, c.Dialogue.step(c.conv.Step)))
+	return true
+}
