@@ -7,7 +7,8 @@
 //
 // A [Dialogue] is a name and a list of [Step]s. A step says what it asks
 // (a message key, or its own text), what it takes (buttons, text, a
-// number, a date, a photo or a file), how to read and check what she
+// number, a date, a photo or a file; a checklist, a phone number, a text
+// in several messages: inputs.go), how to read and check what she
 // sent, and which step comes next (by default the next row; it may depend
 // on the answers). When the last step is answered, Finish does what the
 // dialogue is for, in the same transaction.
@@ -31,6 +32,11 @@
 // Commands are not the engine's: the router runs a command typed in the
 // middle of a step as a command, and /help, /language and /start show the
 // current step again with [Engine.Reask].
+//
+// A step may apply only given earlier answers (Step.Applies): it is
+// passed over forward and back. A dialogue whose answers others read
+// while she answers keeps them in a record of its own, and may name its
+// buttons by step (keep.go); the application form does both.
 //
 // # Adding a dialogue
 //
