@@ -18,7 +18,8 @@ import (
 const (
 	formDialogue = "application"
 	// formCallback starts the data of the form's buttons, named by step:
-	// "f:<field>:<value>", as the bot before the engine wrote them.
+	// "f:<field>:<value>", as the bot before the engine wrote them; the
+	// summary's are "sum:<value>" and the change list's "edit:<field>".
 	formCallback = "f"
 	// stepSummary shows her answers with Change and Submit; stepChange
 	// lists the answers she can change.
@@ -48,7 +49,7 @@ func formSteps() []dialogue.Step {
 		steps = append(steps, fieldStep(f))
 	}
 	return append(steps,
-		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true,
+		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true, Callback: "sum",
 			Prompt: func(c *dialogue.Context) string { return turnOf(c).summaryText(c.Answers, true, 1) },
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "edit", Label: "summary.edit"}, {Value: "submit", Label: "summary.submit"}}
@@ -62,7 +63,7 @@ func formSteps() []dialogue.Step {
 				}
 				return dialogue.End
 			}},
-		dialogue.Step{ID: stepChange, Takes: dialogue.Buttons, Ask: "summary.pick", Options: changeOptions, InPlace: true, KeepText: true,
+		dialogue.Step{ID: stepChange, Takes: dialogue.Buttons, Ask: "summary.pick", Options: changeOptions, InPlace: true, KeepText: true, Callback: "edit",
 			Next: func(c *dialogue.Context) string { return c.Answers[stepChange] }},
 	)
 }

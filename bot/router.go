@@ -188,9 +188,10 @@ func (t *turn) tap() error {
 	return t.oldButton()
 }
 
-// tapForm takes a button of the application form. "sum:" and "edit:"
-// are the summary's buttons as the bot before the dialogue engine made
-// them: a summary she had open then still works.
+// tapForm takes a button of the application form: "f:<field>:<value>",
+// and the summary's "sum:<value>" and "edit:<field>" (the data the bot
+// before the dialogue engine gave them, so a summary she had open then
+// still works).
 func (t *turn) tapForm(prefix, args string) error {
 	switch prefix {
 	case "sum":

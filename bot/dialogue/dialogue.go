@@ -167,7 +167,11 @@ type Step struct {
 	// that message: the answers to change, under the summary); Back from
 	// it puts the step before's buttons back there.
 	InPlace bool
-	// Parts configures a MultiPart step (see parts.go).
+	// Callback, in a dialogue with buttons named by step, makes this
+	// step's buttons "<Callback>:<value>": the data an earlier version of
+	// the bot gave them, which the router hands back to the step.
+	Callback string
+	// Parts configures a MultiPart step (see inputs.go).
 	Parts *Parts
 	// Done is the label key of the Done button of a Checklist or a
 	// MultiPart step; Share the label key of a Phone step's button that

@@ -100,6 +100,9 @@ func (c *Context) setPartial(v string) { c.conv.Partial, c.conv.PartialOf = v, c
 // data is the data of a button of the step she is on.
 func (c *Context) data(value string) string {
 	if c.Dialogue.Callback != "" {
+		if s := c.Dialogue.step(c.conv.Step); s != nil && s.Callback != "" {
+			return s.Callback + ":" + value
+		}
 		return c.Dialogue.Callback + ":" + c.conv.Step + ":" + value
 	}
 	return data(c.conv.Asked, value)
