@@ -1,11 +1,11 @@
 package bot
 
 import (
-	"errors"
 	"fmt"
-	"strings"
+	"maps"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -22,94 +22,228 @@ var applyingFeature = Feature{
 	},
 	Buttons: []Button{
 		{Prefix: prefixConsent, Run: (*turn).consent},
-		{Prefix: prefixField, Run: (*turn).tapField},
-		{Prefix: prefixSummary, Run: (*turn).tapSummary},
-		{Prefix: prefixEdit, Run: (*turn).tapEdit},
+		{Prefix: formCallback, Run: tapForm(formCallback)},
+		{Prefix: prefixSummary, Run: tapForm(prefixSummary)},
+		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
 		{Prefix: prefixWithdraw, Run: (*turn).tapWithdraw},
 	},
 }
 
-// prefixField is a button answering a form question: f:FIELD:OPTION.
-const prefixField = "f"
-
-// draft loads her application draft, starting one if she has none.
-func (t *turn) draft() (store.Application, error) {
-	d, err := t.tx.Draft(t.user.ID)
-	if isNotFound(err) {
-		return store.Application{UserID: t.user.ID, Language: t.lang(), Answers: map[string]string{}, StartedAt: t.now}, nil
+// tapForm takes a button of the application form: "f:<field>:<value>",
+// and the summary's "sum:<value>" and "edit:<field>" (the data the bot
+// before the dialogue engine gave them, so a summary she had open then
+// still works).
+func tapForm(prefix string) func(*turn, string) error {
+	return func(t *turn, args string) error {
+		switch prefix {
+		case prefixSummary:
+			args = stepSummary + ":" + args
+		case prefixEdit:
+			args = stepChange + ":" + args
+		}
+		if handled, err := dialogues.TapStep(t.talk(), formCallback, args); handled || err != nil {
+			return err
+		}
+		return t.oldButton()
 	}
-	return d, err
 }
 
-// openDraft loads her draft, unless the deadline has passed: then she is
-// told so politely and open is false. Her answers stay either way.
-func (t *turn) openDraft() (d store.Application, open bool, err error) {
-	if t.closed() {
-		t.sayClosed()
-		return d, false, nil
+// The application form is a dialogue on the engine: one step per row of
+// form.Fields (so adding a question is one row in bot/form plus its
+// texts), then the summary and the choice of an answer to change. Her
+// answers live in her draft, where staff and the exports find them
+// (draftKeeper); the conversation record holds only her place.
+const (
+	formDialogue = "application"
+	// formCallback starts the data of the form's buttons, named by step:
+	// "f:<field>:<value>", as the bot before the engine wrote them; the
+	// summary's are "sum:<value>" and the change list's "edit:<field>".
+	formCallback = "f"
+	// stepSummary shows her answers with Change and Submit; stepChange
+	// lists the answers she can change.
+	stepSummary = "summary"
+	stepChange  = "change"
+)
+
+// applicationDialogue is the form, derived from form.Fields.
+var applicationDialogue = &dialogue.Dialogue{
+	Name:     formDialogue,
+	Version:  1,
+	Callback: formCallback,
+	Steps:    formSteps(),
+	Keep:     draftKeeper{},
+	Open:     formOpen,
+	Finish:   submitApplication,
+	Left:     leftForm,
+	// Leaving loses nothing but an essay written and not yet Done: her
+	// answers stay in the draft.
+	Lost: func(c *dialogue.Context) bool { return c.Step() == "essay" && c.Partial() != "" },
+}
+
+// formSteps are the form's fields, the summary and the change list.
+func formSteps() []dialogue.Step {
+	var steps []dialogue.Step
+	for _, f := range form.Fields {
+		steps = append(steps, fieldStep(f))
 	}
-	d, err = t.draft()
-	return d, err == nil, err
+	return append(steps,
+		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true, Callback: "sum",
+			Prompt: func(c *dialogue.Context) string { return turnOf(c).summaryText(c.Answers, true, 1) },
+			Options: func(*dialogue.Context) []dialogue.Option {
+				return []dialogue.Option{{Value: "edit", Label: "summary.edit"}, {Value: "submit", Label: "summary.submit"}}
+			},
+			Next: func(c *dialogue.Context) string {
+				if c.Answers[stepSummary] == "edit" {
+					return stepChange
+				}
+				if f, missing := form.NextMissing(c.Answers); missing {
+					return f.ID
+				}
+				return dialogue.End
+			}},
+		dialogue.Step{ID: stepChange, Takes: dialogue.Buttons, Ask: "summary.pick", Options: changeOptions, InPlace: true, KeepText: true, Callback: "edit",
+			Next: func(c *dialogue.Context) string { return c.Answers[stepChange] }},
+	)
 }
 
-func (t *turn) saveDraft(d store.Application) error {
-	d.Language = t.lang()
-	d.UpdatedAt = t.now
-	return t.tx.PutDraft(d)
+// fieldStep is the step asking field f.
+func fieldStep(f form.Field) dialogue.Step {
+	s := dialogue.Step{ID: f.ID, Prompt: func(c *dialogue.Context) string { return fieldPrompt(c, f) }, Next: afterField}
+	if f.OnlyIf != "" {
+		s.Applies = func(c *dialogue.Context) bool { return f.Applies(c.Answers) }
+	}
+	if f.Check != nil {
+		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, turnOf(c).formRules()) }
+	}
+	switch f.Kind {
+	case form.Text, form.LongText:
+		s.Takes, s.Max = dialogue.Text, f.Max
+	case form.YesNo:
+		s.Takes = dialogue.Buttons
+		s.Options = func(*dialogue.Context) []dialogue.Option {
+			return []dialogue.Option{{Value: form.Yes, Label: "answer.yes"}, {Value: form.No, Label: "answer.no", Beside: true}}
+		}
+		s.Parse = func(c *dialogue.Context) (string, error) {
+			if v, ok := form.YesNoAnswer(c.In.Text); ok && c.In.Typed && c.In.Media == nil {
+				return v, nil
+			}
+			return "", &form.Invalid{Key: "input.use_buttons"}
+		}
+	case form.Choice:
+		s.Takes = dialogue.Buttons
+		s.Options = func(*dialogue.Context) []dialogue.Option {
+			var opts []dialogue.Option
+			for i, o := range f.Options {
+				opts = append(opts, dialogue.Option{Value: o, Label: "form." + f.ID + ".opt." + o, Beside: i%2 == 1})
+			}
+			return opts
+		}
+	case form.Date:
+		s.Takes = dialogue.Date
+	case form.Phone:
+		s.Takes, s.Share, s.Parse = dialogue.Phone, "form.phone.share", readPhone
+		s.Taken = func(c *dialogue.Context, phone string) error {
+			// Hide the "share my number" keyboard now that it did its job.
+			t := turnOf(c)
+			t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, RemoveKeyboard: true,
+				Text: t.text("form.phone.saved", map[string]any{"Phone": phone})})
+			return nil
+		}
+	case form.WhatsApp:
+		s.Takes, s.Parse = dialogue.Text, readPhone
+		s.Options = func(c *dialogue.Context) []dialogue.Option {
+			if c.Answers["phone"] == "" {
+				return nil
+			}
+			return []dialogue.Option{{Value: "same", Label: "form.whatsapp.same", Gives: c.Answers["phone"]}}
+		}
+	case form.Email:
+		s.Takes, s.Skip = dialogue.Text, "form.email.skip"
+		s.Parse = func(c *dialogue.Context) (string, error) {
+			if !c.In.Typed || c.In.Media != nil {
+				return "", &form.Invalid{Key: "input.need_text"}
+			}
+			return form.ParseEmail(c.In.Text)
+		}
+	case form.Checklist:
+		s.Takes, s.Done = dialogue.Checklist, "answer.done"
+		s.Options = func(*dialogue.Context) []dialogue.Option {
+			var opts []dialogue.Option
+			for _, item := range f.Items {
+				opts = append(opts, dialogue.Option{Value: item, Label: "form." + item + ".short"})
+			}
+			return opts
+		}
+	case form.Essay:
+		s.Takes, s.Done = dialogue.MultiPart, "answer.done"
+		s.Parts = &dialogue.Parts{Sep: "\n\n", MaxPart: MaxMessage,
+			Clear: "form.essay.clear", Keep: "form.essay.keep", Empty: "form.essay.empty", Cleared: "form.essay.cleared",
+			Check: func(c *dialogue.Context, whole string) error {
+				if words := form.CountWords(whole); words > form.MaxEssayWords {
+					return &form.Invalid{Key: "form.essay.too_long", Data: map[string]any{"Words": words, "Max": form.MaxEssayWords, "Have": form.CountWords(c.Partial())}}
+				}
+				return nil
+			},
+			Receipt: func(c *dialogue.Context, whole string) string {
+				t := turnOf(c)
+				return t.Texts.Plural(t.lang(), "form.essay.received", form.CountWords(whole), map[string]any{"Max": form.MaxEssayWords})
+			}}
+		s.Before = func(c *dialogue.Context) {
+			// Back at an essay she wrote: how long it is, before she
+			// replaces or keeps it.
+			if essay := c.Answers[f.ID]; essay != "" && c.Partial() == "" && !c.Repeated() {
+				t := turnOf(c)
+				t.send(t.Texts.Plural(t.lang(), "form.essay.current", form.CountWords(essay), nil), nil)
+			}
+		}
+	}
+	return s
 }
 
-// nextStep is the step after the answers in d: the first question still
-// open, or the summary.
-func nextStep(d store.Application) string {
-	if f, ok := form.NextMissing(d.Answers); ok {
+// fieldPrompt is the question of f; the first question of a section
+// carries the section's title, unless she is asked it again.
+func fieldPrompt(c *dialogue.Context, f form.Field) string {
+	q := c.Text("form."+f.ID+".ask", nil)
+	if !c.Repeated() && firstOfSection(f, c.Answers) {
+		q = c.Text(fmt.Sprintf("form.section.%d", f.Section), nil) + "\n\n" + q
+	}
+	return q
+}
+
+// afterField is the step after a field: the next row that applies; or,
+// once she has seen the summary and changes an answer from it, a newly
+// needed follow-up, then the summary again.
+func afterField(c *dialogue.Context) string {
+	if !c.Came(stepSummary) {
+		return ""
+	}
+	if f, missing := form.NextMissing(c.Answers); missing {
 		return f.ID
 	}
 	return stepSummary
 }
 
-// currentField is the form field she is answering, if she is on one.
-func (t *turn) currentField() (form.Field, bool) { return form.ByID(t.user.Step) }
-
-// askCurrent asks the question she is on.
-func (t *turn) askCurrent(d store.Application) error {
-	f, ok := t.currentField()
-	if !ok {
-		t.user.Step = nextStep(d)
-		if t.user.Step == stepSummary {
-			t.showSummary(d)
-			return nil
-		}
-		f, _ = t.currentField()
+// readPhone reads her phone (or WhatsApp) number, shared or typed.
+func readPhone(c *dialogue.Context) (string, error) {
+	if c.In.Contact != "" {
+		return form.ParsePhone(c.In.Contact)
 	}
-	t.ask(f, d)
-	return nil
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &form.Invalid{Key: "input.need_text"}
+	}
+	return form.ParsePhone(c.In.Text)
 }
 
-// ask sends one question, with the buttons its kind needs. The first
-// question of a section carries the section's title.
-func (t *turn) ask(f form.Field, d store.Application) {
-	q := t.text("form."+f.ID+".ask", nil)
-	if f.ID != t.askedBefore && firstOfSection(f, d.Answers) {
-		q = t.text(fmt.Sprintf("form.section.%d", f.Section), nil) + "\n\n" + q
+// changeOptions list the questions she can change, two per row.
+func changeOptions(c *dialogue.Context) []dialogue.Option {
+	var opts []dialogue.Option
+	for _, f := range form.Fields {
+		if f.Applies(c.Answers) {
+			opts = append(opts, dialogue.Option{Value: f.ID, Raw: true, Beside: len(opts)%2 == 1,
+				Label: f.Number + " " + c.Text("form."+f.ID+".label", nil)})
+		}
 	}
-	switch f.Kind {
-	case form.YesNo:
-		t.send(q, [][]store.Button{{t.button("answer.yes", fieldData(f, form.Yes)), t.button("answer.no", fieldData(f, form.No))}})
-	case form.Choice:
-		t.send(q, t.optionButtons(f))
-	case form.Checklist:
-		t.send(q, t.checklistButtons(f, d.Pending))
-	case form.Phone:
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: q, ContactButton: t.text("form.phone.share", nil)})
-	case form.WhatsApp:
-		t.send(q, [][]store.Button{{t.button("form.whatsapp.same", fieldData(f, "same"))}})
-	case form.Email:
-		t.send(q, [][]store.Button{{t.button("form.email.skip", fieldData(f, "skip"))}})
-	case form.Essay:
-		t.send(q, t.essayButtons(d))
-	default:
-		t.send(q, nil)
-	}
+	return opts
 }
 
 // firstOfSection reports whether f opens its section for her: no earlier
@@ -126,76 +260,163 @@ func firstOfSection(f form.Field, answers map[string]string) bool {
 	return false
 }
 
-func fieldData(f form.Field, value string) string { return "f:" + f.ID + ":" + value }
-
-func (t *turn) optionButtons(f form.Field) [][]store.Button {
-	var rows [][]store.Button
-	for i, opt := range f.Options {
-		b := t.button("form."+f.ID+".opt."+opt, fieldData(f, opt))
-		if i%2 == 0 {
-			rows = append(rows, []store.Button{b})
-		} else {
-			rows[len(rows)-1] = append(rows[len(rows)-1], b)
-		}
+// formOpen lets the form go on until the deadline; after it she is told
+// so politely, and her answers stay.
+func formOpen(c *dialogue.Context) bool {
+	t := turnOf(c)
+	if t.closed() {
+		t.sayClosed()
+		return false
 	}
-	return rows
+	return true
 }
 
-// checklistButtons shows each item as ✅ or ⬜, one per row, then Done.
-func (t *turn) checklistButtons(f form.Field, ticked string) [][]store.Button {
-	var rows [][]store.Button
-	for i, item := range f.Items {
-		mark := "⬜ "
-		if isTicked(ticked, item) {
-			mark = "✅ "
-		}
-		label := mark + t.text("form."+item+".short", nil)
-		rows = append(rows, []store.Button{{Text: label, Data: fieldData(f, fmt.Sprintf("t%d", i))}})
-	}
-	return append(rows, []store.Button{t.button("answer.done", fieldData(f, "done"))})
+// leftForm tells her that /cancel kept her answers.
+func leftForm(c *dialogue.Context) error {
+	t := turnOf(c)
+	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: t.text("form.left", nil), RemoveKeyboard: true})
+	return nil
 }
 
-func isTicked(ticked, item string) bool {
-	for _, s := range strings.Split(ticked, ",") {
-		if s == item {
-			return true
+// draftKeeper keeps the form's answers in her application draft. A
+// checklist is one answer for the dialogue (the items ticked) and one
+// yes/no answer per item in the draft.
+type draftKeeper struct{}
+
+func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
+	d, err := turnOf(c).draft()
+	if err != nil {
+		return nil, err
+	}
+	answers := maps.Clone(d.Answers)
+	if answers == nil {
+		answers = map[string]string{}
+	}
+	for _, f := range form.Fields {
+		if f.Kind == form.Checklist && f.Answered(answers) {
+			answers[f.ID] = ticks(f, answers)
 		}
 	}
-	return false
+	return answers, nil
 }
 
-func toggle(ticked, item string) string {
-	var keep []string
-	found := false
-	for _, s := range strings.Split(ticked, ",") {
-		switch {
-		case s == "":
-		case s == item:
-			found = true
-		default:
-			keep = append(keep, s)
+func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
+	t := turnOf(c)
+	d, err := t.draft()
+	if err != nil {
+		return err
+	}
+	for _, f := range form.Fields {
+		if v, ok := answers[f.ID]; ok && f.Kind == form.Checklist {
+			for _, item := range f.Items {
+				answers[item] = form.No
+				if dialogue.Ticked(v, item) {
+					answers[item] = form.Yes
+				}
+			}
 		}
 	}
-	if !found {
-		keep = append(keep, item)
+	form.Prune(answers)
+	d.Answers = map[string]string{}
+	for _, f := range form.Fields {
+		keys := []string{f.ID}
+		if f.Kind == form.Checklist {
+			keys = f.Items
+		}
+		for _, k := range keys {
+			if v, ok := answers[k]; ok {
+				d.Answers[k] = v
+			}
+		}
 	}
-	return strings.Join(keep, ",")
+	return t.saveDraft(d)
 }
 
-// essayButtons offers Done once there is text, Start over, and Keep while
-// she is replacing an essay she already wrote.
-func (t *turn) essayButtons(d store.Application) [][]store.Button {
-	f, _ := form.ByID("essay")
-	var row []store.Button
-	if d.Pending != "" {
-		row = append(row, t.button("answer.done", fieldData(f, "done")), t.button("form.essay.clear", fieldData(f, "clear")))
-	} else if d.Answers[f.ID] != "" {
-		row = append(row, t.button("form.essay.keep", fieldData(f, "keep")))
+// ticks are the items of checklist f answered yes, as the dialogue's
+// checklist answers.
+func ticks(f form.Field, answers map[string]string) string {
+	var out string
+	for _, item := range f.Items {
+		if answers[item] == form.Yes {
+			if out != "" {
+				out += ","
+			}
+			out += item
+		}
 	}
-	if row == nil {
+	return out
+}
+
+// formPlace is where she goes on in the form, given her draft: at step
+// (the first question still open, or the summary; or the step given),
+// having come through every question before it that applies.
+func formPlace(answers map[string]string, step string) (string, []string) {
+	if step == "" {
+		step = stepSummary
+		if f, missing := form.NextMissing(answers); missing {
+			step = f.ID
+		}
+	}
+	var path []string
+	for _, f := range form.Fields {
+		if f.ID == step {
+			break
+		}
+		if f.Applies(answers) {
+			path = append(path, f.ID)
+		}
+	}
+	return step, path
+}
+
+// draft loads her application draft, starting one if she has none.
+func (t *turn) draft() (store.Application, error) {
+	d, err := t.tx.Draft(t.user.ID)
+	if isNotFound(err) {
+		return store.Application{UserID: t.user.ID, Language: t.lang(), Answers: map[string]string{}, StartedAt: t.now}, nil
+	}
+	return d, err
+}
+
+func (t *turn) saveDraft(d store.Application) error {
+	d.Language = t.lang()
+	d.UpdatedAt = t.now
+	return t.tx.PutDraft(d)
+}
+
+// goOnWithForm puts her back in the form where her draft says, asking the
+// question as a new one.
+func (t *turn) goOnWithForm(d store.Application) error {
+	step, path := formPlace(d.Answers, "")
+	return dialogues.Place(t.talk(), formDialogue, step, path, "", true)
+}
+
+// movedFromOldForm moves a woman the bot before the dialogue engine left
+// in the middle of the form (User.Step a field ID or "summary", checklist
+// ticks or essay parts in the draft's Pending) onto the engine, at the
+// question she was on; the next thing she sends goes on from there.
+func (t *turn) movedFromOldForm() error {
+	step := t.user.Step
+	if _, isField := form.ByID(step); !isField && step != stepSummary {
 		return nil
 	}
-	return [][]store.Button{row}
+	t.user.Step, t.user.Editing = "", false
+	if d, _, err := dialogues.Current(t.talk()); d != nil || err != nil {
+		return err
+	}
+	d, err := t.draft()
+	if err != nil {
+		return err
+	}
+	partial := d.Pending
+	if d.Pending != "" {
+		d.Pending = ""
+		if err := t.tx.PutDraft(d); err != nil {
+			return err
+		}
+	}
+	step, path := formPlace(d.Answers, step)
+	return dialogues.Place(t.talk(), formDialogue, step, path, partial, false)
 }
 
 // answer takes what she sent while on a step: the dialogue's fallback.
@@ -203,262 +424,27 @@ func (t *turn) answer() error {
 	if handled, err := dialogues.Take(t.talk(), t.input()); handled || err != nil {
 		return err
 	}
-	f, ok := t.currentField()
-	if !ok && t.user.Step == "" && len(t.workRoles()) > 0 {
+	if len(t.workRoles()) > 0 {
 		t.help()
 		return nil
 	}
-	if !ok {
-		if t.user.Step == stepSummary {
-			t.say("input.use_buttons", nil)
-		}
-		return t.reask()
-	}
-	d, open, err := t.openDraft()
-	if !open {
+	return t.reask()
+}
+
+// submitApplication turns the draft into an application with a code.
+func submitApplication(c *dialogue.Context) error {
+	t := turnOf(c)
+	d, err := t.draft()
+	if err != nil {
 		return err
 	}
-	if f.Kind == form.Essay && t.u.Kind == KindText {
-		return t.collectEssay(&d)
+	d.Language = t.lang()
+	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.formRules()))
+	app, err := t.tx.Submit(d, t.now)
+	if err != nil {
+		return fmt.Errorf("submit application of user %d: %w", t.user.ID, err)
 	}
-	value, err := t.parse(f)
-	var invalid *form.Invalid
-	switch {
-	case errors.As(err, &invalid):
-		t.say(invalid.Key, invalid.Data)
-		t.ask(f, d)
-		return nil
-	case err != nil:
-		return err
-	}
-	return t.accept(f, &d, value)
-}
-
-// parse turns what she sent into the answer to f, or explains why not.
-func (t *turn) parse(f form.Field) (string, error) {
-	if f.Kind == form.Phone || f.Kind == form.WhatsApp {
-		if t.u.Kind == KindContact {
-			return form.ParsePhone(t.u.Phone)
-		}
-	}
-	if t.u.Kind != KindText {
-		return "", &form.Invalid{Key: "input.need_text"}
-	}
-	switch f.Kind {
-	case form.Text, form.LongText:
-		return form.CleanText(t.u.Text, f.Max)
-	case form.Date:
-		day, err := form.ParseDate(t.u.Text, t.Location)
-		if err != nil {
-			return "", err
-		}
-		return day.Format(form.DateLayout), nil
-	case form.Phone, form.WhatsApp:
-		return form.ParsePhone(t.u.Text)
-	case form.Email:
-		return form.ParseEmail(t.u.Text)
-	case form.YesNo:
-		if v, ok := form.YesNoAnswer(t.u.Text); ok {
-			return v, nil
-		}
-	case form.Choice:
-		for _, opt := range f.Options {
-			if label, _ := t.optionLabel(f, opt); strings.EqualFold(strings.TrimSpace(t.u.Text), label) {
-				return opt, nil
-			}
-		}
-	}
-	return "", &form.Invalid{Key: "input.use_buttons"}
-}
-
-// collectEssay adds one message to the essay she is writing, refusing it
-// when the whole would pass the form's limit.
-func (t *turn) collectEssay(d *store.Application) error {
-	part, err := form.CleanText(t.u.Text, MaxMessage)
-	var invalid *form.Invalid
-	if errors.As(err, &invalid) {
-		t.send(t.text(invalid.Key, invalid.Data), t.essayButtons(*d))
-		return nil
-	}
-	joined := part
-	if d.Pending != "" {
-		joined = d.Pending + "\n\n" + part
-	}
-	words := form.CountWords(joined)
-	if words > form.MaxEssayWords {
-		t.send(t.text("form.essay.too_long", map[string]any{"Words": words, "Max": form.MaxEssayWords, "Have": form.CountWords(d.Pending)}), t.essayButtons(*d))
-		return nil
-	}
-	d.Pending = joined
-	t.send(t.Texts.Plural(t.lang(), "form.essay.received", words, map[string]any{"Max": form.MaxEssayWords}), t.essayButtons(*d))
-	return t.saveDraft(*d)
-}
-
-// accept checks eligibility, stores the answer and moves on.
-func (t *turn) accept(f form.Field, d *store.Application, value string) error {
-	if f.Check != nil {
-		if err := f.Check(value, t.formRules()); err != nil {
-			var invalid *form.Invalid
-			if !errors.As(err, &invalid) {
-				return err
-			}
-			t.say(invalid.Key, invalid.Data)
-			t.ask(f, *d)
-			return nil
-		}
-	}
-	d.Answers[f.ID] = value
-	form.Prune(d.Answers)
-	if f.Kind == form.Phone {
-		// Hide the "share my number" keyboard now that it did its job.
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: t.text("form.phone.saved", map[string]any{"Phone": value}), RemoveKeyboard: true})
-	}
-	return t.advance(d)
-}
-
-// advance saves the draft and asks the next open question: after an edit
-// from the summary, only a newly needed follow-up comes before the summary.
-func (t *turn) advance(d *store.Application) error {
-	d.Pending = ""
-	t.user.Step = nextStep(*d)
-	if t.user.Step == stepSummary {
-		t.user.Editing = false
-	}
-	if err := t.saveDraft(*d); err != nil {
-		return err
-	}
-	return t.askCurrent(*d)
-}
-
-// tapField takes a button of a question: "field:value".
-func (t *turn) tapField(args string) error {
-	id, value, _ := strings.Cut(args, ":")
-	f, ok := t.currentField()
-	if !ok || f.ID != id {
-		return t.oldButton()
-	}
-	d, open, err := t.openDraft()
-	if !open {
-		return err
-	}
-	switch f.Kind {
-	case form.YesNo, form.Choice:
-		return t.tapOption(f, &d, value)
-	case form.Checklist:
-		return t.tapChecklist(f, &d, value)
-	case form.WhatsApp:
-		if value == "same" && d.Answers["phone"] != "" {
-			t.toast("")
-			return t.accept(f, &d, d.Answers["phone"])
-		}
-	case form.Email:
-		if value == "skip" {
-			t.toast("")
-			return t.accept(f, &d, "")
-		}
-	case form.Essay:
-		return t.tapEssay(f, &d, value)
-	}
-	return t.oldButton()
-}
-
-// tapOption takes a yes/no or choice button, and marks the question's
-// message with her answer so its buttons cannot be tapped again.
-func (t *turn) tapOption(f form.Field, d *store.Application, value string) error {
-	label, ok := t.optionLabel(f, value)
-	if !ok {
-		return t.oldButton()
-	}
-	t.toast("")
-	if f.Check == nil || f.Check(value, t.formRules()) == nil {
-		t.edit(t.text("form."+f.ID+".ask", nil)+"\n\n→ "+label, nil)
-	}
-	return t.accept(f, d, value)
-}
-
-func (t *turn) optionLabel(f form.Field, value string) (string, bool) {
-	if f.Kind == form.YesNo {
-		switch value {
-		case form.Yes:
-			return t.text("answer.yes", nil), true
-		case form.No:
-			return t.text("answer.no", nil), true
-		}
-		return "", false
-	}
-	for _, opt := range f.Options {
-		if opt == value {
-			return t.text("form."+f.ID+".opt."+opt, nil), true
-		}
-	}
-	return "", false
-}
-
-// tapChecklist toggles an item in place, or takes the list on Done.
-func (t *turn) tapChecklist(f form.Field, d *store.Application, value string) error {
-	t.toast("")
-	if value == "done" {
-		for _, item := range f.Items {
-			d.Answers[item] = form.No
-			if isTicked(d.Pending, item) {
-				d.Answers[item] = form.Yes
-			}
-		}
-		t.edit(t.text("form."+f.ID+".ask", nil)+"\n\n"+t.checklistSummary(f, d.Answers), nil)
-		return t.advance(d)
-	}
-	var i int
-	if _, err := fmt.Sscanf(value, "t%d", &i); err != nil || i < 0 || i >= len(f.Items) {
-		return t.oldButton()
-	}
-	d.Pending = toggle(d.Pending, f.Items[i])
-	t.edit(t.text("form."+f.ID+".ask", nil), t.checklistButtons(f, d.Pending))
-	return t.saveDraft(*d)
-}
-
-// tapEssay finishes, restarts or keeps the essay.
-func (t *turn) tapEssay(f form.Field, d *store.Application, value string) error {
-	t.toast("")
-	switch value {
-	case "done":
-		if d.Pending == "" {
-			t.say("form.essay.empty", nil)
-			return nil
-		}
-		return t.accept(f, d, d.Pending)
-	case "clear":
-		d.Pending = ""
-		t.say("form.essay.cleared", nil)
-		return t.saveDraft(*d)
-	case "keep":
-		if d.Answers[f.ID] != "" {
-			return t.advance(d)
-		}
-	}
-	return t.oldButton()
-}
-
-// startEdit puts her on one field again, from the summary.
-func (t *turn) startEdit(f form.Field, d *store.Application) error {
-	t.user.Step = f.ID
-	t.user.Editing = true
-	d.Pending = ""
-	if f.Kind == form.Checklist {
-		var ticked []string
-		for _, item := range f.Items {
-			if d.Answers[item] == form.Yes {
-				ticked = append(ticked, item)
-			}
-		}
-		d.Pending = strings.Join(ticked, ",")
-	}
-	if err := t.saveDraft(*d); err != nil {
-		return err
-	}
-	if f.Kind == form.Essay && d.Answers[f.ID] != "" {
-		t.send(t.Texts.Plural(t.lang(), "form.essay.current", form.CountWords(d.Answers[f.ID]), nil), nil)
-	}
-	t.ask(f, *d)
+	t.say("app.submitted", map[string]any{"Code": app.Code})
 	return nil
 }
 

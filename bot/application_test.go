@@ -262,10 +262,18 @@ func TestApplication_RestartResumesEveryKindOfQuestion(t *testing.T) {
 	p.news()
 
 	var u store.User
-	if err := h.db.View(func(tx *store.Tx) (err error) { u, err = tx.User(p.user.ID); return err }); err != nil {
+	var c store.Conversation
+	if err := h.db.View(func(tx *store.Tx) (err error) {
+		if u, err = tx.User(p.user.ID); err != nil {
+			return err
+		}
+		c, err = tx.Conversation(p.user.ID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if u.Step != "birth_date" || u.Language != "ky" || u.ConsentAt.IsZero() {
-		t.Errorf("stored user: step %q, language %q, consent %v", u.Step, u.Language, u.ConsentAt)
+	// Where she is in the form is her conversation on the dialogue engine.
+	if c.Dialogue != "application" || c.Step != "birth_date" || u.Step != "" || u.Language != "ky" || u.ConsentAt.IsZero() {
+		t.Errorf("stored: dialogue %q step %q, user step %q, language %q, consent %v", c.Dialogue, c.Step, u.Step, u.Language, u.ConsentAt)
 	}
 }

@@ -208,9 +208,6 @@ type turn struct {
 	// known is false for someone who has never written before; nothing is
 	// stored for a stranger who only blocked the bot or wrote in a group.
 	known bool
-	// askedBefore is the step she was on when the update came: a question
-	// asked again is not introduced again with its section's title.
-	askedBefore string
 	// backupRequested is set by /backup: the worker is woken after commit.
 	backupRequested bool
 }
@@ -237,7 +234,6 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	if strings.HasPrefix(t.user.Step, legacyMaskStep) {
 		t.user.Step = "" // left by an older bot: see legacyMaskStep
 	}
-	t.askedBefore = t.user.Step
 	return t, nil
 }
 

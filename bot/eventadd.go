@@ -46,7 +46,7 @@ var eventDialogue = &dialogue.Dialogue{
 				}
 				return "change"
 			}},
-		{ID: "change", Ask: "event_add.what_to_change", Takes: dialogue.Buttons, Options: changeOptions,
+		{ID: "change", Ask: "event_add.what_to_change", Takes: dialogue.Buttons, Options: eventChangeOptions,
 			Next: func(c *dialogue.Context) string {
 				c.Answers[eventChanging] = "1"
 				return c.Answers["change"]
@@ -172,9 +172,9 @@ func reminders(v string) []time.Duration {
 	return out
 }
 
-// changeOptions are the parts of the event she may change from the
+// eventChangeOptions are the parts of the event she may change from the
 // preview: those that apply to its kind.
-func changeOptions(c *dialogue.Context) []dialogue.Option {
+func eventChangeOptions(c *dialogue.Context) []dialogue.Option {
 	var out []dialogue.Option
 	for _, step := range eventSteps {
 		if step == "narrow" || !eventStepApplies(c.Answers, step) {

@@ -7,16 +7,6 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Steps of the dialogue that are not form fields. A user's Step is one of
-// these or the ID of the form field she is answering.
-const (
-	stepLanguage  = "language"
-	stepConsent   = "consent"
-	stepNoConsent = "no_consent"
-	stepSummary   = "summary"
-	stepSubmitted = "submitted"
-)
-
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // route sends the update to its handler: blocking first, then group chats,
@@ -37,6 +27,9 @@ func (t *turn) route() error {
 	}
 	// She wrote, so she has not blocked us (a 403 may have said otherwise).
 	t.user.Blocked = false
+	if err := t.movedFromOldForm(); err != nil {
+		return err
+	}
 	switch {
 	case t.u.Kind == KindText && t.u.Command != "":
 		return t.command()
@@ -77,11 +70,15 @@ func (t *turn) command() error {
 		t.help()
 		_, err := dialogues.Reask(t.talk())
 		return err
+	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "" && d.Name == formDialogue:
+		return t.start() // welcome back, and the question she is on
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
 		if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
 			return err
 		}
 		return t.runCommand() // her dialogue ended with a role taken away
+	case t.u.Command == "language":
+		return t.askLanguage() // her choice asks the question again
 	}
 	if err := t.runCommand(); err != nil {
 		return err

@@ -79,7 +79,7 @@ func (t *turn) activeApplications() ([]store.Application, error) {
 // workplace, phone or e-mail.
 func (t *turn) blindView(a store.Application) string {
 	blind := store.Application{Answers: maskedAnswers(a)}
-	return t.text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.summaryText(blind, false, 3)
+	return t.text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.summaryText(blind.Answers, false, 3)
 }
 
 // maskedAnswers are her answers from section 3 on, free text masked: by

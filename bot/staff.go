@@ -55,7 +55,7 @@ func (t *turn) showApplication() error {
 		"Code": app.Code, "Category": t.text("category."+string(app.Category), nil),
 		"Date": t.dateTime(app.SubmittedAt), "Language": app.Language,
 	})
-	t.send(head+"\n\n"+t.summaryText(app, false, 1), nil)
+	t.send(head+"\n\n"+t.summaryText(app.Answers, false, 1), nil)
 	return nil
 }
 

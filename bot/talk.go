@@ -13,7 +13,7 @@ import (
 var dialogues *dialogue.Engine
 
 func init() {
-	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue,
+	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue, applicationDialogue,
 		eventDialogue, eventMoveDialogue,
 		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue)
 	for _, k := range questionKinds {
@@ -37,6 +37,21 @@ func (a talk) Now() time.Time                             { return a.t.now }
 func (a talk) Location() *time.Location                   { return a.t.Location }
 func (a talk) May(roles []store.Role) bool                { return a.t.may(roles) }
 
+// EditButtons takes the buttons off the message she tapped, leaving its
+// text (a summary over several messages).
+func (a talk) EditButtons(buttons [][]store.Button) { a.t.editButtons(buttons) }
+
+// AskContact asks with her phone's "share my number" button, and Back
+// beside it.
+func (a talk) AskContact(text, share, back string) {
+	a.t.out = append(a.t.out, store.Outgoing{Kind: store.KindMessage, ChatID: a.t.u.ChatID, Text: text, ContactButton: share, KeyboardBack: back})
+}
+
+// HideContact sends text and hides the "share my number" keyboard.
+func (a talk) HideContact(text string) {
+	a.t.out = append(a.t.out, store.Outgoing{Kind: store.KindMessage, ChatID: a.t.u.ChatID, Text: text, RemoveKeyboard: true})
+}
+
 // turnOf is the bot's turn behind a dialogue's context, for a step or a
 // Finish that needs more than the engine offers (her record, the
 // programme, notices to others).
@@ -44,7 +59,11 @@ func turnOf(c *dialogue.Context) *turn { return c.Turn.(talk).t }
 
 // input is what she sent, as the dialogue engine reads it.
 func (t *turn) input() dialogue.In {
-	return dialogue.In{Text: t.u.Text, Media: t.u.Media, Typed: t.u.Kind == KindText || t.u.Media != nil}
+	in := dialogue.In{Text: t.u.Text, Media: t.u.Media, Typed: t.u.Kind == KindText || t.u.Media != nil}
+	if t.u.Kind == KindContact {
+		in.Contact, in.Own = t.u.Phone, t.u.ContactOwner == t.user.ID
+	}
+	return in
 }
 
 // startDialogue begins one of the dialogues for her.

@@ -3,7 +3,6 @@ package bot
 import (
 	"strings"
 
-	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -14,13 +13,21 @@ const (
 	prefixConsent  = "consent" // consent:yes, her answer to the consent question
 )
 
+// Where a newcomer is follows from her record, not from a step kept by
+// hand: no language yet → the language; no consent yet → the consent;
+// then the form (a dialogue, see application.go), or her application.
+
 // start is /start: the first greeting for someone new, and for everyone
 // else a return to where she was. It never wipes an answer.
 func (t *turn) start() error {
 	if code, ok := strings.CutPrefix(strings.TrimSpace(t.u.Args), invitePrefix); ok {
 		return t.redeem(code)
 	}
-	if len(t.workRoles()) > 0 && t.user.Step == "" {
+	inForm, err := dialogues.In(t.talk(), formDialogue)
+	if err != nil {
+		return err
+	}
+	if len(t.workRoles()) > 0 && !inForm {
 		// Staff, the commission, mentors and lawyers work here; they are
 		// not walked into the application form.
 		if t.user.Language == "" {
@@ -42,9 +49,6 @@ func (t *turn) start() error {
 // askLanguage shows the two languages. The greeting is in both, since we
 // do not know yet which one she reads.
 func (t *turn) askLanguage() error {
-	if t.user.Step == "" {
-		t.user.Step = stepLanguage
-	}
 	t.send(t.Texts.Text("ky", "language.ask", nil)+"\n\n"+t.Texts.Text("ru", "language.ask", nil), [][]store.Button{{
 		{Text: t.Texts.Text("ky", "language.self", nil), Data: "lang:ky"},
 		{Text: t.Texts.Text("ru", "language.self", nil), Data: "lang:ru"},
@@ -60,9 +64,12 @@ func (t *turn) chooseLanguage(lang string) error {
 	t.user.Language = lang
 	t.toast("")
 	t.edit(t.text("language.chosen", nil), nil)
-	if len(t.workRoles()) > 0 && (t.user.Step == "" || t.user.Step == stepLanguage) {
+	inDialogue, _, err := dialogues.Current(t.talk())
+	if err != nil {
+		return err
+	}
+	if len(t.workRoles()) > 0 && inDialogue == nil && t.user.Step == "" {
 		// Staff, the commission, mentors and lawyers do not apply.
-		t.user.Step = ""
 		t.help()
 		return nil
 	}
@@ -75,16 +82,16 @@ func (t *turn) chooseLanguage(lang string) error {
 
 // askConsent asks her to agree to the processing of her personal data.
 func (t *turn) askConsent() {
-	t.user.Step = stepConsent
 	t.send(t.text("consent.ask", nil), [][]store.Button{
 		{t.button("consent.yes", "consent:yes")},
 		{t.button("consent.no", "consent:no")},
 	})
 }
 
-// consent takes her answer to the consent question.
+// consent takes her answer to the consent question; once she agreed, its
+// buttons are old.
 func (t *turn) consent(answer string) error {
-	if t.user.Step != stepConsent && t.user.Step != stepNoConsent {
+	if !t.user.ConsentAt.IsZero() {
 		return t.oldButton()
 	}
 	t.toast("")
@@ -94,7 +101,6 @@ func (t *turn) consent(answer string) error {
 		t.edit(t.text("consent.ask", nil)+"\n\n✅ "+t.text("consent.yes", nil), nil)
 		return t.resume(false)
 	case "no":
-		t.user.Step = stepNoConsent
 		t.edit(t.text("consent.ask", nil), nil)
 		t.say("consent.declined", nil)
 		return nil
@@ -103,16 +109,14 @@ func (t *turn) consent(answer string) error {
 }
 
 // resume puts her back where she was: her submitted application, the
-// closed notice after the deadline, or the next question of her form.
+// closed notice after the deadline, or the question of her form she is on.
 func (t *turn) resume(greet bool) error {
 	app, err := t.tx.ApplicationOf(t.user.ID)
 	if err == nil && app.Status == store.StatusWithdrawn {
-		t.user.Step = stepSubmitted
 		t.say("withdraw.already", map[string]any{"Code": app.Code})
 		return nil
 	}
 	if err == nil {
-		t.user.Step = stepSubmitted
 		t.say("app.already_submitted", map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)})
 		return nil
 	}
@@ -124,20 +128,28 @@ func (t *turn) resume(greet bool) error {
 		t.say("app.not_open", map[string]any{"Date": t.date(s.Starts)})
 		return nil
 	}
-	draft, open, err := t.openDraft()
-	if !open {
+	if t.closed() {
+		t.sayClosed()
+		return nil
+	}
+	draft, err := t.draft()
+	if err != nil {
 		return err
 	}
-	if _, isField := form.ByID(t.user.Step); !isField && t.user.Step != stepSummary {
-		t.user.Step = nextStep(draft)
-	}
 	switch {
-	case len(draft.Answers) == 0 && !t.user.Editing:
+	case len(draft.Answers) == 0:
 		t.say("form.intro", map[string]any{"Deadline": t.dateTime(t.Deadline)})
 	case greet:
 		t.say("form.welcome_back", nil)
 	}
-	return t.reask()
+	if in, err := dialogues.In(t.talk(), formDialogue); in || err != nil {
+		if err != nil {
+			return err
+		}
+		_, err = dialogues.Reask(t.talk())
+		return err
+	}
+	return t.goOnWithForm(draft)
 }
 
 // closed reports whether the application deadline has passed.
@@ -152,25 +164,31 @@ func (t *turn) reask() error {
 	if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
 		return err
 	}
-	if t.user.Step == "" && len(t.workRoles()) > 0 {
+	switch {
+	case len(t.workRoles()) > 0:
 		return nil // staff and the commission have no question pending
-	}
-	switch t.user.Step {
-	case "", stepLanguage:
+	case t.user.Language == "":
 		return t.askLanguage()
-	case stepConsent, stepNoConsent:
+	case t.user.ConsentAt.IsZero():
 		t.askConsent()
 		return nil
-	case stepSubmitted:
-		return t.resume(false)
 	}
-	draft, open, err := t.openDraft()
-	if !open {
+	return t.leftFormOrResume()
+}
+
+// leftFormOrResume follows anything she sends outside the form: after
+// /cancel she is told her answers wait for /start; otherwise where her
+// application is.
+func (t *turn) leftFormOrResume() error {
+	if _, err := t.tx.ApplicationOf(t.user.ID); isNotFound(err) && !t.closed() {
+		if _, err := t.tx.Draft(t.user.ID); err == nil {
+			t.say("form.left", nil)
+			return nil
+		} else if !isNotFound(err) {
+			return err
+		}
+	} else if err != nil && !isNotFound(err) {
 		return err
 	}
-	if t.user.Step == stepSummary {
-		t.showSummary(draft)
-		return nil
-	}
-	return t.askCurrent(draft)
+	return t.resume(false)
 }

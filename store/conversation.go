@@ -29,9 +29,14 @@ type Conversation struct {
 	Leaving bool `json:"leaving,omitempty"`
 	// Aside is set when she typed a command in the middle of it: her
 	// next text is not taken as an answer until she says to go on.
-	Aside   bool      `json:"aside,omitempty"`
-	Started time.Time `json:"started,omitzero"`
-	Updated time.Time `json:"updated,omitzero"`
+	Aside bool `json:"aside,omitempty"`
+	// Partial is an answer being built over several messages or taps on
+	// the step PartialOf (an essay's parts, a checklist's ticks); it
+	// becomes the step's answer when she says it is done.
+	Partial   string    `json:"partial,omitempty"`
+	PartialOf string    `json:"partial_of,omitempty"`
+	Started   time.Time `json:"started,omitzero"`
+	Updated   time.Time `json:"updated,omitzero"`
 }
 
 // Active reports whether she is in a dialogue.

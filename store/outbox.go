@@ -73,6 +73,9 @@ type Outgoing struct {
 	// ContactButton, when set, shows a reply keyboard with one button
 	// that shares her phone number, labelled with this text.
 	ContactButton string `json:"contact_button,omitempty"`
+	// KeyboardBack, with ContactButton, puts beside it a button that
+	// sends this text (the dialogue engine's Back, typed).
+	KeyboardBack string `json:"keyboard_back,omitempty"`
 	// RemoveKeyboard hides a reply keyboard shown earlier.
 	RemoveKeyboard bool   `json:"remove_keyboard,omitempty"`
 	MessageID      int    `json:"message_id,omitempty"`  // KindEdit

@@ -95,6 +95,13 @@ func (tx *Tx) Forget(userID int64, at time.Time) (string, error) {
 	if err := tx.tx.Bucket(bucketDrafts).Delete(idKey(userID)); err != nil {
 		return "", err
 	}
+	// A dialogue's answers and the essay she was writing go too; the
+	// question count stays, so an old button is still told from a new one.
+	if c, err := tx.Conversation(userID); err != nil {
+		return "", err
+	} else if err := tx.PutConversation(Conversation{UserID: userID, Asked: c.Asked, Updated: at}); err != nil {
+		return "", err
+	}
 	code := ""
 	if a, err := tx.ApplicationOf(userID); err == nil {
 		code = a.Code

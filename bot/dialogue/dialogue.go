@@ -7,7 +7,8 @@
 //
 // A [Dialogue] is a name and a list of [Step]s. A step says what it asks
 // (a message key, or its own text), what it takes (buttons, text, a
-// number, a date, a photo or a file), how to read and check what she
+// number, a date, a photo or a file; a checklist, a phone number, a text
+// in several messages: inputs.go), how to read and check what she
 // sent, and which step comes next (by default the next row; it may depend
 // on the answers). When the last step is answered, Finish does what the
 // dialogue is for, in the same transaction.
@@ -33,6 +34,11 @@
 // Commands are not the engine's: the router runs a command typed in the
 // middle of a step as a command, and /help, /language and /start show the
 // current step again with [Engine.Reask].
+//
+// A step may apply only given earlier answers (Step.Applies): it is
+// passed over forward and back. A dialogue whose answers others read
+// while she answers keeps them in a record of its own, and may name its
+// buttons by step (keep.go); the application form does both.
 //
 // # Adding a dialogue
 //
@@ -111,6 +117,9 @@ type Option struct {
 	Data any
 	// Beside puts the button on the row of the one before.
 	Beside bool
+	// Gives, if set, is the answer a tap gives instead of Value, which
+	// stays the button's data ("same number" gives the number).
+	Gives string
 }
 
 // Step is one row of a dialogue.
@@ -150,6 +159,32 @@ type Step struct {
 	// Before, if set, runs each time the step is asked, before its
 	// question: a preview of what the answers make, say.
 	Before func(c *Context)
+	// Applies, if set, says whether the step is asked given the answers:
+	// a step that does not apply is passed over, forward and back.
+	Applies func(c *Context) bool
+	// Taken, if set, runs once the step's answer is taken, before the
+	// next step is asked (a receipt, say).
+	Taken func(c *Context, answer string) error
+	// KeepText leaves the text of a question answered by a tap as it was
+	// and takes only its buttons away (a summary over several messages),
+	// where the turn can do that (see ButtonsEditor).
+	KeepText bool
+	// InPlace asks the step, after a tap, by putting its buttons on the
+	// message she tapped instead of a new message (a list that belongs to
+	// that message: the answers to change, under the summary); Back from
+	// it puts the step before's buttons back there.
+	InPlace bool
+	// Callback, in a dialogue with buttons named by step, makes this
+	// step's buttons "<Callback>:<value>": the data an earlier version of
+	// the bot gave them, which the router hands back to the step.
+	Callback string
+	// Parts configures a MultiPart step (see inputs.go).
+	Parts *Parts
+	// Done is the label key of the Done button of a Checklist or a
+	// MultiPart step; Share the label key of a Phone step's button that
+	// shares her number.
+	Done  string
+	Share string
 }
 
 // Dialogue is a conversation declared as a table of steps.
@@ -173,6 +208,16 @@ type Dialogue struct {
 	// Lost reports whether leaving loses what she typed (she is then
 	// asked first). Without it: whether she answered a typed step.
 	Lost func(c *Context) bool
+	// Keep, if set, keeps the answers in a record of the dialogue's own
+	// instead of the conversation (see keep.go).
+	Keep Keeper
+	// Callback, if set, names the dialogue's buttons by step instead of
+	// by question count: "<Callback>:<step>:<value>" (see keep.go).
+	Callback string
+	// Open, if set, is asked before she is asked or anything is taken:
+	// false means the dialogue is closed for now (she was told why by
+	// Open); her place and answers stay.
+	Open func(c *Context) bool
 }
 
 // Context is a dialogue's step at work: the turn, her answers so far and
@@ -184,6 +229,10 @@ type Context struct {
 	// In is what she sent; zero while a question is being asked.
 	In   In
 	conv *store.Conversation
+	// was is the step she was on when the turn began ("" on Start).
+	was string
+	// tapped is set when she tapped a button of the dialogue.
+	tapped bool
 }
 
 // In is what she sent.
@@ -195,6 +244,10 @@ type In struct {
 	// Typed is false for anything else she sent: a sticker, a location,
 	// a contact.
 	Typed bool
+	// Contact is the number of a contact she shared, and Own whether
+	// Telegram says it is her own.
+	Contact string
+	Own     bool
 }
 
 // Refusal is a kind refusal of what she sent: the message key saying why.
@@ -273,7 +326,30 @@ func (e *Engine) Start(t Turn, name string, answers map[string]string) error {
 	}
 	conv = store.Conversation{UserID: t.UserID(), Dialogue: d.Name, Version: d.Version, Step: d.Steps[0].ID,
 		Answers: answers, Asked: conv.Asked, Started: t.Now()}
-	return ask(context(t, d, &conv), false)
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return err
+	}
+	c.was = ""
+	if d.Keep != nil && len(answers) > 0 {
+		for k, v := range answers {
+			c.Answers[k] = v
+		}
+		if err := d.Keep.Save(c, c.Answers); err != nil {
+			return err
+		}
+	}
+	if !isOpen(c) {
+		return nil
+	}
+	if s := d.step(conv.Step); s.Applies != nil && !s.Applies(c) {
+		next, err := e.next(c, s)
+		if err != nil || next == End {
+			return err
+		}
+		conv.Step = next
+	}
+	return ask(c, false)
 }
 
 // Current returns the dialogue she is in, if any.
@@ -303,16 +379,28 @@ func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
 	if d == nil || err != nil {
 		return false, err
 	}
-	c := context(t, d, &conv)
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return true, err
+	}
 	c.In = in
 	if !e.mayGoOn(c) {
 		return true, e.end(t, &conv)
+	}
+	if !isOpen(c) {
+		return true, nil
 	}
 	if conv.Aside {
 		return true, setAside(t, &conv) // not an answer: she is asked first
 	}
 	conv.Leaving = false
 	s := d.step(conv.Step)
+	if in.Typed && len(conv.Path) > 0 && !s.NoBack && strings.TrimSpace(in.Text) == t.Text("dialogue.back", nil) {
+		return true, e.back(c) // Back typed, or tapped on a keyboard of her phone's
+	}
+	if done, err := e.takeOwn(c, s); done || err != nil {
+		return true, err
+	}
 	answer, err := read(c, s)
 	if ok, err := refused(c, s, err); ok || err != nil {
 		return true, err
@@ -335,14 +423,26 @@ func (e *Engine) Tap(t Turn, data string) error {
 		if d == nil {
 			return nil
 		}
-		return ask(context(t, d, &conv), false)
+		return e.reask(t, d, &conv)
 	}
-	c := context(t, d, &conv)
+	return e.tap(t, d, &conv, value)
+}
+
+// tap takes the value of a current button of dialogue d.
+func (e *Engine) tap(t Turn, d *Dialogue, conv *store.Conversation, value string) error {
+	c, err := open(t, d, conv)
+	if err != nil {
+		return err
+	}
+	c.tapped = true
 	if !e.mayGoOn(c) {
 		t.Toast("")
-		return e.end(t, &conv)
+		return e.end(t, conv)
 	}
 	t.Toast("")
+	if !isOpen(c) {
+		return nil
+	}
 	switch value {
 	case valueBack:
 		return e.back(c)
@@ -357,13 +457,16 @@ func (e *Engine) Tap(t Turn, data string) error {
 		return err
 	}
 	s := d.step(conv.Step)
+	if done, err := e.tapOwn(c, s, value); done || err != nil {
+		return err
+	}
 	if value == valueSkip && s.Skip != "" {
 		if s.Check != nil {
 			if ok, err := refused(c, s, s.Check(c, "")); ok || err != nil {
 				return err
 			}
 		}
-		t.Edit(prompt(c, s)+"\n\n→ "+t.Text(s.Skip, nil), nil)
+		mark(c, s, t.Text(s.Skip, nil))
 		return e.answer(c, s, "")
 	}
 	for _, o := range options(c, s) {
@@ -373,11 +476,23 @@ func (e *Engine) Tap(t Turn, data string) error {
 					return err
 				}
 			}
-			t.Edit(prompt(c, s)+"\n\n→ "+label(c, o), nil)
+			mark(c, s, label(c, o))
+			if o.Gives != "" {
+				value = o.Gives
+			}
 			return e.answer(c, s, value)
 		}
 	}
 	t.Toast("input.old_button")
+	return ask(c, false)
+}
+
+// reask asks the current step of d again, if the dialogue is open.
+func (e *Engine) reask(t Turn, d *Dialogue, conv *store.Conversation) error {
+	c, err := open(t, d, conv)
+	if err != nil || !isOpen(c) {
+		return err
+	}
 	return ask(c, false)
 }
 
@@ -391,9 +506,15 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 	if d == nil || err != nil {
 		return false, err
 	}
-	c := context(t, d, &conv)
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return true, err
+	}
 	if lapsed(c) {
 		return false, e.end(t, &conv) // she moved on: no word of it
+	}
+	if !isOpen(c) {
+		return true, nil
 	}
 	conv.Aside = false
 	return true, ask(c, false)
@@ -433,7 +554,10 @@ func (e *Engine) Cancel(t Turn) (handled bool, err error) {
 	if d == nil || err != nil {
 		return false, err
 	}
-	c := context(t, d, &conv)
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return true, err
+	}
 	if lapsed(c) {
 		return false, e.end(t, &conv) // it ended with the role already
 	}
@@ -506,8 +630,23 @@ func lapsed(c *Context) bool {
 	return c.Dialogue.Roles != nil && !c.May(c.Dialogue.Roles)
 }
 
-// next is the step after s, given the answers.
+// next is the step after s, given the answers, passing over the steps
+// that do not apply.
 func (e *Engine) next(c *Context, s *Step) (string, error) {
+	for {
+		id, err := e.nextRow(c, s)
+		if err != nil || id == End {
+			return id, err
+		}
+		s = c.Dialogue.step(id)
+		if s.Applies == nil || s.Applies(c) {
+			return id, nil
+		}
+	}
+}
+
+// nextRow is the step after s by its Next or the table's order.
+func (e *Engine) nextRow(c *Context, s *Step) (string, error) {
 	if s.Next != nil {
 		if id := s.Next(c); id != "" {
 			if id != End && c.Dialogue.step(id) == nil {
@@ -527,6 +666,17 @@ func (e *Engine) next(c *Context, s *Step) (string, error) {
 // answer records the answer to s and goes on: the next step, or the end.
 func (e *Engine) answer(c *Context, s *Step, value string) error {
 	c.Answers[s.ID] = value
+	c.conv.Partial, c.conv.PartialOf = "", ""
+	if c.Dialogue.Keep != nil {
+		if err := c.Dialogue.Keep.Save(c, c.Answers); err != nil {
+			return err
+		}
+	}
+	if s.Taken != nil {
+		if err := s.Taken(c, value); err != nil {
+			return err
+		}
+	}
 	next, err := e.next(c, s)
 	if err != nil {
 		return err
@@ -548,8 +698,19 @@ func (e *Engine) back(c *Context) error {
 	if len(path) == 0 {
 		return ask(c, false)
 	}
+	from := c.Dialogue.step(c.conv.Step)
 	c.conv.Step, c.conv.Path = path[len(path)-1], path[:len(path)-1]
-	c.Edit(c.Text("dialogue.went_back", nil), nil)
+	for s := c.Dialogue.step(c.conv.Step); s != nil && s.Applies != nil && !s.Applies(c) && len(c.conv.Path) > 0; s = c.Dialogue.step(c.conv.Step) {
+		// An answer changed since made this step not apply: the one before.
+		c.conv.Step, c.conv.Path = c.conv.Path[len(c.conv.Path)-1], c.conv.Path[:len(c.conv.Path)-1]
+	}
+	c.conv.Partial, c.conv.PartialOf = "", ""
+	if from != nil && from.InPlace && c.tapped {
+		if done := askInPlace(c); done {
+			return c.Tx().PutConversation(*c.conv)
+		}
+	}
+	wentBack(c, from)
 	return ask(c, false)
 }
 
@@ -594,11 +755,16 @@ func ask(c *Context, short bool) error {
 	if s.Before != nil {
 		s.Before(c)
 	}
+	if s.InPlace && c.tapped && !short {
+		if done := askInPlace(c); done {
+			return c.Tx().PutConversation(*c.conv)
+		}
+	}
 	text := prompt(c, s)
 	if short && s.Again != "" {
 		text = c.Text(s.Again, nil)
 	}
-	c.Send(text, buttons(c, s))
+	send(c, s, text)
 	return c.Tx().PutConversation(*c.conv)
 }
 
@@ -615,10 +781,16 @@ func prompt(c *Context, s *Step) string {
 
 // buttons are the step's options, its skip, and Back and ✖.
 func buttons(c *Context, s *Step) [][]store.Button {
-	n := c.conv.Asked
+	data := c.data
 	var rows [][]store.Button
+	if own := ownButtons(c, s); own != nil {
+		rows = own
+	}
 	for _, o := range options(c, s) {
-		b := store.Button{Text: label(c, o), Data: data(n, o.Value)}
+		if s.Takes == Checklist {
+			break // ownButtons shows them with their ticks
+		}
+		b := store.Button{Text: label(c, o), Data: data(o.Value)}
 		if o.Beside && len(rows) > 0 {
 			rows[len(rows)-1] = append(rows[len(rows)-1], b)
 			continue
@@ -626,17 +798,17 @@ func buttons(c *Context, s *Step) [][]store.Button {
 		rows = append(rows, []store.Button{b})
 	}
 	if s.Skip != "" {
-		rows = append(rows, []store.Button{{Text: c.Text(s.Skip, nil), Data: data(n, valueSkip)}})
+		rows = append(rows, []store.Button{{Text: c.Text(s.Skip, nil), Data: data(valueSkip)}})
 	}
 	if s.Links != nil {
 		rows = append(rows, s.Links(c)...)
 	}
 	var nav []store.Button
 	if len(c.conv.Path) > 0 && !s.NoBack {
-		nav = append(nav, store.Button{Text: c.Text("dialogue.back", nil), Data: data(n, valueBack)})
+		nav = append(nav, store.Button{Text: c.Text("dialogue.back", nil), Data: data(valueBack)})
 	}
 	if c.Dialogue.CancelButton {
-		nav = append(nav, store.Button{Text: c.Text("dialogue.cancel", nil), Data: data(n, cancelValue)})
+		nav = append(nav, store.Button{Text: c.Text("dialogue.cancel", nil), Data: data(cancelValue)})
 	}
 	if nav != nil {
 		rows = append(rows, nav)

@@ -36,7 +36,12 @@ func (p *person) Send(text string, buttons [][]store.Button) {
 	p.said = append(p.said, text)
 	p.last = buttons
 }
-func (p *person) Edit(text string, _ [][]store.Button) { p.said = append(p.said, "edit: "+text) }
+func (p *person) Edit(text string, buttons [][]store.Button) {
+	p.said = append(p.said, "edit: "+text)
+	if buttons != nil {
+		p.last = buttons // the buttons of the message she tapped, changed
+	}
+}
 func (p *person) Toast(key string) {
 	if key != "" {
 		p.said = append(p.said, "toast: "+key)

@@ -30,6 +30,9 @@ func parse(c *Context, s *Step) (string, error) {
 		return s.Parse(c)
 	}
 	in := c.In
+	if s.Takes == Phone {
+		return readPhone(c)
+	}
 	switch s.Takes {
 	case Media, TextOrMedia:
 		if in.Media != nil {

@@ -42,7 +42,11 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 		msg.DisableWebPagePreview = true
 		switch {
 		case m.ContactButton != "":
-			kb := tgbotapi.NewReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(m.ContactButton)))
+			row := tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(m.ContactButton))
+			if m.KeyboardBack != "" {
+				row = append(row, tgbotapi.NewKeyboardButton(m.KeyboardBack))
+			}
+			kb := tgbotapi.NewReplyKeyboard(row)
 			kb.OneTimeKeyboard = true
 			msg.ReplyMarkup = kb
 		case len(m.Buttons) > 0:
