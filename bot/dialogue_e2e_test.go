@@ -107,3 +107,23 @@ func TestDialogue_BroadcastNoteAfterACommand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A dialogue started in the middle of another does not lose it: staff
+// writing a broadcast add an event first, and once it is saved the
+// broadcast goes on at the Russian text with the Kyrgyz one kept.
+func TestDialogue_EventInTheMiddleOfABroadcast(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Set(bishkekTime(t, "2027-03-01 10:00"))
+	staff := &person{h: h, user: staffUser}
+	staff.says("/broadcast")
+	staff.says("Жолугушуу жылдырылды.")
+	staff.expect(h.text("ru", "bc.write.ky", nil), h.text("ru", "bc.write.ru", nil))
+	addMeeting(staff, "10.03.2027 15:00", "Жолугушуу", "Встреча", "https://meet.example.org/m", "participants")
+	staff.expect(h.text("ru", "event.added", map[string]any{"ID": "e-0310-1", "When": "10.03.2027 15:00", "Count": 0}),
+		h.text("ru", "dialogue.resume", nil), h.text("ru", "bc.write.ru", nil))
+	staff.says("Встреча переносится.")
+	staff.taps(h.text("ru", "audience.everyone", nil))
+	if got := staff.news(); len(got) < 2 || got[len(got)-2] != "Встреча переносится." {
+		t.Fatalf("preview after the event: %q", got)
+	}
+}

@@ -33,10 +33,14 @@ type Conversation struct {
 	// Partial is an answer being built over several messages or taps on
 	// the step PartialOf (an essay's parts, a checklist's ticks); it
 	// becomes the step's answer when she says it is done.
-	Partial   string    `json:"partial,omitempty"`
-	PartialOf string    `json:"partial_of,omitempty"`
-	Started   time.Time `json:"started,omitzero"`
-	Updated   time.Time `json:"updated,omitzero"`
+	Partial   string `json:"partial,omitempty"`
+	PartialOf string `json:"partial_of,omitempty"`
+	// Outer is the dialogue she was in when this one started (a tap on
+	// a reminder's rating in the middle of her candidacy, say): it goes on
+	// where she was once this one ends.
+	Outer   *Conversation `json:"outer,omitempty"`
+	Started time.Time     `json:"started,omitzero"`
+	Updated time.Time     `json:"updated,omitzero"`
 }
 
 // Active reports whether she is in a dialogue.

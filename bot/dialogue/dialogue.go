@@ -324,8 +324,18 @@ func (e *Engine) Start(t Turn, name string, answers map[string]string) error {
 	if answers == nil {
 		answers = map[string]string{}
 	}
+	was := conv
 	conv = store.Conversation{UserID: t.UserID(), Dialogue: d.Name, Version: d.Version, Step: d.Steps[0].ID,
 		Answers: answers, Asked: conv.Asked, Started: t.Now()}
+	if was.Active() && was.Dialogue != d.Name && !was.Leaving {
+		// She was in the middle of another dialogue: it waits, and goes
+		// on where she was once this one ends. Three deep at most.
+		was.Aside = false
+		if was.Outer != nil {
+			was.Outer.Outer = nil
+		}
+		conv.Outer = &was
+	}
 	c, err := open(t, d, &conv)
 	if err != nil {
 		return err
@@ -385,7 +395,7 @@ func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
 	}
 	c.In = in
 	if !e.mayGoOn(c) {
-		return true, e.end(t, &conv)
+		return true, e.finish(t, &conv)
 	}
 	if !isOpen(c) {
 		return true, nil
@@ -437,7 +447,7 @@ func (e *Engine) tap(t Turn, d *Dialogue, conv *store.Conversation, value string
 	c.tapped = true
 	if !e.mayGoOn(c) {
 		t.Toast("")
-		return e.end(t, conv)
+		return e.finish(t, conv)
 	}
 	t.Toast("")
 	if !isOpen(c) {
@@ -686,7 +696,7 @@ func (e *Engine) answer(c *Context, s *Step, value string) error {
 		if err := c.Dialogue.Finish(c); err != nil {
 			return err
 		}
-		return e.end(c.Turn, c.conv)
+		return e.finish(c.Turn, c.conv)
 	}
 	c.conv.Step = next
 	return ask(c, false)
@@ -723,12 +733,39 @@ func (e *Engine) leave(c *Context) error {
 	} else {
 		c.Send(c.Text("dialogue.left", nil), nil)
 	}
-	return e.end(c.Turn, c.conv)
+	return e.finish(c.Turn, c.conv)
 }
 
+// end ends the dialogue she is in. The one it interrupted, if any, is
+// hers again, without a word: her next message goes to it.
 func (e *Engine) end(t Turn, conv *store.Conversation) error {
+	outer := conv.Outer
 	*conv = store.Conversation{UserID: conv.UserID, Asked: conv.Asked, Updated: t.Now()}
+	if outer != nil {
+		if d, ok := e.byName[outer.Dialogue]; ok && d.Version == outer.Version && d.step(outer.Step) != nil {
+			o := *outer
+			o.Asked, o.Updated, o.Leaving = conv.Asked, conv.Updated, false
+			*conv = o
+		}
+	}
 	return t.Tx().PutConversation(*conv)
+}
+
+// finish ends the dialogue she is in, and asks the question of the one
+// it interrupted again, saying they go back to it.
+func (e *Engine) finish(t Turn, conv *store.Conversation) error {
+	if err := e.end(t, conv); err != nil || !conv.Active() {
+		return err
+	}
+	c, err := open(t, e.byName[conv.Dialogue], conv)
+	if err != nil {
+		return err
+	}
+	if !isOpen(c) || lapsed(c) {
+		return nil // it says so itself at her next message
+	}
+	t.Send(t.Text("dialogue.resume", nil), nil)
+	return ask(c, false)
 }
 
 // loses reports whether leaving would lose what she typed.

@@ -344,3 +344,49 @@ func TestParseDateTime(t *testing.T) {
 		}
 	}
 }
+
+// note is a one-step dialogue that may start in the middle of another.
+func note(done *[]string) *dialogue.Dialogue {
+	return &dialogue.Dialogue{
+		Name: "note", Version: 1,
+		Steps: []dialogue.Step{{ID: "text", Ask: "ask.text", Takes: dialogue.Text}},
+		Finish: func(c *dialogue.Context) error {
+			*done = append(*done, c.Answers["text"])
+			c.Send("noted", nil)
+			return nil
+		},
+	}
+}
+
+// A dialogue started in the middle of another (a tap on a reminder, a
+// command that asks something) does not lose it: once it ends, done or
+// left, the first goes on at the question she was on, her answers kept.
+// Starting the same dialogue again starts it afresh.
+func TestDialogue_InterruptedGoesOnAfter(t *testing.T) {
+	var done map[string]string
+	var notes []string
+	p := newPerson(t, report(&done), note(&notes))
+	p.start("report")
+	p.taps("yes")
+	p.expect(p.start("note"), "ask.text")
+	p.expect(p.types("call Aigul"), "noted", "dialogue.resume", "ask.votes")
+	p.types("12")
+
+	p.expect(p.start("note"), "ask.text")
+	p.expect(p.turn(func() error { _, err := p.e.Cancel(p); return err }), "dialogue.left", "dialogue.resume", "ask.note")
+	p.types("fine")
+	p.expect(p.sends(&store.Media{Type: "photo", FileID: "AgAC1"}, ""), "saved")
+	if want := map[string]string{"elected": "yes", "votes": "12", "note": "fine", "photo": "AgAC1"}; fmt.Sprint(done) != fmt.Sprint(want) || !slices.Equal(notes, []string{"call Aigul"}) {
+		t.Errorf("report %v, notes %q", done, notes)
+	}
+	if c := p.conversation(); c.Active() {
+		t.Errorf("still in %+v", c)
+	}
+
+	p.start("report")
+	p.taps("no")
+	p.expect(p.start("report"), "ask.elected")
+	if c := p.conversation(); c.Outer != nil {
+		t.Errorf("the same dialogue started again kept the old one to go back to: %+v", c.Outer)
+	}
+}
