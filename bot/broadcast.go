@@ -1,14 +1,13 @@
 package bot
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
+	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -425,24 +424,12 @@ func (t *turn) listBroadcasts(w window) (listPage, error) {
 	return p, nil
 }
 
-// broadcastReport sends a broadcast's recipients and their outcome as CSV.
+// broadcastReport sends a broadcast's recipients and their outcome as a
+// workbook (the button's data still says csv, so old buttons work).
 func (t *turn) broadcastReport(b store.Broadcast) error {
 	rs, err := t.tx.Recipients(b.ID)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"broadcast", "user_id", "language", "state", "attempts", "error", "at"})
-	for _, r := range rs {
-		at := ""
-		if !r.At.IsZero() {
-			at = r.At.In(t.Location).Format("2006-01-02T15:04:05Z07:00")
-		}
-		_ = w.Write([]string{strconv.Itoa(b.ID), strconv.FormatInt(r.UserID, 10), r.Language, string(r.State), strconv.Itoa(r.Attempts), r.Error, at})
-	}
-	w.Flush()
-	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("bc.csv", nil),
-		Document: &store.File{Name: fmt.Sprintf("broadcast-%d.csv", b.ID), Data: buf.Bytes()}})
-	return nil
+	return t.sendTable(export.BroadcastReport(b, rs, t.Location), fmt.Sprintf("broadcast-%d", b.ID), t.text("bc.csv", nil))
 }

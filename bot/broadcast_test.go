@@ -1,9 +1,7 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -76,10 +74,9 @@ func TestBroadcast_Dialogue(t *testing.T) {
 		t.Errorf("progress message %+v", p)
 	}
 	staff.taps(h.text("ru", "bc.csv", nil))
-	doc := h.srv.Last(staffUser.ID).Document
-	rows, _ := csv.NewReader(bytes.NewReader(doc.Data)).ReadAll()
+	rows := sheetRows(t, h.srv.Last(staffUser.ID).Document)
 	if len(rows) != 7 || rows[1][3] != "sent" {
-		t.Errorf("report CSV %v", rows)
+		t.Errorf("report workbook %v", rows)
 	}
 
 	t.Run("OneVersionToEveryone", func(t *testing.T) {

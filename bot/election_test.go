@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"image/png"
 	"strings"
@@ -212,9 +211,9 @@ func TestElection_CandidacyReportHelpViolation(t *testing.T) {
 		t.Errorf("chart is %v", b)
 	}
 	staff.says("/results_export")
-	rows, _ := csv.NewReader(bytes.NewReader(h.srv.Last(staffUser.ID).Document.Data)).ReadAll()
+	rows := sheetRows(t, h.srv.Last(staffUser.ID).Document)
 	if len(rows) != 4 || rows[2][10] != "2450" || rows[2][17] != "1" || rows[3][4] != "no" {
-		t.Errorf("results CSV %v", rows)
+		t.Errorf("results workbook %v", rows)
 	}
 }
 

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -421,19 +420,14 @@ func (t *turn) mentoringHealth() error {
 	return nil
 }
 
-// exportQuestions is /questions_export: every question and answer as CSV.
+// exportQuestions is /questions_export: every question and answer as a
+// workbook.
 func (t *turn) exportQuestions() error {
 	qs, err := t.tx.Questions()
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.Questions(&buf, qs, t.Location); err != nil {
-		return err
-	}
-	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("staff.questions.caption", nil),
-		Document: &store.File{Name: "questions-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()}})
-	return nil
+	return t.sendTable(export.Questions(qs, t.Location), "questions", t.text("staff.questions.caption", nil))
 }
 
 // median of durations; -1 when there are none.

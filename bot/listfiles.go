@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -35,7 +34,7 @@ func (t *turn) peopleByRole() ([][]store.User, error) {
 	return out, nil
 }
 
-// peopleFile sends who holds which role as CSV.
+// peopleFile sends who holds which role as a workbook.
 func (t *turn) peopleFile() error {
 	byRole, err := t.peopleByRole()
 	if err != nil {
@@ -47,12 +46,7 @@ func (t *turn) peopleFile() error {
 			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
 		}
 	}
-	var buf bytes.Buffer
-	if err := export.People(&buf, holders); err != nil {
-		return err
-	}
-	t.sendFile("people", t.text("people.caption", map[string]any{"Count": len(holders)}), buf.Bytes())
-	return nil
+	return t.sendTable(export.People(holders), "people", t.text("people.caption", map[string]any{"Count": len(holders)}))
 }
 
 // sentBroadcasts are the broadcasts past the draft, newest first.
@@ -66,7 +60,8 @@ func (t *turn) sentBroadcasts() ([]store.Broadcast, error) {
 	return all, nil
 }
 
-// broadcastsFile sends every broadcast with its recipients counted as CSV.
+// broadcastsFile sends every broadcast with its recipients counted as a
+// workbook.
 func (t *turn) broadcastsFile() error {
 	all, err := t.sentBroadcasts()
 	if err != nil {
@@ -81,15 +76,10 @@ func (t *turn) broadcastsFile() error {
 		c := countRecipients(rs)
 		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.sent, Blocked: c.blocked, Failed: c.failed, Left: c.left}}
 	}
-	var buf bytes.Buffer
-	if err := export.Broadcasts(&buf, lines, t.Location); err != nil {
-		return err
-	}
-	t.sendFile("broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)}), buf.Bytes())
-	return nil
+	return t.sendTable(export.Broadcasts(lines, t.Location), "broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)}))
 }
 
-// auditFile sends the whole audit log, newest first, as CSV.
+// auditFile sends the whole audit log, newest first, as a workbook.
 func (t *turn) auditFile() error {
 	p, err := t.tx.AuditLogPage(0, math.MaxInt, 0)
 	if err != nil {
@@ -101,10 +91,5 @@ func (t *turn) auditFile() error {
 			names[e.UserID] = t.nameOf(e.UserID)
 		}
 	}
-	var buf bytes.Buffer
-	if err := export.Audit(&buf, p.Entries, names, t.Location); err != nil {
-		return err
-	}
-	t.sendFile("audit", t.text("audit.caption", map[string]any{"Count": p.Total}), buf.Bytes())
-	return nil
+	return t.sendTable(export.Audit(p.Entries, names, t.Location), "audit", t.text("audit.caption", map[string]any{"Count": p.Total}))
 }

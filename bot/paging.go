@@ -154,15 +154,6 @@ func (t *turn) tapListFile(name string) error {
 	return l.file(t)
 }
 
-// sendFile sends a CSV file named for what it holds and today's date:
-// "applications-2026-11-22.csv".
-func (t *turn) sendFile(what, caption string, data []byte) {
-	t.out = append(t.out, store.Outgoing{
-		Kind: store.KindDocument, ChatID: t.u.ChatID, Text: caption,
-		Document: &store.File{Name: what + "-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: data},
-	})
-}
-
 // section is a titled run of rows within a list: the people of one role,
 // the ranking of one category.
 type section struct {

@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,7 +111,7 @@ func checkText(t *testing.T, m telegramtest.Message, want string) {
 	}
 }
 
-// fileRows sends the file button's tap and returns the document's CSV.
+// fileRows sends the file button's tap and returns the workbook's rows.
 func fileRows(t *testing.T, p *person, msg int, list string) (telegramtest.Message, [][]string) {
 	t.Helper()
 	p.tapsOn(msg, "pgf:"+list)
@@ -124,11 +122,7 @@ func fileRows(t *testing.T, p *person, msg int, list string) (telegramtest.Messa
 	if doc.Document == nil {
 		t.Fatalf("file button sent %q, no document", doc.Text)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(doc.Document.Data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc, rows
+	return doc, sheetRows(t, doc.Document)
 }
 
 func TestPaging_Applications(t *testing.T) {
@@ -166,12 +160,8 @@ func TestPaging_Applications(t *testing.T) {
 	// The file holds every application, as /export does.
 	doc, rows := fileRows(t, staff, msg.ID, "apps")
 	apps, _ := h.db.Applications()
-	var want bytes.Buffer
-	if err := export.Applications(&want, apps, bishkek); err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 1+46 || doc.Document.Name != "applications-2026-11-22.csv" || !bytes.Equal(doc.Document.Data, want.Bytes()) {
-		t.Errorf("file %s with %d rows:\n%s", doc.Document.Name, len(rows), doc.Document.Data)
+	if len(rows) != 1+46 || doc.Document.Name != "applications-2026-11-22.xlsx" || !sameRows(rows, h.tableRows(t, export.Applications(apps, bishkek), "ru")) {
+		t.Errorf("file %s with %d rows:\n%q", doc.Document.Name, len(rows), rows)
 	}
 	if doc.Document.Caption != h.text("ru", "staff.export.caption", map[string]any{"Count": 46}) {
 		t.Errorf("caption %q", doc.Document.Caption)
@@ -296,11 +286,11 @@ func TestPaging_Ranking(t *testing.T) {
 	checkButtons(t, page, []string{"◀ pg:rank:1"}, []string{"📄 Весь список файлом pgf:rank"})
 
 	doc, rows := fileRows(t, staff, msg.ID, "rank")
-	if len(rows) != 1+35 || doc.Document.Name != "ranking-2026-11-22.csv" || doc.Document.Caption != h.text("ru", "ranking.caption", map[string]any{"Count": 35}) {
+	if len(rows) != 1+35 || doc.Document.Name != "ranking-2026-11-22.xlsx" || doc.Document.Caption != h.text("ru", "ranking.caption", map[string]any{"Count": 35}) {
 		t.Fatalf("file %s %q with %d rows", doc.Document.Name, doc.Document.Caption, len(rows))
 	}
 	wantRows := map[int]string{
-		0:  "category,place,code,mean,member_9101_total,member_9102_total,spread,flagged,proposed,decision",
+		0:  "Категория,Место,Код,Средний балл,Член 9101: итог,Член 9102: итог,Разброс,Большой разброс,Предложение бота,Решение",
 		1:  "28plus,1,A-001,80,80,80,0,no,accepted,",
 		25: "28plus,25,A-022,60,100,20,80,yes,waitlisted,",
 		35: "under28,10,A-035,80,80,80,0,no,accepted,",
@@ -346,7 +336,7 @@ func TestPaging_People(t *testing.T) {
 	if len(rows) != 1+26 || doc.Document.Caption != h.text("ru", "people.caption", map[string]any{"Count": 26}) {
 		t.Fatalf("file %q with %d rows", doc.Document.Caption, len(rows))
 	}
-	for i, want := range map[int]string{0: "role,user_id,first_name,language", 1: "mentor,70001,Наставник 1,ky", 26: "staff,900,Altynai,"} {
+	for i, want := range map[int]string{0: "Роль,ID в Telegram,Имя в Telegram,Язык", 1: "mentor,70001,Наставник 1,ky", 26: "staff,900,Altynai,"} {
 		if got := strings.Join(rows[i], ","); got != want {
 			t.Errorf("row %d: %s, want %s", i, got, want)
 		}
@@ -440,7 +430,7 @@ func TestPaging_Audit(t *testing.T) {
 	if len(csvRows) != 1+49 || doc.Document.Caption != h.text("ru", "audit.caption", map[string]any{"Count": 49}) {
 		t.Fatalf("file %q with %d rows", doc.Document.Caption, len(csvRows))
 	}
-	for i, want := range map[int]string{0: "at,user_id,name,action,detail", 1: "2026-11-22T10:00:00+06:00,900,Altynai,button pgf,audit", 49: "2026-11-22T09:15:00+06:00,900,Altynai,/a1,"} {
+	for i, want := range map[int]string{0: "Время,ID в Telegram,Имя,Действие,Подробности", 1: "2026-11-22T10:00:00+06:00,900,Altynai,button pgf,audit", 49: "2026-11-22T09:15:00+06:00,900,Altynai,/a1,"} {
 		if got := strings.Join(csvRows[i], ","); got != want {
 			t.Errorf("row %d: %s, want %s", i, got, want)
 		}

@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"slices"
 	"strconv"
 	"strings"
@@ -285,14 +283,11 @@ func TestRevoke_CommissionScoring(t *testing.T) {
 	}
 	// The scores file has her column, after the members'.
 	staff.says("/scores")
-	rows, err := csv.NewReader(bytes.NewReader(h.srv.Last(staff.user.ID).Document.Data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 3 || rows[0][9] != "member_9502_total" || rows[0][17] != "member_9501_total" ||
+	rows := sheetRows(t, h.srv.Last(staff.user.ID).Document)
+	if len(rows) != 3 || rows[0][9] != "Член 9502: итог" || rows[0][17] != "Член 9501: итог" ||
 		rows[1][0] != "A-001" || rows[1][9] != "100" || rows[1][17] != "80" || rows[1][18] != "90" ||
 		rows[2][17] != "" || rows[2][18] != "100" {
-		t.Errorf("scores CSV:\n%v", rows)
+		t.Errorf("scores workbook:\n%v", rows)
 	}
 }
 

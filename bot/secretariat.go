@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -249,7 +248,7 @@ func (t *turn) ranking(w window) (listPage, error) {
 	return listPage{text: strings.TrimSpace(sb.String()), total: total}, nil
 }
 
-// rankingFile sends the whole ranking as CSV, as the pages show it.
+// rankingFile sends the whole ranking as a workbook, as the pages show it.
 func (t *turn) rankingFile() error {
 	st, err := t.standing()
 	if err != nil {
@@ -262,12 +261,8 @@ func (t *turn) rankingFile() error {
 		ranking = append(ranking, export.RankedCategory{Category: cat, Results: results})
 		n += len(results)
 	}
-	var buf bytes.Buffer
-	if err := export.Ranking(&buf, ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided()); err != nil {
-		return err
-	}
-	t.sendFile("ranking", t.text("ranking.caption", map[string]any{"Count": n}), buf.Bytes())
-	return nil
+	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
+	return t.sendTable(tb, "ranking", t.text("ranking.caption", map[string]any{"Count": n}))
 }
 
 // rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted". The totals
@@ -517,7 +512,7 @@ func (t *turn) publishResult(app store.Application) error {
 	return t.tx.PutApplication(app)
 }
 
-// exportScores is /scores: every member's scores as a CSV document.
+// exportScores is /scores: every member's scores as a workbook.
 func (t *turn) exportScores() error {
 	st, err := t.standing()
 	if err != nil {
@@ -527,15 +522,7 @@ func (t *turn) exportScores() error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.Scores(&buf, apps, st.scores, memberIDs(st.members)); err != nil {
-		return err
-	}
-	t.out = append(t.out, store.Outgoing{
-		Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("staff.scores.caption", nil),
-		Document: &store.File{Name: "scores-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()},
-	})
-	return nil
+	return t.sendTable(export.Scores(apps, st.scores, memberIDs(st.members)), "scores", t.text("staff.scores.caption", nil))
 }
 
 func memberIDs(users []store.User) []int64 {

@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"regexp"
 	"strings"
 	"testing"
@@ -282,30 +280,22 @@ func TestSelection(t *testing.T) {
 		t.Error("accepted applicant is not a participant")
 	}
 
-	// The scores as CSV.
+	// The scores as a workbook.
 	staff.news()
 	staff.says("/scores")
 	doc := h.srv.Last(staff.user.ID).Document
-	if doc == nil {
-		t.Fatal("no scores document")
-	}
-	rows, err := csv.NewReader(bytes.NewReader(doc.Data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 6 || len(rows[0]) != 2+3*8+2 {
-		t.Fatalf("scores CSV: %d rows, header %v", len(rows), rows[0])
+	rows := sheetRows(t, doc)
+	if len(rows) != 6 || len(rows[0]) != 2+3*8+2 || rows[0][9] != "Член 9101: итог" {
+		t.Fatalf("scores workbook: %d rows, header %v", len(rows), rows[0])
 	}
 	if got := strings.Join(rows[2], ","); got != "A-002,28plus,5,5,5,5,5,5,5,100,5,5,5,5,5,5,5,100,5,5,5,5,5,5,4,96,98.67,accepted" {
 		t.Errorf("A-002 row: %s", got)
 	}
-	var direct bytes.Buffer
 	apps, _ := h.db.Applications()
 	var scores []store.Score
 	h.db.View(func(tx *store.Tx) (err error) { scores, err = tx.Scores(); return err })
-	export.Scores(&direct, apps, scores, []int64{9101, 9102, 9103})
-	if !bytes.Equal(direct.Bytes(), doc.Data) {
-		t.Error("the chat's CSV differs from the export's")
+	if !sameRows(rows, h.tableRows(t, export.Scores(apps, scores, []int64{9101, 9102, 9103}), "ru")) {
+		t.Error("the chat's workbook differs from the export's")
 	}
 }
 

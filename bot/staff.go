@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -59,17 +58,12 @@ func (t *turn) showApplication() error {
 	return nil
 }
 
-// exportApplications sends the applications CSV as a document: /export,
+// exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
 func (t *turn) exportApplications() error {
 	apps, err := t.tx.Applications()
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.Applications(&buf, apps, t.Location); err != nil {
-		return err
-	}
-	t.sendFile("applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)}), buf.Bytes())
-	return nil
+	return t.sendTable(export.Applications(apps, t.Location), "applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)}))
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"slices"
@@ -205,13 +204,7 @@ func (t *turn) exportResults() error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.Results(&buf, rows, t.Location); err != nil {
-		return err
-	}
-	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("tally.export_caption", nil),
-		Document: &store.File{Name: "results-" + t.now.In(t.Location).Format("2006-01-02") + ".csv", Data: buf.Bytes()}})
-	return nil
+	return t.sendTable(export.Results(rows, t.Location), "results", t.text("tally.export_caption", nil))
 }
 
 // ResultRows gathers, for every participant, her candidacy and reports.

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -31,7 +30,7 @@ func (t *turn) undelivered(w window) (listPage, error) {
 	return listPage{text: sb.String(), total: total}, nil
 }
 
-// undeliveredFile sends every dead letter as CSV.
+// undeliveredFile sends every dead letter as a workbook.
 func (t *turn) undeliveredFile() error {
 	dead, total, err := t.tx.DeadLettersPage(0, math.MaxInt)
 	if err != nil {
@@ -43,10 +42,5 @@ func (t *turn) undeliveredFile() error {
 			names[d.Outgoing.ChatID] = t.nameOf(d.Outgoing.ChatID)
 		}
 	}
-	var buf bytes.Buffer
-	if err := export.Undelivered(&buf, dead, names, t.Location); err != nil {
-		return err
-	}
-	t.sendFile("undelivered", t.text("undelivered.caption", map[string]any{"Count": total}), buf.Bytes())
-	return nil
+	return t.sendTable(export.Undelivered(dead, names, t.Location), "undelivered", t.text("undelivered.caption", map[string]any{"Count": total}))
 }

@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"strings"
 	"testing"
 
@@ -33,13 +31,9 @@ func TestUndelivered_RefusedFileIsListed(t *testing.T) {
 		t.Fatalf("staff sees %q", got)
 	}
 	staff.taps(h.text("ru", "list.file", nil))
-	doc := h.srv.Last(staffUser.ID).Document
-	if doc == nil {
-		t.Fatal("no file")
-	}
-	rows, err := csv.NewReader(bytes.NewReader(doc.Data)).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][2] != "900" || rows[1][4] != "document" || !strings.Contains(rows[1][7], "413") {
-		t.Fatalf("file rows %q, %v", rows, err)
+	rows := sheetRows(t, h.srv.Last(staffUser.ID).Document)
+	if len(rows) != 2 || rows[1][2] != "900" || rows[1][4] != "document" || !strings.Contains(rows[1][7], "413") {
+		t.Fatalf("file rows %q", rows)
 	}
 	// A woman is refused: staff may see it, she may not.
 	p.says("/undelivered")

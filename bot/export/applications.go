@@ -1,54 +1,57 @@
-// Package export writes the school's records as CSV files for staff: the
-// same bytes go to stdout from the command line and to staff as a document
-// in the chat.
 package export
 
 import (
-	"encoding/csv"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// ApplicationColumns is the header of the applications CSV: the record's
-// own columns, then one per form field in the form's order, a checklist
-// giving one column per item.
-func ApplicationColumns() []string {
-	cols := []string{"code", "language", "category", "submitted_at", "status"}
+// ApplicationColumns are the columns of the applications table: the
+// record's own, then one per form field in the form's order, a checklist
+// giving one column per item. A form field's header is its label
+// (form.<id>.label), a checklist item's its short name (form.<item>.short).
+func ApplicationColumns() []Column {
+	cols := []Column{{Key: "code"}, {Key: "language"}, {Key: "category"}, {Key: "submitted_at", Kind: DateTime}, {Key: "status"}}
 	for _, f := range form.Fields {
 		if f.Kind == form.Checklist {
-			cols = append(cols, f.Items...)
+			for _, item := range f.Items {
+				cols = append(cols, Column{Key: item, Label: "form." + item + ".short"})
+			}
 			continue
 		}
-		cols = append(cols, f.ID)
+		c := Column{Key: f.ID, Label: "form." + f.ID + ".label"}
+		if f.Kind == form.Date {
+			c.Kind = Date
+		}
+		cols = append(cols, c)
 	}
 	return cols
 }
 
-// Applications writes apps as CSV with a header row. Answers are written as
-// stored (yes/no, option IDs, ISO dates, +996 numbers) so that a
-// spreadsheet can filter them; times are in loc.
-func Applications(w io.Writer, apps []store.Application, loc *time.Location) error {
-	cw := csv.NewWriter(w)
+// Applications is one row per application. Answers are as stored (yes/no,
+// option IDs, +996 numbers) so that a spreadsheet can filter them; a date
+// answer is a date, the submission time a date-time in loc.
+func Applications(apps []store.Application, loc *time.Location) Table {
 	cols := ApplicationColumns()
-	if err := cw.Write(cols); err != nil {
-		return fmt.Errorf("write applications header: %w", err)
-	}
+	tb := Table{Name: "applications", Columns: cols}
 	for _, a := range apps {
-		row := []string{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc).Format(time.RFC3339), string(a.Status)}
-		for _, col := range cols[len(row):] {
-			row = append(row, a.Answers[col])
+		row := []any{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc), string(a.Status)}
+		for _, c := range cols[len(row):] {
+			row = append(row, answer(a.Answers[c.Key], c.Kind))
 		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write application %s: %w", a.Code, err)
+		tb.Rows = append(tb.Rows, row)
+	}
+	return tb
+}
+
+// answer is a stored answer as its column's kind: a date answer
+// ("1990-03-15") as a date; one that does not parse stays text.
+func answer(s string, k Kind) any {
+	if k == Date && s != "" {
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return d
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write applications: %w", err)
-	}
-	return nil
+	return s
 }

@@ -1,10 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
-	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/selection"
@@ -12,7 +8,8 @@ import (
 )
 
 // The files behind staff's long lists in the chat (/ranking, /people,
-// /broadcasts, /audit): the whole list, one row per line of the list.
+// /broadcasts, /audit, /undelivered): the whole list, one row per line of
+// the list; and a broadcast's report.
 
 // RoleHolder is someone who holds a role, for the people file.
 type RoleHolder struct {
@@ -20,14 +17,14 @@ type RoleHolder struct {
 	User store.User
 }
 
-// People writes who holds which role: role, Telegram ID, first name and
+// People is who holds which role: role, Telegram ID, first name and
 // language, in the order given.
-func People(w io.Writer, holders []RoleHolder) error {
-	rows := [][]string{{"role", "user_id", "first_name", "language"}}
+func People(holders []RoleHolder) Table {
+	tb := Table{Name: "people", Columns: []Column{{Key: "role"}, {Key: "user_id", Kind: Whole}, {Key: "first_name"}, {Key: "language"}}}
 	for _, h := range holders {
-		rows = append(rows, []string{string(h.Role), strconv.FormatInt(h.User.ID, 10), h.User.FirstName, h.User.Language})
+		tb.Rows = append(tb.Rows, []any{string(h.Role), h.User.ID, h.User.FirstName, h.User.Language})
 	}
-	return writeAll(w, "people", rows)
+	return tb
 }
 
 // BroadcastCounts are where a broadcast's recipients stand.
@@ -41,28 +38,46 @@ type BroadcastLine struct {
 	Counts    BroadcastCounts
 }
 
-// Broadcasts writes the broadcasts: number, times (in loc), status,
-// audience, the recipients' outcome, and both texts.
-func Broadcasts(w io.Writer, lines []BroadcastLine, loc *time.Location) error {
-	rows := [][]string{{"id", "created_at", "status", "audience", "started_at", "finished_at", "sent", "blocked", "failed", "left", "text_ky", "text_ru"}}
+// Broadcasts is the broadcasts: number, times (in loc), status, audience,
+// the recipients' outcome, and both texts.
+func Broadcasts(lines []BroadcastLine, loc *time.Location) Table {
+	tb := Table{Name: "broadcasts", Columns: []Column{
+		{Key: "id", Kind: Whole}, {Key: "created_at", Kind: DateTime}, {Key: "status"}, {Key: "audience"},
+		{Key: "started_at", Kind: DateTime}, {Key: "finished_at", Kind: DateTime},
+		{Key: "sent", Kind: Whole}, {Key: "blocked", Kind: Whole}, {Key: "failed", Kind: Whole}, {Key: "left", Kind: Whole},
+		{Key: "text_ky"}, {Key: "text_ru"},
+	}}
 	for _, l := range lines {
 		b, c := l.Broadcast, l.Counts
-		rows = append(rows, []string{
-			strconv.Itoa(b.ID), timeCell(b.CreatedAt, loc), string(b.Status), b.Audience, timeCell(b.StartedAt, loc), timeCell(b.FinishedAt, loc),
-			strconv.Itoa(c.Sent), strconv.Itoa(c.Blocked), strconv.Itoa(c.Failed), strconv.Itoa(c.Left), b.Text["ky"], b.Text["ru"],
-		})
+		tb.Rows = append(tb.Rows, []any{b.ID, at(b.CreatedAt, loc), string(b.Status), b.Audience, at(b.StartedAt, loc), at(b.FinishedAt, loc),
+			c.Sent, c.Blocked, c.Failed, c.Left, b.Text["ky"], b.Text["ru"]})
 	}
-	return writeAll(w, "broadcasts", rows)
+	return tb
 }
 
-// Audit writes the audit log in the order given: time (in loc), who (ID
-// and the name names holds for it), the action and its details.
-func Audit(w io.Writer, entries []store.AuditEntry, names map[int64]string, loc *time.Location) error {
-	rows := [][]string{{"at", "user_id", "name", "action", "detail"}}
-	for _, e := range entries {
-		rows = append(rows, []string{timeCell(e.At, loc), strconv.FormatInt(e.UserID, 10), names[e.UserID], e.Action, e.Detail})
+// BroadcastReport is one broadcast's recipients and where each copy
+// stands: the report behind its "📄" button. Times are in loc.
+func BroadcastReport(b store.Broadcast, rs []store.Recipient, loc *time.Location) Table {
+	tb := Table{Name: "broadcast", Columns: []Column{
+		{Key: "broadcast", Kind: Whole}, {Key: "user_id", Kind: Whole}, {Key: "language"}, {Key: "state"},
+		{Key: "attempts", Kind: Whole}, {Key: "error"}, {Key: "at", Kind: DateTime},
+	}}
+	for _, r := range rs {
+		tb.Rows = append(tb.Rows, []any{b.ID, r.UserID, r.Language, string(r.State), r.Attempts, r.Error, at(r.At, loc)})
 	}
-	return writeAll(w, "audit log", rows)
+	return tb
+}
+
+// Audit is the audit log in the order given: time (in loc), who (ID and
+// the name names holds for it), the action and its details.
+func Audit(entries []store.AuditEntry, names map[int64]string, loc *time.Location) Table {
+	tb := Table{Name: "audit", Columns: []Column{
+		{Key: "at", Kind: DateTime}, {Key: "user_id", Kind: Whole}, {Key: "name"}, {Key: "action"}, {Key: "detail"},
+	}}
+	for _, e := range entries {
+		tb.Rows = append(tb.Rows, []any{at(e.At, loc), e.UserID, names[e.UserID], e.Action, e.Detail})
+	}
+	return tb
 }
 
 // RankedCategory is the ranking of one category, best first.
@@ -71,36 +86,38 @@ type RankedCategory struct {
 	Results  []selection.Result
 }
 
-// Ranking writes the ranking as /ranking shows it: per category and
-// place, the code, the name when names is set (once every application is
+// Ranking is the ranking as /ranking shows it: per category and place,
+// the code, the name when names is set (once every application is
 // decided), the mean, each member's total (columns in the order of
 // members, blank where she has not confirmed), the spread and its flag,
 // the bot's proposal and the decision.
-func Ranking(w io.Writer, ranking []RankedCategory, members []int64, names bool) error {
-	header := []string{"category", "place", "code"}
+func Ranking(ranking []RankedCategory, members []int64, names bool) Table {
+	cols := []Column{{Key: "category"}, {Key: "place", Kind: Whole}, {Key: "code"}}
 	if names {
-		header = append(header, "full_name")
+		cols = append(cols, Column{Key: "full_name", Label: "form.full_name.label"})
 	}
-	header = append(header, "mean")
+	cols = append(cols, Column{Key: "mean", Kind: Decimal})
 	for _, m := range members {
-		header = append(header, fmt.Sprintf("member_%d_total", m))
+		cols = append(cols, memberTotal(m))
 	}
-	rows := [][]string{append(header, "spread", "flagged", "proposed", "decision")}
+	cols = append(cols, Column{Key: "spread", Kind: Decimal}, Column{Key: "flagged"}, Column{Key: "proposed"}, Column{Key: "decision"})
+	tb := Table{Name: "ranking", Columns: cols}
 	for _, cat := range ranking {
 		for i, r := range cat.Results {
-			row := []string{string(cat.Category), strconv.Itoa(i + 1), r.App.Code}
+			row := []any{string(cat.Category), i + 1, r.App.Code}
 			if names {
 				row = append(row, r.App.Answers["full_name"])
 			}
-			row = append(row, cell(len(r.Totals) > 0, number(r.Mean)))
+			scored := len(r.Totals) > 0
+			row = append(row, cell(scored, r.Mean))
 			for _, m := range members {
 				total, ok := r.Totals[m]
-				row = append(row, cell(ok, number(total)))
+				row = append(row, cell(ok, total))
 			}
-			rows = append(rows, append(row, cell(len(r.Totals) > 0, number(r.Spread)), yesNo(r.Flagged), string(r.Proposed), decision(r.App.Status)))
+			tb.Rows = append(tb.Rows, append(row, cell(scored, r.Spread), yesNo(r.Flagged), string(r.Proposed), decision(r.App.Status)))
 		}
 	}
-	return writeAll(w, "ranking", rows)
+	return tb
 }
 
 func yesNo(b bool) string {
@@ -110,37 +127,21 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// timeCell is t in loc as RFC 3339, or empty for no time.
-func timeCell(t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(loc).Format(time.RFC3339)
-}
-
-// writeAll writes rows as CSV; what names the file in errors.
-func writeAll(w io.Writer, what string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.WriteAll(rows); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
-	}
-	return nil
-}
-
-// Undelivered writes the dead letters in the order given: when the
-// message was queued and given up (in loc), to whom (ID and the name
-// names holds for it), what it was, after how many attempts, why, and the
-// beginning of its text.
-func Undelivered(w io.Writer, dead []store.DeadLetter, names map[int64]string, loc *time.Location) error {
-	rows := [][]string{{"queued_at", "given_up_at", "chat_id", "first_name", "kind", "lane", "attempts", "reason", "text"}}
+// Undelivered is the dead letters in the order given: when the message
+// was queued and given up (in loc), to whom (ID and the name names holds
+// for it), what it was, after how many attempts, why, and the beginning
+// of its text.
+func Undelivered(dead []store.DeadLetter, names map[int64]string, loc *time.Location) Table {
+	tb := Table{Name: "undelivered", Columns: []Column{
+		{Key: "queued_at", Kind: DateTime}, {Key: "given_up_at", Kind: DateTime}, {Key: "chat_id", Kind: Whole}, {Key: "first_name"},
+		{Key: "kind"}, {Key: "lane"}, {Key: "attempts", Kind: Whole}, {Key: "reason"}, {Key: "text"},
+	}}
 	for _, d := range dead {
 		m := d.Outgoing
-		rows = append(rows, []string{
-			timeCell(d.Queued, loc), timeCell(d.At, loc), strconv.FormatInt(m.ChatID, 10), names[m.ChatID], string(m.Kind),
-			m.InLane().String(), strconv.Itoa(d.Attempts), d.Reason, clipText(m.Text, 80),
-		})
+		tb.Rows = append(tb.Rows, []any{at(d.Queued, loc), at(d.At, loc), m.ChatID, names[m.ChatID], string(m.Kind),
+			m.InLane().String(), d.Attempts, d.Reason, clipText(m.Text, 80)})
 	}
-	return writeAll(w, "undelivered", rows)
+	return tb
 }
 
 // clipText shortens s to at most n runes, marking the cut.

@@ -1,10 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
-	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,33 +15,28 @@ type ResultRow struct {
 	Reports     []store.ResultReport // every version, oldest first
 }
 
-// Results writes one row per participant: who she is, her candidacy, her
-// latest result and how many times she corrected it.
-func Results(w io.Writer, rows []ResultRow, loc *time.Location) error {
-	cw := csv.NewWriter(w)
-	header := []string{"user_id", "name", "code", "category", "registered", "oblast", "district", "aiyl_okmotu", "constituency", "list",
-		"votes_received", "votes_cast", "voters", "seats", "elected", "protocol_file_id", "reported_at", "corrections", "flags"}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write results header: %w", err)
-	}
+// Results is one row per participant: who she is, her candidacy, her
+// latest result (figures as numbers, its time in loc) and how many times
+// she corrected it.
+func Results(rows []ResultRow, loc *time.Location) Table {
+	tb := Table{Name: "results", Columns: []Column{
+		{Key: "user_id", Kind: Whole}, {Key: "name", Label: "form.full_name.label"}, {Key: "code"}, {Key: "category"}, {Key: "registered"},
+		{Key: "oblast", Label: "form.oblast.label"}, {Key: "district", Label: "form.district.label"},
+		{Key: "aiyl_okmotu", Label: "form.aiyl_okmotu.label"}, {Key: "constituency"}, {Key: "list"},
+		{Key: "votes_received", Kind: Whole}, {Key: "votes_cast", Kind: Whole}, {Key: "voters", Kind: Whole}, {Key: "seats", Kind: Whole},
+		{Key: "elected"}, {Key: "protocol_file_id"}, {Key: "reported_at", Kind: DateTime}, {Key: "corrections", Kind: Whole}, {Key: "flags"},
+	}}
 	for _, r := range rows {
 		c := r.Candidacy
-		row := []string{strconv.FormatInt(r.User.ID, 10), r.Application.Answers["full_name"], r.Application.Code, string(r.Application.Category),
+		row := []any{r.User.ID, r.Application.Answers["full_name"], r.Application.Code, string(r.Application.Category),
 			c.Registered, c.Oblast, c.District, c.AiylOkmotu, c.Constituency, c.List}
 		if n := len(r.Reports); n > 0 {
 			l := r.Reports[n-1]
-			row = append(row, strconv.Itoa(l.VotesReceived), strconv.Itoa(l.VotesCast), strconv.Itoa(l.Voters), strconv.Itoa(l.Seats), l.Elected,
-				l.PhotoFileID, l.At.In(loc).Format(time.RFC3339), strconv.Itoa(n-1), strings.Join(l.Flags, " "))
+			row = append(row, l.VotesReceived, l.VotesCast, l.Voters, l.Seats, l.Elected, l.PhotoFileID, at(l.At, loc), n-1, strings.Join(l.Flags, " "))
 		} else {
-			row = append(row, "", "", "", "", "", "", "", "0", "")
+			row = append(row, nil, nil, nil, nil, "", "", nil, 0, "")
 		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write result of %d: %w", r.User.ID, err)
-		}
+		tb.Rows = append(tb.Rows, row)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	return nil
+	return tb
 }

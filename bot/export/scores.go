@@ -1,37 +1,32 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
-	"math"
 	"strconv"
 
 	"github.com/mentorbot/mentorbot/bot/selection"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Scores writes the selection as CSV: per application its code and
-// category, each member's seven scores and weighted total (blank where she
-// has not confirmed), the mean of the totals, and the decision. Members
-// are columns in the order given, then former members who confirmed a
-// score (selection.Scorers), so the mean is the columns' mean; withdrawn
+// Scores is the selection: per application its code and category, each
+// member's seven scores and weighted total (blank where she has not
+// confirmed), the mean of the totals, and the decision. Members are
+// columns in the order given, then former members who confirmed a score
+// (selection.Scorers), so the mean is the columns' mean; withdrawn
 // applications are kept, with their status, so the file accounts for
 // every code.
-func Scores(w io.Writer, apps []store.Application, scores []store.Score, members []int64) error {
+func Scores(apps []store.Application, scores []store.Score, members []int64) Table {
 	members = selection.Scorers(members, scores)
-	cw := csv.NewWriter(w)
-	header := []string{"code", "category"}
+	cols := []Column{{Key: "code"}, {Key: "category"}}
 	for _, m := range members {
 		for k := 1; k <= store.Criteria; k++ {
-			header = append(header, fmt.Sprintf("member_%d_c%d", m, k))
+			cols = append(cols, Column{Key: fmt.Sprintf("member_%d_c%d", m, k), Kind: Whole, Label: "export.col.member_criterion",
+				Args: map[string]any{"Member": m, "Criterion": k}})
 		}
-		header = append(header, fmt.Sprintf("member_%d_total", m))
+		cols = append(cols, memberTotal(m))
 	}
-	header = append(header, "mean", "decision")
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write scores header: %w", err)
-	}
+	cols = append(cols, Column{Key: "mean", Kind: Decimal}, Column{Key: "decision"})
+	tb := Table{Name: "scores", Columns: cols}
 	confirmed := map[string]store.Score{}
 	for _, s := range scores {
 		if s.Confirmed {
@@ -39,41 +34,37 @@ func Scores(w io.Writer, apps []store.Application, scores []store.Score, members
 		}
 	}
 	for _, a := range apps {
-		row := []string{a.Code, string(a.Category)}
+		row := []any{a.Code, string(a.Category)}
 		sum, n := 0.0, 0
 		for _, m := range members {
 			s, ok := confirmed[a.Code+"|"+strconv.FormatInt(m, 10)]
 			total, complete := selection.Total(s.Points)
 			for k := range store.Criteria {
-				row = append(row, cell(ok, strconv.Itoa(s.Points[k])))
+				row = append(row, cell(ok, s.Points[k]))
 			}
-			row = append(row, cell(ok && complete, number(total)))
+			row = append(row, cell(ok && complete, total))
 			if ok && complete {
 				sum += total
 				n++
 			}
 		}
-		row = append(row, cell(n > 0, number(sum/float64(max(n, 1)))), decision(a.Status))
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write scores of %s: %w", a.Code, err)
-		}
+		tb.Rows = append(tb.Rows, append(row, cell(n > 0, sum/float64(max(n, 1))), decision(a.Status)))
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write scores: %w", err)
-	}
-	return nil
+	return tb
 }
 
-func cell(ok bool, v string) string {
+// memberTotal is the column of a member's weighted total.
+func memberTotal(m int64) Column {
+	return Column{Key: fmt.Sprintf("member_%d_total", m), Kind: Decimal, Label: "export.col.member_total", Args: map[string]any{"Member": m}}
+}
+
+// cell is v, or blank when there is nothing to show.
+func cell(ok bool, v any) any {
 	if !ok {
-		return ""
+		return nil
 	}
 	return v
 }
-
-// number writes a total with two decimals at most: 77, 81.33.
-func number(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
 
 // decision is the status once decided or withdrawn, else empty.
 func decision(s store.Status) string {

@@ -3,15 +3,19 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// runExport is "mentorbot export applications".
+// runExport is "mentorbot export applications|scores|questions|results":
+// CSV to stdout by default, for scripts; -format xlsx for a workbook with
+// headers in -lang.
 func runExport(args []string, env Env) error {
 	if len(args) == 0 || !slices.Contains([]string{"applications", "scores", "questions", "results"}, args[0]) {
 		return fmt.Errorf("export what? 'applications', 'scores', 'questions' or 'results': %w", errUsage)
@@ -20,12 +24,21 @@ func runExport(args []string, env Env) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	var c common
 	c.register(fs, env, "mentorbot.db")
-	format := fs.String("format", "csv", "output format: csv")
+	formatName := fs.String("format", "csv", "output format: csv (headers are machine keys) or xlsx (a workbook)")
+	lang := fs.String("lang", "ru", "language of the xlsx headers: ky or ru")
 	if err := parseFlags(fs, args[1:], env); err != nil {
 		return err
 	}
-	if *format != "csv" {
-		return fmt.Errorf("format %q: only csv is supported: %w", *format, errUsage)
+	format, err := export.ParseFormat(*formatName)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, errUsage)
+	}
+	if !locales.Supported(*lang) {
+		return fmt.Errorf("language %q: want ky or ru: %w", *lang, errUsage)
+	}
+	texts, err := locales.New(slog.New(slog.NewTextHandler(env.Stderr, nil)))
+	if err != nil {
+		return err
 	}
 	cfg, err := LoadConfig(c.config, time.Now())
 	if err != nil {
@@ -36,46 +49,54 @@ func runExport(args []string, env Env) error {
 		return openError(c.db, err, "send /export in the chat, or stop the bot first")
 	}
 	defer db.Close()
-	apps, err := db.Applications()
+	tb, err := exportTable(db, what, cfg.Location())
 	if err != nil {
 		return err
 	}
-	switch what {
-	case "scores":
-		return exportScores(db, apps, env)
-	case "questions":
-		var qs []store.Question
-		if err := db.View(func(tx *store.Tx) (err error) { qs, err = tx.Questions(); return err }); err != nil {
-			return err
-		}
-		return export.Questions(env.Stdout, qs, cfg.Location())
-	case "results":
-		var rows []export.ResultRow
-		if err := db.View(func(tx *store.Tx) (err error) { rows, err = bot.ResultRows(tx); return err }); err != nil {
-			return err
-		}
-		return export.Results(env.Stdout, rows, cfg.Location())
-	}
-	return export.Applications(env.Stdout, apps, cfg.Location())
+	words := func(key string, data map[string]any) string { return texts.Text(*lang, key, data) }
+	return tb.Write(env.Stdout, format, words)
 }
 
-// exportScores writes the commission's scores, members in ID order.
-func exportScores(db *store.DB, apps []store.Application, env Env) error {
-	var scores []store.Score
-	var members []int64
-	err := db.View(func(tx *store.Tx) error {
-		var err error
-		if scores, err = tx.Scores(); err != nil {
+// exportTable reads what the export holds from db.
+func exportTable(db *store.DB, what string, loc *time.Location) (export.Table, error) {
+	apps, err := db.Applications()
+	if err != nil {
+		return export.Table{}, err
+	}
+	var tb export.Table
+	err = db.View(func(tx *store.Tx) error {
+		switch what {
+		case "scores":
+			return scoresTable(tx, apps, &tb)
+		case "questions":
+			qs, err := tx.Questions()
+			tb = export.Questions(qs, loc)
+			return err
+		case "results":
+			rows, err := bot.ResultRows(tx)
+			tb = export.Results(rows, loc)
 			return err
 		}
-		users, err := tx.UsersWithRole(store.RoleCommission)
-		for _, u := range users {
-			members = append(members, u.ID)
-		}
-		return err
+		tb = export.Applications(apps, loc)
+		return nil
 	})
+	return tb, err
+}
+
+// scoresTable is the commission's scores, members in ID order.
+func scoresTable(tx *store.Tx, apps []store.Application, tb *export.Table) error {
+	scores, err := tx.Scores()
 	if err != nil {
 		return err
 	}
-	return export.Scores(env.Stdout, apps, scores, members)
+	users, err := tx.UsersWithRole(store.RoleCommission)
+	if err != nil {
+		return err
+	}
+	members := make([]int64, len(users))
+	for i, u := range users {
+		members[i] = u.ID
+	}
+	*tb = export.Scores(apps, scores, members)
+	return nil
 }

@@ -6,7 +6,7 @@
 //	mentorbot check-config check the config and print the coming events
 //	mentorbot check        check a database file (or a backup) for damage
 //	mentorbot backup       copy a database the bot does not hold
-//	mentorbot export applications|scores|questions|results -db PATH [-format csv]
+//	mentorbot export applications|scores|questions|results -db PATH [-format csv|xlsx] [-lang ky|ru]
 //	mentorbot status       how the bot is doing (also while it runs)
 //	mentorbot version      the version, commit and build time
 //
@@ -100,14 +100,18 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       exit status 1 when damaged. Run it on a backup before restoring it.
   mentorbot check-config [-config PATH]
       Check the config, and print the programme and its coming events.
-  mentorbot export applications -db PATH [-format csv]
-      Write the submitted applications to stdout as CSV.
-  mentorbot export scores -db PATH [-format csv]
-      Write the commission's scores, means and decisions to stdout as CSV.
-  mentorbot export questions -db PATH [-format csv]
-      Write every mentoring question and answer to stdout as CSV.
-  mentorbot export results -db PATH [-format csv]
-      Write every participant's latest election result to stdout as CSV.
+  mentorbot export applications -db PATH [-format csv|xlsx] [-lang ky|ru]
+      Write the submitted applications to stdout.
+  mentorbot export scores -db PATH [-format csv|xlsx] [-lang ky|ru]
+      Write the commission's scores, means and decisions to stdout.
+  mentorbot export questions -db PATH [-format csv|xlsx] [-lang ky|ru]
+      Write every mentoring question and answer to stdout.
+  mentorbot export results -db PATH [-format csv|xlsx] [-lang ky|ru]
+      Write every participant's latest election result to stdout.
+      csv (the default): UTF-8 with a byte-order mark, machine keys as the
+      header, a formula-looking answer behind an apostrophe. xlsx: a
+      workbook for Excel with headers in -lang (default ru); redirect it
+      to a file: > applications.xlsx
 
   mentorbot status -db PATH [-config PATH]
       How the bot is doing: schema, the last update handled, the outbox by

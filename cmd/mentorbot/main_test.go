@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/export/exporttest"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -234,15 +235,67 @@ func TestExport_CSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.SplitN(out.String(), "\n", 2)
-	if !strings.HasPrefix(lines[0], "code,language,category,submitted_at,status,full_name,sex,birth_date,") {
+	if !strings.HasPrefix(lines[0], "\ufeffcode,language,category,submitted_at,status,full_name,sex,birth_date,") {
 		t.Errorf("header %q", lines[0])
 	}
 	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,"Иванова, Гульнара ""Гуля""",`) {
 		t.Errorf("row %q", lines[1])
 	}
-	env, _, _ = testEnv(nil, "")
-	if err := Main(context.Background(), []string{"export", "applications", "-db", path, "-format", "xlsx"}, env); err == nil {
-		t.Error("xlsx accepted")
+	// Without -format it is the same CSV.
+	env, plain, _ := testEnv(nil, "")
+	if err := Main(context.Background(), []string{"export", "applications", "-db", path}, env); err != nil || plain.String() != out.String() {
+		t.Errorf("default format: %v\n%q", err, plain.String())
+	}
+	for _, args := range [][]string{{"-format", "pdf"}, {"-format", "xlsx", "-lang", "en"}} {
+		env, _, _ = testEnv(nil, "")
+		if err := Main(context.Background(), append([]string{"export", "applications", "-db", path}, args...), env); !errors.Is(err, errUsage) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}
+
+// -format xlsx writes a workbook, its headers in -lang (Russian unless
+// told), the times in the school's zone, a formula-looking answer as text.
+func TestExport_XLSX(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *store.Tx) error {
+		_, err := tx.Submit(store.Application{UserID: 7, Language: "ru", Category: store.CategoryUnder28,
+			Answers: map[string]string{"full_name": `=HYPERLINK("x")`, "birth_date": "2001-02-03"}}, time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC))
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bishkek, err := time.LoadLocation("Asia/Bishkek")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string][]string{
+		"":   {"Заявки", "Код,Язык,Категория,Подана,Статус,ФИО,Пол,Дата рождения"},
+		"ru": {"Заявки", "Код,Язык,Категория,Подана,Статус,ФИО,Пол,Дата рождения"},
+		"ky": {"Өтүнмөлөр", "Код,Тил,Категория,Берилген убакыт,Абалы,Аты-жөнү,Жынысы,Туулган күнү"},
+	} {
+		args := []string{"export", "applications", "-db", path, "-format", "xlsx"}
+		if lang != "" {
+			args = append(args, "-lang", lang)
+		}
+		env, out, _ := testEnv(nil, "")
+		if err := Main(context.Background(), args, env); err != nil {
+			t.Fatal(err)
+		}
+		s, err := exporttest.Read([]byte(out.String()), bishkek)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Name != want[0] || len(s.Rows) != 2 || strings.Join(s.Rows[0][:8], ",") != want[1] ||
+			strings.Join(s.Rows[1][:8], ",") != `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,=HYPERLINK("x"),,2001-02-03` {
+			t.Errorf("-lang %q: sheet %q, rows %q", lang, s.Name, s.Rows)
+		}
 	}
 }
 
@@ -420,7 +473,7 @@ func TestExport_Scores(t *testing.T) {
 	if err := Main(context.Background(), []string{"export", "scores", "-db", path}, env); err != nil {
 		t.Fatal(err)
 	}
-	want := "code,category,member_50_c1,member_50_c2,member_50_c3,member_50_c4,member_50_c5,member_50_c6,member_50_c7,member_50_total,mean,decision\n" +
+	want := "\ufeffcode,category,member_50_c1,member_50_c2,member_50_c3,member_50_c4,member_50_c5,member_50_c6,member_50_c7,member_50_total,mean,decision\n" +
 		"A-001,28plus,4,3,2,5,4,3,5,77,77,\n"
 	if got := out.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
