@@ -3,6 +3,7 @@ package export_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -373,5 +374,25 @@ func TestSheetName(t *testing.T) {
 		if got := export.SheetName(in); got != want {
 			t.Errorf("SheetName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// BenchmarkApplications10000 writes the applications workbook of a big
+// year: 10 000 applications with full answers, as /export does.
+func BenchmarkApplications10000(b *testing.B) {
+	apps := make([]store.Application, 10000)
+	for i := range apps {
+		a := herApplication()
+		a.Code = fmt.Sprintf("A-%05d", i+1)
+		apps[i] = a
+	}
+	words := func(key string, _ map[string]any) string { return key }
+	b.ResetTimer()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := export.Applications(apps, bishkek).WriteXLSX(&buf, words); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len()), "bytes")
 	}
 }
