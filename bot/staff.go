@@ -27,6 +27,13 @@ func (t *turn) listApplications(w window) (listPage, error) {
 		"Total": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
 		"Deadline": t.dateTime(t.Deadline),
 	}))
+	if w.offset == 0 {
+		head, err := t.sourcesHead()
+		if err != nil {
+			return listPage{}, err
+		}
+		sb.WriteString("\n" + head + "\n")
+	}
 	for _, a := range apps {
 		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
 	}

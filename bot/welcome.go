@@ -23,6 +23,9 @@ func (t *turn) start() error {
 	if code, ok := strings.CutPrefix(strings.TrimSpace(t.u.Args), invitePrefix); ok {
 		return t.redeem(code)
 	}
+	if err := t.noteArrival(strings.TrimSpace(t.u.Args)); err != nil {
+		return err
+	}
 	inForm, err := dialogues.In(t.talk(), formDialogue)
 	if err != nil {
 		return err

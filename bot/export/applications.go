@@ -17,7 +17,7 @@ import (
 // own columns, then one per form field in the form's order, a checklist
 // giving one column per item.
 func ApplicationColumns() []string {
-	cols := []string{"code", "language", "category", "submitted_at", "status"}
+	cols := []string{"code", "language", "category", "submitted_at", "status", "source"}
 	for _, f := range form.Fields {
 		if f.Kind == form.Checklist {
 			cols = append(cols, f.Items...)
@@ -38,7 +38,7 @@ func Applications(w io.Writer, apps []store.Application, loc *time.Location) err
 		return fmt.Errorf("write applications header: %w", err)
 	}
 	for _, a := range apps {
-		row := []string{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc).Format(time.RFC3339), string(a.Status)}
+		row := []string{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc).Format(time.RFC3339), string(a.Status), sourceOf(a)}
 		for _, col := range cols[len(row):] {
 			row = append(row, a.Answers[col])
 		}
@@ -51,4 +51,12 @@ func Applications(w io.Writer, apps []store.Application, loc *time.Location) err
 		return fmt.Errorf("write applications: %w", err)
 	}
 	return nil
+}
+
+// sourceOf is where she came from: her start link's name, or "direct".
+func sourceOf(a store.Application) string {
+	if a.Source == "" {
+		return store.SourceDirect
+	}
+	return a.Source
 }
