@@ -93,10 +93,10 @@ func (t *turn) noteArrival(payload string) error {
 }
 
 // sourcesHead is the head of /applications' first page: the reminders'
-// counts and the counts per source.
+// counts and the counts per source; "" while nobody has come.
 func (t *turn) sourcesHead() (string, error) {
 	f, err := t.tx.Funnel()
-	if err != nil {
+	if err != nil || (f.Started == 0 && len(f.BySource) == 0) {
 		return "", err
 	}
 	lines := []string{t.text("staff.applications.funnel", map[string]any{

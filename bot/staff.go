@@ -15,8 +15,10 @@ import (
 const listName = 60
 
 // listApplications is a page of /applications: how many there are by
-// category, then the page's applications in code order, with names: staff
-// may see them. Only the page's applications are read.
+// category (on the first page also how many started, were reminded, came
+// back, and the counts per source), then the page's applications in code
+// order, with names: staff may see them. Only the page's applications are
+// read.
 func (t *turn) listApplications(w window) (listPage, error) {
 	apps, counts, err := t.tx.ApplicationsPage(w.offset, w.limit)
 	if err != nil {
@@ -32,7 +34,12 @@ func (t *turn) listApplications(w window) (listPage, error) {
 		if err != nil {
 			return listPage{}, err
 		}
-		sb.WriteString("\n" + head + "\n")
+		if head != "" {
+			sb.WriteString("\n" + head)
+			if len(apps) > 0 {
+				sb.WriteString("\n")
+			}
+		}
 	}
 	for _, a := range apps {
 		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
