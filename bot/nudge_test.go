@@ -31,7 +31,6 @@ func funnelLine(started, submitted, reminded, cameBack int) string {
 		", получили напоминание: " + strconv.Itoa(reminded) + ", вернулись после напоминания: " + strconv.Itoa(cameBack) + "."
 }
 
-
 func TestNudge_ThreeAtTheirTimesInTheWindow(t *testing.T) {
 	h := newHarness(t)
 	// Quiet from Sunday 22.11 10:00: two days later is in the window.
