@@ -29,6 +29,7 @@ const prefixNudge = "nudge"
 const (
 	maxNudges = 3              // in all, per woman
 	quietFor  = 48 * time.Hour // silence before the first kind of reminder
+	nudgeGap  = 24 * time.Hour // the least time between two reminders
 	nudgeFrom = 10             // the earliest hour a reminder goes, in the school's zone
 	nudgeTill = 20             // the hour from which reminders wait for the next morning
 )
@@ -40,8 +41,9 @@ var nudgeBefore = []time.Duration{3 * 24 * time.Hour, 24 * time.Hour}
 // nextNudge is when d's next reminder goes, after after, or false for
 // none. The silence reminder counts from her last answer, once per quiet
 // spell (not if a reminder went since she answered); a deadline reminder
-// is done once any reminder went at or after its time. Each time is moved
-// into the day's window and must fall before the deadline.
+// is done once any reminder went less than a day before its time (it
+// would only repeat that one). Each time is moved into the day's window
+// and must fall before the deadline.
 func (b *Bot) nextNudge(d store.Application, after time.Time) (time.Time, bool) {
 	n := d.Nudges
 	if n.Off || n.Sent >= maxNudges {
@@ -57,7 +59,7 @@ func (b *Bot) nextNudge(d store.Application, after time.Time) (time.Time, bool) 
 	var next time.Time
 	for _, at := range times {
 		at = b.inNudgeWindow(at)
-		if !at.After(after) || !at.After(n.LastAt) || !at.Before(b.Deadline) {
+		if !at.After(after) || (!n.LastAt.IsZero() && at.Before(n.LastAt.Add(nudgeGap))) || !at.Before(b.Deadline) {
 			continue
 		}
 		if next.IsZero() || at.Before(next) {

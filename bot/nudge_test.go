@@ -54,23 +54,31 @@ func TestNudge_ThreeAtTheirTimesInTheWindow(t *testing.T) {
 
 	// No second silence reminder without an answer between; then three
 	// days and one day before the deadline (17:00, in the window).
+	// Quiet from 6.12 16:00: her silence reminder is an hour before the
+	// three-days one, which is left out (a day apart at least).
+	close := quietAfterName(t, h, 7103, bishkekTime(t, "2026-12-06 16:00"))
+	h.tick(bishkekTime(t, "2026-12-08 16:00"))
+	close.expect(nudgeText(h, "ky"))
 	h.tick(bishkekTime(t, "2026-12-08 16:59"))
 	p.expect()
 	h.tick(bishkekTime(t, "2026-12-08 17:00"))
 	p.expect(nudgeText(h, "ky"))
 	night.expect(nudgeText(h, "ky"))
+	close.expect()
 	h.tick(bishkekTime(t, "2026-12-10 17:00"))
 	p.expect(nudgeText(h, "ky"))
 	night.expect(nudgeText(h, "ky"))
+	close.expect(nudgeText(h, "ky"))
 	// Three in all: nothing more, whatever the clock does.
 	h.tick(bishkekTime(t, "2026-12-11 16:59"))
 	p.expect()
 	night.expect()
+	close.expect()
 
 	staff := &person{h: h, user: staffUser}
 	staff.says("/applications")
-	if got := staff.news(); len(got) != 1 || !strings.Contains(got[0], "\n"+funnelLine(2, 0, 2, 0)+"\n") {
-		t.Errorf("staff see %q, want the line %q", got, funnelLine(2, 0, 2, 0))
+	if got := staff.news(); len(got) != 1 || !strings.Contains(got[0], "\n"+funnelLine(3, 0, 3, 0)+"\n") {
+		t.Errorf("staff see %q, want the line %q", got, funnelLine(3, 0, 3, 0))
 	}
 }
 
