@@ -234,10 +234,10 @@ func TestExport_CSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.SplitN(out.String(), "\n", 2)
-	if !strings.HasPrefix(lines[0], "code,language,category,submitted_at,status,full_name,sex,birth_date,") {
+	if !strings.HasPrefix(lines[0], "code,language,category,submitted_at,status,source,full_name,sex,birth_date,") {
 		t.Errorf("header %q", lines[0])
 	}
-	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,"Иванова, Гульнара ""Гуля""",`) {
+	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,direct,"Иванова, Гульнара ""Гуля""",`) {
 		t.Errorf("row %q", lines[1])
 	}
 	env, _, _ = testEnv(nil, "")
