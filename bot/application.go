@@ -26,6 +26,7 @@ var applyingFeature = Feature{
 		{Prefix: prefixSummary, Run: tapForm(prefixSummary)},
 		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
 		{Prefix: prefixWithdraw, Run: (*turn).tapWithdraw},
+		{Prefix: prefixNudge, Run: (*turn).tapNudge},
 	},
 }
 
@@ -378,9 +379,18 @@ func (t *turn) draft() (store.Application, error) {
 	return d, err
 }
 
+// saveDraft keeps her answers. An answer is also what her reminders to
+// finish count from (nudge.go): the next is planned again here.
 func (t *turn) saveDraft(d store.Application) error {
 	d.Language = t.lang()
 	d.UpdatedAt = t.now
+	if d.Source == "" {
+		d.Source = t.user.Source
+	}
+	cameBack(&d, t.now)
+	if err := t.planNudge(t.tx, &d, t.now); err != nil {
+		return err
+	}
 	return t.tx.PutDraft(d)
 }
 
@@ -440,6 +450,12 @@ func submitApplication(c *dialogue.Context) error {
 	}
 	d.Language = t.lang()
 	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.formRules()))
+	if d.Source == "" {
+		d.Source = t.user.Source
+	}
+	if err := t.dropNudge(t.tx, &d); err != nil { // no more reminders to finish
+		return err
+	}
 	app, err := t.tx.Submit(d, t.now)
 	if err != nil {
 		return fmt.Errorf("submit application of user %d: %w", t.user.ID, err)

@@ -125,6 +125,8 @@ func (b *Bot) DeliverDue() error {
 				}
 			case store.DueBroadcast:
 				deliver = func(tx *store.Tx, d store.Due, _ time.Time) (int, error) { return b.startScheduled(tx, d) }
+			case store.DueFinish:
+				deliver = b.deliverNudge
 			}
 			n, err := deliver(tx, d, now)
 			if err != nil {

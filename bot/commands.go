@@ -68,7 +68,7 @@ type Feature struct {
 // menus list their commands.
 func features() []Feature {
 	return []Feature{
-		coreFeature, applyingFeature, peopleFeature, selectionFeature, calendarFeature,
+		coreFeature, applyingFeature, sourcesFeature, peopleFeature, selectionFeature, calendarFeature,
 		mentoringFeature, faqFeature, broadcastFeature, electionFeature, recordsFeature,
 	}
 }

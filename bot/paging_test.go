@@ -135,7 +135,11 @@ func TestPaging_Applications(t *testing.T) {
 
 	staff.says("/applications")
 	msg := listMessage(t, staff)
-	checkText(t, msg, head+"\n"+applicationRows(1, 20)+"\n\n"+hint+"\n\nСтраница 1/3")
+	// The first page also counts the form's way and the sources: these
+	// were stored as submitted, by no link.
+	sources := "\nНачали анкету: 45, отправили: 45, получили напоминание: 0, вернулись после напоминания: 0." +
+		"\nПо источникам (открыли бота · начали анкету · отправили, 28+/до 28):\ndirect: 0 · 45 · 45 (30/15)\n"
+	checkText(t, msg, head+sources+"\n"+applicationRows(1, 20)+"\n\n"+hint+"\n\nСтраница 1/3")
 	checkButtons(t, msg, []string{"▶ pg:apps:2"}, file)
 
 	staff.taps("▶")

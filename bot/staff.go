@@ -14,8 +14,10 @@ import (
 const listName = 60
 
 // listApplications is a page of /applications: how many there are by
-// category, then the page's applications in code order, with names: staff
-// may see them. Only the page's applications are read.
+// category (on the first page also how many started, were reminded, came
+// back, and the counts per source), then the page's applications in code
+// order, with names: staff may see them. Only the page's applications are
+// read.
 func (t *turn) listApplications(w window) (listPage, error) {
 	apps, counts, err := t.tx.ApplicationsPage(w.offset, w.limit)
 	if err != nil {
@@ -26,6 +28,18 @@ func (t *turn) listApplications(w window) (listPage, error) {
 		"Total": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
 		"Deadline": t.dateTime(t.Deadline),
 	}))
+	if w.offset == 0 {
+		head, err := t.sourcesHead()
+		if err != nil {
+			return listPage{}, err
+		}
+		if head != "" {
+			sb.WriteString("\n" + head)
+			if len(apps) > 0 {
+				sb.WriteString("\n")
+			}
+		}
+	}
 	for _, a := range apps {
 		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
 	}

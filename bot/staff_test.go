@@ -17,6 +17,8 @@ func TestStaff_CountReadExport(t *testing.T) {
 	staff.says("/applications")
 	got := staff.news()
 	want := h.text("ru", "staff.applications.count", map[string]any{"Total": 1, "Older": 1, "Younger": 0, "Deadline": "11.12.2026 17:00"}) +
+		"\nНачали анкету: 1, отправили: 1, получили напоминание: 0, вернулись после напоминания: 0." +
+		"\nПо источникам (открыли бота · начали анкету · отправили, 28+/до 28):\ndirect: 1 · 1 · 1 (1/0)\n" +
 		"\nA-001 · 28 лет и старше · 22.11.2026 · Асанова Айгүл\n\n" + h.text("ru", "staff.applications.hint", nil)
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("staff sees %q\nwant %q", got, want)
@@ -38,7 +40,7 @@ func TestStaff_CountReadExport(t *testing.T) {
 	if want := h.tableRows(t, export.Applications(apps, bishkek), "ru"); doc.Name != "applications-2026-11-22.xlsx" || !sameRows(rows, want) {
 		t.Errorf("document %s:\n%q\nwant:\n%q", doc.Name, rows, want)
 	}
-	if got := strings.Join(rows[1][:8], ","); len(rows) != 2 || got != "A-001,ky,28plus,2026-11-22T10:00:00+06:00,submitted,Асанова Айгүл,female,1990-03-15" {
+	if got := strings.Join(rows[1][:9], ","); len(rows) != 2 || got != "A-001,ky,28plus,2026-11-22T10:00:00+06:00,submitted,direct,Асанова Айгүл,female,1990-03-15" {
 		t.Errorf("workbook row: %s", got)
 	}
 

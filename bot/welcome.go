@@ -23,6 +23,9 @@ func (t *turn) start() error {
 	if code, ok := strings.CutPrefix(strings.TrimSpace(t.u.Args), invitePrefix); ok {
 		return t.redeem(code)
 	}
+	if err := t.noteArrival(strings.TrimSpace(t.u.Args)); err != nil {
+		return err
+	}
 	inForm, err := dialogues.In(t.talk(), formDialogue)
 	if err != nil {
 		return err
@@ -139,6 +142,11 @@ func (t *turn) resume(greet bool) error {
 	switch {
 	case len(draft.Answers) == 0:
 		t.say("form.intro", map[string]any{"Deadline": t.dateTime(t.Deadline)})
+		// She has started: kept as a draft, so she is counted and
+		// reminded if she goes quiet before the first answer.
+		if err := t.saveDraft(draft); err != nil {
+			return err
+		}
 	case greet:
 		t.say("form.welcome_back", nil)
 	}

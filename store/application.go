@@ -61,6 +61,12 @@ type Application struct {
 	DecidedAt   time.Time         `json:"decided_at,omitzero"`
 	PublishedAt time.Time         `json:"published_at,omitzero"` // when she was sent her result
 	WithdrawnAt time.Time         `json:"withdrawn_at,omitzero"`
+	// Source is where she came from: the name of the start link she
+	// opened, "" for none (counted as direct).
+	Source string `json:"source,omitempty"`
+	// Nudges are the reminders to finish the form she got while it was a
+	// draft.
+	Nudges Nudges `json:"nudges,omitzero"`
 }
 
 // Draft returns the application userID is filling in, or ErrNotFound.
@@ -80,7 +86,7 @@ func (tx *Tx) PutDraft(a Application) error {
 	if err := put(tx.tx.Bucket(bucketDrafts), idKey(a.UserID), a); err != nil {
 		return fmt.Errorf("save draft of user %d: %w", a.UserID, err)
 	}
-	return nil
+	return tx.noteApplication(a)
 }
 
 // Submit turns the user's draft a into a submitted application: it gets
@@ -110,7 +116,7 @@ func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
 	if err := tx.tx.Bucket(bucketDrafts).Delete(idKey(a.UserID)); err != nil {
 		return Application{}, fmt.Errorf("remove draft of %s: %w", a.Code, err)
 	}
-	return a, nil
+	return a, tx.noteApplication(a)
 }
 
 // ErrAlreadySubmitted is returned by Submit when the user has an application.

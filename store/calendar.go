@@ -89,6 +89,9 @@ const (
 	DueBroadcast DueKind = "broadcast"
 	// DueElection writes to every registered candidate on election morning.
 	DueElection DueKind = "election"
+	// DueFinish reminds a woman to finish her form; EventID holds her user
+	// ID, At is her draft's Nudges.NextAt.
+	DueFinish DueKind = "finish"
 )
 
 // Due is work that must happen at a time: kept in the store because
@@ -159,6 +162,32 @@ func (db *DB) NextDue() (at time.Time, ok bool, err error) {
 
 // DropDue removes a due item that was done or is obsolete.
 func (tx *Tx) DropDue(d Due) error { return tx.tx.Bucket(bucketDue).Delete(d.Key) }
+
+// DropDueAt removes the items of kind for eventID planned at exactly at:
+// one the caller knows the time of but not the key, such as a reminder
+// replanned at every answer. It reads only the items of that nanosecond.
+func (tx *Tx) DropDueAt(at time.Time, kind DueKind, eventID string) error {
+	b := tx.tx.Bucket(bucketDue)
+	prefix := make([]byte, 8)
+	binary.BigEndian.PutUint64(prefix, uint64(at.UnixNano()))
+	var drop [][]byte // deleted after the walk: a cursor's Delete can skip the next key
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var d Due
+		if err := unmarshal(v, &d); err != nil {
+			return fmt.Errorf("due item: %w", err)
+		}
+		if d.Kind == kind && d.EventID == eventID {
+			drop = append(drop, bytes.Clone(k))
+		}
+	}
+	for _, k := range drop {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("drop %s of %s: %w", kind, eventID, err)
+		}
+	}
+	return nil
+}
 
 // MarkSent records that something was sent to userID under key, and
 // reports whether it is the first time: what makes a reminder go out at

@@ -56,14 +56,19 @@ var (
 	bucketBackupRequests = []byte("backup_requests")
 	// user ID (decimal) -> Conversation: where she is in a dialogue
 	bucketConversations = []byte("conversations")
+	// user ID (decimal) -> Arrival: her way through stage I, for counts
+	// (see buildArrivals)
+	bucketArrivals = []byte("arrivals")
+	// link name -> Link: staff's start links, one per source
+	bucketLinks = []byte("links")
 )
 
 // optionalBuckets are those a file of an older bot may lack when it is
 // opened read-only (a writable open creates them); the code that reads
 // them checks.
-var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead}
+var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead, bucketArrivals, bucketLinks}
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations, bucketArrivals, bucketLinks}
 
 var (
 	metaSchema    = []byte("schema_version")
@@ -332,6 +337,8 @@ func (db *DB) init() error {
 		// The outbox's index by chat is derived: built for a file from
 		// before it.
 		reindex := tx.Bucket(bucketOutboxByChat) == nil
+		// So are the arrivals' counts: built for a file from before them.
+		countArrivals := tx.Bucket(bucketArrivals) == nil
 		for _, name := range allBuckets {
 			_, err := tx.CreateBucketIfNotExists(name)
 			if errors.Is(err, berrors.ErrIncompatibleValue) {
@@ -343,6 +350,11 @@ func (db *DB) init() error {
 		}
 		if reindex {
 			if err := indexOutbox(tx); err != nil {
+				return err
+			}
+		}
+		if countArrivals {
+			if err := buildArrivals(tx); err != nil {
 				return err
 			}
 		}

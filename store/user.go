@@ -47,6 +47,9 @@ type User struct {
 	// default menu. The bot compares it with the menu she should see, so a
 	// menu is set once per change, not at every update or start.
 	Menu string `json:"menu,omitempty"`
+	// Source is the start link that brought her (its name), kept from
+	// her first /start with one and never changed; "" is direct.
+	Source string `json:"source,omitempty"`
 }
 
 // HasRole reports whether u has role r.

@@ -12,7 +12,7 @@ import (
 // giving one column per item. A form field's header is its label
 // (form.<id>.label), a checklist item's its short name (form.<item>.short).
 func ApplicationColumns() []Column {
-	cols := []Column{{Key: "code"}, {Key: "language"}, {Key: "category"}, {Key: "submitted_at", Kind: DateTime}, {Key: "status"}}
+	cols := []Column{{Key: "code"}, {Key: "language"}, {Key: "category"}, {Key: "submitted_at", Kind: DateTime}, {Key: "status"}, {Key: "source"}}
 	for _, f := range form.Fields {
 		if f.Kind == form.Checklist {
 			for _, item := range f.Items {
@@ -36,7 +36,7 @@ func Applications(apps []store.Application, loc *time.Location) Table {
 	cols := ApplicationColumns()
 	tb := Table{Name: "applications", Columns: cols}
 	for _, a := range apps {
-		row := []any{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc), string(a.Status)}
+		row := []any{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc), string(a.Status), sourceOf(a)}
 		for _, c := range cols[len(row):] {
 			row = append(row, answer(a.Answers[c.Key], c.Kind))
 		}
@@ -54,4 +54,12 @@ func answer(s string, k Kind) any {
 		}
 	}
 	return s
+}
+
+// sourceOf is where she came from: her start link's name, or "direct".
+func sourceOf(a store.Application) string {
+	if a.Source == "" {
+		return store.SourceDirect
+	}
+	return a.Source
 }

@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Where applicants come from. Most women in Kyrgyzstan use WhatsApp, so
+// applicants arrive from links pasted into WhatsApp groups, Facebook and
+// SMS by staff and aiyl okmotu heads. Staff make one start link per
+// source (/links NAME: t.me/<bot>?start=src-NAME); a woman who opens one
+// keeps its name on her record from her first /start with it, her
+// application carries it, and /applications and the export count by it.
+// Someone who came without a link is "direct".
+var sourcesFeature = Feature{
+	Commands: []Command{
+		{Name: "links", Roles: staffOnly, Run: (*turn).links, Help: true, Menu: true},
+	},
+}
+
+// sourceLink is the start link of source name.
+func (t *turn) sourceLink(name string) string {
+	return "https://t.me/" + t.BotUsername + "?start=" + store.LinkPrefix + name
+}
+
+// links is /links: the list, or with a name a new link.
+func (t *turn) links() error {
+	if name := strings.TrimSpace(t.u.Args); name != "" {
+		return t.makeLink(name)
+	}
+	links, err := t.tx.Links()
+	if err != nil {
+		return err
+	}
+	if len(links) == 0 {
+		t.say("staff.links.none", nil)
+		return nil
+	}
+	f, err := t.tx.Funnel()
+	if err != nil {
+		return err
+	}
+	lines := []string{t.text("staff.links.head", map[string]any{"Count": len(links)})}
+	for _, l := range links {
+		s := f.BySource[l.Name]
+		lines = append(lines, t.text("staff.links.line", map[string]any{
+			"Name": l.Name, "Link": t.sourceLink(l.Name), "Opened": s.Opened, "Submitted": s.Submitted}))
+	}
+	t.send(strings.Join(lines, "\n\n")+"\n\n"+t.text("staff.links.usage", nil), nil)
+	return nil
+}
+
+// makeLink is /links NAME: a new link for a source, or the one it has.
+func (t *turn) makeLink(name string) error {
+	err := t.tx.PutLink(store.Link{Name: name, CreatedBy: t.user.ID, CreatedAt: t.now})
+	data := map[string]any{"Name": name, "Link": t.sourceLink(name)}
+	switch {
+	case errors.Is(err, store.ErrBadLinkName):
+		t.say("staff.links.bad_name", nil)
+	case errors.Is(err, store.ErrLinkExists):
+		t.say("staff.links.exists", data)
+	case err != nil:
+		return err
+	default:
+		t.Log.Info("source link made", "link", name, "by", t.user.ID)
+		t.say("staff.links.made", data)
+	}
+	return nil
+}
+
+// noteArrival follows a /start: the source of a link she opened is kept
+// on her record if she has none yet (a payload naming no link staff
+// made counts as none), and a woman without a role is counted as having
+// opened the bot.
+func (t *turn) noteArrival(payload string) error {
+	if name, ok := strings.CutPrefix(payload, store.LinkPrefix); ok && t.user.Source == "" {
+		_, err := t.tx.Link(name)
+		switch {
+		case err == nil:
+			t.user.Source = name
+		case !isNotFound(err):
+			return err
+		default:
+			t.Log.Info("start link of no source", "user_id", t.user.ID)
+		}
+	}
+	if len(t.user.Roles) > 0 || t.isStaff() {
+		return nil
+	}
+	return t.tx.NoteOpened(t.user.ID, t.user.Source)
+}
+
+// sourcesHead is the head of /applications' first page: the reminders'
+// counts and the counts per source; "" while nobody has come.
+func (t *turn) sourcesHead() (string, error) {
+	f, err := t.tx.Funnel()
+	if err != nil || (f.Started == 0 && len(f.BySource) == 0) {
+		return "", err
+	}
+	lines := []string{t.text("staff.applications.funnel", map[string]any{
+		"Started": f.Started, "Submitted": f.Submitted, "Reminded": f.Reminded, "CameBack": f.CameBack})}
+	if len(f.BySource) > 0 {
+		lines = append(lines, t.text("staff.applications.sources", nil))
+	}
+	names := f.Sources()
+	for _, name := range names[:min(len(names), headSources)] {
+		s := f.BySource[name]
+		lines = append(lines, t.text("staff.applications.source", map[string]any{
+			"Source": name, "Opened": s.Opened, "Started": s.Started, "Submitted": s.Submitted,
+			"Older": s.ByCategory[store.Category28Plus], "Younger": s.ByCategory[store.CategoryUnder28]}))
+	}
+	if len(names) > headSources {
+		lines = append(lines, t.text("staff.applications.sources_more", map[string]any{"Count": len(names) - headSources}))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// headSources is how many sources the head of /applications shows, those
+// with the most submissions: a page stays one phone screen.
+const headSources = 10
