@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
@@ -315,6 +316,28 @@ func centuryStep(f form.Field) dialogue.Step {
 				return nil
 			}
 			return []dialogue.Option{{Value: early, Label: early[:4], Raw: true}, {Value: late, Label: late[:4], Raw: true, Beside: true}}
+		},
+		// A year typed as its button says, or the whole date again with
+		// four digits, is taken too.
+		Parse: func(c *dialogue.Context) (string, error) {
+			early, late, _ := unsure(c)
+			if !c.In.Typed || c.In.Media != nil {
+				return "", &form.Invalid{Key: "input.use_buttons"}
+			}
+			switch strings.TrimSpace(c.In.Text) {
+			case early[:4]:
+				return early, nil
+			case late[:4]:
+				return late, nil
+			}
+			days, err := form.ParseBirthDate(c.In.Text, turnOf(c).formRules())
+			switch {
+			case err != nil:
+				return "", err
+			case len(days) != 1:
+				return "", &form.Invalid{} // unsure again: the question in short says it
+			}
+			return days[0].Format(form.DateLayout), nil
 		},
 		Check: func(c *dialogue.Context, answer string) error {
 			if f.Check == nil {

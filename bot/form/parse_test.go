@@ -188,8 +188,8 @@ func TestParseDate(t *testing.T) {
 		{"OKISOMay", "1990-05-05", 1990, time.May, 5, ""},
 		{"OKUpperCaseAndSpaces", "  5   МАЯ   1990  ", 1990, time.May, 5, ""},
 		{"OKMixedCase", "5 Мая 1990", 1990, time.May, 5, ""},
-		{"OKLatinLookAlike", "5 мaя 1990", 1990, time.May, 5, ""},                 // Latin "a"
-		{"OKKyrgyzLookAlikeYear", "1990-жылы 5-маи", 1990, time.May, 5, ""},       // и for й
+		{"OKLatinLookAlike", "5 мaя 1990", 1990, time.May, 5, ""},                  // Latin "a"
+		{"OKKyrgyzLookAlikeYear", "1990-жылы 5-маи", 1990, time.May, 5, ""},        // и for й
 		{"OKKyrgyzLetterAsLookAlike", "5-Ɵктябрь 1990", 1990, time.October, 5, ""}, // Ɵ for О
 		{"OKRussianOrdinal", "5-го мая 1990 года", 1990, time.May, 5, ""},
 		{"OKRussianGR", "05.05.1990 г.р.", 1990, time.May, 5, ""},
