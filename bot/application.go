@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
@@ -86,6 +87,9 @@ func formSteps() []dialogue.Step {
 	var steps []dialogue.Step
 	for _, f := range form.Fields {
 		steps = append(steps, fieldStep(f))
+		if f.Kind == form.Date {
+			steps = append(steps, centuryStep(f))
+		}
 	}
 	return append(steps,
 		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true, Callback: "sum",
@@ -140,7 +144,21 @@ func fieldStep(f form.Field) dialogue.Step {
 			return opts
 		}
 	case form.Date:
-		s.Takes = dialogue.Date
+		s.Takes, s.Parse = dialogue.Date, readBirthDate
+		if check := s.Check; check != nil {
+			s.Check = func(c *dialogue.Context, answer string) error {
+				if _, _, unsure := form.UnsureDate(answer); unsure {
+					return nil // the century step checks the year she picks
+				}
+				return check(c, answer)
+			}
+		}
+		s.Next = func(c *dialogue.Context) string {
+			if _, _, unsure := form.UnsureDate(c.Answers[f.ID]); unsure {
+				return stepBirthCentury // also when she changes it from the summary
+			}
+			return afterField(c)
+		}
 	case form.Phone:
 		s.Takes, s.Share, s.Parse = dialogue.Phone, "form.phone.share", readPhone
 		s.Taken = func(c *dialogue.Context, phone string) error {
@@ -151,10 +169,10 @@ func fieldStep(f form.Field) dialogue.Step {
 			return nil
 		}
 	case form.WhatsApp:
-		s.Takes, s.Parse = dialogue.Text, readPhone
+		s.Takes, s.Parse = dialogue.Text, readWhatsApp
 		s.Options = func(c *dialogue.Context) []dialogue.Option {
-			if c.Answers["phone"] == "" {
-				return nil
+			if _, err := form.ParseWhatsApp(c.Answers["phone"]); err != nil {
+				return nil // none yet, or a landline: WhatsApp needs a mobile
 			}
 			return []dialogue.Option{{Value: "same", Label: "form.whatsapp.same", Gives: c.Answers["phone"]}}
 		}
@@ -224,15 +242,120 @@ func afterField(c *dialogue.Context) string {
 	return stepSummary
 }
 
-// readPhone reads her phone (or WhatsApp) number, shared or typed.
+// readPhone reads her phone number, shared or typed. A contact card that
+// is not hers (picked from her address book instead of her own number)
+// is not taken: she is asked for her own.
 func readPhone(c *dialogue.Context) (string, error) {
 	if c.In.Contact != "" {
+		if !c.In.Own {
+			return "", &form.Invalid{Key: "form.phone.not_own"}
+		}
 		return form.ParsePhone(c.In.Contact)
 	}
 	if !c.In.Typed || c.In.Media != nil {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
 	return form.ParsePhone(c.In.Text)
+}
+
+// readWhatsApp reads her WhatsApp number, typed or from a contact card:
+// a card of someone else is taken here, because on a phone the family
+// shares her WhatsApp may well be a relative's, and she could type it
+// anyway.
+func readWhatsApp(c *dialogue.Context) (string, error) {
+	if c.In.Contact != "" {
+		return form.ParseWhatsApp(c.In.Contact)
+	}
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &form.Invalid{Key: "input.need_text"}
+	}
+	return form.ParseWhatsApp(c.In.Text)
+}
+
+// readBirthDate reads her birth date; a two-digit year whose century is
+// unsure gives both readings as one answer (form.Centuries), for the
+// century step to ask.
+func readBirthDate(c *dialogue.Context) (string, error) {
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &form.Invalid{Key: "input.need_text"}
+	}
+	days, err := form.ParseBirthDate(c.In.Text, turnOf(c).formRules())
+	if err != nil {
+		return "", err
+	}
+	if len(days) == 2 {
+		return form.Centuries(days[0], days[1]), nil
+	}
+	return days[0].Format(form.DateLayout), nil
+}
+
+// stepBirthCentury asks, by two buttons, which century a two-digit year
+// means, when form.ParseBirthDate cannot tell; it applies only then. The
+// year she picks goes through the birth date's own check and becomes the
+// birth date (draftKeeper); Back from the next question passes over it,
+// to the birth date.
+const stepBirthCentury = "birth_century"
+
+// birthDateUnsure keeps in her draft the two readings of a birth date
+// while she is asked the century, so that the question's buttons still
+// work after a restart; the birth date itself stays unanswered until
+// then.
+const birthDateUnsure = "birth_date_unsure"
+
+// centuryStep is the century question after date field f.
+func centuryStep(f form.Field) dialogue.Step {
+	unsure := func(c *dialogue.Context) (early, late string, ok bool) { return form.UnsureDate(c.Answers[f.ID]) }
+	return dialogue.Step{ID: stepBirthCentury, Takes: dialogue.Buttons, Again: "form.birth_century.again", Next: afterField,
+		Applies: func(c *dialogue.Context) bool { _, _, ok := unsure(c); return ok },
+		Prompt: func(c *dialogue.Context) string {
+			early, late, _ := unsure(c)
+			return c.Text("form.birth_century.ask", map[string]any{"Typed": shortDate(early), "Early": early[:4], "Late": late[:4]})
+		},
+		Options: func(c *dialogue.Context) []dialogue.Option {
+			early, late, ok := unsure(c)
+			if !ok {
+				return nil
+			}
+			return []dialogue.Option{{Value: early, Label: early[:4], Raw: true}, {Value: late, Label: late[:4], Raw: true, Beside: true}}
+		},
+		// A year typed as its button says, or the whole date again with
+		// four digits, is taken too.
+		Parse: func(c *dialogue.Context) (string, error) {
+			early, late, _ := unsure(c)
+			if !c.In.Typed || c.In.Media != nil {
+				return "", &form.Invalid{Key: "input.use_buttons"}
+			}
+			switch strings.TrimSpace(c.In.Text) {
+			case early[:4]:
+				return early, nil
+			case late[:4]:
+				return late, nil
+			}
+			days, err := form.ParseBirthDate(c.In.Text, turnOf(c).formRules())
+			switch {
+			case err != nil:
+				return "", err
+			case len(days) != 1:
+				return "", &form.Invalid{} // unsure again: the question in short says it
+			}
+			return days[0].Format(form.DateLayout), nil
+		},
+		Check: func(c *dialogue.Context, answer string) error {
+			if f.Check == nil {
+				return nil
+			}
+			return f.Check(answer, turnOf(c).formRules())
+		}}
+}
+
+// shortDate writes a stored date as she typed it with two digits of the
+// year: "05.05.15".
+func shortDate(stored string) string {
+	day, err := time.Parse(form.DateLayout, stored)
+	if err != nil {
+		return stored
+	}
+	return day.Format("02.01.06")
 }
 
 // changeOptions list the questions she can change, two per row.
@@ -298,6 +421,10 @@ func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 			answers[f.ID] = ticks(f, answers)
 		}
 	}
+	if v, ok := answers[birthDateUnsure]; ok {
+		delete(answers, birthDateUnsure)
+		answers["birth_date"] = v
+	}
 	return answers, nil
 }
 
@@ -317,6 +444,10 @@ func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
 			}
 		}
 	}
+	if v, ok := answers[stepBirthCentury]; ok {
+		delete(answers, stepBirthCentury)
+		answers["birth_date"] = v // the century she picked
+	}
 	form.Prune(answers)
 	d.Answers = map[string]string{}
 	for _, f := range form.Fields {
@@ -329,6 +460,11 @@ func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
 				d.Answers[k] = v
 			}
 		}
+	}
+	if _, _, unsure := form.UnsureDate(d.Answers["birth_date"]); unsure {
+		// Not a birth date yet: the readings wait for the century step.
+		d.Answers[birthDateUnsure] = d.Answers["birth_date"]
+		delete(d.Answers, "birth_date")
 	}
 	return t.saveDraft(d)
 }

@@ -169,12 +169,12 @@ func TestBadInput_PhoneAndEmail(t *testing.T) {
 	p := startForm(t, h, 6006)
 	upTo(t, p, "phone")
 	p.says("12345")
-	p.expect(h.text("ky", "form.invalid.phone", nil), h.ask("phone"))
+	p.expect(h.text("ky", "form.invalid.phone_short", map[string]any{"Digits": 5}), h.ask("phone"))
 	if last := h.srv.Last(p.user.ID); len(last.ReplyKeyboard) != 1 || !last.ReplyKeyboard[0][0].RequestContact {
 		t.Fatalf("phone question without the share button: %+v", last.ReplyKeyboard)
 	}
 	p.sharesContact("+7 701 123 45 67", false) // a Kazakh number from her address book
-	p.expect(h.text("ky", "form.invalid.phone", nil), h.ask("phone"))
+	p.expect(h.text("ky", "form.phone.not_own", nil), h.ask("phone"))
 	p.sharesContact("+996 555 010 203", true)
 	p.expect("Номер жазылды: +996555010203", h.ask("whatsapp"))
 	if msgs := h.srv.Messages(p.user.ID); !msgs[len(msgs)-2].RemoveKeyboard {

@@ -2,6 +2,7 @@ package form_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,25 +24,42 @@ func keyOf(t *testing.T, err error) string {
 	return inv.Key
 }
 
-var canonicalPhone = regexp.MustCompile(`^\+996[2-9]\d{8}$`)
+var canonicalPhone = regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
 
+// phoneKeys are the refusals of a phone number.
+var phoneKeys = map[string]bool{
+	"form.invalid.phone_chars": true, "form.invalid.phone_short": true, "form.invalid.phone_long": true,
+	"form.invalid.phone_unknown": true, "form.invalid.phone_country": true,
+}
+
+// FuzzParsePhone: a number read is E.164 and reads back as itself; a
+// refusal is one of the phone's; WhatsApp takes the same number or
+// refuses it as a landline.
 func FuzzParsePhone(f *testing.F) {
-	for _, s := range []string{"+996 700 123 456", "0 (700) 12-34-56", "700123456", "0312 976530", "+7 701 123 45 67", "тел: 0555 12 34 56"} {
+	for _, s := range []string{"+996 700 123 456", "0 (700) 12-34-56", "700123456", "0312 976530", "+7 701 123 45 67",
+		"тел: 0555 12 34 56", "8 (701) 123-45-67", "996555123456", "00 44 20 7946 0958", "+999 1234567"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := form.ParsePhone(s)
+		wa, waErr := form.ParseWhatsApp(s)
 		if err != nil {
-			if k := keyOf(t, err); k != "form.invalid.phone" {
+			if k := keyOf(t, err); !phoneKeys[k] {
 				t.Fatalf("ParsePhone(%q) key = %q", s, k)
+			}
+			if waErr == nil || keyOf(t, waErr) != keyOf(t, err) {
+				t.Fatalf("ParseWhatsApp(%q) = %q, %v; ParsePhone refused it with %v", s, wa, waErr, err)
 			}
 			return
 		}
 		if !canonicalPhone.MatchString(got) {
-			t.Fatalf("ParsePhone(%q) = %q, not canonical", s, got)
+			t.Fatalf("ParsePhone(%q) = %q, not E.164", s, got)
 		}
 		if again, err := form.ParsePhone(got); again != got || err != nil {
 			t.Fatalf("ParsePhone(%q) = %q, %v; want it unchanged", got, again, err)
+		}
+		if waErr != nil && keyOf(t, waErr) != "form.invalid.whatsapp_landline" || waErr == nil && wa != got {
+			t.Fatalf("ParseWhatsApp(%q) = %q, %v; ParsePhone read %q", s, wa, waErr, got)
 		}
 	})
 }
@@ -60,9 +78,75 @@ func FuzzParseDate(f *testing.F) {
 		if h, m, sec := got.Clock(); h != 0 || m != 0 || sec != 0 || got.Nanosecond() != 0 || got.Location() != bishkek {
 			t.Fatalf("ParseDate(%q) = %v, want midnight in Bishkek", s, got)
 		}
-		typed := got.Format("02.01.2006")
-		if again, err := form.ParseDate(typed, bishkek); !again.Equal(got) || err != nil {
-			t.Fatalf("ParseDate(%q) = %v, %v; want %v", typed, again, err, got)
+		for _, typed := range writtenAs(got) {
+			if again, err := form.ParseDate(typed, bishkek); !again.Equal(got) || err != nil {
+				t.Fatalf("ParseDate(%q) = %v, %v; want %v (read from %q)", typed, again, err, got, s)
+			}
+		}
+	})
+}
+
+// ruGenitive and kyMonths name the months as a Russian and a Kyrgyz date
+// write them.
+var (
+	ruGenitive = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}
+	kyMonths   = [...]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
+)
+
+// writtenAs is a day as people write it: in numbers, in ISO, in Russian
+// and in Kyrgyz words.
+func writtenAs(day time.Time) []string {
+	y, m, d := day.Date()
+	return []string{
+		day.Format("02.01.2006"),
+		day.Format("2.1.2006"),
+		day.Format("2006-01-02"),
+		fmt.Sprintf("%d %s %04d г.", d, ruGenitive[m-1], y),
+		fmt.Sprintf("%04d-жылы %d-%s", y, d, kyMonths[m-1]),
+		fmt.Sprintf("%d-%sда %04d-ж.", d, kyMonths[m-1], y),
+	}
+}
+
+// FuzzParseBirthDate: one reading, or two a century apart, the earlier
+// first, neither or both of which the form takes; a sure four-digit date
+// is ParseDate's; the two readings kept as one answer read back.
+func FuzzParseBirthDate(f *testing.F) {
+	for _, s := range []string{"05.05.90", "5 мая 90", "05.05.15", "29.02.00", "90-жылы 5-май", "05.05.1990", "1990-жылы 5-май", "31.02.90"} {
+		f.Add(s)
+	}
+	bishkek := time.FixedZone("Asia/Bishkek", 6*60*60)
+	r := form.Rules{Deadline: time.Date(2026, 12, 11, 17, 0, 0, 0, bishkek), Location: bishkek, Now: time.Date(2026, 11, 22, 10, 0, 0, 0, bishkek)}
+	f.Fuzz(func(t *testing.T, s string) {
+		days, err := form.ParseBirthDate(s, r)
+		if err != nil {
+			checkDateErr(t, s, err)
+			return
+		}
+		if sure, err := form.ParseDate(s, bishkek); err == nil {
+			if len(days) != 1 || !days[0].Equal(sure) {
+				t.Fatalf("ParseBirthDate(%q) = %v, ParseDate read %v", s, days, sure)
+			}
+			return
+		}
+		switch len(days) {
+		case 1:
+			if days[0].Year() < 1900 || days[0].Year() > 2099 {
+				t.Fatalf("ParseBirthDate(%q) = %v: a two-digit year out of the two centuries", s, days)
+			}
+		case 2:
+			early, late := days[0], days[1]
+			if late.Year()-early.Year() != 100 || late.YearDay() != early.YearDay() && early.Month() != time.February {
+				t.Fatalf("ParseBirthDate(%q) = %v, want two readings a century apart", s, days)
+			}
+			if form.BirthDateFits(early, r) != form.BirthDateFits(late, r) {
+				t.Fatalf("ParseBirthDate(%q) = %v: asked although one reading fits", s, days)
+			}
+			e, l, ok := form.UnsureDate(form.Centuries(early, late))
+			if !ok || e != early.Format(form.DateLayout) || l != late.Format(form.DateLayout) {
+				t.Fatalf("Centuries(%v, %v) reads back as %q, %q, %v", early, late, e, l, ok)
+			}
+		default:
+			t.Fatalf("ParseBirthDate(%q) = %v", s, days)
 		}
 	})
 }

@@ -44,60 +44,102 @@ func TestInvalidError(t *testing.T) {
 }
 
 func TestParsePhone(t *testing.T) {
-	const phoneKey = "form.invalid.phone"
+	const (
+		chars   = "form.invalid.phone_chars"
+		short   = "form.invalid.phone_short"
+		long    = "form.invalid.phone_long"
+		unknown = "form.invalid.phone_unknown"
+		country = "form.invalid.phone_country"
+	)
 	tests := []struct {
 		name, in, want, wantKey string
+		data                    map[string]any
 	}{
-		{"OKIntlSpaced", "+996 700 123 456", "+996700123456", ""},
-		{"OKIntlNoPlus", "996700123456", "+996700123456", ""},
-		{"OKTrunkZero", "0700123456", "+996700123456", ""},
-		{"OKTrunkParens", "0 (700) 12-34-56", "+996700123456", ""},
-		{"OKNationalOnly", "700123456", "+996700123456", ""},
-		{"OKIntlDashes", "+996-555-12-34-56", "+996555123456", ""},
-		{"OKLandlineBishkek", "0312 976530", "+996312976530", ""},
-		{"OKLandlineOsh", "(03222) 5-12-34", "+996322251234", ""},
-		{"OKDots", "0.700.12.34.56", "+996700123456", ""},
-		{"OKNBSP", "+996\u00a0700\u00a0123\u00a0456", "+996700123456", ""},
-		{"OKNarrowNBSP", "+996\u202f700\u202f123456", "+996700123456", ""},
-		{"OKBidiMarks", "\u202a+996 700 123 456\u202c", "+996700123456", ""},
-		{"OKZeroWidthSpaces", "0700\u200b123\u200b456", "+996700123456", ""},
-		{"OKEnDash", "0700–12–34–56", "+996700123456", ""},
-		{"OKSurroundingSpace", "  0555 123456\n", "+996555123456", ""},
-		{"OKPlusSpace", "+ 996 777 000 111", "+996777000111", ""},
-		{"OKNational9", "996123456", "+996996123456", ""},
-		{"ErrEmpty", "", "", phoneKey},
-		{"ErrSpacesOnly", "   ", "", phoneKey},
-		{"ErrSeparatorsOnly", "()--", "", phoneKey},
-		{"ErrRussia", "+7 701 123 45 67", "", phoneKey},
-		{"ErrUzbekistan", "+998 90 123 45 67", "", phoneKey},
-		{"ErrPlusNational", "+700123456", "", phoneKey},
-		{"ErrPlusTrunk", "+0700123456", "", phoneKey},
-		{"ErrTooShort", "070012345", "", phoneKey},
-		{"ErrTooLong", "07001234567", "", phoneKey},
-		{"ErrIntlTooLong", "+9967001234567", "", phoneKey},
-		{"ErrNationalZero", "+996 070 123 456", "", phoneKey},
-		{"ErrNationalOne", "+996 170 123 456", "", phoneKey},
-		{"ErrNationalOneNoPrefix", "170123456", "", phoneKey},
-		{"ErrTrunkThenZero", "0070123456", "", phoneKey},
-		{"ErrIntlWithTrunk", "996 0700 123 456", "", phoneKey},
-		{"ErrLetters", "0700 ABC 456", "", phoneKey},
-		{"ErrCyrillic", "тел 0700123456", "", phoneKey},
-		{"ErrPlusInside", "996+700123456", "", phoneKey},
-		{"ErrTwoPlus", "++996700123456", "", phoneKey},
-		{"ErrFullWidthDigits", "０７００１２３４５６", "", phoneKey},
-		{"ErrArabicIndicDigits", "٠٧٠٠١٢٣٤٥٦", "", phoneKey},
-		{"ErrInvalidUTF8", "0700\xff123456", "", phoneKey},
-		{"ErrHuge", strings.Repeat("7", 100_000), "", phoneKey},
-		{"ErrTwoNumbers", "0700123456, 0555123456", "", phoneKey},
+		// Kyrgyz, as people type them.
+		{"OKTrunkSpaced", "0555 12 34 56", "+996555123456", "", nil},
+		{"OKIntlSpaced", "+996 555 123 456", "+996555123456", "", nil},
+		{"OKIntlNoPlus", "996555123456", "+996555123456", "", nil},
+		{"OKIntl700", "+996 700 123 456", "+996700123456", "", nil},
+		{"OKTrunkZero", "0700123456", "+996700123456", "", nil},
+		{"OKTrunkParens", "0 (700) 12-34-56", "+996700123456", "", nil},
+		{"OKNationalOnly", "700123456", "+996700123456", "", nil},
+		{"OKIntlDashes", "+996-555-12-34-56", "+996555123456", "", nil},
+		{"OKLandlineBishkek", "0312 976530", "+996312976530", "", nil},
+		{"OKLandlineOsh", "(03222) 5-12-34", "+996322251234", "", nil},
+		{"OKDots", "0.700.12.34.56", "+996700123456", "", nil},
+		{"OKNBSP", "+996\u00a0700\u00a0123\u00a0456", "+996700123456", "", nil},
+		{"OKNarrowNBSP", "+996\u202f700\u202f123456", "+996700123456", "", nil},
+		{"OKBidiMarks", "\u202a+996 700 123 456\u202c", "+996700123456", "", nil},
+		{"OKZeroWidthSpaces", "0700\u200b123\u200b456", "+996700123456", "", nil},
+		{"OKEnDash", "0700–12–34–56", "+996700123456", "", nil},
+		{"OKSurroundingSpace", "  0555 123456\n", "+996555123456", "", nil},
+		{"OKPlusSpace", "+ 996 777 000 111", "+996777000111", "", nil},
+		{"OKNational9", "996123456", "+996996123456", "", nil},
+		{"OKDoubleZero", "00996 555 123 456", "+996555123456", "", nil},
+		// Kazakhstan and Russia: +7, the code without "+", the trunk 8.
+		{"OKKazakhIntl", "+7 701 123 45 67", "+77011234567", "", nil},
+		{"OKKazakhNoPlus", "77011234567", "+77011234567", "", nil},
+		{"OKKazakhTrunk8", "8 (701) 123-45-67", "+77011234567", "", nil},
+		{"OKKazakhAlmatyLandline", "+7 727 250 12 34", "+77272501234", "", nil},
+		{"OKRussiaIntl", "+7 (916) 123-45-67", "+79161234567", "", nil},
+		{"OKRussiaTrunk8", "8 916 123 45 67", "+79161234567", "", nil},
+		{"OKUzbekistan", "+998 90 123 45 67", "+998901234567", "", nil},
+		{"OKTurkeyDoubleZero", "0090 532 123 45 67", "+905321234567", "", nil},
+		// What was wrong, named.
+		{"ErrEmpty", "", "", chars, nil},
+		{"ErrSpacesOnly", "   ", "", chars, nil},
+		{"ErrSeparatorsOnly", "()--", "", chars, nil},
+		{"ErrLetters", "0700 ABC 456", "", chars, nil},
+		{"ErrCyrillicLabel", "тел 0700123456", "", chars, nil},
+		{"ErrPlusInside", "996+700123456", "", chars, nil},
+		{"ErrTwoPlus", "++996700123456", "", chars, nil},
+		{"ErrFullWidthDigits", "０７００１２３４５６", "", chars, nil},
+		{"ErrArabicIndicDigits", "٠٧٠٠١٢٣٤٥٦", "", chars, nil},
+		{"ErrInvalidUTF8", "0700\xff123456", "", chars, nil},
+		{"ErrTwoNumbers", "0700123456, 0555123456", "", chars, nil},
+		{"ErrTooShort", "12345", "", short, map[string]any{"Digits": 5}},
+		{"ErrTrunkTooShort", "070012345", "", unknown, nil},
+		{"ErrPlusTooShort", "+7 701", "", short, map[string]any{"Digits": 4}},
+		{"ErrTooLong", "0555 123 456 789 0", "", long, map[string]any{"Digits": 14}},
+		{"ErrPlusTooLong", "+99655512345678", "", long, map[string]any{"Digits": 14}},
+		{"ErrHuge", strings.Repeat("7", 100_000), "", long, map[string]any{"Digits": 99}},
+		{"ErrNoSuchCountry", "+999 123 4567", "", country, map[string]any{"Code": "999"}},
+		{"ErrNationalZero", "+996 070 123 456", "", unknown, nil},
+		{"ErrNationalOne", "+996 170 123 456", "", unknown, nil},
+		{"ErrNationalOneNoPrefix", "170123456", "", unknown, nil},
+		{"ErrTrunkThenZero", "0070123456", "", unknown, nil},
+		{"ErrEightNotAReal7", "8 000 123 45 67", "", unknown, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := form.ParsePhone(tt.in)
-			checkErr(t, err, tt.wantKey)
+			inv := checkErr(t, err, tt.wantKey)
 			if got != tt.want {
 				t.Errorf("ParsePhone(%q) = %q, want %q", tt.in, got, tt.want)
 			}
+			if inv != nil && !reflect.DeepEqual(inv.Data, tt.data) {
+				t.Errorf("ParsePhone(%q) data = %v, want %v", tt.in, inv.Data, tt.data)
+			}
 		})
+	}
+}
+
+// WhatsApp takes every number ParsePhone does but a landline.
+func TestParseWhatsApp(t *testing.T) {
+	for _, tt := range []struct{ in, want, wantKey string }{
+		{"0555 12 34 56", "+996555123456", ""},
+		{"+7 701 123 45 67", "+77011234567", ""},
+		{"8 (701) 123-45-67", "+77011234567", ""},
+		{"+7 916 123 45 67", "+79161234567", ""},
+		{"0312 976530", "", "form.invalid.whatsapp_landline"},
+		{"+7 727 250 12 34", "", "form.invalid.whatsapp_landline"},
+		{"12345", "", "form.invalid.phone_short"},
+	} {
+		got, err := form.ParseWhatsApp(tt.in)
+		checkErr(t, err, tt.wantKey)
+		if got != tt.want {
+			t.Errorf("ParseWhatsApp(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -136,6 +178,37 @@ func TestParseDate(t *testing.T) {
 		{"OKTrailingDot", "05.03.1990.", 1990, time.March, 5, ""},
 		{"OKLeapDay", "29.02.2000", 2000, time.February, 29, ""},
 		{"OKDec31", "31.12.1999", 1999, time.December, 31, ""},
+		// Month names, as people write them in Russian and Kyrgyz.
+		{"OKRussianGenitive", "5 мая 1990", 1990, time.May, 5, ""},
+		{"OKKyrgyzNominative", "5 май 1990", 1990, time.May, 5, ""},
+		{"OKKyrgyzYearFirst", "1990-жылы 5-май", 1990, time.May, 5, ""},
+		{"OKKyrgyzHyphenDay", "5-май 1990", 1990, time.May, 5, ""},
+		{"OKTwoDigitDayMonth", "05.05.1990", 1990, time.May, 5, ""},
+		{"OKOneDigitDayMonth", "5.5.1990", 1990, time.May, 5, ""},
+		{"OKISOMay", "1990-05-05", 1990, time.May, 5, ""},
+		{"OKUpperCaseAndSpaces", "  5   МАЯ   1990  ", 1990, time.May, 5, ""},
+		{"OKMixedCase", "5 Мая 1990", 1990, time.May, 5, ""},
+		{"OKLatinLookAlike", "5 мaя 1990", 1990, time.May, 5, ""},                  // Latin "a"
+		{"OKKyrgyzLookAlikeYear", "1990-жылы 5-маи", 1990, time.May, 5, ""},        // и for й
+		{"OKKyrgyzLetterAsLookAlike", "5-Ɵктябрь 1990", 1990, time.October, 5, ""}, // Ɵ for О
+		{"OKRussianOrdinal", "5-го мая 1990 года", 1990, time.May, 5, ""},
+		{"OKRussianGR", "05.05.1990 г.р.", 1990, time.May, 5, ""},
+		{"OKRussianNamedG", "5 марта 1990 г.", 1990, time.March, 5, ""},
+		{"OKRussianComma", "5 марта, 1990", 1990, time.March, 5, ""},
+		{"OKRussianAbbrev", "5 сент. 1990", 1990, time.September, 5, ""},
+		{"OKRussianAbbrevNoDot", "15 дек 1985", 1985, time.December, 15, ""},
+		{"OKNoSpaces", "5мая1990", 1990, time.May, 5, ""},
+		{"OKSoftSignDropped", "5 июн 1990", 1990, time.June, 5, ""},
+		{"OKKyrgyzPossessive", "1990-жылдын 5-майы", 1990, time.May, 5, ""},
+		{"OKKyrgyzLocative", "5-майда 1990-ж.", 1990, time.May, 5, ""},
+		{"OKKyrgyzLocativeTa", "1990-жылы 8-мартта", 1990, time.March, 8, ""},
+		{"OKKyrgyzBoth", "1990-жылы 12-апрелинде", 1990, time.April, 12, ""},
+		{"OKKyrgyzYearWordDot", "1990 ж. 5 мая", 1990, time.May, 5, ""},
+		{"OKYearFirstNoWord", "1990 5 мая", 1990, time.May, 5, ""},
+		{"OKOldKyrgyzName", "5-бугу 1990", 1990, time.May, 5, ""},
+		{"OKOldKyrgyzTwoWords", "5 жалган куран 1990", 1990, time.March, 5, ""},
+		{"OKOldKyrgyzAiy", "1990-жылы 3-үчтүн айы", 1990, time.January, 3, ""},
+		{"OKYearWordAfterName", "5-май 1990-жылы", 1990, time.May, 5, ""},
 		{"ErrEmpty", "", 0, 0, 0, dateKey},
 		{"ErrWords", "бешинчи март", 0, 0, 0, dateKey},
 		{"ErrTwoDigitYear", "05.03.90", 0, 0, 0, dateKey},
@@ -147,7 +220,14 @@ func TestParseDate(t *testing.T) {
 		{"ErrISOWithWord", "1990-03-05 г.", 0, 0, 0, dateKey},
 		{"ErrUnknownWord", "05.03.1990 лет", 0, 0, 0, dateKey},
 		{"ErrLoneHyphen", "05.03.1990 -", 0, 0, 0, dateKey},
-		{"ErrMonthName", "5 марта 1990", 0, 0, 0, dateKey},
+		{"ErrUnknownMonth", "5 мартобря 1990", 0, 0, 0, dateKey},
+		{"ErrMonthNameNoYear", "5 марта", 0, 0, 0, dateKey},
+		{"ErrMonthFirst", "мая 5 1990", 0, 0, 0, dateKey},
+		{"ErrSentence", "мен 5 мая 1990 туулгам", 0, 0, 0, dateKey},
+		{"ErrTwoDigitYearNamed", "5 мая 90", 0, 0, 0, dateKey},
+		{"ErrYearFirstTwoDigitsNoWord", "90 5 мая", 0, 0, 0, dateKey},
+		{"ErrNamedImpossible", "31 апреля 1990", 0, 0, 0, impossibleKey},
+		{"ErrYearFirstImpossible", "1990-жылы 30-февраль", 0, 0, 0, impossibleKey},
 		{"ErrMissingYear", "05.03", 0, 0, 0, dateKey},
 		{"ErrInvalidUTF8", "05.03.1990\xff", 0, 0, 0, dateKey},
 		{"ErrHuge", strings.Repeat("05.03.1990 ", 10_000), 0, 0, 0, dateKey},
@@ -175,6 +255,68 @@ func TestParseDate(t *testing.T) {
 				t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, want)
 			}
 		})
+	}
+}
+
+// A two-digit year is read in the century that makes her an applicant the
+// form takes; when neither does, both readings come back for her to
+// choose; four digits are taken as typed.
+func TestParseBirthDate(t *testing.T) {
+	bishkek := time.FixedZone("Asia/Bishkek", 6*60*60)
+	r := form.Rules{Deadline: time.Date(2026, 12, 11, 17, 0, 0, 0, bishkek), Location: bishkek, Now: time.Date(2026, 11, 22, 10, 0, 0, 0, bishkek)}
+	tests := []struct {
+		name, in string
+		want     []string
+		wantKey  string
+	}{
+		{"TwoDigitNineties", "05.05.90", []string{"1990-05-05"}, ""},
+		{"TwoDigitNamed", "5 мая 90", []string{"1990-05-05"}, ""},
+		{"TwoDigitKyrgyzYearFirst", "90-жылы 5-май", []string{"1990-05-05"}, ""},
+		{"TwoDigitSlashes", "5/5/90", []string{"1990-05-05"}, ""},
+		{"TwoDigitThisCentury", "05.05.05", []string{"2005-05-05"}, ""},
+		{"EighteenOnTheDeadline", "11.12.08", []string{"2008-12-11"}, ""},
+		{"HundredToday", "05.05.26", []string{"1926-05-05"}, ""},
+		{"LeapOnlyIn2000", "29.02.00", []string{"2000-02-29"}, ""},
+		{"SeventeenOnTheDeadlineAsked", "12.12.08", []string{"1908-12-12", "2008-12-12"}, ""},
+		{"ChildOrOver100Asked", "05.05.15", []string{"1915-05-05", "2015-05-05"}, ""},
+		{"LeapBothAsked", "29.02.12", []string{"1912-02-29", "2012-02-29"}, ""},
+		{"FourDigitsAsTyped", "05.05.1990", []string{"1990-05-05"}, ""},
+		{"FourDigitsTooYoungAsTyped", "05.05.2015", []string{"2015-05-05"}, ""},
+		{"FourDigitsNamed", "1990-жылы 5-май", []string{"1990-05-05"}, ""},
+		{"ImpossibleBothCenturies", "29.02.15", nil, "form.invalid.date_impossible"},
+		{"ImpossibleMonth", "05.13.90", nil, "form.invalid.date_impossible"},
+		{"Garbage", "былтыр", nil, "form.invalid.date"},
+		{"ThreeDigitYear", "05.05.990", nil, "form.invalid.date"},
+		{"YearFirstTwoDigitsNoWord", "90 5 мая", nil, "form.invalid.date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			days, err := form.ParseBirthDate(tt.in, r)
+			checkErr(t, err, tt.wantKey)
+			var got []string
+			for _, d := range days {
+				if d.Location() != bishkek || d.Hour() != 0 {
+					t.Errorf("reading %v, want midnight in Bishkek", d)
+				}
+				got = append(got, d.Format(form.DateLayout))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseBirthDate(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnsureDate(t *testing.T) {
+	early := time.Date(1915, 5, 5, 0, 0, 0, 0, time.UTC)
+	answer := form.Centuries(early, early.AddDate(100, 0, 0))
+	if e, l, ok := form.UnsureDate(answer); !ok || e != "1915-05-05" || l != "2015-05-05" {
+		t.Errorf("UnsureDate(%q) = %q, %q, %v", answer, e, l, ok)
+	}
+	for _, s := range []string{"", "1990-05-05", "1915-05-05|", "|2015-05-05", "1915-05-05|2015-13-05", "a|b"} {
+		if _, _, ok := form.UnsureDate(s); ok {
+			t.Errorf("UnsureDate(%q) is a pair", s)
+		}
 	}
 }
 
