@@ -219,25 +219,33 @@ func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) stor
 		}}
 	default:
 		m.Text = b.eventText(lang, "event.reminder", e)
-		m.Buttons = [][]store.Button{{
+		m.Buttons = append(b.joinButton(lang, e), []store.Button{
 			{Text: b.Texts.Text(lang, "event.coming", nil), Data: "rsvp:" + e.ID + ":yes"},
 			{Text: b.Texts.Text(lang, "event.not_coming", nil), Data: "rsvp:" + e.ID + ":no"},
-		}}
+		})
 	}
 	return m
 }
 
-// eventText renders an event message by key with its title, time and,
-// for meetings, link (or word that the link comes later).
+// eventText renders an event message by key with its title and time and,
+// for a meeting without a link yet, the word that it comes later. The
+// link itself is the joinButton under the message.
 func (b *Bot) eventText(lang, key string, e store.Event) string {
 	text := b.Texts.Text(lang, key, map[string]any{"Title": e.Title[lang], "When": e.At.In(b.Location).Format("02.01.2006 15:04")})
-	switch {
-	case e.Link != "":
-		text += "\n" + b.Texts.Text(lang, "event.link", map[string]any{"Link": e.Link})
-	case e.Kind == store.EventMeeting:
+	if e.Link == "" && e.Kind == store.EventMeeting {
 		text += "\n" + b.Texts.Text(lang, "event.link_later", nil)
 	}
 	return text
+}
+
+// joinButton is the row with the "Join" button that opens the event's
+// link, or no rows for an event without one: a button is one tap on a
+// phone, where a link in the text has to be found and pressed exactly.
+func (b *Bot) joinButton(lang string, e store.Event) [][]store.Button {
+	if e.Link == "" {
+		return nil
+	}
+	return [][]store.Button{{{Text: b.Texts.Text(lang, "event.join", nil), URL: e.Link}}}
 }
 
 // userLang is the language to write to u in: her choice, else the guess

@@ -1,10 +1,12 @@
 package bot_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/telegramtest"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -171,10 +173,33 @@ func TestCalendar_StaffEventsAndBadInput(t *testing.T) {
 		!strings.Contains(got, h.text("ru", "schedule.stage", map[string]any{"Stage": h.text("ru", "stage.IV", nil)})) {
 		t.Errorf("schedule:\n%s", got)
 	}
-	staff.says("/event_cancel e-0501-1")
-	p.expect(h.text("ru", "event.cancelled", map[string]any{"Title": "Встреча по бюджету", "When": "01.05.2027 15:00"}) + "\n" + h.text("ru", "event.link", map[string]any{"Link": "https://meet.example.org/budget"}))
+
+	// The reminder carries the link as a "Join" button above the RSVP
+	// ones, not in its text; so does the notice that it moved.
+	link := "https://meet.example.org/budget"
 	h.tick(bishkekTime(t, "2027-04-30 15:00"))
-	h.tick(bishkekTime(t, "2027-05-01 14:00"))
+	p.expect("🔔 Напоминание: Встреча по бюджету\n01.05.2027 15:00 (время Бишкека)")
+	if got := h.srv.Last(p.user.ID).Buttons; !slices.EqualFunc(got, [][]telegramtest.Button{
+		{{Text: "Подключиться", URL: link}},
+		{{Text: "✅ Приду", Data: "rsvp:e-0501-1:yes"}, {Text: "❌ Не смогу", Data: "rsvp:e-0501-1:no"}},
+	}, slices.Equal) {
+		t.Errorf("reminder buttons %+v", got)
+	}
+	staff.says("/event_move e-0501-1 01.05.2027 16:00")
+	p.expect("📅 Перенос: Встреча по бюджету\nНовое время: 01.05.2027 16:00 (время Бишкека)")
+	if got := h.srv.Last(p.user.ID).Buttons; !slices.EqualFunc(got, [][]telegramtest.Button{{{Text: "Подключиться", URL: link}}}, slices.Equal) {
+		t.Errorf("moved notice buttons %+v", got)
+	}
+	staff.news()
+
+	// A cancelled meeting has nothing to join: no link, no button.
+	staff.says("/event_cancel e-0501-1")
+	p.expect("❌ Отменено: Встреча по бюджету\n(было назначено на 01.05.2027 16:00)")
+	if got := h.srv.Last(p.user.ID).Buttons; len(got) != 0 {
+		t.Errorf("cancelled notice buttons %+v", got)
+	}
+	h.tick(bishkekTime(t, "2027-05-01 15:00"))
+	h.tick(bishkekTime(t, "2027-05-01 16:00"))
 	p.expect() // a cancelled event sends nothing more
 
 }

@@ -120,7 +120,7 @@ func (t *turn) moveTo(e store.Event, at time.Time) error {
 	if err := t.saveAndPlan(t.tx, e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.moved")
+	n, err := t.tellAudience(e, "event.moved", t.joinButton)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (t *turn) cancelEvent() error {
 	if err := t.tx.PutEvent(e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.cancelled")
+	n, err := t.tellAudience(e, "event.cancelled", nil)
 	if err != nil {
 		return err
 	}
@@ -153,13 +153,19 @@ func (t *turn) cancelEvent() error {
 	return nil
 }
 
-// tellAudience queues a message about e to everyone it concerns.
-func (t *turn) tellAudience(e store.Event, key string) (int, error) {
+// tellAudience queues a message about e to everyone it concerns, with
+// the buttons of buttons if it is not nil (the moved meeting's "Join"; a
+// cancelled one has nothing to join).
+func (t *turn) tellAudience(e store.Event, key string, buttons func(lang string, e store.Event) [][]store.Button) (int, error) {
 	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
 	if err != nil {
 		return 0, err
 	}
-	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, nil), nil
+	var rows func(lang string) [][]store.Button
+	if buttons != nil {
+		rows = func(lang string) [][]store.Button { return buttons(lang, e) }
+	}
+	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, rows), nil
 }
 
 // attendance is /attendance ID: the plan against who came, and how they

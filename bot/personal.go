@@ -15,6 +15,7 @@ var recordsFeature = Feature{
 		{Name: "audit", Roles: staffOnly, Run: firstPage("audit"), Help: true, Menu: true},
 		{Name: "undelivered", Roles: staffOnly, Run: firstPage("dead"), Help: true, Menu: true},
 		{Name: "backup", Roles: staffOnly, Run: (*turn).backup, Help: true, Menu: true},
+		{Name: "status", Roles: staffOnly, Run: (*turn).showStatus, Help: true, Menu: true},
 	},
 	Buttons: []Button{
 		{Prefix: prefixForget, Run: (*turn).tapForget},

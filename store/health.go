@@ -33,11 +33,23 @@ type Health struct {
 // healthDue is how many coming due items Health lists.
 const healthDue = 5
 
-// Health reads the bot's health. backupDir, if not "", is where its
-// backups are.
+// Health reads the bot's health in a transaction of its own. backupDir,
+// if not "", is where its backups are.
 func (db *DB) Health(backupDir string) (Health, error) {
+	var h Health
+	err := db.View(func(tx *Tx) (err error) {
+		h, err = tx.Health(backupDir)
+		return err
+	})
+	return h, err
+}
+
+// Health reads the bot's health in tx: for staff's /status, which runs
+// inside the transaction of the update that asked. backupDir, if not "",
+// is where its backups are.
+func (tx *Tx) Health(backupDir string) (Health, error) {
 	h := Health{Outbox: map[Lane]int{}}
-	err := db.View(func(tx *Tx) error {
+	err := func() error {
 		meta := tx.tx.Bucket(bucketMeta)
 		if meta != nil {
 			schema, err := schemaOf(meta)
@@ -95,7 +107,7 @@ func (db *DB) Health(backupDir string) (Health, error) {
 			h.NextDue = append(h.NextDue, d)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return h, fmt.Errorf("health: %w", err)
 	}

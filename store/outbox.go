@@ -121,10 +121,14 @@ type MenuCommand struct {
 	Description string `json:"description"`
 }
 
-// Button is one inline button: a label and the data Telegram sends back.
+// Button is one inline button: a label and the data Telegram sends back,
+// or a label and a link.
 type Button struct {
 	Text string `json:"text"`
 	Data string `json:"data"`
+	// URL makes it a link button (a meeting's "Join"): a tap opens the
+	// address, and no Data comes back.
+	URL string `json:"url,omitempty"`
 }
 
 // File is a document to send: held in full (exports are small), or, for

@@ -259,12 +259,18 @@ func (c *Console) choicesOn(messageID int) bool {
 	return len(c.choices) > 0 && c.choices[0].messageID == messageID
 }
 
-// showChoices prints buttons numbered, row by row, and remembers them.
+// showChoices prints buttons numbered, row by row, and remembers them. A
+// link button prints its label and link: a tap would open the address,
+// nothing comes back to the bot, so it is no choice.
 func (c *Console) showChoices(rows [][]store.Button, messageID int) {
 	c.choices = nil
 	for _, row := range rows {
 		var cells []string
 		for _, b := range row {
+			if b.URL != "" {
+				cells = append(cells, fmt.Sprintf("[%s: %s]", b.Text, b.URL))
+				continue
+			}
 			c.choices = append(c.choices, choice{label: b.Text, data: b.Data, messageID: messageID})
 			cells = append(cells, fmt.Sprintf("[%d] %s", len(c.choices), b.Text))
 		}

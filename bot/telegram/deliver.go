@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,16 +31,52 @@ func (c *Client) Deliver(_ context.Context, m store.Outgoing) error {
 			return &delivery.PermanentError{Err: fmt.Errorf("file to send: %w", err)}
 		}
 	}
-	_, err = c.api.Request(msg)
+	if text, ok := msg.(textRequest); ok {
+		_, err = c.api.MakeRequest(text.method, text.params)
+	} else {
+		_, err = c.api.Request(msg)
+	}
 	return classify(m, c.redact(err))
+}
+
+// linkPreviewOff is link_preview_options turning previews off: a meeting
+// link's preview would cost a woman on a slow, paid network a picture she
+// did not ask for.
+const linkPreviewOff = `{"is_disabled":true}`
+
+// textRequest is a sendMessage or editMessageText with its parameters as
+// Bot API 7.0 and later have them. The library (v5.5.1) knows only
+// disable_web_page_preview, which 7.0 replaced with link_preview_options,
+// so these go through MakeRequest. It is a Chattable only so chattable can
+// return it; Deliver sends it by its method and params.
+type textRequest struct {
+	tgbotapi.Chattable
+	method string
+	params tgbotapi.Params
+}
+
+// newTextRequest builds a text message or an edit of one: chat, text, link
+// previews off, and the keyboard if any.
+func newTextRequest(method string, m store.Outgoing, keyboard any) (textRequest, error) {
+	params := tgbotapi.Params{
+		"chat_id":              strconv.FormatInt(m.ChatID, 10),
+		"text":                 m.Text,
+		"link_preview_options": linkPreviewOff,
+	}
+	if method == "editMessageText" {
+		params["message_id"] = strconv.Itoa(m.MessageID)
+	}
+	if err := params.AddInterface("reply_markup", keyboard); err != nil {
+		return textRequest{}, fmt.Errorf("%s keyboard: %w", method, err)
+	}
+	return textRequest{method: method, params: params}, nil
 }
 
 // chattable builds the library's request for m.
 func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 	switch m.Kind {
 	case store.KindMessage:
-		msg := tgbotapi.NewMessage(m.ChatID, m.Text)
-		msg.DisableWebPagePreview = true
+		var keyboard any
 		switch {
 		case m.ContactButton != "":
 			row := tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(m.ContactButton))
@@ -48,23 +85,23 @@ func chattable(m store.Outgoing) (tgbotapi.Chattable, error) {
 			}
 			kb := tgbotapi.NewReplyKeyboard(row)
 			kb.OneTimeKeyboard = true
-			msg.ReplyMarkup = kb
+			keyboard = kb
 		case len(m.Buttons) > 0:
-			msg.ReplyMarkup = inlineKeyboard(m.Buttons)
+			keyboard = inlineKeyboard(m.Buttons)
 		case m.RemoveKeyboard:
-			msg.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
+			keyboard = tgbotapi.NewRemoveKeyboard(false)
 		}
-		return msg, nil
+		return newTextRequest("sendMessage", m, keyboard)
 	case store.KindEdit:
 		kb := inlineKeyboard(m.Buttons)
 		if m.Text == "" {
 			return tgbotapi.NewEditMessageReplyMarkup(m.ChatID, m.MessageID, kb), nil
 		}
-		edit := tgbotapi.NewEditMessageText(m.ChatID, m.MessageID, m.Text)
+		var keyboard any
 		if len(m.Buttons) > 0 {
-			edit.ReplyMarkup = &kb
+			keyboard = kb
 		}
-		return edit, nil
+		return newTextRequest("editMessageText", m, keyboard)
 	case store.KindCallback:
 		return tgbotapi.NewCallback(m.CallbackID, m.Text), nil
 	case store.KindMenu:
@@ -157,13 +194,18 @@ func markup(rows [][]store.Button) any {
 	return inlineKeyboard(rows)
 }
 
-// inlineKeyboard builds inline buttons; no rows gives an empty keyboard,
-// which removes the buttons of an edited message.
+// inlineKeyboard builds inline buttons, a link button where the button
+// has a URL; no rows gives an empty keyboard, which removes the buttons of
+// an edited message.
 func inlineKeyboard(rows [][]store.Button) tgbotapi.InlineKeyboardMarkup {
 	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 	for _, row := range rows {
 		var r []tgbotapi.InlineKeyboardButton
 		for _, b := range row {
+			if b.URL != "" {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Text, b.URL))
+				continue
+			}
 			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
 		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, r)

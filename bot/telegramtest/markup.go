@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -61,18 +62,49 @@ func parseMarkup(param string) (markup, *Failure) {
 	return m, nil
 }
 
+// buttonDecor are the fields of an inline button besides its text that do
+// not make it do anything; the spec wants exactly one field other than
+// these.
+var buttonDecor = map[string]bool{"text": true, "icon_custom_emoji_id": true, "style": true}
+
 func inlineButton(fields map[string]json.RawMessage) (Button, *Failure) {
 	var b Button
 	json.Unmarshal(fields["text"], &b.Text)
 	json.Unmarshal(fields["callback_data"], &b.Data)
 	json.Unmarshal(fields["url"], &b.URL)
-	if len(b.Data) > maxCallbackData {
-		return b, badRequest("BUTTON_DATA_INVALID")
+	actions := 0
+	for name := range fields {
+		if !buttonDecor[name] {
+			actions++
+		}
 	}
-	if len(fields) < 2 { // text and nothing to do
+	switch {
+	case len(b.Data) > maxCallbackData:
+		return b, badRequest("BUTTON_DATA_INVALID")
+	case actions == 0:
 		return b, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+	case actions > 1:
+		return b, badRequest("can't parse inline keyboard button: exactly one of the optional fields must be used")
+	case fields["url"] != nil && !buttonURL(b.URL):
+		return b, badRequest("BUTTON_URL_INVALID")
 	}
 	return b, nil
+}
+
+// buttonURL reports whether a URL button's URL is one Telegram opens: an
+// http(s) address with a host, or a tg:// link.
+func buttonURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.Host != ""
+	case "tg":
+		return u.Opaque != "" || u.Host != ""
+	}
+	return false
 }
 
 // keyboardButton decodes a reply keyboard button, which may also be a bare

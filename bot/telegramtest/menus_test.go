@@ -56,9 +56,11 @@ func TestServer_MenuResolution(t *testing.T) {
 }
 
 // A scope outside the spec, a chat scope without its chat, and a
-// language code that is not two letters are refused with 400.
+// language code that is not two letters are refused with 400; the first
+// three are spec violations too.
 func TestServer_MenuScopeChecked(t *testing.T) {
-	s := telegramtest.NewServer(t)
+	rec := &recorder{TB: t}
+	s := telegramtest.NewServer(rec)
 	api := newBot(t, s)
 	cmd := tgbotapi.BotCommand{Command: "start", Description: "Start"}
 	for _, c := range []struct {
@@ -66,9 +68,10 @@ func TestServer_MenuScopeChecked(t *testing.T) {
 		cfg  tgbotapi.Chattable
 		want string
 	}{
-		{"UnknownType", tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "private"}, cmd), "unsupported scope type"},
-		{"ChatWithoutID", tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "chat"}, cmd), "chat_id is empty"},
-		{"MemberWithoutUser", tgbotapi.NewDeleteMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "chat_member", ChatID: 5}), "user_id is empty"},
+		{"UnknownType", tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "private"}, cmd),
+			"setMyCommands: scope.type: BotCommandScope is default, all_private_chats, all_group_chats, all_chat_administrators, chat, chat_administrators, chat_member, got private"},
+		{"ChatWithoutID", tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "chat"}, cmd), `BotCommandScopeChat needs field "chat_id"`},
+		{"MemberWithoutUser", tgbotapi.NewDeleteMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "chat_member", ChatID: 5}), `BotCommandScopeChatMember needs field "user_id"`},
 		{"Language", tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), "kir", cmd), "LANG_CODE_INVALID"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -84,4 +87,8 @@ func TestServer_MenuScopeChecked(t *testing.T) {
 	if got := s.Menu(5, "ru"); got != nil {
 		t.Errorf("a refused list was kept: %q", got)
 	}
+	if got := s.Violations(); len(got) != 3 {
+		t.Errorf("violations %q, want the three scopes", got)
+	}
+	rec.end()
 }

@@ -305,6 +305,56 @@ func TestServer_SpecViolations(t *testing.T) {
 	}
 }
 
+// TestServer_UnknownParameters checks that a parameter or a field the spec
+// does not have is refused with a 400 and reported as a violation: the
+// library's disable_web_page_preview (replaced in Bot API 7.0), a keyboard
+// button's made-up field, a wrong type inside link_preview_options, and a
+// command scope without the chat it names.
+func TestServer_UnknownParameters(t *testing.T) {
+	rec := &recorder{TB: t}
+	s := telegramtest.NewServer(rec)
+	api := newBot(t, s)
+
+	old := tgbotapi.NewMessage(alice.ID, "https://example.org")
+	old.DisableWebPagePreview = true
+	_, err := api.Send(old)
+	if e := apiError(t, err); e.Code != http.StatusBadRequest || !strings.Contains(e.Message, `unknown parameter "disable_web_page_preview"`) {
+		t.Errorf("disable_web_page_preview answered %+v, want 400 naming it", e)
+	}
+	api.MakeRequest("sendMessage", tgbotapi.Params{"chat_id": "1001", "text": "x",
+		"reply_markup": `{"inline_keyboard":[[{"text":"x","callback_data":"y","colour":"red"}]]}`})
+	api.MakeRequest("editMessageText", tgbotapi.Params{"chat_id": "1001", "message_id": "1", "text": "x",
+		"link_preview_options": `{"is_disabled":"yes"}`})
+	api.MakeRequest("setMyCommands", tgbotapi.Params{"commands": `[{"command":"start","description":"x"}]`,
+		"scope": `{"type":"chat"}`})
+	api.MakeRequest("sendMessage", tgbotapi.Params{"chat_id": "1001", "text": "x",
+		"reply_markup": `{"keyboard":[[{"text":"x"}]],"one_time":true}`})
+
+	want := []string{
+		`sendMessage: unknown parameter "disable_web_page_preview" (not in Bot API 10.1 (June 11, 2026))`,
+		`sendMessage: reply_markup.inline_keyboard[0][0]: InlineKeyboardButton has no field "colour"`,
+		`editMessageText: link_preview_options.is_disabled: want true or false`,
+		`setMyCommands: scope: BotCommandScopeChat needs field "chat_id"`,
+		`sendMessage: reply_markup: ReplyKeyboardMarkup has no field "one_time"`,
+	}
+	got := s.Violations()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Violations() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	rec.end()
+	if len(rec.errors) != len(want) {
+		t.Errorf("cleanup reported %q, want one error per violation", rec.errors)
+	}
+
+	// What the bot sends instead passes.
+	s2 := telegramtest.NewServer(t)
+	api2 := newBot(t, s2)
+	if _, err := api2.MakeRequest("sendMessage", tgbotapi.Params{"chat_id": "1001", "text": "https://example.org",
+		"link_preview_options": `{"is_disabled":true}`}); err != nil {
+		t.Errorf("link_preview_options: %v", err)
+	}
+}
+
 func TestServer_CleanupEndsLongPoll(t *testing.T) {
 	rec := &recorder{TB: t}
 	s := telegramtest.NewServer(rec)
@@ -484,6 +534,32 @@ func TestServer_Formatting(t *testing.T) {
 		_, err := api.Send(m)
 		if err == nil || !strings.Contains(err.Error(), "BUTTON_DATA_INVALID") {
 			t.Errorf("got %v, want BUTTON_DATA_INVALID", err)
+		}
+	})
+
+	t.Run("InlineButtons", func(t *testing.T) {
+		for _, tc := range []struct{ name, button, wantErr string }{
+			{"URL", `{"text":"Join","url":"https://meet.example.org/a"}`, ""},
+			{"TgLink", `{"text":"Me","url":"tg://user?id=1"}`, ""},
+			{"Styled", `{"text":"Yes","callback_data":"y","style":"success"}`, ""},
+			{"NoAction", `{"text":"x"}`, "Text buttons are unallowed"},
+			{"TwoActions", `{"text":"x","callback_data":"y","url":"https://example.org"}`, "exactly one"},
+			{"BareHost", `{"text":"x","url":"meet.example.org/a"}`, "BUTTON_URL_INVALID"},
+			{"JavaScript", `{"text":"x","url":"javascript:alert(1)"}`, "BUTTON_URL_INVALID"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := api.MakeRequest("sendMessage", tgbotapi.Params{"chat_id": "1001", "text": "x",
+					"reply_markup": `{"inline_keyboard":[[` + tc.button + `]]}`})
+				switch {
+				case tc.wantErr == "" && err != nil:
+					t.Errorf("got %v, want success", err)
+				case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+					t.Errorf("got %v, want error containing %q", err, tc.wantErr)
+				}
+			})
+		}
+		if got := s.Messages(alice.ID); len(got) == 0 || len(got[len(got)-1].Buttons) == 0 || got[len(got)-1].Buttons[0][0].Data != "y" {
+			t.Errorf("last message %+v, want the styled button", got[len(got)-1])
 		}
 	})
 

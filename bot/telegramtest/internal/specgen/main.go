@@ -1,10 +1,14 @@
 // Command specgen regenerates the test data of package telegramtest from the
 // shared, read-only reference material next to the repository:
 //
-//   - testdata/methods.json: for every Bot API method its parameters, which of
-//     them are required, and which are required only as an alternative to
-//     others ("Required if inline_message_id is not specified"), taken from the
-//     machine-readable spec (telegram-bot-api-spec's api.json);
+//   - testdata/methods.json: for every Bot API method its parameters with
+//     their types, which of them are required, and which are required only as
+//     an alternative to others ("Required if inline_message_id is not
+//     specified"); and every object type a parameter can carry (reply_markup's
+//     keyboards and their buttons, link_preview_options, ...), with its
+//     fields, so the fake server can refuse a field the spec does not have.
+//     All of it is taken from the machine-readable spec
+//     (telegram-bot-api-spec's api.json);
 //   - testdata/updates/: sample Update payloads collected from Telegram's
 //     documentation and from other libraries' test suites, with their licences
 //     and a README naming where each file came from.
@@ -50,13 +54,21 @@ type apiSpec struct {
 	Version     string `json:"version"`
 	ReleaseDate string `json:"release_date"`
 	Methods     map[string]struct {
-		Returns []string `json:"returns"`
-		Fields  []struct {
-			Name        string `json:"name"`
-			Required    bool   `json:"required"`
-			Description string `json:"description"`
-		} `json:"fields"`
+		Returns []string   `json:"returns"`
+		Fields  []apiField `json:"fields"`
 	} `json:"methods"`
+	Types map[string]struct {
+		Fields   []apiField `json:"fields"`
+		Subtypes []string   `json:"subtypes"`
+	} `json:"types"`
+}
+
+// apiField is a method's parameter or an object's field.
+type apiField struct {
+	Name        string   `json:"name"`
+	Types       []string `json:"types"`
+	Required    bool     `json:"required"`
+	Description string   `json:"description"`
 }
 
 // method is one entry of methods.json. Alternatives lists groups of parameter
@@ -64,11 +76,29 @@ type apiSpec struct {
 // parameters optional and states the condition only in prose. Returns names
 // the result types, so the fake server can answer with the right shape.
 type method struct {
-	Required     []string     `json:"required"`
-	Alternatives [][][]string `json:"alternatives,omitempty"`
-	Params       []string     `json:"params"`
-	Returns      []string     `json:"returns"`
+	Required     []string            `json:"required"`
+	Alternatives [][][]string        `json:"alternatives,omitempty"`
+	Params       map[string][]string `json:"params"`
+	Returns      []string            `json:"returns"`
 }
+
+// objectType is one entry of methods.json's "types": an object a parameter
+// can carry, with its fields and their types, the value a field must have
+// in it (a BotCommandScopeChat's type is "chat"), or an abstract type (such
+// as BotCommandScope) that is one of its subtypes.
+type objectType struct {
+	Required []string            `json:"required,omitempty"`
+	Fields   map[string][]string `json:"fields,omitempty"`
+	Fixed    map[string]string   `json:"fixed,omitempty"`
+	Subtypes []string            `json:"subtypes,omitempty"`
+}
+
+// fixedValue matches the prose of a field that tells a subtype apart:
+// "Scope type, must be chat", "Type of the rich text, always “bold”".
+var fixedValue = regexp.MustCompile(`, (?:must be|always) [“"]?([a-z_]+)[”"]?$`)
+
+// scalars are the spec's types that are not objects.
+var scalars = map[string]bool{"String": true, "Integer": true, "Float": true, "Boolean": true, "InputFile": true}
 
 // requiredIf matches the prose the spec uses for "required unless that other
 // parameter is given", e.g. "Required if inline_message_id is not specified"
@@ -95,11 +125,11 @@ func writeMethods(specPath, outDir string) error {
 		"methods")
 	names := slices.Sorted(maps.Keys(spec.Methods))
 	for i, name := range names {
-		m := method{Required: []string{}, Params: []string{}, Returns: spec.Methods[name].Returns}
+		m := method{Required: []string{}, Params: map[string][]string{}, Returns: spec.Methods[name].Returns}
 		inlineGroup := []string{}
 		pairs := map[string][][]string{}
 		for _, f := range spec.Methods[name].Fields {
-			m.Params = append(m.Params, f.Name)
+			m.Params[f.Name] = f.Types
 			if f.Required {
 				m.Required = append(m.Required, f.Name)
 				continue
@@ -124,13 +154,29 @@ func writeMethods(specPath, outDir string) error {
 			m.Alternatives = append(m.Alternatives, pairs[key])
 		}
 		slices.Sort(m.Required)
-		slices.Sort(m.Params)
-		line, err := json.Marshal(m)
+		line, err := json.Marshal(m) // sorts the map's keys
 		if err != nil {
 			return err
 		}
 		sep := ","
 		if i == len(names)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&buf, "  %q: %s%s\n", name, line, sep)
+	}
+	buf.WriteString("},\n\"types\": {\n")
+	types, err := inputTypes(spec)
+	if err != nil {
+		return fmt.Errorf("%s: %w", specPath, err)
+	}
+	typeNames := slices.Sorted(maps.Keys(types))
+	for i, name := range typeNames {
+		line, err := json.Marshal(types[name])
+		if err != nil {
+			return err
+		}
+		sep := ","
+		if i == len(typeNames)-1 {
 			sep = ""
 		}
 		fmt.Fprintf(&buf, "  %q: %s%s\n", name, line, sep)
@@ -144,6 +190,58 @@ func writeMethods(specPath, outDir string) error {
 		return err
 	}
 	return copyFile(filepath.Join(filepath.Dir(specPath), "LICENSE"), filepath.Join(outDir, "methods.LICENSE"))
+}
+
+// inputTypes returns every object type a method's parameter can carry,
+// directly or inside another one (an InlineKeyboardButton inside an
+// InlineKeyboardMarkup), by name.
+func inputTypes(spec apiSpec) (map[string]objectType, error) {
+	out := map[string]objectType{}
+	var queue []string
+	want := func(types []string) {
+		for _, t := range types {
+			for strings.HasPrefix(t, "Array of ") {
+				t = strings.TrimPrefix(t, "Array of ")
+			}
+			if _, seen := out[t]; !seen && !scalars[t] && !slices.Contains(queue, t) {
+				queue = append(queue, t)
+			}
+		}
+	}
+	for _, m := range spec.Methods {
+		for _, f := range m.Fields {
+			want(f.Types)
+		}
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		t, ok := spec.Types[name]
+		if !ok {
+			return nil, fmt.Errorf("type %s is used but not defined", name)
+		}
+		o := objectType{Subtypes: t.Subtypes}
+		want(t.Subtypes)
+		if len(t.Fields) > 0 {
+			o.Fields = map[string][]string{}
+		}
+		for _, f := range t.Fields {
+			o.Fields[f.Name] = f.Types
+			if m := fixedValue.FindStringSubmatch(f.Description); m != nil && f.Required && slices.Equal(f.Types, []string{"String"}) {
+				if o.Fixed == nil {
+					o.Fixed = map[string]string{}
+				}
+				o.Fixed[f.Name] = m[1]
+			}
+			if f.Required {
+				o.Required = append(o.Required, f.Name)
+			}
+			want(f.Types)
+		}
+		slices.Sort(o.Required)
+		out[name] = o
+	}
+	return out, nil
 }
 
 // source is one collection of sample updates in the shared directory.
