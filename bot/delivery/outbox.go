@@ -271,6 +271,13 @@ func (o *Outbox) loop(ctx context.Context, drain bool) error {
 			drain, drained = true, nil
 		case res := <-r.results:
 			r.handle(res)
+			// A slot is free: what was queued meanwhile (a reply while a
+			// broadcast copy was on its way) is looked at before it goes.
+			select {
+			case <-o.wake:
+				r.load = true
+			default:
+			}
 		case err := <-r.saved:
 			r.afterSave(err)
 		case <-timer.C:
@@ -362,8 +369,7 @@ const fairShare = 10
 // pick is the chat to serve next: among those ready, the most urgent
 // lane, then the oldest message; every fairShare-th time, the oldest.
 func (r *run) pick(now time.Time) *chat {
-	r.picks++
-	byAge := r.picks%fairShare == 0
+	byAge := (r.picks+1)%fairShare == 0
 	var best *chat
 	for id, c := range r.chats {
 		if len(c.items) == 0 {
@@ -383,6 +389,9 @@ func (r *run) pick(now time.Time) *chat {
 		if byAge && older || !byAge && (c.lane() < best.lane() || c.lane() == best.lane() && older) {
 			best = c
 		}
+	}
+	if best != nil {
+		r.picks++ // only slots given count towards the fair share
 	}
 	return best
 }

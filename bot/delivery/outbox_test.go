@@ -30,10 +30,12 @@ type fakeTelegram struct {
 	answer func(m store.Outgoing, attempt int) error
 	held   map[int64]chan struct{}
 	sentCh chan store.Outgoing
+	// tried gets the text of every attempt as it starts.
+	tried chan string
 }
 
 func newFake() *fakeTelegram {
-	return &fakeTelegram{calls: map[string]int{}, held: map[int64]chan struct{}{}, sentCh: make(chan store.Outgoing, 1000)}
+	return &fakeTelegram{calls: map[string]int{}, held: map[int64]chan struct{}{}, sentCh: make(chan store.Outgoing, 1000), tried: make(chan string, 1000)}
 }
 
 // hold makes every send to chat wait until release.
@@ -55,6 +57,10 @@ func (f *fakeTelegram) Deliver(ctx context.Context, m store.Outgoing) error {
 		err = f.answer(m, attempt)
 	}
 	f.mu.Unlock()
+	select {
+	case f.tried <- m.Text:
+	default:
+	}
 	if gate != nil {
 		select {
 		case <-gate:
@@ -100,6 +106,22 @@ func (f *fakeTelegram) waitSent(t *testing.T, n int) {
 		case <-f.sentCh:
 		case <-deadline:
 			t.Fatalf("%d of %d messages delivered after 10s: %q", got, n, f.texts(0))
+		}
+	}
+}
+
+// waitTried waits until a message with text is being sent.
+func (f *fakeTelegram) waitTried(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case got := <-f.tried:
+			if got == text {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("%q was not tried in 10s", text)
 		}
 	}
 }
@@ -253,6 +275,7 @@ func TestOutbox_ReplyBeforeBulk(t *testing.T) {
 	e.enqueue(bulk...)
 	stop := e.run()
 	defer stop()
+	e.tg.waitTried(t, "bulk 0") // on its way, held
 	e.enqueue(msg(7, "your next question"))
 	release()
 	e.tg.waitSent(t, 31)
