@@ -61,6 +61,10 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		for _, item := range f.Items {
 			keys["form."+item+".short"] = true
 		}
+		if f.Kind == form.Checklist {
+			keys["form."+f.ID+".all"] = true
+			keys["form."+f.ID+".none"] = true
+		}
 	}
 	var logs bytes.Buffer
 	texts, err := locales.New(slog.New(slog.NewTextHandler(&logs, nil)))
