@@ -121,6 +121,16 @@ func fieldStep(f form.Field) dialogue.Step {
 	switch f.Kind {
 	case form.Text, form.LongText:
 		s.Takes, s.Max = dialogue.Text, f.Max
+		if f.Offers != nil {
+			s.Options = func(c *dialogue.Context) []dialogue.Option {
+				var opts []dialogue.Option
+				for i, id := range f.Offers(c.Answers) {
+					key := "form." + f.ID + ".opt." + id
+					opts = append(opts, dialogue.Option{Value: id, Label: key, Gives: c.Text(key, nil), Beside: i%2 == 1})
+				}
+				return opts
+			}
+		}
 	case form.YesNo:
 		s.Takes = dialogue.Buttons
 		s.Options = func(*dialogue.Context) []dialogue.Option {

@@ -41,6 +41,11 @@ type Field struct {
 	OnlyIf string
 	// Check refuses an answer that makes her ineligible (already parsed).
 	Check func(answer string, r Rules) error
+	// Offers, if set, are buttons on a typed question (their IDs, labelled
+	// "form.<field>.opt.<id>"): a tap answers the label as if she had
+	// typed it, and she may still type. They spare her typing what most
+	// women answer (her district, "not working").
+	Offers func(answers map[string]string) []string
 	// Given, if set, is the answer the form records without asking: the
 	// paper form prints it (the school is for women, so "sex" is
 	// "female"). It is stored like any answer, for the exports and the
@@ -67,6 +72,18 @@ const (
 // (Bishkek, Osh) are left out on purpose: the school is for villages.
 var Oblasts = []string{"batken", "chui", "issyk_kul", "jalal_abad", "naryn", "osh", "talas"}
 
+// Districts are the rural districts (rayons) of each oblast, offered as
+// buttons once she picked her oblast.
+var Districts = map[string][]string{
+	"batken":     {"batken", "kadamjay", "leylek"},
+	"chui":       {"alamudun", "jayyl", "kemin", "moskva", "panfilov", "sokuluk", "chui", "ysyk_ata"},
+	"issyk_kul":  {"ak_suu", "jeti_oguz", "issyk_kul", "ton", "tup"},
+	"jalal_abad": {"aksy", "ala_buka", "bazar_korgon", "nooken", "suzak", "toguz_toro", "toktogul", "chatkal"},
+	"naryn":      {"ak_talaa", "at_bashy", "jumgal", "kochkor", "naryn"},
+	"osh":        {"alay", "aravan", "kara_kulja", "kara_suu", "nookat", "ozgon", "chong_alay"},
+	"talas":      {"bakay_ata", "kara_buura", "manas", "talas"},
+}
+
 // Stages are the checklist items of section 7, one per stage of the school.
 var Stages = []string{"stage_application", "stage_info", "stage_school", "stage_mentoring",
 	"stage_monitoring", "stage_training", "stage_budgeting", "stage_portal", "stage_final"}
@@ -78,10 +95,10 @@ var Fields = []Field{
 	{ID: "birth_date", Number: "1.3", Section: 1, Kind: Date, Check: overEighteen},
 	{ID: "lives_in_village", Number: "1.4", Section: 1, Kind: YesNo, Check: mustBe(Yes, "form.ineligible.village")},
 	{ID: "oblast", Number: "1.4", Section: 1, Kind: Choice, Options: Oblasts},
-	{ID: "district", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
+	{ID: "district", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort, Offers: func(a map[string]string) []string { return Districts[a["oblast"]] }},
 	{ID: "aiyl_okmotu", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
 	{ID: "village", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
-	{ID: "workplace", Number: "1.5", Section: 1, Kind: Text, Max: MaxShort},
+	{ID: "workplace", Number: "1.5", Section: 1, Kind: Text, Max: MaxShort, Offers: func(map[string]string) []string { return []string{"none"} }},
 	{ID: "similar_school", Number: "1.6", Section: 1, Kind: YesNo, Check: mustBe(No, "form.ineligible.similar_school")},
 	{ID: "phone", Number: "2.1", Section: 2, Kind: Phone},
 	{ID: "whatsapp", Number: "2.2", Section: 2, Kind: WhatsApp},
