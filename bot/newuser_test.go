@@ -20,7 +20,7 @@ type run struct {
 }
 
 func (r *run) tap(label string) { r.p.taps(label); r.steps++; r.taps++ }
-func (r *run) say(text string) { r.p.says(text); r.steps++; r.typed++ }
+func (r *run) say(text string)  { r.p.says(text); r.steps++; r.typed++ }
 
 // read takes the final texts of every message in her chat (edits
 // included in place): the longest, the summary's length, and all the
