@@ -114,8 +114,11 @@ func formSteps() []dialogue.Step {
 // fieldStep is the step asking field f.
 func fieldStep(f form.Field) dialogue.Step {
 	s := dialogue.Step{ID: f.ID, Prompt: func(c *dialogue.Context) string { return fieldPrompt(c, f) }, Next: afterField}
-	if f.OnlyIf != "" {
-		s.Applies = func(c *dialogue.Context) bool { return f.Applies(c.Answers) }
+	if f.OnlyIf != "" || f.Given != "" {
+		// A follow-up is asked after its "yes"; an answer the form gives
+		// itself is never asked (its step stays for a conversation kept
+		// from before, which goes on from it).
+		s.Applies = func(c *dialogue.Context) bool { return f.Asked(c.Answers) }
 	}
 	if f.Check != nil {
 		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, turnOf(c).formRules()) }
@@ -123,6 +126,16 @@ func fieldStep(f form.Field) dialogue.Step {
 	switch f.Kind {
 	case form.Text, form.LongText:
 		s.Takes, s.Max = dialogue.Text, f.Max
+		if f.Offers != nil {
+			s.Options = func(c *dialogue.Context) []dialogue.Option {
+				var opts []dialogue.Option
+				for i, id := range f.Offers(c.Answers) {
+					key := "form." + f.ID + ".opt." + id
+					opts = append(opts, dialogue.Option{Value: id, Label: key, Gives: c.Text(key, nil), Beside: i%2 == 1})
+				}
+				return opts
+			}
+		}
 	case form.YesNo:
 		s.Takes = dialogue.Buttons
 		s.Options = func(*dialogue.Context) []dialogue.Option {
@@ -185,7 +198,14 @@ func fieldStep(f form.Field) dialogue.Step {
 			return form.ParseEmail(c.In.Text)
 		}
 	case form.Checklist:
-		s.Takes, s.Done = dialogue.Checklist, "answer.done"
+		s.Takes, s.Done, s.All = dialogue.Checklist, "answer.done", "form."+f.ID+".all"
+		none := "form." + f.ID + ".none" // asked again kindly: she ticked nothing
+		s.Check = func(_ *dialogue.Context, ticked string) error {
+			if ticked == "" {
+				return &form.Invalid{Key: none}
+			}
+			return nil
+		}
 		s.Options = func(*dialogue.Context) []dialogue.Option {
 			var opts []dialogue.Option
 			for _, item := range f.Items {
@@ -197,6 +217,11 @@ func fieldStep(f form.Field) dialogue.Step {
 		s.Takes, s.Done = dialogue.MultiPart, "answer.done"
 		s.Parts = &dialogue.Parts{Sep: "\n\n", MaxPart: MaxMessage,
 			Clear: "form.essay.clear", Keep: "form.essay.keep", Empty: "form.essay.empty", Cleared: "form.essay.cleared",
+			ClearYes: "form.essay.clear_yes", ClearNo: "form.essay.clear_no",
+			ClearAsk: func(c *dialogue.Context, whole string) string {
+				t := turnOf(c)
+				return t.Texts.Plural(t.lang(), "form.essay.clear_ask", form.CountWords(whole), nil)
+			},
 			Check: func(c *dialogue.Context, whole string) error {
 				if words := form.CountWords(whole); words > form.MaxEssayWords {
 					return &form.Invalid{Key: "form.essay.too_long", Data: map[string]any{"Words": words, "Max": form.MaxEssayWords, "Have": form.CountWords(c.Partial())}}
@@ -205,28 +230,49 @@ func fieldStep(f form.Field) dialogue.Step {
 			},
 			Receipt: func(c *dialogue.Context, whole string) string {
 				t := turnOf(c)
-				return t.Texts.Plural(t.lang(), "form.essay.received", form.CountWords(whole), map[string]any{"Max": form.MaxEssayWords})
+				return t.Texts.Plural(t.lang(), "form.essay.received", form.CountWords(whole), essayRoom(whole))
 			}}
 		s.Before = func(c *dialogue.Context) {
 			// Back at an essay she wrote: how long it is, before she
 			// replaces or keeps it.
 			if essay := c.Answers[f.ID]; essay != "" && c.Partial() == "" && !c.Repeated() {
 				t := turnOf(c)
-				t.send(t.Texts.Plural(t.lang(), "form.essay.current", form.CountWords(essay), nil), nil)
+				t.send(t.Texts.Plural(t.lang(), "form.essay.current", form.CountWords(essay), essayRoom(essay)), nil)
 			}
 		}
 	}
 	return s
 }
 
-// fieldPrompt is the question of f; the first question of a section
-// carries the section's title, unless she is asked it again.
+// fieldPrompt is the question of f under its progress mark ("Бөлүм 3/8 ·
+// 14/25", counted over the questions she is asked); the first question
+// of a section carries the section's title, unless she is asked it
+// again. An essay begun shows how much of it is saved.
 func fieldPrompt(c *dialogue.Context, f form.Field) string {
-	q := c.Text("form."+f.ID+".ask", nil)
+	t := turnOf(c)
+	n, total := form.Position(f.ID, c.Answers)
+	head := c.Text("form.mark", map[string]any{"Section": f.Section, "Sections": form.Sections, "N": n, "Total": total})
 	if !c.Repeated() && firstOfSection(f, c.Answers) {
-		q = c.Text(fmt.Sprintf("form.section.%d", f.Section), nil) + "\n\n" + q
+		head += "\n" + c.Text(fmt.Sprintf("form.section.%d", f.Section), nil)
 	}
-	return q
+	q := c.Text("form."+f.ID+".ask", t.formYears())
+	if have := c.Partial(); f.Kind == form.Essay && have != "" {
+		q += "\n\n" + t.Texts.Plural(t.lang(), "form.essay.so_far", form.CountWords(have), essayRoom(have))
+	}
+	return head + "\n\n" + q
+}
+
+// essayRoom are the placeholders of the essay's counts: the limit, and
+// the words she may still write.
+func essayRoom(essay string) map[string]any {
+	return map[string]any{"Max": form.MaxEssayWords, "Left": max(0, form.MaxEssayWords-form.CountWords(essay))}
+}
+
+// formYears are the years a question names, following the run: the
+// "last two years" before the deadline are its year and the one before.
+func (t *turn) formYears() map[string]any {
+	year := t.Deadline.In(t.Location).Year()
+	return map[string]any{"From": year - 1, "To": year}
 }
 
 // afterField is the step after a field: the next row that applies; or,
@@ -362,9 +408,9 @@ func shortDate(stored string) string {
 func changeOptions(c *dialogue.Context) []dialogue.Option {
 	var opts []dialogue.Option
 	for _, f := range form.Fields {
-		if f.Applies(c.Answers) {
+		if f.Asked(c.Answers) {
 			opts = append(opts, dialogue.Option{Value: f.ID, Raw: true, Beside: len(opts)%2 == 1,
-				Label: f.Number + " " + c.Text("form."+f.ID+".label", nil)})
+				Label: c.Text("form."+f.ID+".label", nil)})
 		}
 	}
 	return opts
@@ -377,7 +423,7 @@ func firstOfSection(f form.Field, answers map[string]string) bool {
 		if g.ID == f.ID {
 			return true
 		}
-		if g.Section == f.Section && g.Applies(answers) {
+		if g.Section == f.Section && g.Asked(answers) {
 			return false
 		}
 	}
@@ -499,7 +545,7 @@ func formPlace(answers map[string]string, step string) (string, []string) {
 		if f.ID == step {
 			break
 		}
-		if f.Applies(answers) {
+		if f.Asked(answers) {
 			path = append(path, f.ID)
 		}
 	}

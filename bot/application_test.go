@@ -26,19 +26,17 @@ func fillKyrgyz(t *testing.T, p *person) {
 		t.Errorf("language picker after the choice: %q %v", picker.Text, picker.Buttons)
 	}
 	p.taps("Макулмун")
-	p.expect(h.text("ky", "form.intro", map[string]any{"Deadline": "11.12.2026 17:00"}),
-		ky("form.section.1")+"\n\n"+ky("form.full_name.ask"))
+	p.expect(h.text("ky", "form.intro", map[string]any{"Deadline": "11.12.2026 17:00"}), p.ask("full_name"))
 
 	p.says("Асанова Айгүл Бакытовна")
-	p.expect(ky("form.sex.ask"))
-	p.taps("Аял")
-	p.expect(ky("form.birth_date.ask"))
+	p.expect(p.ask("birth_date"))
+	p.says("15.03.1990")
+	village := p.ask("lives_in_village")
+	p.taps("Ооба") // lives in a village
 	msgs := h.srv.Messages(p.user.ID)
-	if q := msgs[len(msgs)-2]; q.Text != ky("form.sex.ask")+"\n\n→ Аял" || len(q.Buttons) != 0 {
+	if q := msgs[len(msgs)-2]; q.Text != village+"\n\n→ Ооба" || len(q.Buttons) != 0 {
 		t.Errorf("answered question shows %q with buttons %v", q.Text, q.Buttons)
 	}
-	p.says("15.03.1990")
-	p.taps("Ооба") // lives in a village
 	p.taps("Нарын")
 	p.says("Ат-Башы")
 	p.says("Кара-Коюн")
@@ -47,7 +45,7 @@ func fillKyrgyz(t *testing.T, p *person) {
 	p.taps("Жок") // no similar school
 	p.news()
 	p.sharesContact("996700123456", true)
-	p.expect("Номер жазылды: +996700123456", ky("form.whatsapp.ask"))
+	p.expect("Номер жазылды: +996700123456", p.ask("whatsapp"))
 	p.taps("Ошол эле номер")
 	p.says("aigul@mail.kg")
 	p.taps("Ооба") // 3.1
@@ -59,16 +57,16 @@ func fillKyrgyz(t *testing.T, p *person) {
 		p.taps("Ооба")
 	}
 	p.news()
-	p.taps("⬜ 7.1 Өтүнмө берүү")
-	p.taps("⬜ 7.3 Бишкектеги Мектеп")
-	p.taps("⬜ 7.4 Насаатчылык, 2 жолугушуу")
-	p.taps("✅ 7.3 Бишкектеги Мектеп") // changed her mind
-	p.taps("⬜ 7.3 Бишкектеги Мектеп")
-	p.taps("⬜ 7.5 Шайлоого мониторинг")
+	p.taps("⬜ Өтүнмө берүү")
+	p.taps("⬜ Бишкектеги Мектеп")
+	p.taps("⬜ Насаатчы жана 2 онлайн жолугушуу")
+	p.taps("✅ Бишкектеги Мектеп") // changed her mind
+	p.taps("⬜ Бишкектеги Мектеп")
+	p.taps("⬜ Шайлоону байкоо")
 	p.taps("Даяр ✔")
 	p.news()
 	p.says(essayPart1)
-	p.expect("Кабыл алынды. Дилбаянда азыр 9 сөз (1000 сөзгө чейин болот). Дагы жазсаңыз болот же «Даяр» баскычын басыңыз.")
+	p.expect("Сакталды: 9 сөз, дагы 991 сөз жазсаңыз болот. Уланта бериңиз же «Даяр» баскычын басыңыз.")
 	p.says(essayPart2)
 	p.news()
 	p.taps("Даяр ✔")
@@ -80,9 +78,9 @@ func TestApplication_Kyrgyz(t *testing.T) {
 	fillKyrgyz(t, p)
 
 	summary := strings.Join(p.news(), "\n")
-	for _, want := range []string{"📋 Өтүнмөңүздү текшериңиз", "Аты-жөнү: Асанова Айгүл Бакытовна", "Туулган күнү: 15.03.1990",
+	for _, want := range []string{"📋 Анкетаңызды текшериңиз.", "Аты-жөнү: Асанова Айгүл Бакытовна", "Туулган күнү: 15.03.1990",
 		"Облусу: Нарын", "Телефону: +996700123456", "WhatsApp: +996700123456", "Электрондук почта: aigul@mail.kg",
-		"✅ 7.1 Өтүнмө берүү", "⬜ 7.2 Келүү үчүн маалымат", "✅ 7.3 Бишкектеги Мектеп", "(18 сөз)"} {
+		"✅ Өтүнмө берүү", "⬜ Сапар үчүн маалымат берүү", "✅ Бишкектеги Мектеп", "(18 сөз)"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
@@ -91,14 +89,14 @@ func TestApplication_Kyrgyz(t *testing.T) {
 		t.Errorf("summary shows a follow-up she was never asked:\n%s", summary)
 	}
 	p.taps("✅ Өтүнмөнү жөнөтүү")
-	p.expect("🎉 Өтүнмөңүз кабыл алынды! Анын коду: A-001. Бул кодду сактап коюңуз.\n\nКомиссия өтүнмөлөрдү ким жазганын билбей, коду боюнча гана баалайт. Тандоонун жыйынтыгын ушул чатка жазабыз.")
+	p.expect("🎉 Өтүнмөңүз жөнөтүлдү! Анын коду: A-001. Бул кодду жазып коюңуз.\n\nӨтүнмө берүү мөөнөтү бүткөндө комиссия бардык анкеталарды окуйт. Ал атыңызды эмес, кодду гана көрөт. Жыйынтыгын ушул жерге жазабыз. Чечкиниңиз үчүн рахмат!")
 	if last := h.srv.Last(p.user.ID); len(last.Buttons) != 0 {
 		t.Errorf("buttons left under the last message: %v", last.Buttons)
 	}
 
 	// She comes back: nothing to fill in again.
 	p.says("/start")
-	p.expect("Сиздин A-001 өтүнмөңүз 22.11.2026 күнү кабыл алынган. Тандоонун жыйынтыгын ушул чатка жазабыз.")
+	p.expect("Сиздин A-001 өтүнмөңүз 22.11.2026 күнү жөнөтүлгөн жана тандоону күтүп жатат. Жыйынтыгын ушул жерге жазабыз.")
 
 	rows := exportRows(t, h)
 	want := map[string]string{
@@ -161,13 +159,11 @@ func checkRow(t *testing.T, rows [][]string, i int, want map[string]string) {
 func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
 	h := newHarness(t)
 	p := h.person(5002, "ru")
-	ru := func(key string) string { return h.text("ru", key, nil) }
 
 	p.says("/start")
 	p.taps("Русский")
 	p.taps("Согласна")
 	p.says("Иванова Гульнара")
-	p.taps("Женский")
 	p.says("1.2.2003") // 23 at the deadline: the younger group
 	p.taps("Да")
 	p.taps("Чуйская")
@@ -182,7 +178,7 @@ func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
 	// The bot restarts between two of her answers.
 	h.restart()
 	p.says("/start")
-	p.expect(ru("form.welcome_back"), ru("form.whatsapp.ask"))
+	p.expect(h.text("ru", "form.welcome_back", map[string]any{"Done": 10, "Total": 21}), p.ask("whatsapp"))
 	p.says("0777 65 43 21")
 	p.taps("Пропустить")
 	p.taps("Нет") // 3.1
@@ -191,7 +187,7 @@ func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
 	for range 4 {
 		p.taps("Да")
 	}
-	p.taps("⬜ 7.2 Сведения для приезда")
+	p.taps("⬜ Сообщить данные для поездки")
 	p.taps("Готово ✔")
 	p.says("Я хочу стать депутатом, чтобы в нашем селе был детский сад.")
 	p.taps("Готово ✔")
@@ -200,18 +196,18 @@ func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
 	// From the summary she changes 3.1 to "yes": the follow-up is asked,
 	// then the summary comes back.
 	p.taps("✏️ Изменить ответ")
-	p.taps("3.1 Опыт с органами МСУ")
-	p.expect(ru("form.section.3") + "\n\n" + ru("form.lsg_experience.ask"))
+	p.taps("Айыл окмоту и кенеш")
+	p.expect(p.ask("lsg_experience"))
 	p.taps("Да")
-	p.expect(ru("form.lsg_experience_text.ask"))
+	p.expect(p.ask("lsg_experience_text"))
 	p.says("Добивалась ремонта дороги вместе с айыл окмоту.")
 	summary := strings.Join(p.news(), "\n")
-	if !strings.Contains(summary, "Опыт с МСУ, описание:\nДобивалась ремонта дороги") {
+	if !strings.Contains(summary, "Айыл окмоту, рассказ:\nДобивалась ремонта дороги") {
 		t.Fatalf("summary after the edit:\n%s", summary)
 	}
 	// And changes the e-mail she skipped.
 	p.taps("✏️ Изменить ответ")
-	p.taps("2.3 Эл. почта")
+	p.taps("Эл. почта")
 	p.says("gulnara@example.kg")
 	p.news()
 	p.taps("✅ Отправить заявку")
@@ -253,8 +249,8 @@ func TestApplication_RestartResumesEveryKindOfQuestion(t *testing.T) {
 	// Stopped at a button question; after a restart /start asks it again.
 	h.restart()
 	p.says("/start")
-	p.expect(h.text("ky", "form.welcome_back", nil), h.text("ky", "form.sex.ask", nil))
-	p.taps("Аял")
+	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 1, "Total": 21}), p.ask("birth_date"))
+	p.says("15.03.1990")
 	p.news()
 
 	var u store.User
@@ -269,7 +265,7 @@ func TestApplication_RestartResumesEveryKindOfQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Where she is in the form is her conversation on the dialogue engine.
-	if c.Dialogue != "application" || c.Step != "birth_date" || u.Step != "" || u.Language != "ky" || u.ConsentAt.IsZero() {
+	if c.Dialogue != "application" || c.Step != "lives_in_village" || u.Step != "" || u.Language != "ky" || u.ConsentAt.IsZero() {
 		t.Errorf("stored: dialogue %q step %q, user step %q, language %q, consent %v", c.Dialogue, c.Step, u.Step, u.Language, u.ConsentAt)
 	}
 }

@@ -1,9 +1,11 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -27,7 +29,6 @@ func upTo(t *testing.T, p *person, stop string) {
 		do    func()
 	}{
 		{"full_name", func() { p.says("Асанова Айгүл") }},
-		{"sex", func() { p.taps("Аял") }},
 		{"birth_date", func() { p.says("15.03.1990") }},
 		{"lives_in_village", func() { p.taps("Ооба") }},
 		{"oblast", func() { p.taps("Ош") }},
@@ -46,7 +47,7 @@ func upTo(t *testing.T, p *person, stop string) {
 		{"ready_self_study", func() { p.taps("Ооба") }},
 		{"ready_organise", func() { p.taps("Ооба") }},
 		{"ready_free_time", func() { p.taps("Ооба") }},
-		{"stages", func() { p.taps("Даяр ✔") }},
+		{"stages", func() { p.taps("Баарын белгилөө"); p.taps("Даяр ✔") }},
 		{"essay", func() { p.says("Айылыма жардам бергим келет."); p.taps("Даяр ✔") }},
 	}
 	for _, s := range steps {
@@ -59,13 +60,53 @@ func upTo(t *testing.T, p *person, stop string) {
 	p.news()
 }
 
-// ask is the question text as the bot sends it (without a section title).
-func (h *harness) ask(field string) string { return h.text("ky", "form."+field+".ask", nil) }
+// ask is the question of field as the bot sends it to her: its progress
+// mark, counted over the questions her stored answers ask her, the
+// section's title on the first question of a section, and the question.
+func (p *person) ask(field string) string { return p.question(field, true) }
+
+// again is the question of field asked again (after a refusal, or as the
+// same step): without the section's title.
+func (p *person) again(field string) string { return p.question(field, false) }
+
+func (p *person) question(field string, title bool) string {
+	p.h.t.Helper()
+	var answers map[string]string
+	lang := "ky"
+	if err := p.h.db.View(func(tx *store.Tx) error {
+		if u, err := tx.User(p.user.ID); err == nil && u.Language != "" {
+			lang = u.Language
+		}
+		if d, err := tx.Draft(p.user.ID); err == nil {
+			answers = d.Answers
+		}
+		return nil
+	}); err != nil {
+		p.h.t.Fatal(err)
+	}
+	f, ok := form.ByID(field)
+	if !ok {
+		p.h.t.Fatalf("no field %q", field)
+	}
+	n, total := form.Position(field, answers)
+	head := p.h.text(lang, "form.mark", map[string]any{"Section": f.Section, "Sections": form.Sections, "N": n, "Total": total})
+	if title {
+		for _, g := range form.Fields {
+			if g.Section == f.Section && g.Asked(answers) {
+				if g.ID == field {
+					head += "\n" + p.h.text(lang, fmt.Sprintf("form.section.%d", f.Section), nil)
+				}
+				break
+			}
+		}
+	}
+	return head + "\n\n" + p.h.text(lang, "form."+field+".ask", map[string]any{"From": 2025, "To": 2026})
+}
 
 func TestBadInput_NonTextWhereTextIsExpected(t *testing.T) {
 	h := newHarness(t)
 	p := startForm(t, h, 6001)
-	q := h.ask("full_name")
+	q := p.again("full_name")
 	needText := h.text("ky", "input.need_text", nil)
 	for name, send := range map[string]func(){
 		"Sticker":  func() { h.settle(h.srv.SendSticker(p.user)) },
@@ -82,7 +123,7 @@ func TestBadInput_NonTextWhereTextIsExpected(t *testing.T) {
 	}
 	// Nothing was stored as her name.
 	p.says("Асанова Айгүл")
-	p.expect(h.ask("sex"))
+	p.expect(p.ask("birth_date"))
 }
 
 func TestBadInput_RealTelegramPayloads(t *testing.T) {
@@ -112,7 +153,7 @@ func TestBadInput_LongAnswerToShortField(t *testing.T) {
 	p := startForm(t, h, 6003)
 	p.says(strings.Repeat("а", 5000))
 	p.expect(h.text("ky", "form.invalid.too_long", map[string]any{"Max": 200, "Length": 5000}),
-		h.ask("full_name"))
+		p.again("full_name"))
 }
 
 func TestBadInput_Dates(t *testing.T) {
@@ -132,28 +173,23 @@ func TestBadInput_Dates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p.says(tt.typed)
-			p.expect(h.text("ky", tt.key, tt.data), h.ask("birth_date"))
+			p.expect(h.text("ky", tt.key, tt.data), p.ask("birth_date"))
 		})
 	}
 	t.Run("EighteenOnTheDeadline", func(t *testing.T) {
 		p.says("11.12.2008")
-		p.expect(h.ask("lives_in_village"))
+		p.expect(p.ask("lives_in_village"))
 	})
 }
 
 func TestBadInput_Ineligible(t *testing.T) {
 	h := newHarness(t)
 	p := startForm(t, h, 6005)
-	upTo(t, p, "sex")
-	p.taps("Эркек")
-	p.expect(h.text("ky", "form.ineligible.sex", nil), h.ask("sex"))
-	p.taps("Аял")
-	p.says("15.03.1990")
-	p.news()
+	upTo(t, p, "lives_in_village")
 	p.taps("Жок")
-	p.expect(h.text("ky", "form.ineligible.village", nil), h.ask("lives_in_village"))
+	p.expect(h.text("ky", "form.ineligible.village", nil), p.ask("lives_in_village"))
 	p.says("ооба") // typed instead of tapped
-	p.expect(h.ask("oblast"))
+	p.expect(p.ask("oblast"))
 	p.says("Ош") // typed label
 	p.says("Ноокат")
 	p.says("Гүлистан")
@@ -161,7 +197,7 @@ func TestBadInput_Ineligible(t *testing.T) {
 	p.says("Иштебейм")
 	p.news()
 	p.taps("Ооба")
-	p.expect(h.text("ky", "form.ineligible.similar_school", nil), h.ask("similar_school"))
+	p.expect(h.text("ky", "form.ineligible.similar_school", nil), p.ask("similar_school"))
 }
 
 func TestBadInput_PhoneAndEmail(t *testing.T) {
@@ -169,57 +205,57 @@ func TestBadInput_PhoneAndEmail(t *testing.T) {
 	p := startForm(t, h, 6006)
 	upTo(t, p, "phone")
 	p.says("12345")
-	p.expect(h.text("ky", "form.invalid.phone_short", map[string]any{"Digits": 5}), h.ask("phone"))
+	p.expect(h.text("ky", "form.invalid.phone_short", map[string]any{"Digits": 5}), p.again("phone"))
 	if last := h.srv.Last(p.user.ID); len(last.ReplyKeyboard) != 1 || !last.ReplyKeyboard[0][0].RequestContact {
 		t.Fatalf("phone question without the share button: %+v", last.ReplyKeyboard)
 	}
 	p.sharesContact("+7 701 123 45 67", false) // a Kazakh number from her address book
-	p.expect(h.text("ky", "form.phone.not_own", nil), h.ask("phone"))
+	p.expect(h.text("ky", "form.phone.not_own", nil), p.again("phone"))
 	p.sharesContact("+996 555 010 203", true)
-	p.expect("Номер жазылды: +996555010203", h.ask("whatsapp"))
+	p.expect("Номер жазылды: +996555010203", p.ask("whatsapp"))
 	if msgs := h.srv.Messages(p.user.ID); !msgs[len(msgs)-2].RemoveKeyboard {
 		t.Error("the share-number keyboard stays up")
 	}
 	p.says("0555 010 203")
 	p.news()
 	p.says("aigul@")
-	p.expect(h.text("ky", "form.invalid.email", nil), h.ask("email"))
+	p.expect(h.text("ky", "form.invalid.email", nil), p.ask("email"))
 	p.says("Aigul@Mail.KG")
-	p.expect(h.text("ky", "form.section.3", nil) + "\n\n" + h.ask("lsg_experience"))
+	p.expect(p.ask("lsg_experience"))
 }
 
 func TestBadInput_OldButtonsAndEdits(t *testing.T) {
 	h := newHarness(t)
 	p := startForm(t, h, 6007)
-	upTo(t, p, "sex")
-	sexQuestion := h.srv.Last(p.user.ID).ID
-	p.taps("Аял")
+	upTo(t, p, "lives_in_village")
+	question := h.srv.Last(p.user.ID).ID
+	p.taps("Ооба")
 	p.news()
 
 	// A tap on the answered question's button: a notice, the current question again.
-	id := p.tapsOn(sexQuestion, "f:sex:male")
+	id := p.tapsOn(question, "f:lives_in_village:no")
 	if a, ok := h.srv.AnswerTo(id); !ok || a.Text != h.text("ky", "input.old_button", nil) {
 		t.Errorf("callback answer %+v", a)
 	}
-	p.expect(h.ask("birth_date"))
+	p.expect(p.ask("oblast"))
 
 	// A button the bot never made.
-	p.tapsOn(sexQuestion, "nonsense")
-	p.expect(h.ask("birth_date"))
+	p.tapsOn(question, "nonsense")
+	p.expect(p.ask("oblast"))
 
 	// She edits a message she sent: the edit is not taken as an answer.
-	h.settle(h.srv.EditText(p.user, 1, "Эркек"))
-	p.expect(h.text("ky", "input.edited", nil), h.ask("birth_date"))
+	h.settle(h.srv.EditText(p.user, 1, "Жок"))
+	p.expect(h.text("ky", "input.edited", nil), p.ask("oblast"))
 
 	// A button of the language picker, long after.
 	p.tapsOn(h.srv.Messages(p.user.ID)[0].ID, "lang:ru")
-	p.expect(h.text("ru", "form.birth_date.ask", nil))
+	p.expect(p.ask("oblast"))
 
 	// An unknown command, and a staff command from someone who is not staff.
 	p.says("/foo")
-	p.expect(h.text("ru", "input.unknown_command", nil), h.text("ru", "form.birth_date.ask", nil))
+	p.expect(h.text("ru", "input.unknown_command", nil), p.ask("oblast"))
 	p.says("/export")
-	p.expect(h.text("ru", "access.denied", nil), h.text("ru", "form.birth_date.ask", nil))
+	p.expect(h.text("ru", "access.denied", nil), p.ask("oblast"))
 }
 
 func TestBadInput_Essay(t *testing.T) {

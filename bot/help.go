@@ -19,18 +19,34 @@ var helpRoles = []store.Role{
 	store.RoleParticipant, store.RoleCandidate, store.RoleHelper,
 }
 
-// runHelp is /help.
+// runHelp is /help: for an applicant, with where her application is.
 func (t *turn) runHelp() error {
-	t.help()
+	if len(t.workRoles()) > 0 {
+		t.help()
+		return nil
+	}
+	status, err := t.status()
+	if err != nil {
+		return err
+	}
+	t.helpWith(status)
 	return nil
 }
 
 // help lists what she can do. Someone without a work role (staff,
 // commission, mentor, lawyer) gets the short part for everyone, with its
 // warm opening; then comes a part for each role she holds.
-func (t *turn) help() {
+func (t *turn) help() { t.helpWith("") }
+
+// helpWith is help with her application's status, if any, after the
+// opening.
+func (t *turn) helpWith(status string) {
 	if len(t.workRoles()) == 0 {
-		t.send(t.text("help.text", nil)+"\n\n"+t.helpLines(nil)+"\n\n"+t.text("help.saved", nil), nil)
+		head := t.text("help.text", nil)
+		if status != "" {
+			head += "\n\n" + status
+		}
+		t.send(head+"\n\n"+t.helpLines(nil)+"\n\n"+t.text("help.saved", nil), nil)
 	}
 	for _, r := range helpRoles {
 		if !t.holds(t.user, []store.Role{r}) {

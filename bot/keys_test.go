@@ -61,6 +61,17 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		for _, item := range f.Items {
 			keys["form."+item+".short"] = true
 		}
+		if f.Offers != nil {
+			for _, oblast := range form.Oblasts {
+				for _, id := range f.Offers(map[string]string{"oblast": oblast}) {
+					keys["form."+f.ID+".opt."+id] = true
+				}
+			}
+		}
+		if f.Kind == form.Checklist {
+			keys["form."+f.ID+".all"] = true
+			keys["form."+f.ID+".none"] = true
+		}
 	}
 	var logs bytes.Buffer
 	texts, err := locales.New(slog.New(slog.NewTextHandler(&logs, nil)))
@@ -101,6 +112,13 @@ func TestButtonLabelsAreShort(t *testing.T) {
 		}
 		for _, item := range f.Items {
 			keys["form."+item+".short"] = true
+		}
+		if f.Offers != nil {
+			for _, oblast := range form.Oblasts {
+				for _, id := range f.Offers(map[string]string{"oblast": oblast}) {
+					keys["form."+f.ID+".opt."+id] = true
+				}
+			}
 		}
 	}
 	texts, err := locales.New(slog.Default())

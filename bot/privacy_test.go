@@ -14,7 +14,7 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 	p := startForm(t, h, 95001)
 	upTo(t, p, "email")
 	p.says("zarina.private@mail.kg")
-	for _, b := range []string{"Жок", "Жок", "Жок", "Ооба", "Ооба", "Ооба", "Ооба", "Даяр ✔"} {
+	for _, b := range []string{"Жок", "Жок", "Жок", "Ооба", "Ооба", "Ооба", "Ооба", "Баарын белгилөө", "Даяр ✔"} {
 		p.taps(b)
 	}
 	h.srv.FailNext("sendMessage", telegramtest.ServerError(), 1)

@@ -67,7 +67,9 @@ func (t *turn) command() error {
 	case t.u.Command == "cancel":
 		return t.cancel()
 	case t.u.Command == "help":
-		t.help()
+		if err := t.runHelp(); err != nil {
+			return err
+		}
 		_, err := dialogues.Reask(t.talk())
 		return err
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "" && d.Name == formDialogue:

@@ -29,7 +29,6 @@ func apply(t *testing.T, h *harness, a applicant) *person {
 	p.taps(map[string]string{"ky": "Кыргызча", "ru": "Русский"}[a.lang])
 	p.taps(tr("consent.yes"))
 	p.says(a.name)
-	p.taps(tr("form.sex.opt.female"))
 	p.says(a.born)
 	p.taps(tr("answer.yes"))
 	p.taps(tr("form.oblast.opt.naryn"))

@@ -32,7 +32,9 @@ func (t *turn) summaryText(answers map[string]string, short bool, from int) stri
 	}
 	section := 0
 	for _, f := range form.Fields {
-		if f.Section < from || !f.Applies(answers) || !f.Answered(answers) {
+		if f.Section < from || !f.Applies(answers) || !f.Answered(answers) || short && f.Given != "" {
+			// Her own summary shows what she answered, not what the
+			// form records for her.
 			continue
 		}
 		if f.Section != section {

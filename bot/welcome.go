@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -115,12 +116,8 @@ func (t *turn) consent(answer string) error {
 // closed notice after the deadline, or the question of her form she is on.
 func (t *turn) resume(greet bool) error {
 	app, err := t.tx.ApplicationOf(t.user.ID)
-	if err == nil && app.Status == store.StatusWithdrawn {
-		t.say("withdraw.already", map[string]any{"Code": app.Code})
-		return nil
-	}
 	if err == nil {
-		t.say("app.already_submitted", map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)})
+		t.send(t.applicationStatus(app), nil)
 		return nil
 	}
 	if !isNotFound(err) {
@@ -148,7 +145,8 @@ func (t *turn) resume(greet bool) error {
 			return err
 		}
 	case greet:
-		t.say("form.welcome_back", nil)
+		done, total := form.Progress(draft.Answers)
+		t.say("form.welcome_back", map[string]any{"Done": done, "Total": total})
 	}
 	if in, err := dialogues.In(t.talk(), formDialogue); in || err != nil {
 		if err != nil {
@@ -158,6 +156,48 @@ func (t *turn) resume(greet bool) error {
 		return err
 	}
 	return t.goOnWithForm(draft)
+}
+
+// applicationStatus says where her application is, as she may know it:
+// sent, withdrawn, or, once the results are sent out, the decision
+// (accepted with the school's dates, on the waiting list, not selected).
+// Until then a decision is the commission's, and it is still "sent".
+func (t *turn) applicationStatus(app store.Application) string {
+	data := map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)}
+	switch {
+	case app.Status == store.StatusWithdrawn:
+		data["Date"] = t.date(app.WithdrawnAt)
+		return t.text("app.status.withdrawn", data)
+	case app.PublishedAt.IsZero() || !app.Status.Decided():
+		return t.text("app.already_submitted", data)
+	case app.Status == store.StatusAccepted:
+		data["Start"], data["End"] = t.date(t.Selection.SchoolStart), t.date(t.Selection.SchoolEnd)
+		return t.text("app.status.accepted", data)
+	case app.Status == store.StatusWaitlisted:
+		return t.text("app.status.waitlisted", data)
+	}
+	return t.text("app.status.declined", data)
+}
+
+// status is her application's status for /help: her application's, or
+// her draft's progress; "" when she has neither.
+func (t *turn) status() (string, error) {
+	app, err := t.tx.ApplicationOf(t.user.ID)
+	if err == nil {
+		return t.applicationStatus(app), nil
+	}
+	if !isNotFound(err) {
+		return "", err
+	}
+	d, err := t.tx.Draft(t.user.ID)
+	if isNotFound(err) || err == nil && len(d.Answers) == 0 {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	done, total := form.Progress(d.Answers)
+	return t.text("app.status.draft", map[string]any{"Done": done, "Total": total}), nil
 }
 
 // closed reports whether the application deadline has passed.

@@ -84,10 +84,11 @@ const Prefix = "dg"
 
 // Values of the engine's own buttons.
 const (
-	valueBack  = "back"
-	valueLeave = "leave"
-	valueStay  = "stay"
-	valueSkip  = "skip"
+	valueBack     = "back"
+	valueBackSure = "backsure"
+	valueLeave    = "leave"
+	valueStay     = "stay"
+	valueSkip     = "skip"
 )
 
 // End is the Next of a step after which the dialogue is done.
@@ -180,6 +181,10 @@ type Step struct {
 	Callback string
 	// Parts configures a MultiPart step (see inputs.go).
 	Parts *Parts
+	// All, if set, is the label key of a Checklist's button that ticks
+	// every item. A Checklist's Check sees the answer on Done; a refusal
+	// is told on the checklist itself, which stays open.
+	All string
 	// Done is the label key of the Done button of a Checklist or a
 	// MultiPart step; Share the label key of a Phone step's button that
 	// shares her number.
@@ -406,7 +411,7 @@ func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
 	conv.Leaving = false
 	s := d.step(conv.Step)
 	if in.Typed && len(conv.Path) > 0 && !s.NoBack && strings.TrimSpace(in.Text) == t.Text("dialogue.back", nil) {
-		return true, e.back(c) // Back typed, or tapped on a keyboard of her phone's
+		return true, e.goBack(c, s) // Back typed, or tapped on a keyboard of her phone's
 	}
 	if done, err := e.takeOwn(c, s); done || err != nil {
 		return true, err
@@ -455,6 +460,8 @@ func (e *Engine) tap(t Turn, d *Dialogue, conv *store.Conversation, value string
 	}
 	switch value {
 	case valueBack:
+		return e.goBack(c, d.step(conv.Step))
+	case valueBackSure:
 		return e.back(c)
 	case valueLeave:
 		return e.leave(c)
@@ -722,6 +729,20 @@ func (e *Engine) back(c *Context) error {
 	}
 	wentBack(c, from)
 	return ask(c, false)
+}
+
+// goBack is Back on step s: a text in several messages that going back
+// would lose is kept until she says so (the parts she sent are not an
+// answer yet).
+func (e *Engine) goBack(c *Context, s *Step) error {
+	if s != nil && s.Takes == MultiPart && c.Partial() != "" {
+		c.Send(c.Text("dialogue.back_ask", nil), [][]store.Button{{
+			{Text: c.Text("dialogue.back_sure", nil), Data: c.data(valueBackSure)},
+			{Text: c.Text("dialogue.stay_button", nil), Data: c.data(valueStay)},
+		}})
+		return c.Tx().PutConversation(*c.conv)
+	}
+	return e.back(c)
 }
 
 // leave ends the dialogue at her wish.

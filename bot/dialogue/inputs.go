@@ -28,10 +28,13 @@ const (
 
 // Values of the buttons of the inputs above.
 const (
-	valueDone  = "done"
-	valueClear = "clear"
-	valueKeep  = "keep"
-	tickPrefix = "t"
+	valueDone     = "done"
+	valueClear    = "clear"
+	valueClearYes = "clearyes"
+	valueClearNo  = "clearno"
+	valueKeep     = "keep"
+	valueAll      = "all"
+	tickPrefix    = "t"
 )
 
 // Parts configures a MultiPart step.
@@ -51,6 +54,11 @@ type Parts struct {
 	Clear, Keep string
 	// Empty is said on Done with nothing written; Cleared after Clear.
 	Empty, Cleared string
+	// ClearAsk, if set, asks before Clear deletes what she wrote, with
+	// the buttons labelled by the keys ClearYes and ClearNo; No shows
+	// the Receipt again, so she goes on writing.
+	ClearAsk          func(c *Context, whole string) string
+	ClearYes, ClearNo string
 }
 
 // readPhone reads a Phone step's answer without a Parse of its own.
@@ -77,6 +85,9 @@ func ownButtons(c *Context, s *Step) [][]store.Button {
 				mark = "✅ "
 			}
 			rows = append(rows, []store.Button{{Text: mark + label(c, o), Data: c.data(fmt.Sprintf("%s%d", tickPrefix, i))}})
+		}
+		if s.All != "" {
+			rows = append(rows, []store.Button{{Text: c.Text(s.All, nil), Data: c.data(valueAll)}})
 		}
 		return append(rows, []store.Button{{Text: c.Text(s.Done, nil), Data: c.data(valueDone)}})
 	case MultiPart:
@@ -139,7 +150,8 @@ func (e *Engine) tapOwn(c *Context, s *Step, value string) (done bool, err error
 
 func (e *Engine) tapChecklist(c *Context, s *Step, value string) error {
 	opts := options(c, s)
-	if value == valueDone {
+	switch value {
+	case valueDone:
 		ticked := c.Partial()
 		var lines, values []string
 		for _, o := range opts {
@@ -150,8 +162,30 @@ func (e *Engine) tapChecklist(c *Context, s *Step, value string) error {
 			}
 			lines = append(lines, mark+label(c, o))
 		}
+		answer := strings.Join(values, ",")
+		if s.Check != nil {
+			var r refuser
+			if err := s.Check(c, answer); asRefusal(err, &r) {
+				// Asked again on the same message: the list stays
+				// once in her chat, with her ticks and its buttons.
+				key, data := r.Refusal()
+				c.Edit(prompt(c, s)+"\n\n"+c.Text(key, data), buttons(c, s))
+				return c.Tx().PutConversation(*c.conv)
+			} else if err != nil {
+				return err
+			}
+		}
 		c.Edit(prompt(c, s)+"\n\n"+strings.Join(lines, "\n"), nil)
-		return e.answer(c, s, strings.Join(values, ","))
+		return e.answer(c, s, answer)
+	case valueAll:
+		var all []string
+		for _, o := range opts {
+			all = append(all, o.Value)
+		}
+		c.setPartial(strings.Join(all, ","))
+		c.conv.Updated = c.Now()
+		c.Edit(prompt(c, s), buttons(c, s))
+		return c.Tx().PutConversation(*c.conv)
 	}
 	var i int
 	if _, err := fmt.Sscanf(value, tickPrefix+"%d", &i); err != nil || i < 0 || i >= len(opts) {
@@ -173,10 +207,24 @@ func (e *Engine) tapParts(c *Context, s *Step, value string) error {
 		}
 		return e.answer(c, s, c.Partial())
 	case valueClear:
+		if s.Parts.ClearAsk != nil && c.Partial() != "" {
+			c.Send(s.Parts.ClearAsk(c, c.Partial()), [][]store.Button{{
+				{Text: c.Text(s.Parts.ClearYes, nil), Data: c.data(valueClearYes)},
+				{Text: c.Text(s.Parts.ClearNo, nil), Data: c.data(valueClearNo)},
+			}})
+			return c.Tx().PutConversation(*c.conv)
+		}
+		fallthrough
+	case valueClearYes:
 		c.setPartial("")
 		c.conv.Updated = c.Now()
 		c.Send(c.Text(s.Parts.Cleared, nil), nil)
 		return c.Tx().PutConversation(*c.conv)
+	case valueClearNo:
+		if have := c.Partial(); have != "" {
+			c.Edit(s.Parts.Receipt(c, have), buttons(c, s))
+			return c.Tx().PutConversation(*c.conv)
+		}
 	case valueKeep:
 		if v := c.Answers[s.ID]; v != "" {
 			return e.answer(c, s, v)

@@ -97,7 +97,7 @@ func TestXLSX_Applications(t *testing.T) {
 		t.Fatalf("sheets %q", f.GetSheetList())
 	}
 	for key, want := range map[string]string{"code": "Код", "submitted_at": "Подана", "full_name": "ФИО", "birth_date": "Дата рождения",
-		"stage_info": "7.2 Сведения для приезда"} {
+		"stage_info": "Сообщить данные для поездки"} {
 		if got, _ := f.GetCellValue(sheet, columnOf(t, tb, key, 1)); got != want {
 			t.Errorf("header of %s: %q, want %q", key, got, want)
 		}

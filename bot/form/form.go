@@ -41,6 +41,16 @@ type Field struct {
 	OnlyIf string
 	// Check refuses an answer that makes her ineligible (already parsed).
 	Check func(answer string, r Rules) error
+	// Offers, if set, are buttons on a typed question (their IDs, labelled
+	// "form.<field>.opt.<id>"): a tap answers the label as if she had
+	// typed it, and she may still type. They spare her typing what most
+	// women answer (her district, "not working").
+	Offers func(answers map[string]string) []string
+	// Given, if set, is the answer the form records without asking: the
+	// paper form prints it (the school is for women, so "sex" is
+	// "female"). It is stored like any answer, for the exports and the
+	// commission, but never asked nor counted as a question.
+	Given string
 }
 
 // Rules are the facts eligibility is judged against.
@@ -62,6 +72,18 @@ const (
 // (Bishkek, Osh) are left out on purpose: the school is for villages.
 var Oblasts = []string{"batken", "chui", "issyk_kul", "jalal_abad", "naryn", "osh", "talas"}
 
+// Districts are the rural districts (rayons) of each oblast, offered as
+// buttons once she picked her oblast.
+var Districts = map[string][]string{
+	"batken":     {"batken", "kadamjay", "leylek"},
+	"chui":       {"alamudun", "jayyl", "kemin", "moskva", "panfilov", "sokuluk", "chui", "ysyk_ata"},
+	"issyk_kul":  {"ak_suu", "jeti_oguz", "issyk_kul", "ton", "tup"},
+	"jalal_abad": {"aksy", "ala_buka", "bazar_korgon", "nooken", "suzak", "toguz_toro", "toktogul", "chatkal"},
+	"naryn":      {"ak_talaa", "at_bashy", "jumgal", "kochkor", "naryn"},
+	"osh":        {"alay", "aravan", "kara_kulja", "kara_suu", "nookat", "ozgon", "chong_alay"},
+	"talas":      {"bakay_ata", "kara_buura", "manas", "talas"},
+}
+
 // Stages are the checklist items of section 7, one per stage of the school.
 var Stages = []string{"stage_application", "stage_info", "stage_school", "stage_mentoring",
 	"stage_monitoring", "stage_training", "stage_budgeting", "stage_portal", "stage_final"}
@@ -69,14 +91,14 @@ var Stages = []string{"stage_application", "stage_info", "stage_school", "stage_
 // Fields is the whole form, in order.
 var Fields = []Field{
 	{ID: "full_name", Number: "1.1", Section: 1, Kind: Text, Max: MaxShort},
-	{ID: "sex", Number: "1.2", Section: 1, Kind: Choice, Options: []string{"female", "male"}, Check: womenOnly},
+	{ID: "sex", Number: "1.2", Section: 1, Kind: Choice, Options: []string{"female", "male"}, Check: womenOnly, Given: "female"},
 	{ID: "birth_date", Number: "1.3", Section: 1, Kind: Date, Check: overEighteen},
 	{ID: "lives_in_village", Number: "1.4", Section: 1, Kind: YesNo, Check: mustBe(Yes, "form.ineligible.village")},
 	{ID: "oblast", Number: "1.4", Section: 1, Kind: Choice, Options: Oblasts},
-	{ID: "district", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
+	{ID: "district", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort, Offers: func(a map[string]string) []string { return Districts[a["oblast"]] }},
 	{ID: "aiyl_okmotu", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
 	{ID: "village", Number: "1.4", Section: 1, Kind: Text, Max: MaxShort},
-	{ID: "workplace", Number: "1.5", Section: 1, Kind: Text, Max: MaxShort},
+	{ID: "workplace", Number: "1.5", Section: 1, Kind: Text, Max: MaxShort, Offers: func(map[string]string) []string { return []string{"none"} }},
 	{ID: "similar_school", Number: "1.6", Section: 1, Kind: YesNo, Check: mustBe(No, "form.ineligible.similar_school")},
 	{ID: "phone", Number: "2.1", Section: 2, Kind: Phone},
 	{ID: "whatsapp", Number: "2.2", Section: 2, Kind: WhatsApp},
@@ -110,6 +132,12 @@ func (f Field) Applies(answers map[string]string) bool {
 	return f.OnlyIf == "" || answers[f.OnlyIf] == Yes
 }
 
+// Asked reports whether f is a question she is asked given the answers
+// so far: it applies and the form does not give its answer itself.
+func (f Field) Asked(answers map[string]string) bool {
+	return f.Given == "" && f.Applies(answers)
+}
+
 // Answered reports whether answers hold an answer to f (a skip counts).
 func (f Field) Answered(answers map[string]string) bool {
 	if f.Kind == Checklist {
@@ -125,17 +153,18 @@ func (f Field) Answered(answers map[string]string) bool {
 // this way also asks a follow-up whose "yes" was given while editing.
 func NextMissing(answers map[string]string) (f Field, ok bool) {
 	for _, f := range Fields {
-		if f.Applies(answers) && !f.Answered(answers) {
+		if f.Asked(answers) && !f.Answered(answers) {
 			return f, true
 		}
 	}
 	return Field{}, false
 }
 
-// Progress returns how many of the fields that apply are answered, and of how many.
+// Progress returns how many of the questions she is asked are answered,
+// and of how many.
 func Progress(answers map[string]string) (done, total int) {
 	for _, f := range Fields {
-		if !f.Applies(answers) {
+		if !f.Asked(answers) {
 			continue
 		}
 		total++
@@ -146,11 +175,34 @@ func Progress(answers map[string]string) (done, total int) {
 	return done, total
 }
 
+// Position is where the question id stands among those she is asked,
+// given her answers: its place, from 1, and how many there are. A
+// follow-up counts once its "yes" is given, so the total grows then.
+func Position(id string, answers map[string]string) (n, total int) {
+	for _, f := range Fields {
+		if !f.Asked(answers) {
+			continue
+		}
+		total++
+		if f.ID == id {
+			n = total
+		}
+	}
+	return n, total
+}
+
+// Sections is how many sections the form has.
+const Sections = 8
+
 // Prune removes answers to follow-ups whose "yes" was changed to "no", so
-// a stale description never reaches the commission.
+// a stale description never reaches the commission, and records the
+// answers the form gives itself.
 func Prune(answers map[string]string) {
 	for _, f := range Fields {
-		if !f.Applies(answers) {
+		switch {
+		case f.Given != "":
+			answers[f.ID] = f.Given
+		case !f.Applies(answers):
 			delete(answers, f.ID)
 		}
 	}

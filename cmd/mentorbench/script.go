@@ -70,7 +70,6 @@ func buildScript() []step {
 		{kind: kindTap, data: "lang:ky"},
 		{kind: kindTap, data: "consent:yes"},
 		text("full_name", "Асанова Айгүл", "Асанова Айгүл"),
-		tap("sex", "female", one("sex", "female")),
 		text("birth_date", "15.03.1990", "1990-03-15"),
 		tap("lives_in_village", yes, one("lives_in_village", yes)),
 		tap("oblast", "osh", one("oblast", "osh")),
@@ -95,8 +94,8 @@ func buildScript() []step {
 		tap("essay", "done", one("essay", essay)),
 		{kind: kindTap, data: "sum:submit", field: "summary"},
 	}
-	s[23].pending = form.Stages[0]
-	s[25].pending = essay
+	s[22].pending = form.Stages[0]
+	s[24].pending = essay
 	return s
 }
 

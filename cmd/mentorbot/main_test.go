@@ -529,10 +529,11 @@ func TestConsole_BothLanguages(t *testing.T) {
 	script := strings.Join([]string{
 		"2",                // Русский
 		"1",                // Согласна
-		"Иванова Гульнара", // 1.1
+		"Иванова Гульнара", // her name; her sex is not asked
 		"/language",
-		"1",   // Кыргызча: the same question again, in Kyrgyz
-		"Аял", // a button picked by its label
+		"1",          // Кыргызча: the same question again, in Kyrgyz
+		"15.03.1990", // her birth date
+		"Ооба",       // a button picked by its label
 		"/as staff",
 		"/applications",
 		"/backup",
@@ -547,10 +548,10 @@ func TestConsole_BothLanguages(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"[1] Кыргызча   [2] Русский",
-		"1.2 Ваш пол:",
-		"[1] Женский   [2] Мужской",
-		"1.2 Жынысыңыз:",
-		"1.3 Туулган күнүңүз?",
+		"Раздел 1/8 · 2/21\n\nКогда вы родились?",
+		"Бөлүм 1/8 · 2/21\n\nТуулган күнүңүз?",
+		"Айылда туруктуу жашайсызбы?\n  [1] Ооба   [2] Жок",
+		"Бөлүм 1/8 · 4/21\n\nКайсы облуста?",
 		"You are: staff",
 		"Өтүнмөлөр: 0",
 		"Маалымат базасынын көчүрмөсүн жасап жатам",
