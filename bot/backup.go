@@ -84,9 +84,10 @@ func (b *Bot) RunBackupRequests() error {
 	return nil
 }
 
-// ServeBackups is the backup worker: it removes the partial files a
-// killed backup left, serves the requests a stopped bot left, then serves
-// each new /backup as its update commits, until ctx ends. Wait for it to
+// ServeBackups is the worker for files made off the update's transaction:
+// it removes the partial files a killed backup left, serves the /backup
+// requests and workbooks (RunFileJobs) a stopped bot left, then serves
+// each new one as its update commits, until ctx ends. Wait for it to
 // return before closing the database.
 func (b *Bot) ServeBackups(ctx context.Context) {
 	if n, err := store.CleanBackups(b.backupDir()); err != nil {
@@ -97,6 +98,9 @@ func (b *Bot) ServeBackups(ctx context.Context) {
 	for {
 		if err := b.RunBackupRequests(); err != nil {
 			b.Log.Error("backup requests", "err", err)
+		}
+		if err := b.RunFileJobs(); err != nil {
+			b.Log.Error("workbooks", "err", err)
 		}
 		select {
 		case <-ctx.Done():

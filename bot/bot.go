@@ -187,7 +187,7 @@ func (b *Bot) handle(u Update) (err error) {
 		if err := t.route(); err != nil {
 			return err
 		}
-		backup = t.backupRequested
+		backup = t.backupRequested || t.fileRequested
 		return t.commit()
 	})
 	if err == nil && backup {
@@ -208,8 +208,9 @@ type turn struct {
 	// known is false for someone who has never written before; nothing is
 	// stored for a stranger who only blocked the bot or wrote in a group.
 	known bool
-	// backupRequested is set by /backup: the worker is woken after commit.
-	backupRequested bool
+	// backupRequested is set by /backup, fileRequested by a workbook
+	// asked for: the worker is woken after commit.
+	backupRequested, fileRequested bool
 }
 
 func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {

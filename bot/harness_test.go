@@ -282,6 +282,13 @@ func (h *harness) restart() {
 func (h *harness) settle(updateID int) {
 	h.t.Helper()
 	h.srv.WaitConfirmed(h.t, updateID)
+	if !h.noBackupWorker {
+		// A workbook is made after its update, by the worker.
+		h.srv.WaitFor(h.t, func() bool {
+			jobs, err := h.db.FileJobs()
+			return err == nil && len(jobs) == 0
+		})
+	}
 	h.waitOutbox()
 }
 

@@ -43,3 +43,45 @@ func (h *harness) tableRows(t *testing.T, tb export.Table, lang string) [][]stri
 
 // sameRows reports whether two sheets hold the same cells.
 func sameRows(a, b [][]string) bool { return slices.EqualFunc(a, b, slices.Equal) }
+
+// A workbook is made after the update that asked for it, by the worker,
+// so a long one holds nobody else's update: the update keeps only the
+// table. A bot stopped before its worker made it makes it at the next
+// start, once.
+func TestWorkbook_MadeAfterTheUpdate(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 96201)
+	upTo(t, p, "")
+	p.taps(h.text("ky", "summary.submit", nil))
+	staff := &person{h: h, user: staffUser}
+
+	h.noBackupWorker = true
+	h.restart()
+	staff.news()
+	staff.says("/export")
+	jobs, err := h.db.FileJobs()
+	if err != nil || len(jobs) != 1 || jobs[0].ChatID != staffUser.ID || jobs[0].Lang != "ru" || jobs[0].Name != "applications-2026-11-22.xlsx" {
+		t.Fatalf("jobs after /export: %+v, %v", jobs, err)
+	}
+	for _, m := range h.srv.Messages(staffUser.ID) {
+		if m.Document != nil {
+			t.Fatalf("the update itself sent %s", m.Document.Name)
+		}
+	}
+
+	h.noBackupWorker = false
+	h.restart()
+	docs := h.waitDocuments(staffUser.ID, 1)
+	h.waitOutbox()
+	if rows := sheetRows(t, &docs[0]); len(rows) != 2 || rows[1][0] != "A-001" {
+		t.Errorf("workbook rows %q", rows)
+	}
+	if jobs, _ := h.db.FileJobs(); len(jobs) != 0 {
+		t.Errorf("jobs left: %+v", jobs)
+	}
+	h.restart()
+	h.waitOutbox()
+	if docs := h.waitDocuments(staffUser.ID, 1); len(docs) != 1 {
+		t.Errorf("the workbook was sent %d times", len(docs))
+	}
+}

@@ -122,8 +122,10 @@ func (db *DB) writeChecked(dir, pattern string) (string, error) {
 	name := f.Name()
 	requests := false
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketBackupRequests); b != nil {
-			requests = b.Stats().KeyN > 0
+		for _, name := range workerBuckets {
+			if b := tx.Bucket(name); b != nil && b.Stats().KeyN > 0 {
+				requests = true
+			}
 		}
 		_, err := tx.WriteTo(f)
 		return err
@@ -147,19 +149,27 @@ func (db *DB) writeChecked(dir, pattern string) (string, error) {
 	return name, nil
 }
 
+// workerBuckets hold the requests of the bot's workers (backups to make,
+// workbooks to send): a copy carries none of them.
+var workerBuckets = [][]byte{bucketBackupRequests, bucketFileJobs}
+
 // dropBackupRequests empties the requests carried in a copy: a bot
-// restored from it must not make copies nobody asked of it.
+// restored from it must not make copies or send files nobody asked of it.
 func dropBackupRequests(path string) error {
 	db, err := Open(path, Options{})
 	if err != nil {
 		return err
 	}
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketBackupRequests); err != nil {
-			return err
+		for _, name := range workerBuckets {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
 		}
-		_, err := tx.CreateBucket(bucketBackupRequests)
-		return err
+		return nil
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr

@@ -126,11 +126,15 @@ func TestCleanBackups_RemovesPartialsOnly(t *testing.T) {
 }
 
 // A backup of a database with data is checked, holds the same records,
-// and does not carry the /backup requests waiting when it was made.
+// and does not carry the /backup requests and workbooks waiting when it
+// was made.
 func TestBackup_SameContent(t *testing.T) {
 	db := MustOpen(t)
 	fill(t, db, 250, 300)
 	if err := db.Update(func(tx *store.Tx) error {
+		if err := tx.PutFileJob(store.FileJob{ChatID: 900, Lang: "ru", Name: "applications.xlsx", Table: []byte("t"), At: now}); err != nil {
+			return err
+		}
 		return tx.RequestBackup(store.BackupRequest{ChatID: 900, UserID: 900, Lang: "ru", At: now})
 	}); err != nil {
 		t.Fatal(err)
@@ -170,6 +174,12 @@ func TestBackup_SameContent(t *testing.T) {
 	}
 	if reqs, _ := db.BackupRequests(); len(reqs) != 1 {
 		t.Errorf("the database lost its request: %+v", reqs)
+	}
+	if jobs, err := copyDB.FileJobs(); err != nil || len(jobs) != 0 {
+		t.Errorf("the copy carries workbooks to send: %+v, %v", jobs, err)
+	}
+	if jobs, _ := db.FileJobs(); len(jobs) != 1 || jobs[0].Name != "applications.xlsx" || string(jobs[0].Table) != "t" {
+		t.Errorf("the database lost its workbook: %+v", jobs)
 	}
 }
 

@@ -61,14 +61,16 @@ var (
 	bucketArrivals = []byte("arrivals")
 	// link name -> Link: staff's start links, one per source
 	bucketLinks = []byte("links")
+	// sequence (8 bytes) -> FileJob: a workbook to make and send
+	bucketFileJobs = []byte("file_jobs")
 )
 
 // optionalBuckets are those a file of an older bot may lack when it is
 // opened read-only (a writable open creates them); the code that reads
 // them checks.
-var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead, bucketArrivals, bucketLinks}
+var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead, bucketArrivals, bucketLinks, bucketFileJobs}
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations, bucketArrivals, bucketLinks}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations, bucketArrivals, bucketLinks, bucketFileJobs}
 
 var (
 	metaSchema    = []byte("schema_version")
