@@ -427,9 +427,18 @@ func (t *turn) listBroadcasts(w window) (listPage, error) {
 // broadcastReport sends a broadcast's recipients and their outcome as a
 // workbook (the button's data still says csv, so old buttons work).
 func (t *turn) broadcastReport(b store.Broadcast) error {
+	return t.fileJob("broadcast", strconv.Itoa(b.ID))
+}
+
+// broadcastReportTable builds it, in the worker (RunFileJobs).
+func (t *turn) broadcastReportTable(id string) (fileTable, error) {
+	b, ok, err := t.broadcastArg(id)
+	if !ok {
+		return fileTable{}, errOr(err, func() error { return fmt.Errorf("broadcast %s is gone", id) })
+	}
 	rs, err := t.tx.Recipients(b.ID)
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
-	return t.sendTable(export.BroadcastReport(b, rs, t.Location), fmt.Sprintf("broadcast-%d", b.ID), t.text("bc.csv", nil))
+	return fileTable{export.BroadcastReport(b, rs, t.Location), fmt.Sprintf("broadcast-%d", b.ID), t.text("bc.csv", nil)}, nil
 }

@@ -422,12 +422,15 @@ func (t *turn) mentoringHealth() error {
 
 // exportQuestions is /questions_export: every question and answer as a
 // workbook.
-func (t *turn) exportQuestions() error {
+func (t *turn) exportQuestions() error { return t.fileJob("questions", "") }
+
+// exportQuestionsTable builds it, in the worker (RunFileJobs).
+func (t *turn) exportQuestionsTable(string) (fileTable, error) {
 	qs, err := t.tx.Questions()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
-	return t.sendTable(export.Questions(qs, t.Location), "questions", t.text("staff.questions.caption", nil))
+	return fileTable{export.Questions(qs, t.Location), "questions", t.text("staff.questions.caption", nil)}, nil
 }
 
 // median of durations; -1 when there are none.

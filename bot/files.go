@@ -8,22 +8,47 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// sendTable sends an export as an XLSX workbook, its headers in the
-// language of the staff member who asked, named for what it holds and
-// today's date: "applications-2026-11-22.xlsx". name is what the file is
-// called before the date ("applications", "broadcast-3").
-//
-// The update keeps only the table's data (a quick write); the workbook
-// is made by the worker after the update commits (RunFileJobs), outside
-// any transaction: making one of 10 000 applications takes most of a
-// second, which would hold every other update waiting for the store.
-func (t *turn) sendTable(tb export.Table, name, caption string) error {
-	data, err := tb.Encode()
-	if err != nil {
-		return err
+// Workbooks (/export, /scores, the 📄 under long lists, a broadcast's
+// report) are made after the update that asked for them. The update
+// records only which one (fileJob); the worker that makes /backup copies
+// then builds the table in a read transaction, which holds no other
+// update, writes the workbook outside any transaction, and queues it in
+// one short write (RunFileJobs). Making the workbook of 10 000
+// applications takes most of a second: inside the update it would hold
+// every other update waiting for the store.
+
+// fileTable is a workbook's table, with the file's name before the date
+// ("applications", "broadcast-3") and its caption.
+type fileTable struct {
+	table         export.Table
+	name, caption string
+}
+
+// tableFiles build the workbooks, by the job's kind, from the job's
+// argument, in a read-only turn of the staff member who asked.
+var tableFiles map[string]func(*turn, string) (fileTable, error)
+
+func init() {
+	tableFiles = map[string]func(*turn, string) (fileTable, error){
+		"applications": (*turn).exportApplicationsTable,
+		"scores":       (*turn).exportScoresTable,
+		"ranking":      (*turn).rankingFileTable,
+		"questions":    (*turn).exportQuestionsTable,
+		"results":      (*turn).exportResultsTable,
+		"people":       (*turn).peopleFileTable,
+		"broadcasts":   (*turn).broadcastsFileTable,
+		"broadcast":    (*turn).broadcastReportTable,
+		"audit":        (*turn).auditFileTable,
+		"undelivered":  (*turn).undeliveredFileTable,
 	}
-	err = t.tx.PutFileJob(store.FileJob{ChatID: t.u.ChatID, Lang: t.lang(), Caption: caption, Table: data, At: t.now,
-		Name: name + "-" + t.now.In(t.Location).Format("2006-01-02") + ".xlsx"})
+}
+
+// fileJob asks the worker for a workbook, sent to her chat once made.
+func (t *turn) fileJob(kind, arg string) error {
+	if _, ok := tableFiles[kind]; !ok {
+		return fmt.Errorf("no workbook %q", kind)
+	}
+	err := t.tx.PutFileJob(store.FileJob{Kind: kind, Arg: arg, ChatID: t.u.ChatID, UserID: t.user.ID, Lang: t.lang(), At: t.now})
 	if err != nil {
 		return err
 	}
@@ -34,10 +59,10 @@ func (t *turn) sendTable(tb export.Table, name, caption string) error {
 // RunFileJobs makes every workbook waiting and queues each to the staff
 // member who asked, removing its job in the same short write, so a bot
 // killed in between makes it again at its next start and never sends it
-// twice. A table that cannot be read or written is logged, and she is
-// told the file could not be made. It returns an error only when the
-// store could not be written. It runs on the backup worker
-// (ServeBackups), never concurrently with itself.
+// twice. A workbook that cannot be made is logged, and she is told. It
+// returns an error only when the store could not be read or written. It
+// runs on the backup worker (ServeBackups), never concurrently with
+// itself.
 func (b *Bot) RunFileJobs() error {
 	jobs, err := b.DB.FileJobs()
 	if err != nil || len(jobs) == 0 {
@@ -45,8 +70,11 @@ func (b *Bot) RunFileJobs() error {
 	}
 	for _, j := range jobs {
 		m, err := b.fileFor(j)
+		if store.IsStorage(err) {
+			return fmt.Errorf("workbook %s: %w", j.Kind, err)
+		}
 		if err != nil {
-			b.Log.Error("workbook not made", "job", j.ID, "file", j.Name, "err", err)
+			b.Log.Error("workbook not made", "job", j.ID, "kind", j.Kind, "err", err)
 			m = store.Outgoing{Kind: store.KindMessage, ChatID: j.ChatID, Text: b.Texts.Text(j.Lang, "file.not_made", nil)}
 		}
 		err = b.DB.Update(func(tx *store.Tx) error {
@@ -63,17 +91,48 @@ func (b *Bot) RunFileJobs() error {
 	return nil
 }
 
-// fileFor makes a job's workbook, as the document to send.
+// fileFor makes a job's workbook, as the document to send: the table
+// read in a read transaction as the staff member who asked, then
+// written outside it.
 func (b *Bot) fileFor(j store.FileJob) (store.Outgoing, error) {
-	tb, err := export.DecodeTable(j.Table)
+	build, ok := tableFiles[j.Kind]
+	if !ok {
+		return store.Outgoing{}, fmt.Errorf("no workbook %q", j.Kind)
+	}
+	var ft fileTable
+	var lang string
+	err := b.DB.View(func(tx *store.Tx) error {
+		t, err := b.readTurn(tx, j)
+		if err != nil {
+			return err
+		}
+		lang = t.lang()
+		ft, err = build(t, j.Arg)
+		return err
+	})
 	if err != nil {
 		return store.Outgoing{}, err
 	}
 	var buf bytes.Buffer
-	words := func(key string, data map[string]any) string { return b.Texts.Text(j.Lang, key, data) }
-	if err := tb.WriteXLSX(&buf, words); err != nil {
+	words := func(key string, data map[string]any) string { return b.Texts.Text(lang, key, data) }
+	if err := ft.table.WriteXLSX(&buf, words); err != nil {
 		return store.Outgoing{}, err
 	}
-	return store.Outgoing{Kind: store.KindDocument, ChatID: j.ChatID, Text: j.Caption, Lane: store.LaneReply,
-		Document: &store.File{Name: j.Name, Data: buf.Bytes()}, FailNote: b.Texts.Text(j.Lang, "file.failed", nil)}, nil
+	name := ft.name + "-" + j.At.In(b.Location).Format("2006-01-02") + ".xlsx"
+	return store.Outgoing{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.caption, Lane: store.LaneReply,
+		Document: &store.File{Name: name, Data: buf.Bytes()}, FailNote: b.Texts.Text(lang, "file.failed", nil)}, nil
+}
+
+// readTurn is the turn a workbook is built in: the staff member who
+// asked, at the moment she asked, reading through tx.
+func (b *Bot) readTurn(tx *store.Tx, j store.FileJob) (*turn, error) {
+	u, err := tx.User(j.UserID)
+	if isNotFound(err) {
+		u, err = store.User{ID: j.UserID}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Her language as it was when she asked (stored, or her phone's).
+	return &turn{Bot: b, tx: tx, u: Update{ChatID: j.ChatID, LangCode: j.Lang}, now: j.At, user: u, known: true}, nil
 }

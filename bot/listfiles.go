@@ -35,10 +35,13 @@ func (t *turn) peopleByRole() ([][]store.User, error) {
 }
 
 // peopleFile sends who holds which role as a workbook.
-func (t *turn) peopleFile() error {
+func (t *turn) peopleFile() error { return t.fileJob("people", "") }
+
+// peopleFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) peopleFileTable(string) (fileTable, error) {
 	byRole, err := t.peopleByRole()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	var holders []export.RoleHolder
 	for i, users := range byRole {
@@ -46,7 +49,7 @@ func (t *turn) peopleFile() error {
 			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
 		}
 	}
-	return t.sendTable(export.People(holders), "people", t.text("people.caption", map[string]any{"Count": len(holders)}))
+	return fileTable{export.People(holders), "people", t.text("people.caption", map[string]any{"Count": len(holders)})}, nil
 }
 
 // sentBroadcasts are the broadcasts past the draft, newest first.
@@ -62,28 +65,34 @@ func (t *turn) sentBroadcasts() ([]store.Broadcast, error) {
 
 // broadcastsFile sends every broadcast with its recipients counted as a
 // workbook.
-func (t *turn) broadcastsFile() error {
+func (t *turn) broadcastsFile() error { return t.fileJob("broadcasts", "") }
+
+// broadcastsFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) broadcastsFileTable(string) (fileTable, error) {
 	all, err := t.sentBroadcasts()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	lines := make([]export.BroadcastLine, len(all))
 	for i, b := range all {
 		rs, err := t.tx.Recipients(b.ID)
 		if err != nil {
-			return err
+			return fileTable{}, err
 		}
 		c := countRecipients(rs)
 		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.sent, Blocked: c.blocked, Failed: c.failed, Left: c.left}}
 	}
-	return t.sendTable(export.Broadcasts(lines, t.Location), "broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)}))
+	return fileTable{export.Broadcasts(lines, t.Location), "broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
 }
 
 // auditFile sends the whole audit log, newest first, as a workbook.
-func (t *turn) auditFile() error {
+func (t *turn) auditFile() error { return t.fileJob("audit", "") }
+
+// auditFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) auditFileTable(string) (fileTable, error) {
 	p, err := t.tx.AuditLogPage(0, math.MaxInt, 0)
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	names := map[int64]string{}
 	for _, e := range p.Entries {
@@ -91,5 +100,5 @@ func (t *turn) auditFile() error {
 			names[e.UserID] = t.nameOf(e.UserID)
 		}
 	}
-	return t.sendTable(export.Audit(p.Entries, names, t.Location), "audit", t.text("audit.caption", map[string]any{"Count": p.Total}))
+	return fileTable{export.Audit(p.Entries, names, t.Location), "audit", t.text("audit.caption", map[string]any{"Count": p.Total})}, nil
 }

@@ -249,10 +249,13 @@ func (t *turn) ranking(w window) (listPage, error) {
 }
 
 // rankingFile sends the whole ranking as a workbook, as the pages show it.
-func (t *turn) rankingFile() error {
+func (t *turn) rankingFile() error { return t.fileJob("ranking", "") }
+
+// rankingFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) rankingFileTable(string) (fileTable, error) {
 	st, err := t.standing()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	var ranking []export.RankedCategory
 	n := 0
@@ -262,7 +265,7 @@ func (t *turn) rankingFile() error {
 		n += len(results)
 	}
 	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
-	return t.sendTable(tb, "ranking", t.text("ranking.caption", map[string]any{"Count": n}))
+	return fileTable{tb, "ranking", t.text("ranking.caption", map[string]any{"Count": n})}, nil
 }
 
 // rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted". The totals
@@ -513,16 +516,19 @@ func (t *turn) publishResult(app store.Application) error {
 }
 
 // exportScores is /scores: every member's scores as a workbook.
-func (t *turn) exportScores() error {
+func (t *turn) exportScores() error { return t.fileJob("scores", "") }
+
+// exportScoresTable builds it, in the worker (RunFileJobs).
+func (t *turn) exportScoresTable(string) (fileTable, error) {
 	st, err := t.standing()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	apps, err := t.tx.Applications()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
-	return t.sendTable(export.Scores(apps, st.scores, memberIDs(st.members)), "scores", t.text("staff.scores.caption", nil))
+	return fileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", t.text("staff.scores.caption", nil)}, nil
 }
 
 func memberIDs(users []store.User) []int64 {

@@ -74,10 +74,13 @@ func (t *turn) showApplication() error {
 
 // exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
-func (t *turn) exportApplications() error {
+func (t *turn) exportApplications() error { return t.fileJob("applications", "") }
+
+// exportApplicationsTable builds it, in the worker (RunFileJobs).
+func (t *turn) exportApplicationsTable(string) (fileTable, error) {
 	apps, err := t.tx.Applications()
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
-	return t.sendTable(export.Applications(apps, t.Location), "applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)}))
+	return fileTable{export.Applications(apps, t.Location), "applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
 }

@@ -199,12 +199,15 @@ func (t *turn) drawTally(et electionTally) ([]byte, error) {
 }
 
 // exportResults is /results_export: one row per participant.
-func (t *turn) exportResults() error {
+func (t *turn) exportResults() error { return t.fileJob("results", "") }
+
+// exportResultsTable builds it, in the worker (RunFileJobs).
+func (t *turn) exportResultsTable(string) (fileTable, error) {
 	rows, err := ResultRows(t.tx)
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
-	return t.sendTable(export.Results(rows, t.Location), "results", t.text("tally.export_caption", nil))
+	return fileTable{export.Results(rows, t.Location), "results", t.text("tally.export_caption", nil)}, nil
 }
 
 // ResultRows gathers, for every participant, her candidacy and reports.

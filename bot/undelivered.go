@@ -31,10 +31,13 @@ func (t *turn) undelivered(w window) (listPage, error) {
 }
 
 // undeliveredFile sends every dead letter as a workbook.
-func (t *turn) undeliveredFile() error {
+func (t *turn) undeliveredFile() error { return t.fileJob("undelivered", "") }
+
+// undeliveredFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) undeliveredFileTable(string) (fileTable, error) {
 	dead, total, err := t.tx.DeadLettersPage(0, math.MaxInt)
 	if err != nil {
-		return err
+		return fileTable{}, err
 	}
 	names := map[int64]string{}
 	for _, d := range dead {
@@ -42,5 +45,5 @@ func (t *turn) undeliveredFile() error {
 			names[d.Outgoing.ChatID] = t.nameOf(d.Outgoing.ChatID)
 		}
 	}
-	return t.sendTable(export.Undelivered(dead, names, t.Location), "undelivered", t.text("undelivered.caption", map[string]any{"Count": total}))
+	return fileTable{export.Undelivered(dead, names, t.Location), "undelivered", t.text("undelivered.caption", map[string]any{"Count": total})}, nil
 }

@@ -45,8 +45,8 @@ func (h *harness) tableRows(t *testing.T, tb export.Table, lang string) [][]stri
 func sameRows(a, b [][]string) bool { return slices.EqualFunc(a, b, slices.Equal) }
 
 // A workbook is made after the update that asked for it, by the worker,
-// so a long one holds nobody else's update: the update keeps only the
-// table. A bot stopped before its worker made it makes it at the next
+// so a long one holds nobody else's update: the update records only
+// which one. A bot stopped before its worker made it makes it at the next
 // start, once.
 func TestWorkbook_MadeAfterTheUpdate(t *testing.T) {
 	h := newHarness(t)
@@ -60,7 +60,7 @@ func TestWorkbook_MadeAfterTheUpdate(t *testing.T) {
 	staff.news()
 	staff.says("/export")
 	jobs, err := h.db.FileJobs()
-	if err != nil || len(jobs) != 1 || jobs[0].ChatID != staffUser.ID || jobs[0].Lang != "ru" || jobs[0].Name != "applications-2026-11-22.xlsx" {
+	if err != nil || len(jobs) != 1 || jobs[0].ChatID != staffUser.ID || jobs[0].Lang != "ru" || jobs[0].Kind != "applications" {
 		t.Fatalf("jobs after /export: %+v, %v", jobs, err)
 	}
 	for _, m := range h.srv.Messages(staffUser.ID) {

@@ -132,7 +132,7 @@ func TestBackup_SameContent(t *testing.T) {
 	db := MustOpen(t)
 	fill(t, db, 250, 300)
 	if err := db.Update(func(tx *store.Tx) error {
-		if err := tx.PutFileJob(store.FileJob{ChatID: 900, Lang: "ru", Name: "applications.xlsx", Table: []byte("t"), At: now}); err != nil {
+		if err := tx.PutFileJob(store.FileJob{Kind: "applications", ChatID: 900, UserID: 900, Lang: "ru", At: now}); err != nil {
 			return err
 		}
 		return tx.RequestBackup(store.BackupRequest{ChatID: 900, UserID: 900, Lang: "ru", At: now})
@@ -178,7 +178,7 @@ func TestBackup_SameContent(t *testing.T) {
 	if jobs, err := copyDB.FileJobs(); err != nil || len(jobs) != 0 {
 		t.Errorf("the copy carries workbooks to send: %+v, %v", jobs, err)
 	}
-	if jobs, _ := db.FileJobs(); len(jobs) != 1 || jobs[0].Name != "applications.xlsx" || string(jobs[0].Table) != "t" {
+	if jobs, _ := db.FileJobs(); len(jobs) != 1 || jobs[0].Kind != "applications" || jobs[0].UserID != 900 {
 		t.Errorf("the database lost its workbook: %+v", jobs)
 	}
 }

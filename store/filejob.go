@@ -6,20 +6,19 @@ import (
 )
 
 // FileJob is a workbook a staff member asked for, waiting to be made. The
-// update that asked records the table's data (Table, encoded by the
-// bot's export package) in its own transaction, which is quick; the
-// workbook itself, which takes most of a second for 10 000
-// applications, is made afterwards by the bot's file worker outside any
-// transaction, then queued to her and the job removed in one short write.
-// A bot killed in between makes it again at its next start.
+// update that asked records which one (Kind, and Arg: the broadcast whose
+// report it is) in its own transaction; the bot's file worker builds it
+// afterwards in a read transaction and writes it outside any, then queues
+// it and removes the job in one short write. A bot killed in between
+// makes it again at its next start.
 type FileJob struct {
-	ID      uint64    `json:"-"`
-	ChatID  int64     `json:"chat_id"`
-	Lang    string    `json:"lang"` // of the headers, hers
-	Name    string    `json:"name"` // the file's name
-	Caption string    `json:"caption"`
-	Table   []byte    `json:"table"`
-	At      time.Time `json:"at"`
+	ID     uint64    `json:"-"`
+	Kind   string    `json:"kind"`
+	Arg    string    `json:"arg,omitempty"`
+	ChatID int64     `json:"chat_id"`
+	UserID int64     `json:"user_id"`
+	Lang   string    `json:"lang"` // of the headers, hers
+	At     time.Time `json:"at"`
 }
 
 // PutFileJob records a workbook for the file worker.

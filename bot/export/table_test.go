@@ -396,35 +396,3 @@ func BenchmarkApplications10000(b *testing.B) {
 		b.ReportMetric(float64(buf.Len()), "bytes")
 	}
 }
-
-// A table goes through Encode and DecodeTable unchanged: its cells keep
-// their kinds (a time its instant and zone, an int64 its value, a blank
-// its blank), so the worker's workbook is the one the update asked for.
-func TestTable_EncodeDecode(t *testing.T) {
-	tb := export.Applications([]store.Application{herApplication()}, bishkek)
-	tb.Rows = append(tb.Rows, make([]any, len(tb.Columns)))
-	data, err := tb.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := export.DecodeTable(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want, got bytes.Buffer
-	if err := tb.WriteCSV(&want); err != nil {
-		t.Fatal(err)
-	}
-	if err := back.WriteCSV(&got); err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != want.String() || back.Name != tb.Name || len(back.Columns) != len(tb.Columns) {
-		t.Fatalf("decoded:\n%s\nwant:\n%s", got.String(), want.String())
-	}
-	if at, ok := back.Rows[0][3].(time.Time); !ok || !at.Equal(tb.Rows[0][3].(time.Time)) {
-		t.Errorf("submitted_at came back as %#v", back.Rows[0][3])
-	}
-	if _, err := export.DecodeTable([]byte("not a table")); err == nil {
-		t.Error("garbage decoded")
-	}
-}
