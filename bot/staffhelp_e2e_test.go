@@ -249,6 +249,10 @@ func TestStaffHelp_PeopleFinds(t *testing.T) {
 		t.Errorf("7003 has roles %v, want a helper", u.Roles)
 	}
 
+	// Her code does as well: the second time she is a helper no more.
+	staff.says("/helper a3")
+	staff.expect("Гүлнара (7003) больше не в помощницах.")
+
 	// Without words, /people is still the list of roles, a page of it.
 	staff.says("/people")
 	if got := staff.news(); len(got) != 1 || !strings.HasSuffix(got[0], "\n"+h.text("ru", "people.hint", nil)) {
