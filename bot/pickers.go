@@ -84,14 +84,53 @@ func (t *turn) pickEvent() error {
 	return nil
 }
 
-// tapPickEvent runs the picker's command for the event tapped.
+// Picker buttons that take what cannot be undone (every woman told of a
+// cancelled meeting, an entry gone) ask first: a tap on the row beside
+// the one meant is easy on a small screen. ACTION+confirmed runs it,
+// actionKept leaves it.
+const (
+	confirmed  = "!"
+	actionKept = "no"
+)
+
+// tapPickEvent runs the picker's command for the event tapped; a cancel
+// is asked again first.
 func (t *turn) tapPickEvent(args string) error {
 	key, id, _ := strings.Cut(args, ":")
-	action, ok := eventActions[key]
+	if key == actionKept {
+		return t.keptPicked()
+	}
+	sure := strings.HasSuffix(key, confirmed)
+	action, ok := eventActions[strings.TrimSuffix(key, confirmed)]
 	if !ok || id == "" {
 		return t.oldButton()
 	}
+	if action.command == "event_cancel" && !sure {
+		e, err := t.tx.Event(id)
+		if err == nil {
+			t.askPicked(t.text("event.cancel_ask", map[string]any{"ID": e.ID, "Title": e.Title[t.lang()], "When": t.dateTime(e.At)}),
+				prefixPickEvent+":"+key+confirmed+":"+id, prefixPickEvent+":"+actionKept+":")
+			return nil
+		}
+		if !isNotFound(err) {
+			return err
+		}
+	}
 	return t.runPicked(action.command, id)
+}
+
+// askPicked asks in the picker's message whether to go on: yes taps yes,
+// no taps no.
+func (t *turn) askPicked(question, yes, no string) {
+	t.toast("")
+	t.edit(question, [][]store.Button{{t.button("picker.yes", yes), t.button("picker.no", no)}})
+}
+
+// keptPicked answers No to askPicked.
+func (t *turn) keptPicked() error {
+	t.toast("")
+	t.edit(t.text("picker.kept", nil), nil)
+	return nil
 }
 
 // faqActions are the commands that name an FAQ entry, by their button's
@@ -125,12 +164,28 @@ func (t *turn) pickFAQ() error {
 	return nil
 }
 
-// tapPickFAQ runs the picker's command for the entry tapped.
+// tapPickFAQ runs the picker's command for the entry tapped; a removal
+// is asked again first.
 func (t *turn) tapPickFAQ(args string) error {
 	key, id, _ := strings.Cut(args, ":")
-	command, ok := faqActions[key]
+	if key == actionKept {
+		return t.keptPicked()
+	}
+	sure := strings.HasSuffix(key, confirmed)
+	command, ok := faqActions[strings.TrimSuffix(key, confirmed)]
 	if !ok || id == "" {
 		return t.oldButton()
+	}
+	if n, err := strconv.Atoi(id); err == nil && command == "faq_remove" && !sure {
+		e, err := t.tx.FAQ(n)
+		if err == nil {
+			t.askPicked(t.text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": clip(e.Question, 100)}),
+				prefixPickFAQ+":"+key+confirmed+":"+id, prefixPickFAQ+":"+actionKept+":")
+			return nil
+		}
+		if !isNotFound(err) {
+			return err
+		}
 	}
 	return t.runPicked(command, id)
 }

@@ -118,9 +118,25 @@ func TestStaffHelp_EventButtons(t *testing.T) {
 	staff.says("/cancel")
 	staff.news()
 
-	staff.says("/event_cancel")
-	staff.expect("Какое событие? Нажмите на него или напишите ID: /event_cancel e-0304-1")
-	staff.taps("e-1125-1 · 25.11.2026 10:00 · Бюджет айыл окмоту")
+	// A cancel tapped is asked again in the picker's message: No leaves
+	// the event, Yes cancels it.
+	ask := "Отменить e-1125-1 «Бюджет айыл окмоту» (25.11.2026 10:00)? Всем, кого оно касается, придёт сообщение об отмене."
+	for _, answer := range []string{"Нет", "Да"} {
+		staff.says("/event_cancel")
+		staff.expect("Какое событие? Нажмите на него или напишите ID: /event_cancel e-0304-1")
+		staff.taps("e-1125-1 · 25.11.2026 10:00 · Бюджет айыл окмоту")
+		staff.expect()
+		if got := h.srv.Last(staff.user.ID).Text; got != ask {
+			t.Fatalf("the cancel tapped asks %q, want %q", got, ask)
+		}
+		staff.taps(answer)
+		if answer == "Нет" {
+			staff.expect()
+			if got := h.srv.Last(staff.user.ID); got.Text != "Хорошо, ничего не меняю." || got.Buttons != nil {
+				t.Errorf("after No: %q %q", got.Text, got.Buttons)
+			}
+		}
+	}
 	staff.expect(h.text("ru", "event.cancelled_done", map[string]any{"ID": "e-1125-1", "Count": 0}))
 	// A cancelled event is offered no more.
 	staff.says("/event_cancel")
@@ -130,7 +146,8 @@ func TestStaffHelp_EventButtons(t *testing.T) {
 	}
 
 	want := []string{"900 /attendance", "900 button evp a:e-1120-1", "900 /event_move", "900 button evp m:e-1125-1",
-		"900 /event_cancel", "900 button evp c:e-1125-1", "900 /event_cancel"}
+		"900 /event_cancel", "900 button evp c:e-1125-1", "900 button evp no:",
+		"900 /event_cancel", "900 button evp c:e-1125-1", "900 button evp c!:e-1125-1", "900 /event_cancel"}
 	if got := auditActions(t, h); !slices.Equal(got, want) {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -164,6 +181,11 @@ func TestStaffHelp_FAQButtons(t *testing.T) {
 	staff.says("/faq_remove")
 	staff.expect("Какую запись? Нажмите на неё или напишите номер: /faq_remove 12. Все записи: /faq")
 	staff.taps(want[0])
+	staff.expect()
+	if got, ask := h.srv.Last(staff.user.ID).Text, "Удалить запись №2 «Сколько подписей нужно собрать для выдвижения в айылный кенеш?»?"; got != ask {
+		t.Fatalf("the removal tapped asks %q, want %q", got, ask)
+	}
+	staff.taps("Да")
 	staff.expect(h.text("ru", "faq.removed", map[string]any{"ID": 2}))
 	var left []store.FAQEntry
 	h.db.View(func(tx *store.Tx) (err error) { left, err = tx.FAQs(); return err })
