@@ -27,6 +27,11 @@ const pickerSize = 10
 // pickerLabel is the length a button's title is clipped to.
 const pickerLabel = 40
 
+// maxButtonData is the most bytes Telegram takes in a button's data. An
+// event whose ID would not fit (with the confirmation's mark) is left
+// out of its picker: it is reached by typing its ID.
+const maxButtonData = 64
+
 // eventAction is a command that names an event, as its picker runs it.
 type eventAction struct {
 	command string
@@ -64,7 +69,8 @@ func (t *turn) pickEvent() error {
 	var offered []store.Event
 	for _, e := range events {
 		begun := !e.At.After(t.now)
-		if !e.Cancelled && begun == action.past && (action.past || e.Ends().After(t.now)) {
+		fits := len(prefixPickEvent+":"+key+confirmed+":"+e.ID) <= maxButtonData
+		if !e.Cancelled && begun == action.past && fits {
 			offered = append(offered, e)
 		}
 	}
