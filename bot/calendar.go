@@ -29,6 +29,7 @@ var calendarFeature = Feature{
 		{Prefix: prefixRSVP, Run: (*turn).tapRSVP},
 		{Prefix: prefixAttended, Run: (*turn).tapAttended},
 		{Prefix: prefixRating, Run: (*turn).tapRating},
+		{Prefix: prefixPickEvent, Roles: staffOnly, Run: (*turn).tapPickEvent},
 	},
 }
 

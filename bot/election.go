@@ -352,9 +352,18 @@ func (t *turn) listViolations() error {
 }
 
 // toggleHelper is /helper ID: staff mark an experienced participant as a
-// helper on election day, or unmark her.
+// helper on election day, or unmark her. Her application's code does as
+// well as her Telegram ID.
 func (t *turn) toggleHelper() error {
-	id, err := strconv.ParseInt(strings.TrimSpace(t.u.Args), 10, 64)
+	arg := strings.TrimSpace(t.u.Args)
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		app, appErr := t.application(arg)
+		if appErr != nil && !isNotFound(appErr) {
+			return appErr
+		}
+		id, err = app.UserID, appErr
+	}
 	if err != nil {
 		t.say("election.helper_usage", nil)
 		return nil

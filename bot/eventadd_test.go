@@ -109,7 +109,7 @@ func TestEventAdd_Meeting(t *testing.T) {
 	staff.says("/event_move e-0502-1 31.04.2027 16:00")
 	staff.expect(ru("event.err.date", map[string]any{"Input": "31.04.2027 16:00", "Example": "08.05.2027 15:00"}))
 	staff.says("/attendance")
-	staff.expect(ru("event.err.no_id", map[string]any{"Command": "attendance"}))
+	staff.expect(ru("event.pick", map[string]any{"Command": "attendance"}))
 }
 
 // A greeting has its message and no link or reminders; turned into a

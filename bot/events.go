@@ -82,8 +82,7 @@ func (t *turn) newEventID(at time.Time) (string, error) {
 func (t *turn) eventArg() (store.Event, string, bool, error) {
 	id, rest, _ := strings.Cut(strings.TrimSpace(t.u.Args), " ")
 	if id == "" {
-		t.say("event.err.no_id", map[string]any{"Command": t.u.Command})
-		return store.Event{}, "", false, nil
+		return store.Event{}, "", false, t.pickEvent()
 	}
 	e, err := t.tx.Event(id)
 	if isNotFound(err) {

@@ -26,6 +26,7 @@ var faqFeature = Feature{
 	Buttons: []Button{
 		{Prefix: prefixFAQ, Run: (*turn).tapFAQ},
 		{Prefix: prefixEditFAQ, Roles: staffOnly, Run: (*turn).tapEditFAQ},
+		{Prefix: prefixPickFAQ, Roles: staffOnly, Run: (*turn).tapPickFAQ},
 	},
 }
 
@@ -293,6 +294,9 @@ func (t *turn) listFAQ() error {
 
 // faqArg loads the entry named by the command's argument.
 func (t *turn) faqArg(arg string) (store.FAQEntry, bool, error) {
+	if strings.TrimSpace(arg) == "" {
+		return store.FAQEntry{}, false, t.pickFAQ()
+	}
 	id, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(arg), "#"))
 	if err != nil {
 		t.say("faq.not_found", map[string]any{"ID": strings.TrimSpace(arg)})

@@ -20,6 +20,7 @@ func FuzzHandle(f *testing.F) {
 		{"f:sex:female", "inv_abc"}, {"sum:submit", ""}, {"edit:essay", "/start inv_"}, {"sc:A-001:p:9:9", "A-001"},
 		{"dec:all", "𝓐"}, {"bc:go:1", "\xff\xfe"}, {"qt:-1", "/forget"}, {"rsvp:meeting-1:maybe", "/decide A-001 accept"},
 		{"el:elected:", "1 250"}, {"dg:2:skip", ""}, {"dg:2:back", "/cancel"}, {"dg:1:", "/people"}, {"faq:e:999999999999999999999", "/mask A-001"}, {":::", "/ask"}, {"f:stages:t99", "15.03.1990"},
+		{"evp:c:", "/people naryn"}, {"evp:x:meeting-1", "/event_cancel"}, {"faqp:r:-1", "/faq_remove"}, {"faqp:e:1", "/people А-0001"},
 	} {
 		f.Add(seed.data, seed.text)
 	}

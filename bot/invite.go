@@ -16,7 +16,7 @@ import (
 var peopleFeature = Feature{
 	Commands: []Command{
 		{Name: "invite", Roles: staffOnly, Run: (*turn).invite, Help: true, Menu: true},
-		{Name: "people", Roles: staffOnly, Run: firstPage("people"), Help: true, Menu: true},
+		{Name: "people", Roles: staffOnly, Run: (*turn).people, Help: true, Menu: true},
 		{Name: "revoke", Roles: staffOnly, Run: (*turn).revoke, Help: true},
 	},
 	Buttons: []Button{{Prefix: prefixInvite, Roles: staffOnly, Run: (*turn).tapInvite}},

@@ -301,6 +301,16 @@ func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool)
 // that decision; without, it shows the next undecided application in the
 // ranking's order with the three choices and the bot's proposal.
 func (t *turn) decide() error {
+	// A decision mistyped is told how to write before anything else.
+	fields := strings.Fields(t.u.Args)
+	var status store.Status
+	if len(fields) != 0 {
+		var ok bool
+		if status, ok = decisionWord(fields[len(fields)-1]); len(fields) != 2 || !ok {
+			t.say("decide.usage", nil)
+			return nil
+		}
+	}
 	st, err := t.standing()
 	if err != nil {
 		return err
@@ -313,17 +323,16 @@ func (t *turn) decide() error {
 		t.say("decide.not_yet", nil)
 		return nil
 	}
-	fields := strings.Fields(t.u.Args)
 	if len(fields) == 0 {
 		t.showUndecided(st, false)
 		return nil
 	}
-	status, ok := decisionWord(fields[len(fields)-1])
-	if len(fields) != 2 || !ok {
-		t.say("decide.usage", nil)
+	code, ok := store.ParseCode(fields[0])
+	if !ok {
+		t.say("staff.application.not_found", map[string]any{"Code": fields[0]})
 		return nil
 	}
-	return t.setDecision(strings.ToUpper(fields[0]), status)
+	return t.setDecision(code, status)
 }
 
 func decisionWord(w string) (store.Status, bool) {
@@ -562,15 +571,20 @@ const legacyMaskStep = "mask:"
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
 func (t *turn) showMasked() error {
-	code := strings.ToUpper(strings.TrimSpace(t.u.Args))
-	app, err := t.tx.Application(code)
-	if code == "" || isNotFound(err) {
+	typed := strings.TrimSpace(t.u.Args)
+	if typed == "" {
 		t.say("mask.usage", nil)
+		return nil
+	}
+	app, err := t.application(typed)
+	if isNotFound(err) {
+		t.say("staff.application.not_found", map[string]any{"Code": typed})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	code := app.Code
 	masked := maskedAnswers(app)
 	var rows [][]store.Button
 	var sb strings.Builder

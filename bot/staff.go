@@ -56,7 +56,7 @@ func (t *turn) showApplication() error {
 		t.say("staff.application.usage", nil)
 		return nil
 	}
-	app, err := t.tx.Application(strings.ToUpper(code))
+	app, err := t.application(code)
 	if isNotFound(err) {
 		t.say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
@@ -70,6 +70,16 @@ func (t *turn) showApplication() error {
 	})
 	t.send(head+"\n\n"+t.summaryText(app.Answers, false, 1), nil)
 	return nil
+}
+
+// application loads the application whose code staff typed, however
+// they typed it (store.ParseCode); a text that is no code is not found.
+func (t *turn) application(typed string) (store.Application, error) {
+	code, ok := store.ParseCode(typed)
+	if !ok {
+		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
+	}
+	return t.tx.Application(code)
 }
 
 // exportApplications sends the applications workbook: /export,

@@ -100,7 +100,7 @@ func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
 	if err != nil {
 		return Application{}, fmt.Errorf("next application code: %w", err)
 	}
-	a.Code = fmt.Sprintf("A-%03d", seq)
+	a.Code = applicationCode(seq)
 	a.Status = StatusSubmitted
 	a.SubmittedAt = at
 	a.UpdatedAt = at

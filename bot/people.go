@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/textnorm"
+	"github.com/mentorbot/mentorbot/locales"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// people is /people [WHO]: without words, everyone with a role, paged;
+// with them, the participants and applicants found by name, application
+// code, Telegram ID or oblast, each with the Telegram ID that /helper
+// and /revoke take.
+func (t *turn) people() error {
+	query := strings.TrimSpace(t.u.Args)
+	if query == "" {
+		return t.showPage("people", 1, 0)
+	}
+	return t.findPeople(query)
+}
+
+// peopleFound is how many people a search lists: a phone screen; staff
+// narrow a longer list with more words.
+const peopleFound = 30
+
+// found is one person a search found: her application, if she has one,
+// and her record.
+type found struct {
+	app  store.Application
+	user store.User
+}
+
+// findPeople answers /people WHO.
+func (t *turn) findPeople(query string) error {
+	all, err := t.searchable()
+	if err != nil {
+		return err
+	}
+	match := t.matcher(query)
+	var hits []found
+	for _, f := range all {
+		if match(f) {
+			hits = append(hits, f)
+		}
+	}
+	shown := textnorm.ForStaff(query)
+	if len(hits) == 0 {
+		t.say("people.search.none", map[string]any{"Query": shown})
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(t.text("people.search.head", map[string]any{"Query": shown, "Count": len(hits)}))
+	for _, f := range hits[:min(len(hits), peopleFound)] {
+		sb.WriteString("\n" + t.foundLine(f))
+	}
+	if len(hits) > peopleFound {
+		sb.WriteString("\n" + t.text("people.search.more", map[string]any{"Count": len(hits) - peopleFound}))
+	}
+	sb.WriteString("\n\n" + t.text("people.search.hint", nil))
+	t.send(sb.String(), nil)
+	return nil
+}
+
+// searchable are the people /people WHO looks among: every applicant, by
+// code, then the participants, candidates and deputies who have no
+// application in the store.
+func (t *turn) searchable() ([]found, error) {
+	apps, err := t.tx.Applications()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]found, 0, len(apps))
+	applied := map[int64]bool{}
+	for _, a := range apps {
+		u, err := t.tx.User(a.UserID)
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+		applied[a.UserID] = true
+		out = append(out, found{app: a, user: u})
+	}
+	users, err := t.tx.UsersWithRoles(store.RoleParticipant, store.RoleCandidate, store.RoleDeputy)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if !applied[u.ID] {
+			out = append(out, found{user: u})
+		}
+	}
+	return out, nil
+}
+
+// matcher is whether a person is what staff typed: an application code
+// however typed (store.ParseCode), a Telegram ID, an oblast by its key or
+// its name in either language, or a part of her name as she wrote it in
+// the form or in Telegram. Names are compared folded (textnorm.Fold):
+// "Айгуль", "айгүл" and "Aйгyл" typed half in Latin are one name.
+func (t *turn) matcher(query string) func(found) bool {
+	if code, ok := store.ParseCode(query); ok {
+		return func(f found) bool { return f.app.Code == code }
+	}
+	if id, err := strconv.ParseInt(query, 10, 64); err == nil {
+		return func(f found) bool { return f.user.ID == id || f.app.UserID == id }
+	}
+	folded := textnorm.Fold(query)
+	oblasts := t.oblastsNamed(folded)
+	return func(f found) bool {
+		if oblasts[f.app.Answers["oblast"]] {
+			return true
+		}
+		for _, name := range []string{f.app.Answers["full_name"], f.user.FirstName} {
+			if name != "" && strings.Contains(textnorm.Fold(name), folded) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// oblastsNamed are the oblasts a folded query names: by key ("naryn") or
+// by name in either language ("Нарын", "Нарынская"), whole, as the start
+// of the name (at least three letters: "Нар"), or followed by more words
+// ("Нарынская область").
+func (t *turn) oblastsNamed(folded string) map[string]bool {
+	named := map[string]bool{}
+	for _, o := range form.Oblasts {
+		names := []string{o}
+		for _, lang := range locales.Languages {
+			names = append(names, t.Texts.Text(lang, "form.oblast.opt."+o, nil))
+		}
+		for _, name := range names {
+			n := textnorm.Fold(name)
+			if n == folded || utf8.RuneCountInString(folded) >= 3 && strings.HasPrefix(n, folded) || strings.HasPrefix(folded, n+" ") {
+				named[o] = true
+			}
+		}
+	}
+	return named
+}
+
+// foundLine is one person found: her name, the Telegram ID, and her
+// application's code, oblast and decision when she has one.
+func (t *turn) foundLine(f found) string {
+	name := textnorm.ForStaff(f.app.Answers["full_name"])
+	if name == "" {
+		name = displayName(f.user)
+	}
+	id := f.user.ID
+	if id == 0 {
+		id = f.app.UserID
+	}
+	line := fmt.Sprintf("• %s — %d", name, id)
+	if f.app.Code == "" {
+		return line + " · " + t.text("people.search.participant", nil)
+	}
+	line += " · " + f.app.Code
+	if o := f.app.Answers["oblast"]; o != "" {
+		line += " · " + t.text("form.oblast.opt."+o, nil)
+	}
+	switch {
+	case f.app.Status.Decided():
+		line += " · " + t.text("decision."+string(f.app.Status), nil)
+	case !f.app.Active():
+		line += " · " + t.text("people.search.withdrawn", nil)
+	}
+	return line
+}
