@@ -1,0 +1,154 @@
+package locales_test
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// countPlaceholders are the placeholders the code fills with a number of
+// things (people, applications, messages, words, hours): a word next to such
+// a number must agree with it in Russian ("1 получатель", "3 получателя",
+// "5 получателей"). They were read from the code's calls (ints passed under
+// these names); notCounts below are the other placeholders, so that a new
+// placeholder fails TestEveryPlaceholderIsClassified until someone decides
+// which it is.
+var countPlaceholders = []string{
+	"Accept", "Accepted", "Answered", "Apps", "Blocked", "Bulk", "Came", "CameBack",
+	"Confirmed", "Count", "Declined", "Digits", "Done", "Elected", "Failed", "Graduates",
+	"H", "Have", "Hours", "Ky", "Left", "Length", "M", "Max", "Members", "N", "No",
+	"Notice", "Of", "Older", "Open", "Opened", "Planned", "Rated", "Received", "Registered",
+	"Reminded", "Reply", "Reported", "Resolved", "Ru", "Section", "Sections", "Sent",
+	"Settled", "Started", "Submitted", "Taken", "Tap", "Total", "Unfinished", "Unknown",
+	"Waitlist", "Waitlisted", "Weight", "Words", "Yes", "Younger",
+}
+
+// notCounts are placeholders that are not a number of things: names, codes,
+// dates, ready-made phrases, identifiers and ordinals ("№12", "версия 2"),
+// years ("1990 или 2090"), and figures already formatted as text: shares
+// ("66%"), scores with decimals ("1,5"), durations ("2 ч 5 мин").
+var notCounts = []string{
+	"Ago", "Audience", "Category", "Code", "Command", "Criterion", "Date", "Deadline",
+	"Decision", "Early", "End", "Example", "Field", "Flags", "From", "Hint", "ID", "Input",
+	"Kind", "Language", "Late", "Link", "Median", "Member", "Missing", "Name", "Phase",
+	"Phone", "Placeholders", "Points", "Question", "Queue", "Rating", "Role", "Schema", "Share",
+	"Source", "Spread", "Stage", "Start", "Status", "Target", "Title", "To", "Typed", "Until",
+	"Version", "What", "When", "Where",
+}
+
+// noAgreement lists the messages whose counts stand, by design, beside a word
+// that does not change with the number. Keep it short: every entry says why.
+var noAgreement = map[string]string{
+	"queue.waited_minutes":    "«мин» is an abbreviation: «ждёт 1 мин», «ждёт 5 мин»",
+	"queue.waited_hours":      "«ч» is an abbreviation",
+	"queue.waited_days":       "«дн» is an abbreviation",
+	"queue.still_waiting":     "«ч» is an abbreviation",
+	"staff.question_waiting":  "«ч» is an abbreviation",
+	"health.last_update.none": "«ч» is an abbreviation",
+	"health.ago.minutes":      "«мин» is an abbreviation",
+	"health.ago.hours":        "«ч» is an abbreviation",
+	"health.ago.days":         "«дн.» is an abbreviation",
+	"duration":                "«ч» and «мин» are abbreviations",
+}
+
+// agreementFree matches what may follow a count that needs no agreement:
+// punctuation or the end ("Доставлено: 5.", "(5)", "3/10", "20%"), or «из»
+// in "3 из 10" (the word after the second number is what agrees).
+var agreementFree = regexp.MustCompile(`^(\s*([^\s\p{L}]|$)|\s+из\s)`)
+
+// countBefore finds a count placeholder and what follows it.
+var countAt = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+// needsAgreement returns the count placeholders of text that are followed by
+// a word, so the word must agree with the number.
+func needsAgreement(text string) []string {
+	var names []string
+	for _, m := range countAt.FindAllStringSubmatchIndex(text, -1) {
+		name := text[m[2]:m[3]]
+		if !slices.Contains(countPlaceholders, name) {
+			continue
+		}
+		if !agreementFree.MatchString(text[m[1]:]) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// TestEveryCountHasPluralForms finds every message that shows a count beside
+// a word without plural forms. The rule, judged on the Russian text (Kyrgyz
+// nouns do not change after a numeral, but the message needs Kyrgyz one and
+// other too, because go-i18n picks a form in each language):
+//   - a count followed by punctuation, the end, or «из» needs no agreement
+//     ("Доставлено: 5", "Жеткирилди: 5", "(5)", "3 из 10");
+//   - any other count needs plural forms (ru one/few/many/other, ky
+//     one/other), and then it must be {{.Count}}, the number go-i18n chooses
+//     the form by: a plural message has one number that agrees;
+//   - or the message is in noAgreement, with its reason.
+func TestEveryCountHasPluralForms(t *testing.T) {
+	ky, ru := load(t, "ky"), load(t, "ru")
+	for key, forms := range ru {
+		if reason, ok := noAgreement[key]; ok {
+			if reason == "" {
+				t.Errorf("%s: in noAgreement without a reason", key)
+			}
+			continue
+		}
+		plural := len(forms) > 1 && len(ky[key]) > 1
+		for form, text := range forms {
+			for _, name := range needsAgreement(text) {
+				switch {
+				case !plural:
+					t.Errorf("%s (ru): {{.%s}} is followed by a word that must agree with it (%q): give the message plural forms or put the count after a label and a colon", key, name, text)
+				case name != "Count":
+					t.Errorf("%s (ru %s): {{.%s}} is followed by a word, but a plural message agrees only with {{.Count}}", key, form, name)
+				}
+			}
+		}
+	}
+	for key := range noAgreement {
+		if _, ok := ru[key]; !ok {
+			t.Errorf("noAgreement has %s, which is no message", key)
+		}
+	}
+}
+
+// TestEveryPlaceholderIsClassified keeps countPlaceholders complete: a
+// placeholder that is in neither list could be a count the plural test
+// misses.
+func TestEveryPlaceholderIsClassified(t *testing.T) {
+	for _, lang := range []string{"ky", "ru"} {
+		for key, forms := range load(t, lang) {
+			for _, text := range forms {
+				for _, name := range placeholders(text) {
+					if !slices.Contains(countPlaceholders, name) && !slices.Contains(notCounts, name) {
+						t.Errorf("%s (%s): placeholder {{.%s}} is neither in countPlaceholders nor in notCounts", key, lang, name)
+					}
+				}
+			}
+		}
+	}
+	for _, name := range countPlaceholders {
+		if slices.Contains(notCounts, name) {
+			t.Errorf("%s is in both lists", name)
+		}
+	}
+}
+
+// TestTheAgreementRule checks the rule itself on the issue's examples.
+func TestTheAgreementRule(t *testing.T) {
+	for text, want := range map[string]string{
+		"Рассылка №{{.ID}} идёт: {{.Count}} получателей.":      "Count",
+		"Избраны {{.Elected}} из {{.Graduates}} выпускниц":     "Graduates",
+		"Доставлено: {{.Sent}}, ошибки: {{.Failed}}.":          "",
+		"Жеткирилди: {{.Sent}}":                                "",
+		"Оценено {{.Done}} из {{.Total}}, осталось {{.Left}}.": "",
+		"Раздел {{.Section}}/{{.Sections}}":                    "",
+		"({{.Count}} чел.)": "Count",
+	} {
+		if got := strings.Join(needsAgreement(text), ","); got != want {
+			t.Errorf("%q: needs agreement %q, want %q", text, got, want)
+		}
+	}
+}
