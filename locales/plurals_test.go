@@ -1,10 +1,14 @@
 package locales_test
 
 import (
+	"log/slog"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mentorbot/mentorbot/locales"
 )
 
 // countPlaceholders are the placeholders the code fills with a number of
@@ -150,5 +154,84 @@ func TestTheAgreementRule(t *testing.T) {
 		if got := strings.Join(needsAgreement(text), ","); got != want {
 			t.Errorf("%q: needs agreement %q, want %q", text, got, want)
 		}
+	}
+}
+
+// TestConvertedPlurals checks the exact Russian texts of converted messages
+// for the numbers whose forms differ: 1 and 21 (one), 2 (few), 5, 11 and 0
+// (many).
+func TestConvertedPlurals(t *testing.T) {
+	texts, err := locales.New(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		key  string
+		data map[string]any
+		want map[int]string
+	}{
+		{"bc.started", map[string]any{"ID": 7}, map[int]string{
+			1:  "Рассылка №7 идёт: 1 получатель.",
+			2:  "Рассылка №7 идёт: 2 получателя.",
+			5:  "Рассылка №7 идёт: 5 получателей.",
+			11: "Рассылка №7 идёт: 11 получателей.",
+			21: "Рассылка №7 идёт: 21 получатель.",
+			0:  "Рассылка №7 идёт: 0 получателей.",
+		}},
+		{"tally.chart_caption", map[string]any{"Elected": 0, "Share": "0%"}, map[int]string{
+			1:  "Избраны 0 из 1 выпускницы (0%).",
+			2:  "Избраны 0 из 2 выпускниц (0%).",
+			5:  "Избраны 0 из 5 выпускниц (0%).",
+			11: "Избраны 0 из 11 выпускниц (0%).",
+			21: "Избраны 0 из 21 выпускницы (0%).",
+			0:  "Избраны 0 из 0 выпускниц (0%).",
+		}},
+		{"event_add.reaches", map[string]any{"Audience": "Участницы"}, map[int]string{
+			1:  "Участницы (1 человек)",
+			2:  "Участницы (2 человека)",
+			5:  "Участницы (5 человек)",
+			11: "Участницы (11 человек)",
+			21: "Участницы (21 человек)",
+			0:  "Участницы (0 человек)",
+		}},
+		{"event.added", map[string]any{"ID": "e-0502-1", "When": "02.05.2027 15:00"}, map[int]string{
+			1:  "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 1 человек.",
+			2:  "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 2 человека.",
+			5:  "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 5 человек.",
+			11: "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 11 человек.",
+			21: "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 21 человек.",
+			0:  "Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 0 человек.",
+		}},
+		{"tally.head", map[string]any{"Registered": 2, "Reported": 1, "Elected": 0, "Unknown": 1, "Share": "0%", "Target": "20%"}, map[int]string{
+			1:  "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 1 выпускницы: 0% (цель Школы — 20%).",
+			2:  "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 2 выпускниц: 0% (цель Школы — 20%).",
+			5:  "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 5 выпускниц: 0% (цель Школы — 20%).",
+			11: "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 11 выпускниц: 0% (цель Школы — 20%).",
+			21: "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 21 выпускницы: 0% (цель Школы — 20%).",
+			0:  "Кандидатов: 2, сообщили результат: 1, избраны: 0, пока неизвестно: 1.\nИзбраны 0 из 0 выпускниц: 0% (цель Школы — 20%).",
+		}},
+		{"staff.applications.count", map[string]any{"Older": 1, "Younger": 0, "Deadline": "11.12.2026 17:00"}, map[int]string{
+			1:  "1 заявка (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+			2:  "2 заявки (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+			5:  "5 заявок (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+			11: "11 заявок (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+			21: "21 заявка (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+			0:  "0 заявок (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00.",
+		}},
+	}
+	for _, c := range cases {
+		for n, want := range c.want {
+			data := maps.Clone(c.data)
+			data["Count"] = n
+			if got := texts.Text("ru", c.key, data); got != want {
+				t.Errorf("%s, %d: got %q, want %q", c.key, n, got, want)
+			}
+			if got := texts.Plural("ru", c.key, n, maps.Clone(c.data)); got != want {
+				t.Errorf("Plural %s, %d: got %q, want %q", c.key, n, got, want)
+			}
+		}
+	}
+	if got, want := texts.Text("ky", "bc.started", map[string]any{"ID": 7, "Count": 21}), "№7 жапырт билдирүү жөнөтүлүүдө: 21 алуучу."; got != want {
+		t.Errorf("ky: got %q, want %q", got, want)
 	}
 }
