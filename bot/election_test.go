@@ -191,7 +191,8 @@ func TestElection_CandidacyReportHelpViolation(t *testing.T) {
 	staff.says("/tally")
 	tally := strings.Join(staff.news(), "\n")
 	if !strings.Contains(tally, h.text("ru", "tally.head", map[string]any{"Registered": 2, "Reported": 1, "Elected": 0, "Unknown": 0, "Count": 3, "Share": "0%", "Target": "20%"})) ||
-		!strings.Contains(tally, "Айгүл (80001)") {
+		!strings.Contains(tally, "Айгүл (80001)") ||
+		!strings.Contains(tally, "Избраны 0 из 3 выпускниц:") {
 		t.Errorf("tally:\n%s", tally)
 	}
 	ky.news()

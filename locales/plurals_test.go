@@ -235,3 +235,15 @@ func TestConvertedPlurals(t *testing.T) {
 		t.Errorf("ky: got %q, want %q", got, want)
 	}
 }
+
+// TestPluralInBothLanguages: Text chooses a form in whichever language she
+// reads, so a message with plural forms in one language needs them in the
+// other too.
+func TestPluralInBothLanguages(t *testing.T) {
+	ky, ru := load(t, "ky"), load(t, "ru")
+	for key, forms := range ru {
+		if kyForms, ok := ky[key]; ok && (len(forms) > 1) != (len(kyForms) > 1) {
+			t.Errorf("%s: plural forms in one language only (ky %d forms, ru %d)", key, len(kyForms), len(forms))
+		}
+	}
+}
