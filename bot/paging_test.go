@@ -263,7 +263,7 @@ func TestPaging_Ranking(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	older := "28 лет и старше · принять 20, резерв 5"
 	younger := "до 28 лет · принять 15, резерв 5"
-	legend := h.text("ru", "ranking.legend", map[string]any{"Spread": "20"})
+	legend := h.text("ru", "ranking.legend", map[string]any{"Count": "20"})
 	line := func(place, code int, proposal string) string {
 		return fmt.Sprintf("%d. A-%03d — 80 (80 · 80) · предлагаю: %s", place, code, proposal)
 	}

@@ -86,14 +86,16 @@ func (t *Texts) notePlurals(name string) error {
 
 // Text returns message key in lang, filled with data (a map or struct whose
 // fields the message's {{.Placeholders}} name). When the message has plural
-// forms and data is a map with an int "Count", the form agrees with Count
-// ("1 получатель", "3 получателя", "5 получателей"), as with Plural, so a
-// caller that passes its number as Count gets agreement without knowing
-// which messages are plural.
+// forms and data is a map with a "Count" that is an int or a number written
+// as a string ("1.5" points), the form agrees with Count ("1 получатель",
+// "3 получателя", "5 получателей", "1.5 балла"), as with Plural, so a caller
+// that passes its number as Count gets agreement without knowing which
+// messages are plural.
 func (t *Texts) Text(lang, key string, data any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: key, TemplateData: data}
 	if m, ok := data.(map[string]any); ok && t.plural[key] {
-		if n, ok := m["Count"].(int); ok {
+		switch n := m["Count"].(type) {
+		case int, string:
 			cfg.PluralCount = n
 		}
 	}

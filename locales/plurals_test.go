@@ -24,20 +24,20 @@ var countPlaceholders = []string{
 	"H", "Have", "Hours", "Ky", "Left", "Length", "M", "Max", "Members", "N", "No",
 	"Notice", "Of", "Older", "Open", "Opened", "Planned", "Rated", "Received", "Registered",
 	"Reminded", "Reply", "Reported", "Resolved", "Ru", "Section", "Sections", "Sent",
-	"Settled", "Started", "Submitted", "Taken", "Tap", "Total", "Unfinished", "Unknown",
+	"Settled", "Spread", "Started", "Submitted", "Taken", "Tap", "Total", "Unfinished", "Unknown",
 	"Waitlist", "Waitlisted", "Weight", "Words", "Yes", "Younger",
 }
 
 // notCounts are placeholders that are not a number of things: names, codes,
 // dates, ready-made phrases, identifiers and ordinals ("№12", "версия 2"),
 // years ("1990 или 2090"), and figures already formatted as text: shares
-// ("66%"), scores with decimals ("1,5"), durations ("2 ч 5 мин").
+// ("66%"), durations ("2 ч 5 мин").
 var notCounts = []string{
 	"Ago", "Audience", "Category", "Code", "Command", "Criterion", "Date", "Deadline",
 	"Decision", "Early", "End", "Example", "Field", "Flags", "From", "Hint", "ID", "Input",
 	"Kind", "Language", "Late", "Link", "Median", "Member", "Missing", "Name", "Phase",
 	"Phone", "Placeholders", "Points", "Question", "Queue", "Rating", "Role", "Schema", "Share",
-	"Source", "Spread", "Stage", "Start", "Status", "Target", "Title", "To", "Typed", "Until",
+	"Source", "Stage", "Start", "Status", "Target", "Title", "To", "Typed", "Until",
 	"Version", "What", "When", "Where",
 }
 
@@ -229,6 +229,11 @@ func TestConvertedPlurals(t *testing.T) {
 			if got := texts.Plural("ru", c.key, n, maps.Clone(c.data)); got != want {
 				t.Errorf("Plural %s, %d: got %q, want %q", c.key, n, got, want)
 			}
+		}
+	}
+	for points, want := range map[string]string{"20": "разброс больше 20 баллов.", "21": "разброс больше 21 балла.", "1.5": "разброс больше 1.5 балла."} {
+		if got := texts.Text("ru", "ranking.legend", map[string]any{"Count": points}); !strings.HasSuffix(got, want) {
+			t.Errorf("ranking.legend, %s points: got %q, want it to end in %q", points, got, want)
 		}
 	}
 	if got, want := texts.Text("ky", "bc.started", map[string]any{"ID": 7, "Count": 21}), "№7 жапырт билдирүү жөнөтүлүүдө: 21 алуучу."; got != want {
