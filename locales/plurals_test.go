@@ -1,10 +1,17 @@
 package locales_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"log/slog"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -251,4 +258,76 @@ func TestPluralInBothLanguages(t *testing.T) {
 			t.Errorf("%s: plural forms in one language only (ky %d forms, ru %d)", key, len(kyForms), len(forms))
 		}
 	}
+}
+
+// TestCountsTheCodePasses derives counts from the code: a placeholder the
+// code fills with len(...) (or arithmetic on it) is a number of things and
+// must be in countPlaceholders. It reads the bot's source, so a new
+// message filled with a count is classified the day it is written.
+func TestCountsTheCodePasses(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, dir := range []string{"../bot", "../cmd"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				kv, ok := n.(*ast.KeyValueExpr)
+				if !ok {
+					return true
+				}
+				key, ok := kv.Key.(*ast.BasicLit)
+				if !ok || key.Kind != token.STRING || !countsThings(kv.Value) {
+					return true
+				}
+				name, err := strconv.Unquote(key.Value)
+				if err == nil && !slices.Contains(countPlaceholders, name) && isPlaceholder(name) {
+					t.Errorf("%s: %s is filled with a count; add it to countPlaceholders", fset.Position(kv.Pos()), name)
+				}
+				return true
+			})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// countsThings reports whether e is len(...), or arithmetic, max or min over
+// such counts.
+func countsThings(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return countsThings(e.X)
+	case *ast.BinaryExpr:
+		return countsThings(e.X) || countsThings(e.Y)
+	case *ast.CallExpr:
+		fn, ok := e.Fun.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		switch fn.Name {
+		case "len":
+			return true
+		case "max", "min":
+			return slices.ContainsFunc(e.Args, countsThings)
+		}
+	}
+	return false
+}
+
+// isPlaceholder reports whether some message names {{.name}}.
+func isPlaceholder(name string) bool {
+	for _, file := range []string{"active.ky.toml", "active.ru.toml"} {
+		raw, err := os.ReadFile(file)
+		if err == nil && regexp.MustCompile(`\{\{\s*\.`+regexp.QuoteMeta(name)+`\s*\}\}`).Match(raw) {
+			return true
+		}
+	}
+	return false
 }
