@@ -178,7 +178,7 @@ func TestApplication_RussianWithRestartAndEdits(t *testing.T) {
 	// The bot restarts between two of her answers.
 	h.restart()
 	p.says("/start")
-	p.expect(h.text("ru", "form.welcome_back", map[string]any{"Done": 10, "Total": 21}), p.ask("whatsapp"))
+	p.expect(h.text("ru", "form.welcome_back", map[string]any{"Done": 10, "Count": 21}), p.ask("whatsapp"))
 	p.says("0777 65 43 21")
 	p.taps("Пропустить")
 	p.taps("Нет") // 3.1
@@ -249,7 +249,7 @@ func TestApplication_RestartResumesEveryKindOfQuestion(t *testing.T) {
 	// Stopped at a button question; after a restart /start asks it again.
 	h.restart()
 	p.says("/start")
-	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 1, "Total": 21}), p.ask("birth_date"))
+	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 1, "Count": 21}), p.ask("birth_date"))
 	p.says("15.03.1990")
 	p.news()
 

@@ -94,7 +94,7 @@ func broadcastVersion(c *dialogue.Context) (string, error) {
 	}
 	text := strings.TrimSpace(in.Text)
 	if !fits(text, limit) {
-		return "", &dialogue.Refusal{Key: "bc.too_long", Data: map[string]any{"Max": limit}}
+		return "", &dialogue.Refusal{Key: "bc.too_long", Data: map[string]any{"Count": limit}}
 	}
 	if in.Media != nil {
 		c.Answers["media"], c.Answers["media_type"] = in.Media.FileID, in.Media.Type

@@ -103,7 +103,7 @@ func TestBroadcast_Dialogue(t *testing.T) {
 			t.Errorf("empty broadcast: %q", got)
 		}
 		staff.says(strings.Repeat("а", 4097))
-		if got := staff.news(); got[0] != h.text("ru", "bc.too_long", map[string]any{"Max": 4096}) {
+		if got := staff.news(); got[0] != h.text("ru", "bc.too_long", map[string]any{"Count": 4096}) {
 			t.Errorf("too long: %q", got)
 		}
 		staff.taps(h.text("ru", "bc.skip", nil)) // ky

@@ -190,8 +190,9 @@ func TestElection_CandidacyReportHelpViolation(t *testing.T) {
 	// The tally, the chart and the export.
 	staff.says("/tally")
 	tally := strings.Join(staff.news(), "\n")
-	if !strings.Contains(tally, h.text("ru", "tally.head", map[string]any{"Registered": 2, "Reported": 1, "Elected": 0, "Unknown": 0, "Graduates": 3, "Share": "0%", "Target": "20%"})) ||
-		!strings.Contains(tally, "Айгүл (80001)") {
+	if !strings.Contains(tally, h.text("ru", "tally.head", map[string]any{"Registered": 2, "Reported": 1, "Elected": 0, "Unknown": 0, "Count": 3, "Share": "0%", "Target": "20%"})) ||
+		!strings.Contains(tally, "Айгүл (80001)") ||
+		!strings.Contains(tally, "Избраны 0 из 3 выпускниц:") {
 		t.Errorf("tally:\n%s", tally)
 	}
 	ky.news()
@@ -289,7 +290,7 @@ func TestElection_BurstWithRestart(t *testing.T) {
 	}
 	staff := &person{h: h, user: staffUser}
 	staff.says("/tally")
-	want := h.text("ru", "tally.head", map[string]any{"Registered": 200, "Reported": 200, "Elected": wantElected, "Unknown": 0, "Graduates": 200,
+	want := h.text("ru", "tally.head", map[string]any{"Registered": 200, "Reported": 200, "Elected": wantElected, "Unknown": 0, "Count": 200,
 		"Share": percentOf(wantElected, 200), "Target": "20%"})
 	if got := staff.news(); len(got) != 1 || !strings.HasPrefix(got[0], want) {
 		t.Errorf("tally %q, want it to start %q", got, want)

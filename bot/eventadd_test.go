@@ -64,7 +64,7 @@ func TestEventAdd_Meeting(t *testing.T) {
 			"Название (кырг.): Бюджет боюнча жолугушуу",
 			"Название (рус.): Встреча по бюджету",
 			"Ссылка: https://meet.example.org/budget",
-			"Кому: " + ru("event_add.reaches", map[string]any{"Audience": ru("audience.participants", nil), "Count": 1}),
+			"Кому: " + ru("audience.participants", nil) + " (1 человек)",
 			"Напоминания: " + ru("event_add.remind.day_hour", nil),
 		}, "\n")
 	}
@@ -82,7 +82,7 @@ func TestEventAdd_Meeting(t *testing.T) {
 	staff.says("2027-05-02 15:00")
 	staff.expect(preview("02.05.2027 15:00"))
 	staff.taps(ru("event_add.save", nil))
-	staff.expect(ru("event.added", map[string]any{"ID": "e-0502-1", "When": "02.05.2027 15:00", "Count": 1}))
+	staff.expect("Добавлено: e-0502-1, 02.05.2027 15:00. Напоминания получат 1 человек.")
 
 	e := storedEvent(t, h, "e-0502-1")
 	if e.Kind != store.EventMeeting || !e.At.Equal(bishkekTime(t, "2027-05-02 15:00")) || e.Title["ky"] != "Бюджет боюнча жолугушуу" ||

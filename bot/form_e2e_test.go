@@ -110,7 +110,7 @@ func TestForm_CancelKeepsTheDraft(t *testing.T) {
 		t.Fatal("a text after /cancel was taken as the district")
 	}
 	p.says("/start")
-	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 4, "Total": 21}), p.ask("district"))
+	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 4, "Count": 21}), p.ask("district"))
 	p.says("Ноокат")
 	p.expect(p.ask("aiyl_okmotu"))
 
@@ -221,7 +221,7 @@ func TestForm_OldRecordGoesOn(t *testing.T) {
 	h.restart()
 
 	p.says("/start")
-	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 19, "Total": 21}), p.again("stages"))
+	p.expect(h.text("ky", "form.welcome_back", map[string]any{"Done": 19, "Count": 21}), p.again("stages"))
 	var ticked []string
 	for _, row := range h.srv.Last(p.user.ID).Buttons {
 		if strings.HasPrefix(row[0].Text, "✅") {

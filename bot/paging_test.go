@@ -130,7 +130,7 @@ func TestPaging_Applications(t *testing.T) {
 	submitted(t, h.db, 45)
 	staff := &person{h: h, user: staffUser}
 	file := []string{"📄 Весь список файлом pgf:apps"}
-	head := h.text("ru", "staff.applications.count", map[string]any{"Total": 45, "Older": 30, "Younger": 15, "Deadline": "11.12.2026 17:00"})
+	head := h.text("ru", "staff.applications.count", map[string]any{"Count": 45, "Older": 30, "Younger": 15, "Deadline": "11.12.2026 17:00"})
 	hint := h.text("ru", "staff.applications.hint", nil)
 
 	staff.says("/applications")
@@ -151,7 +151,7 @@ func TestPaging_Applications(t *testing.T) {
 	submitted(t, h.db, 1)
 	staff.taps("▶")
 	page = shown(t, staff, msg.ID)
-	head46 := h.text("ru", "staff.applications.count", map[string]any{"Total": 46, "Older": 31, "Younger": 15, "Deadline": "11.12.2026 17:00"})
+	head46 := h.text("ru", "staff.applications.count", map[string]any{"Count": 46, "Older": 31, "Younger": 15, "Deadline": "11.12.2026 17:00"})
 	checkText(t, page, head46+"\n"+applicationRows(41, 46)+"\n\n"+hint+"\n\nСтраница 3/3")
 	checkButtons(t, page, []string{"◀ pg:apps:2"}, file)
 
@@ -210,7 +210,7 @@ func TestPaging_ApplicationsOnePage(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	staff.says("/applications")
 	msg := listMessage(t, staff)
-	checkText(t, msg, h.text("ru", "staff.applications.count", map[string]any{"Total": 0, "Older": 0, "Younger": 0, "Deadline": "11.12.2026 17:00"}))
+	checkText(t, msg, h.text("ru", "staff.applications.count", map[string]any{"Count": 0, "Older": 0, "Younger": 0, "Deadline": "11.12.2026 17:00"}))
 	checkButtons(t, msg)
 	submitted(t, h.db, 3)
 	staff.says("/applications")
@@ -263,7 +263,7 @@ func TestPaging_Ranking(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	older := "28 лет и старше · принять 20, резерв 5"
 	younger := "до 28 лет · принять 15, резерв 5"
-	legend := h.text("ru", "ranking.legend", map[string]any{"Spread": "20"})
+	legend := h.text("ru", "ranking.legend", map[string]any{"Count": "20"})
 	line := func(place, code int, proposal string) string {
 		return fmt.Sprintf("%d. A-%03d — 80 (80 · 80) · предлагаю: %s", place, code, proposal)
 	}

@@ -154,7 +154,7 @@ func TestPlainWords_StatusInStartAndHelp(t *testing.T) {
 			d.news()
 			helpHead(d, draft[lang])
 			d.says("/start")
-			d.expect(h.text(lang, "form.welcome_back", map[string]any{"Done": 2, "Total": 21}), d.again("lives_in_village"))
+			d.expect(h.text(lang, "form.welcome_back", map[string]any{"Done": 2, "Count": 21}), d.again("lives_in_village"))
 
 			p := apply(t, h, applicant{14012, lang, "Иванова Гульнара Петровна", "01.06.1985", "Кун-Туу"})
 			for _, s := range statuses {
@@ -221,7 +221,7 @@ func TestPlainWords_EssayCountsAndStartOver(t *testing.T) {
 			h.restart()
 			p.says("/start")
 			essay := p.again("essay") + "\n\n" + tt.resumed
-			p.expect(h.text(tt.lang, "form.welcome_back", map[string]any{"Done": 20, "Total": 21}), essay)
+			p.expect(h.text(tt.lang, "form.welcome_back", map[string]any{"Done": 20, "Count": 21}), essay)
 
 			// Back with an essay begun asks first; she stays.
 			p.taps(h.text(tt.lang, "dialogue.back", nil))

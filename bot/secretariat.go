@@ -244,7 +244,7 @@ func (t *turn) ranking(w window) (listPage, error) {
 		}
 		sb.WriteString("\n\n")
 	}
-	sb.WriteString(t.text("ranking.legend", map[string]any{"Spread": formatPoints(t.Selection.SpreadLimit)}))
+	sb.WriteString(t.text("ranking.legend", map[string]any{"Count": formatPoints(t.Selection.SpreadLimit)}))
 	return listPage{text: strings.TrimSpace(sb.String()), total: total}, nil
 }
 

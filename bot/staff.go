@@ -25,7 +25,7 @@ func (t *turn) listApplications(w window) (listPage, error) {
 	}
 	var sb strings.Builder
 	sb.WriteString(t.text("staff.applications.count", map[string]any{
-		"Total": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
+		"Count": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
 		"Deadline": t.dateTime(t.Deadline),
 	}))
 	if w.offset == 0 {

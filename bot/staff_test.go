@@ -16,7 +16,7 @@ func TestStaff_CountReadExport(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	staff.says("/applications")
 	got := staff.news()
-	want := h.text("ru", "staff.applications.count", map[string]any{"Total": 1, "Older": 1, "Younger": 0, "Deadline": "11.12.2026 17:00"}) +
+	want := "1 заявка (28+: 1, до 28: 0). Последний срок: 11.12.2026 17:00." +
 		"\nНачали анкету: 1, отправили: 1, получили напоминание: 0, вернулись после напоминания: 0." +
 		"\nПо источникам (открыли бота · начали анкету · отправили, 28+/до 28):\ndirect: 1 · 1 · 1 (1/0)\n" +
 		"\nA-001 · 28 лет и старше · 22.11.2026 · Асанова Айгүл\n\n" + h.text("ru", "staff.applications.hint", nil)

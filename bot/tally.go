@@ -99,7 +99,7 @@ func (t *turn) tally() error {
 	var sb strings.Builder
 	sb.WriteString(t.text("tally.head", map[string]any{
 		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
-		"Graduates": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates), "Target": percent(int(TargetShare*100), 100),
+		"Count": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates), "Target": percent(int(TargetShare*100), 100),
 	}))
 	sb.WriteString("\n\n" + t.text("tally.by_oblast", nil))
 	for _, o := range form.Oblasts {
@@ -156,7 +156,7 @@ func (t *turn) tallyChart() error {
 		return err
 	}
 	t.out = append(t.out, store.Outgoing{Kind: store.KindPhoto, ChatID: t.u.ChatID,
-		Text:     t.text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Graduates": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates)}),
+		Text:     t.text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Count": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates)}),
 		Document: &store.File{Name: "tally.png", Data: png}})
 	return nil
 }

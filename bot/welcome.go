@@ -146,7 +146,7 @@ func (t *turn) resume(greet bool) error {
 		}
 	case greet:
 		done, total := form.Progress(draft.Answers)
-		t.say("form.welcome_back", map[string]any{"Done": done, "Total": total})
+		t.say("form.welcome_back", map[string]any{"Done": done, "Count": total})
 	}
 	if in, err := dialogues.In(t.talk(), formDialogue); in || err != nil {
 		if err != nil {

@@ -31,6 +31,7 @@ var files embed.FS
 // Texts looks up messages. It is safe for concurrent use.
 type Texts struct {
 	bundle     *i18n.Bundle
+	plural     map[string]bool // keys with plural forms (in any language)
 	localizers map[string]*i18n.Localizer
 	log        *slog.Logger
 }
@@ -39,9 +40,13 @@ type Texts struct {
 func New(log *slog.Logger) (*Texts, error) {
 	bundle := i18n.NewBundle(language.Russian)
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	t := &Texts{bundle: bundle, localizers: map[string]*i18n.Localizer{}, log: log}
+	t := &Texts{bundle: bundle, plural: map[string]bool{}, localizers: map[string]*i18n.Localizer{}, log: log}
 	for _, lang := range Languages {
-		if _, err := bundle.LoadMessageFileFS(files, "active."+lang+".toml"); err != nil {
+		name := "active." + lang + ".toml"
+		if _, err := bundle.LoadMessageFileFS(files, name); err != nil {
+			return nil, fmt.Errorf("load %s messages: %w", lang, err)
+		}
+		if err := t.notePlurals(name); err != nil {
 			return nil, fmt.Errorf("load %s messages: %w", lang, err)
 		}
 		t.localizers[lang] = i18n.NewLocalizer(bundle, lang)
@@ -60,10 +65,41 @@ func Guess(code string) string {
 	return Default
 }
 
+// notePlurals records which keys of an embedded file have plural forms (a
+// table of one/few/many/other rather than a plain string).
+func (t *Texts) notePlurals(name string) error {
+	raw, err := files.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	var msgs map[string]any
+	if err := toml.Unmarshal(raw, &msgs); err != nil {
+		return err
+	}
+	for key, v := range msgs {
+		if _, ok := v.(map[string]any); ok {
+			t.plural[key] = true
+		}
+	}
+	return nil
+}
+
 // Text returns message key in lang, filled with data (a map or struct whose
-// fields the message's {{.Placeholders}} name).
+// fields the message's {{.Placeholders}} name). When the message has plural
+// forms and data is a map with a "Count" that is an int or a number written
+// as a string ("1.5" points), the form agrees with Count ("1 получатель",
+// "3 получателя", "5 получателей", "1.5 балла"), as with Plural, so a caller
+// that passes its number as Count gets agreement without knowing which
+// messages are plural.
 func (t *Texts) Text(lang, key string, data any) string {
-	return t.localize(lang, &i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	cfg := &i18n.LocalizeConfig{MessageID: key, TemplateData: data}
+	if m, ok := data.(map[string]any); ok && t.plural[key] {
+		switch n := m["Count"].(type) {
+		case int, string:
+			cfg.PluralCount = n
+		}
+	}
+	return t.localize(lang, cfg)
 }
 
 // Plural returns message key in lang in the plural form for count; the

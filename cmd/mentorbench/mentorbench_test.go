@@ -181,7 +181,7 @@ func runTimers(st *stage) {
 func TestLister_Unpaged(t *testing.T) {
 	st, l, pending := listStage(t)
 	at := time.Now()
-	for i, text := range []string{"Заявок: 3", "A-001 · 28+", "A-003 · 28+\n\nОткрыть заявку: /application A-001. Файл: /export", "late"} {
+	for i, text := range []string{"3 заявки", "A-001 · 28+", "A-003 · 28+\n\nОткрыть заявку: /application A-001. Файл: /export", "late"} {
 		l.take(st, event{chat: l.user.ID, at: at.Add(time.Duration(i) * time.Second), method: "sendMessage", text: text, code: 200})
 	}
 	r := l.rounds[0]
