@@ -43,7 +43,7 @@ var notCounts = []string{
 	"Ago", "Audience", "Category", "Code", "Command", "Criterion", "Date", "Deadline",
 	"Decision", "Early", "End", "Example", "Field", "Flags", "From", "Hint", "ID", "Input",
 	"Kind", "Language", "Late", "Link", "Median", "Member", "Missing", "Name", "Phase",
-	"Phone", "Placeholders", "Points", "Question", "Queue", "Rating", "Role", "Schema", "Share",
+	"Phone", "Placeholders", "Points", "Query", "Question", "Queue", "Rating", "Role", "Schema", "Share",
 	"Source", "Stage", "Start", "Status", "Target", "Title", "To", "Typed", "Until",
 	"Version", "What", "When", "Where",
 }
