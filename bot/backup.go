@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -95,17 +96,25 @@ func (b *Bot) ServeBackups(ctx context.Context) {
 	} else if n > 0 {
 		b.Log.Info("removed partial backups a stop left", "files", n)
 	}
+	retry := b.WorkerRetry
+	if retry <= 0 {
+		retry = 30 * time.Second
+	}
 	for {
+		var again <-chan time.Time // set when a write failed: the requests wait in the store
 		if err := b.RunBackupRequests(); err != nil {
-			b.Log.Error("backup requests", "err", err)
+			b.Log.Error("backup requests; trying again", "in", retry, "err", err)
+			again = time.After(retry)
 		}
 		if err := b.RunFileJobs(); err != nil {
-			b.Log.Error("workbooks", "err", err)
+			b.Log.Error("workbooks; trying again", "in", retry, "err", err)
+			again = time.After(retry)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-b.backupWake:
+		case <-again:
 		}
 	}
 }

@@ -48,6 +48,10 @@ type Options struct {
 	// transaction that planned it is committed, so the due schedule can
 	// wake at that time (schedule.Due.Planned).
 	Planned func(at time.Time)
+	// WorkerRetry is how long the file worker (ServeBackups) waits to try
+	// again after the store refused its write (a full disk); 30 seconds
+	// when zero.
+	WorkerRetry time.Duration
 	// BackupKeep is how many backups BackupDir keeps, daily ones and
 	// those made for /backup together; 7 when zero.
 	BackupKeep int

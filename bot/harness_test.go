@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,6 +83,9 @@ func (b *syncBuffer) String() string {
 // harness runs the real bot, poller and outbox against the fake Bot API
 // server, on a bbolt file in the test's temporary directory.
 type harness struct {
+	// diskFull makes every commit fail as a full disk does.
+	diskFull atomic.Bool
+
 	t     *testing.T
 	srv   *telegramtest.Server
 	path  string
@@ -152,7 +157,12 @@ func unstartedHarness(t *testing.T, path string, configure func(*bot.Options)) *
 // start opens the database and starts the bot, as a process start would.
 func (h *harness) start() {
 	h.t.Helper()
-	db, err := store.Open(h.path, store.Options{Timeout: time.Second})
+	db, err := store.Open(h.path, store.Options{Timeout: time.Second, CommitFault: func() error {
+		if h.diskFull.Load() {
+			return syscall.ENOSPC
+		}
+		return nil
+	}})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -184,7 +194,7 @@ func (h *harness) start() {
 	}
 	opts := bot.Options{
 		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
-		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
+		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, WorkerRetry: 20 * time.Millisecond, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
 		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"), BroadcastProgress: progress,
 	}
 	if h.dueOnTime {

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -83,5 +84,43 @@ func TestWorkbook_MadeAfterTheUpdate(t *testing.T) {
 	h.waitOutbox()
 	if docs := h.waitDocuments(staffUser.ID, 1); len(docs) != 1 {
 		t.Errorf("the workbook was sent %d times", len(docs))
+	}
+}
+
+// A workbook whose write the store refuses (a full disk) is not lost and
+// not sent twice: the job waits, the worker tries again on its own, and
+// once writes work the file goes out once.
+func TestWorkbook_DiskFullWhenQueued(t *testing.T) {
+	h := newHarness(t)
+	staff := &person{h: h, user: staffUser}
+	h.noBackupWorker = true
+	h.restart()
+	staff.says("/export")
+	staff.news()
+
+	h.restart() // a bot of its own: nothing left to wake its worker
+	h.diskFull.Store(true)
+	if err := h.bot.RunFileJobs(); err == nil {
+		t.Fatal("the worker's write failed and it said nothing")
+	}
+	if jobs, _ := h.db.FileJobs(); len(jobs) != 1 {
+		t.Fatalf("jobs after a failed write: %+v", jobs)
+	}
+
+	// The worker, started while the disk is still full, tries again by
+	// itself once it frees up, with no new request to wake it.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.bot.ServeBackups(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	h.srv.WaitFor(t, func() bool { return strings.Contains(h.logs.String(), "workbooks; trying again") })
+	h.diskFull.Store(false)
+	docs := h.waitDocuments(staffUser.ID, 1)
+	h.waitOutbox()
+	if len(docs) != 1 || !strings.HasPrefix(docs[0].Name, "applications-") {
+		t.Fatalf("documents %+v", docs)
+	}
+	if jobs, _ := h.db.FileJobs(); len(jobs) != 0 {
+		t.Errorf("jobs left: %+v", jobs)
 	}
 }
