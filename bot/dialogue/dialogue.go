@@ -519,22 +519,33 @@ const cancelValue = "cancel"
 // Reask shows the step she is on again (after /help, /language, /start).
 // handled is false when she is in no dialogue.
 func (e *Engine) Reask(t Turn) (handled bool, err error) {
-	d, conv, err := e.Current(t)
-	if d == nil || err != nil {
+	c, err := e.live(t)
+	if c == nil || err != nil {
 		return false, err
-	}
-	c, err := open(t, d, &conv)
-	if err != nil {
-		return true, err
-	}
-	if lapsed(c) {
-		return false, e.end(t, &conv) // she moved on: no word of it
 	}
 	if !isOpen(c) {
 		return true, nil
 	}
-	conv.Aside = false
+	c.conv.Aside = false
 	return true, ask(c, false)
+}
+
+// live is the dialogue she is in, opened, for a command: nil when she is
+// in none, or when it needs a role she no longer holds (it then ends
+// without a word: a command means she moved on).
+func (e *Engine) live(t Turn) (*Context, error) {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return nil, err
+	}
+	c, err := open(t, d, &conv)
+	if err != nil {
+		return nil, err
+	}
+	if lapsed(c) {
+		return nil, e.end(t, &conv)
+	}
+	return c, nil
 }
 
 // Remind follows a command typed in the middle of a dialogue: the
@@ -542,24 +553,28 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 // leave it. Until she answers, what she types is not taken as an answer
 // (it may be meant for the command, or for nobody): she is asked again.
 func (e *Engine) Remind(t Turn) error {
-	d, conv, err := e.Current(t)
-	if d == nil || err != nil {
+	c, err := e.live(t)
+	if c == nil || err != nil {
 		return err
 	}
-	if lapsed(context(t, d, &conv)) {
-		return e.end(t, &conv) // she moved on: no word of it
-	}
-	conv.Aside = true
-	return setAside(t, &conv)
+	c.conv.Aside = true
+	return setAside(t, c.conv)
 }
 
 // setAside asks her whether to go on with the dialogue set aside.
 func setAside(t Turn, conv *store.Conversation) error {
+	return askAbout(t, conv, "dialogue.still", "dialogue.go_on", valueStay, "dialogue.leave", valueLeave)
+}
+
+// askAbout asks her a question about the dialogue itself (go on with it?
+// leave it?), with two of the engine's buttons, as a question of its own:
+// buttons of the step before are stale.
+func askAbout(t Turn, conv *store.Conversation, question, first, firstValue, second, secondValue string) error {
 	conv.Asked++
 	conv.Updated = t.Now()
-	t.Send(t.Text("dialogue.still", nil), [][]store.Button{{
-		{Text: t.Text("dialogue.go_on", nil), Data: data(conv.Asked, valueStay)},
-		{Text: t.Text("dialogue.leave", nil), Data: data(conv.Asked, valueLeave)},
+	t.Send(t.Text(question, nil), [][]store.Button{{
+		{Text: t.Text(first, nil), Data: data(conv.Asked, firstValue)},
+		{Text: t.Text(second, nil), Data: data(conv.Asked, secondValue)},
 	}})
 	return t.Tx().PutConversation(*conv)
 }
@@ -567,26 +582,13 @@ func setAside(t Turn, conv *store.Conversation) error {
 // Cancel is /cancel: she leaves the dialogue she is in, asked first when
 // that loses what she typed. handled is false when she is in none.
 func (e *Engine) Cancel(t Turn) (handled bool, err error) {
-	d, conv, err := e.Current(t)
-	if d == nil || err != nil {
+	c, err := e.live(t)
+	if c == nil || err != nil {
 		return false, err
 	}
-	c, err := open(t, d, &conv)
-	if err != nil {
-		return true, err
-	}
-	if lapsed(c) {
-		return false, e.end(t, &conv) // it ended with the role already
-	}
-	if !conv.Leaving && e.loses(c) {
-		conv.Leaving = true
-		conv.Asked++
-		conv.Updated = t.Now()
-		t.Send(t.Text("dialogue.leave_ask", nil), [][]store.Button{{
-			{Text: t.Text("dialogue.leave", nil), Data: data(conv.Asked, valueLeave)},
-			{Text: t.Text("dialogue.stay_button", nil), Data: data(conv.Asked, valueStay)},
-		}})
-		return true, t.Tx().PutConversation(conv)
+	if !c.conv.Leaving && e.loses(c) {
+		c.conv.Leaving = true
+		return true, askAbout(t, c.conv, "dialogue.leave_ask", "dialogue.leave", valueLeave, "dialogue.stay_button", valueStay)
 	}
 	return true, e.leave(c)
 }
