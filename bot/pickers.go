@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -28,8 +29,8 @@ const pickerSize = 10
 const pickerLabel = 40
 
 // maxButtonData is the most bytes Telegram takes in a button's data. An
-// event whose ID would not fit (with the confirmation's mark) is left
-// out of its picker: it is reached by typing its ID.
+// event whose ID would not fit is left out of its picker: it is reached
+// by typing its ID.
 const maxButtonData = 64
 
 // eventAction is a command that names an event, as its picker runs it.
@@ -69,7 +70,7 @@ func (t *turn) pickEvent() error {
 	var offered []store.Event
 	for _, e := range events {
 		begun := !e.At.After(t.now)
-		fits := len(prefixPickEvent+":"+key+confirmed+":"+e.ID) <= maxButtonData
+		fits := len(prefixPickEvent+":"+key+":"+e.ID) <= maxButtonData
 		if !e.Cancelled && begun == action.past && fits {
 			offered = append(offered, e)
 		}
@@ -90,53 +91,67 @@ func (t *turn) pickEvent() error {
 	return nil
 }
 
-// Picker buttons that take what cannot be undone (every woman told of a
-// cancelled meeting, an entry gone) ask first: a tap on the row beside
-// the one meant is easy on a small screen. ACTION+confirmed runs it,
-// actionKept leaves it.
-const (
-	confirmed  = "!"
-	actionKept = "no"
-)
-
 // tapPickEvent runs the picker's command for the event tapped; a cancel
-// is asked again first.
+// asks first.
 func (t *turn) tapPickEvent(args string) error {
+	return t.tapPicked(args, func(key string) (string, bool) {
+		a, ok := eventActions[key]
+		return a.command, ok
+	}, "event_cancel", func(id string) (string, bool, error) {
+		e, err := t.tx.Event(id)
+		if isNotFound(err) {
+			return "", false, nil // the command says it is gone
+		}
+		return t.text("event.cancel_ask", map[string]any{"ID": e.ID, "Title": e.Title[t.lang()], "When": t.dateTime(e.At)}), err == nil, err
+	})
+}
+
+// tapPicked runs the command a picker's button names (ACTION:ID) for the
+// ID, as if "/command ID" had been typed; the picker's buttons go, so a
+// second tap cannot run it twice. The command sure names, which cannot be
+// undone (every woman told of a cancelled meeting, an entry gone), asks
+// first, in the sureDialogue: a tap on the row beside the one meant is
+// easy on a small screen.
+func (t *turn) tapPicked(args string, commandOf func(key string) (string, bool), sure string, question func(id string) (string, bool, error)) error {
 	key, id, _ := strings.Cut(args, ":")
-	if key == actionKept {
-		return t.keptPicked()
-	}
-	sure := strings.HasSuffix(key, confirmed)
-	action, ok := eventActions[strings.TrimSuffix(key, confirmed)]
+	command, ok := commandOf(key)
 	if !ok || id == "" {
 		return t.oldButton()
 	}
-	if action.command == "event_cancel" && !sure {
-		e, err := t.tx.Event(id)
-		if err == nil {
-			t.askPicked(t.text("event.cancel_ask", map[string]any{"ID": e.ID, "Title": e.Title[t.lang()], "When": t.dateTime(e.At)}),
-				prefixPickEvent+":"+key+confirmed+":"+id, prefixPickEvent+":"+actionKept+":")
-			return nil
-		}
-		if !isNotFound(err) {
+	t.toast("")
+	t.editButtons(nil)
+	if command == sure {
+		q, found, err := question(id)
+		if err != nil {
 			return err
 		}
+		if found {
+			return t.startDialogue(sureDialogue.Name, map[string]string{"question": q, "command": command, "id": id})
+		}
 	}
-	return t.runPicked(action.command, id)
+	return t.runFor(command, id)
 }
 
-// askPicked asks in the picker's message whether to go on: yes taps yes,
-// no taps no.
-func (t *turn) askPicked(question, yes, no string) {
-	t.toast("")
-	t.edit(question, [][]store.Button{{t.button("picker.yes", yes), t.button("picker.no", no)}})
-}
-
-// keptPicked answers No to askPicked.
-func (t *turn) keptPicked() error {
-	t.toast("")
-	t.edit(t.text("picker.kept", nil), nil)
-	return nil
+// sureDialogue asks staff whether to do what a picker's tap asked for,
+// when it cannot be undone.
+var sureDialogue = &dialogue.Dialogue{
+	Name: "sure", Version: 1, Roles: staffOnly,
+	Steps: []dialogue.Step{{ID: "sure", Prompt: func(c *dialogue.Context) string { return c.Answers["question"] }, Takes: dialogue.Buttons,
+		Options: func(*dialogue.Context) []dialogue.Option {
+			return []dialogue.Option{{Value: "yes", Label: "picker.yes"}, {Value: "no", Label: "picker.no", Beside: true}}
+		}}},
+	Finish: func(c *dialogue.Context) error {
+		t := turnOf(c)
+		if c.Answers["sure"] != "yes" {
+			t.say("picker.kept", nil)
+			return nil
+		}
+		command, id := c.Answers["command"], c.Answers["id"]
+		if err := t.audit(staffOnly, "/"+command, id); err != nil {
+			return err
+		}
+		return t.runFor(command, id)
+	},
 }
 
 // faqActions are the commands that name an FAQ entry, by their button's
@@ -171,41 +186,31 @@ func (t *turn) pickFAQ() error {
 }
 
 // tapPickFAQ runs the picker's command for the entry tapped; a removal
-// is asked again first.
+// asks first.
 func (t *turn) tapPickFAQ(args string) error {
-	key, id, _ := strings.Cut(args, ":")
-	if key == actionKept {
-		return t.keptPicked()
-	}
-	sure := strings.HasSuffix(key, confirmed)
-	command, ok := faqActions[strings.TrimSuffix(key, confirmed)]
-	if !ok || id == "" {
-		return t.oldButton()
-	}
-	if n, err := strconv.Atoi(id); err == nil && command == "faq_remove" && !sure {
+	return t.tapPicked(args, func(key string) (string, bool) {
+		command, ok := faqActions[key]
+		return command, ok
+	}, "faq_remove", func(id string) (string, bool, error) {
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			return "", false, nil
+		}
 		e, err := t.tx.FAQ(n)
-		if err == nil {
-			t.askPicked(t.text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": clip(e.Question, 100)}),
-				prefixPickFAQ+":"+key+confirmed+":"+id, prefixPickFAQ+":"+actionKept+":")
-			return nil
+		if isNotFound(err) {
+			return "", false, nil
 		}
-		if !isNotFound(err) {
-			return err
-		}
-	}
-	return t.runPicked(command, id)
+		return t.text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": clip(e.Question, 100)}), err == nil, err
+	})
 }
 
-// runPicked runs a staff command for the ID a picker's button carries, as
-// if she had typed "/command ID"; the picker's buttons go, so a second
-// tap cannot run it twice.
-func (t *turn) runPicked(command, id string) error {
+// runFor runs a staff command for the ID a picker's button carries, as
+// if she had typed "/command ID".
+func (t *turn) runFor(command, id string) error {
 	cmd, ok := routes.command(command)
 	if !ok {
 		return t.oldButton()
 	}
-	t.toast("")
-	t.editButtons(nil)
 	t.u.Command, t.u.Args = command, id
 	return cmd.Run(t)
 }
