@@ -748,19 +748,8 @@ func populateBroadcast(path string, c BroadcastConfig) (err error) {
 					}
 					continue
 				}
-				u, d := storedState(p.id, p.pos, at)
-				if err := tx.PutUser(u); err != nil {
+				if err := putStored(tx, p.id, p.pos, at); err != nil {
 					return err
-				}
-				switch {
-				case p.pos == len(script):
-					if _, err := tx.Submit(*d, at); err != nil {
-						return err
-					}
-				case d != nil:
-					if err := tx.PutDraft(*d); err != nil {
-						return err
-					}
 				}
 			}
 			return nil

@@ -184,6 +184,24 @@ func storedState(id int64, p int, at time.Time) (store.User, *store.Application)
 	return u, d
 }
 
+// putStored writes the woman id stopped before script step p, as
+// storedState has her: a submitted application at the end of the
+// script, a draft on the way.
+func putStored(tx *store.Tx, id int64, p int, at time.Time) error {
+	u, d := storedState(id, p, at)
+	if err := tx.PutUser(u); err != nil {
+		return err
+	}
+	switch {
+	case p == len(script):
+		_, err := tx.Submit(*d, at)
+		return err
+	case d != nil:
+		return tx.PutDraft(*d)
+	}
+	return nil
+}
+
 // storedPos is where the i-th stored woman is: every fifth submitted, the
 // others in turn at every point of the dialogue from 1 to the summary.
 func storedPos(i int) int {
@@ -221,21 +239,8 @@ func populate(path string, n int, firstID int64) (err error) {
 	for lo := 0; lo < n; lo += chunk {
 		err := db.Update(func(tx *store.Tx) error {
 			for i := lo; i < min(lo+chunk, n); i++ {
-				id, p := firstID+int64(i), storedPos(i)
-				u, d := storedState(id, p, at)
-				if err := tx.PutUser(u); err != nil {
+				if err := putStored(tx, firstID+int64(i), storedPos(i), at); err != nil {
 					return err
-				}
-				switch {
-				case p == len(script):
-					if _, err := tx.Submit(*d, at); err != nil {
-						return err
-					}
-					continue
-				case d != nil:
-					if err := tx.PutDraft(*d); err != nil {
-						return err
-					}
 				}
 			}
 			return nil
