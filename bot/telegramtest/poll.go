@@ -36,13 +36,13 @@ func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Fail
 		close(s.poll)
 	}
 	mine := make(chan struct{})
-	s.poll, s.pollOffset = mine, max(offset, 0)
+	s.poll, s.pollOffset, s.pollWaiting = mine, max(offset, 0), false
 	s.notifyLocked()
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		if s.poll == mine {
-			s.poll, s.pollOffset = nil, 0
+			s.poll, s.pollOffset, s.pollWaiting = nil, 0, false
 		}
 		s.mu.Unlock()
 	}()
@@ -57,6 +57,13 @@ func (s *Server) getUpdates(ctx context.Context, c Call) (json.RawMessage, *Fail
 			return nil, &f
 		}
 		batch, changed := s.serveLocked(limit), s.changed
+		if batch == nil && timeout > 0 && s.poll == mine && !s.pollWaiting {
+			// Only a long poll waits: a call with no timeout answers at
+			// once, so nothing can arrive "while it waits".
+			s.pollWaiting = true
+			s.notifyLocked()
+			changed = s.changed
+		}
 		s.mu.Unlock()
 		if batch != nil {
 			return batch, nil
@@ -313,7 +320,7 @@ func (s *Server) waitUpdate(t testing.TB, helper string, id int, verb string, do
 // after waitLimit (30 seconds).
 func (s *Server) WaitPolling(t testing.TB) {
 	t.Helper()
-	s.waitFor(t, func() bool { return s.poll != nil && len(s.updates) == 0 }, func() string {
+	s.waitFor(t, func() bool { return s.pollWaiting && len(s.updates) == 0 }, func() string {
 		return "a getUpdates call waiting for updates"
 	})
 }

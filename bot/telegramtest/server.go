@@ -55,6 +55,7 @@ type Server struct {
 	nextUpdateID int             // the id the next pushed update gets
 	confirmed    int             // highest offset the bot has sent
 	pollOffset   int             // offset of the getUpdates call in progress
+	pollWaiting  bool            // that call is a long poll with nothing to serve yet
 	losses       []Loss
 	allowLosses  bool
 	allowed      map[string]bool

@@ -401,7 +401,7 @@ func (s *Server) push(raw []byte) (int, error) {
 	case !s.allowedLocked(u.kind):
 		u.fate, u.raw = fateExcluded, nil
 		u.why = fmt.Sprintf("update %d (%s) is excluded by the bot's allowed_updates", u.id, u.kind)
-	case s.pollOffset > 0 && u.id < s.pollOffset:
+	case s.pollWaiting && s.pollOffset > 0 && u.id < s.pollOffset:
 		// The worst Telegram may do: the waiting call's offset confirms
 		// the update the moment it exists.
 		s.retireLocked(u, fmt.Sprintf("arrived while getUpdates(offset=%d) was waiting", s.pollOffset))
