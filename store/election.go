@@ -39,7 +39,17 @@ type ResultReport struct {
 	At          time.Time `json:"at"`
 	// Flags name what looked implausible: "turnout_over_100", "tenfold_change".
 	Flags []string `json:"flags,omitempty"`
+	// Check is what staff found when they compared the figures with the
+	// protocol photo: "" (not checked yet), CheckVerified or CheckRejected.
+	// The tally and the report count checked and unchecked results apart.
+	Check string `json:"check,omitempty"`
 }
+
+// What staff found when checking a result against its protocol photo.
+const (
+	CheckVerified = "verified"
+	CheckRejected = "rejected"
+)
 
 // Candidacy returns her candidacy, or ErrNotFound.
 func (tx *Tx) Candidacy(userID int64) (Candidacy, error) {
