@@ -8,6 +8,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/votes"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -26,6 +27,7 @@ var electionFeature = Feature{
 	Buttons: []Button{
 		{Prefix: prefixElection, Run: (*turn).tapElection},
 		{Prefix: prefixRemind, Roles: staffOnly, Run: (*turn).tapRemind},
+		{Prefix: prefixCheck, Roles: staffOnly, Run: (*turn).checkPhotos},
 	},
 }
 
@@ -66,15 +68,22 @@ func endIf(step, value string) func(*dialogue.Context) string {
 }
 
 // candidacyDialogue is /candidacy: was she registered as a candidate, and
-// where, on which list.
+// where, on which list. Where she stands is most often where her
+// application says she lives: started with that place as known_oblast,
+// known_district and known_aiyl, the dialogue asks her once whether it
+// is right, and asks only what it does not know or she changes.
 var candidacyDialogue = &dialogue.Dialogue{
-	Name: "candidacy", Version: 1, Roles: []store.Role{store.RoleParticipant}, CancelButton: true,
+	Name: "candidacy", Version: 2, Roles: []store.Role{store.RoleParticipant}, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "registered", Ask: "election.ask.registered", Data: electionDate, Takes: dialogue.Buttons, Options: yesNo(),
 			Next: endIf("registered", "no")},
-		{ID: "oblast", Ask: "election.ask.oblast", Takes: dialogue.Buttons, Options: oblastOptions},
-		{ID: "district", Ask: "election.ask.district", Takes: dialogue.Text, Max: form.MaxShort},
-		{ID: "aiyl", Ask: "election.ask.aiyl", Takes: dialogue.Text, Max: form.MaxShort},
+		{ID: "place", Ask: "election.ask.place", Data: knownPlace, Takes: dialogue.Buttons, Applies: placeKnown,
+			Options: func(*dialogue.Context) []dialogue.Option {
+				return []dialogue.Option{{Value: "yes", Label: "answer.yes"}, {Value: "change", Label: "election.place_change", Beside: true}}
+			}},
+		{ID: "oblast", Ask: "election.ask.oblast", Takes: dialogue.Buttons, Options: oblastOptions, Applies: asksPlace("oblast")},
+		{ID: "district", Ask: "election.ask.district", Takes: dialogue.Text, Max: form.MaxShort, Applies: asksPlace("district")},
+		{ID: "aiyl", Ask: "election.ask.aiyl", Takes: dialogue.Text, Max: form.MaxShort, Applies: asksPlace("aiyl")},
 		{ID: "constituency", Ask: "election.ask.constituency", Takes: dialogue.Text, Max: form.MaxShort, Skip: "election.skip"},
 		{ID: "list", Ask: "election.ask.list", Takes: dialogue.Buttons, Options: func(*dialogue.Context) []dialogue.Option {
 			return []dialogue.Option{{Value: "party", Label: "election.party"}, {Value: "independent", Label: "election.independent", Beside: true}}
@@ -84,32 +93,182 @@ var candidacyDialogue = &dialogue.Dialogue{
 	Finish: func(c *dialogue.Context) error { return turnOf(c).saveCandidacy(c.Answers) },
 }
 
+// placeParts are the parts of where she stands, as the candidacy's steps
+// name them.
+var placeParts = []string{"oblast", "district", "aiyl"}
+
+// placeKnown reports whether the bot knows any part of her place.
+func placeKnown(c *dialogue.Context) bool {
+	for _, p := range placeParts {
+		if c.Answers["known_"+p] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// asksPlace applies a part's step unless she said the known part is right.
+func asksPlace(part string) func(*dialogue.Context) bool {
+	return func(c *dialogue.Context) bool { return c.Answers["place"] != "yes" || c.Answers["known_"+part] == "" }
+}
+
+// placeOf is the part of her place the candidacy keeps: the known one
+// she confirmed, or what she typed.
+func placeOf(a map[string]string, part string) string {
+	if a["place"] == "yes" && a["known_"+part] != "" {
+		return a["known_"+part]
+	}
+	return a[part]
+}
+
+// knownPlace shows the place the bot knows, one part a line.
+func knownPlace(c *dialogue.Context) map[string]any {
+	var lines []string
+	for _, p := range placeParts {
+		v := c.Answers["known_"+p]
+		if v == "" {
+			continue
+		}
+		if p == "oblast" {
+			v = c.Text("form.oblast.opt."+v, nil)
+		}
+		lines = append(lines, c.Text("election.place."+p, map[string]any{"Name": v}))
+	}
+	return map[string]any{"Where": strings.Join(lines, "\n")}
+}
+
 // resultDialogue is "Report my result": her votes, the votes cast, the
 // voters, the seats, whether she was elected, and the protocol's photo.
+// Each figure is checked against the ones that stand (votes.Figures), and
+// a last step reads them all back: Confirm stores them, Change lets her
+// pick one figure, and brings her back to the read-back once it is fixed.
+// Nothing is stored before Confirm.
 var resultDialogue = &dialogue.Dialogue{
-	Name: "result", Version: 1, Roles: []store.Role{store.RoleCandidate}, CancelButton: true,
+	Name: "result", Version: 2, Roles: []store.Role{store.RoleCandidate}, CancelButton: true,
 	Steps: []dialogue.Step{
-		{ID: "received", Ask: "election.ask.received", Takes: dialogue.Number},
-		{ID: "cast", Ask: "election.ask.cast", Takes: dialogue.Number,
-			Check: func(c *dialogue.Context, v string) error {
-				if atoi(v) < atoi(c.Answers["received"]) {
-					return &dialogue.Refusal{Key: "election.invalid.cast", Data: map[string]any{"Received": atoi(c.Answers["received"])}}
-				}
-				return nil
-			}},
-		{ID: "voters", Ask: "election.ask.voters", Takes: dialogue.Number, Skip: "election.skip"},
-		{ID: "seats", Ask: "election.ask.seats", Takes: dialogue.Number,
+		{ID: "received", Ask: "election.ask.received", Takes: dialogue.Number, Check: checkFigures("received"), Next: toReadBack},
+		{ID: "cast", Ask: "election.ask.cast", Takes: dialogue.Number, Check: checkFigures("cast"), Next: toReadBack},
+		{ID: "voters", Ask: "election.ask.voters", Takes: dialogue.Number, Skip: "election.skip", Check: checkFigures("voters"), Next: toReadBack},
+		{ID: "seats", Ask: "election.ask.seats", Takes: dialogue.Number, Next: toReadBack,
 			Check: func(_ *dialogue.Context, v string) error {
 				if atoi(v) < 1 {
 					return &dialogue.Refusal{Key: "election.invalid.seats"}
 				}
 				return nil
 			}},
-		{ID: "elected", Ask: "election.ask.elected", Takes: dialogue.Buttons,
+		{ID: "elected", Ask: "election.ask.elected", Takes: dialogue.Buttons, Next: toReadBack,
 			Options: yesNo(dialogue.Option{Value: "unknown", Label: "election.unknown", Beside: true})},
-		{ID: "protocol", Ask: "election.ask.protocol", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("")},
+		{ID: "protocol", Ask: "election.ask.protocol", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("protocol_type")},
+		{ID: "confirm", Prompt: readBack, Takes: dialogue.Buttons, Options: func(*dialogue.Context) []dialogue.Option {
+			return []dialogue.Option{{Value: "confirm", Label: "election.confirm"}, {Value: "change", Label: "election.change", Beside: true}}
+		}, Next: func(c *dialogue.Context) string {
+			if c.Answers["confirm"] == "change" {
+				return "fix"
+			}
+			return dialogue.End
+		}},
+		{ID: "fix", Ask: "election.ask.fix", Takes: dialogue.Buttons, Options: figureOptions,
+			Next: func(c *dialogue.Context) string { return c.Answers["fix"] }},
 	},
 	Finish: func(c *dialogue.Context) error { return turnOf(c).saveReport(c.Answers) },
+}
+
+// fixing reports whether she is fixing one figure from the read-back:
+// the steps after it are not asked again, so their answers stand.
+func fixing(c *dialogue.Context) bool { return c.Answers["confirm"] == "change" }
+
+// toReadBack goes back to the read-back once the figure she picked to
+// fix is answered; otherwise on to the next figure.
+func toReadBack(c *dialogue.Context) string {
+	if fixing(c) {
+		return "confirm"
+	}
+	return ""
+}
+
+// figureSteps are the steps whose figures the protocol's arithmetic
+// ties together, in the dialogue's order.
+var figureSteps = []string{"received", "cast", "voters"}
+
+// standingFigures are the figures that stand once step is answered with
+// v: those asked before it and, when she is fixing one from the
+// read-back, every other one.
+func standingFigures(c *dialogue.Context, step, v string) votes.Figures {
+	f := votes.Figures{Received: votes.Unknown, Cast: votes.Unknown, Voters: votes.Unknown}
+	slot := map[string]*int{"received": &f.Received, "cast": &f.Cast, "voters": &f.Voters}
+	after := false
+	for _, id := range figureSteps {
+		answer := c.Answers[id]
+		switch {
+		case id == step:
+			answer, after = v, true
+		case after && !fixing(c):
+			continue
+		}
+		if answer != "" {
+			*slot[id] = atoi(answer)
+		}
+	}
+	return f
+}
+
+// checkFigures refuses a figure that breaks the protocol's arithmetic
+// with the figures that stand, naming both figures.
+func checkFigures(step string) func(*dialogue.Context, string) error {
+	return func(c *dialogue.Context, v string) error {
+		f := standingFigures(c, step, v)
+		switch f.Check() {
+		case votes.ReceivedOverCast:
+			return &dialogue.Refusal{Key: "election.invalid.cast", Data: map[string]any{"Received": f.Received, "Cast": f.Cast}}
+		case votes.CastOverVoters:
+			return &dialogue.Refusal{Key: "election.invalid.turnout", Data: map[string]any{"Cast": f.Cast, "Voters": f.Voters}}
+		}
+		return nil
+	}
+}
+
+// figureLine is one of her answers as the read-back shows it, and as
+// the button that fixes it is labelled.
+func figureLine(c *dialogue.Context, step string) (key string, data map[string]any) {
+	v := c.Answers[step]
+	switch step {
+	case "elected":
+		return "election.figure.elected." + v, nil
+	case "protocol":
+		if v == "" {
+			return "election.figure.protocol.none", nil
+		}
+		return "election.figure.protocol.sent", nil
+	case "voters":
+		if v == "" {
+			return "election.figure.voters_none", nil
+		}
+	}
+	return "election.figure." + step, map[string]any{"N": atoi(v)}
+}
+
+// readSteps are the answers the read-back shows, in order.
+var readSteps = []string{"received", "cast", "voters", "seats", "elected", "protocol"}
+
+// readBack is the read-back: every figure she gave, in one short message.
+func readBack(c *dialogue.Context) string {
+	lines := []string{c.Text("election.readback", nil)}
+	for _, step := range readSteps {
+		key, data := figureLine(c, step)
+		lines = append(lines, c.Text(key, data))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// figureOptions are the figures she may fix, one a row, each showing her
+// answer.
+func figureOptions(c *dialogue.Context) []dialogue.Option {
+	var out []dialogue.Option
+	for _, step := range readSteps {
+		key, data := figureLine(c, step)
+		out = append(out, dialogue.Option{Value: step, Label: key, Data: data})
+	}
+	return out
 }
 
 // violationDialogue is "Report a violation": what, where, and a photo or
@@ -171,7 +330,31 @@ func (t *turn) startCandidacy() error {
 		t.say("election.participants_only", nil)
 		return nil
 	}
-	return t.startDialogue(candidacyDialogue.Name, nil)
+	known, err := t.knownPlace()
+	if err != nil {
+		return err
+	}
+	return t.startDialogue(candidacyDialogue.Name, known)
+}
+
+// knownPlace is where she stands as far as the bot knows: her candidacy
+// if she recorded one, else where her application says she lives.
+func (t *turn) knownPlace() (map[string]string, error) {
+	c, err := t.candidacy()
+	if err != nil {
+		return nil, err
+	}
+	if c.Registered == "yes" {
+		return map[string]string{"known_oblast": c.Oblast, "known_district": c.District, "known_aiyl": c.AiylOkmotu}, nil
+	}
+	app, err := t.tx.ApplicationOf(t.user.ID)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"known_oblast": app.Answers["oblast"], "known_district": app.Answers["district"], "known_aiyl": app.Answers["aiyl_okmotu"]}, nil
 }
 
 // saveCandidacy keeps what she said of her candidacy, and makes her a
@@ -187,7 +370,8 @@ func (t *turn) saveCandidacy(a map[string]string) error {
 	}
 	c = store.Candidacy{UserID: t.user.ID, Registered: a["registered"], UpdatedAt: t.now}
 	if c.Registered == "yes" {
-		c.Oblast, c.District, c.AiylOkmotu, c.Constituency, c.List = a["oblast"], a["district"], a["aiyl"], a["constituency"], list
+		c.Oblast, c.District, c.AiylOkmotu = placeOf(a, "oblast"), placeOf(a, "district"), placeOf(a, "aiyl")
+		c.Constituency, c.List = a["constituency"], list
 	}
 	if err := t.tx.PutCandidacy(c); err != nil {
 		return err
@@ -259,20 +443,25 @@ func electionButtons(text func(lang, key string, data any) string, lang string) 
 	}
 }
 
-// saveReport stores a new version of her result, flags what looks wrong
-// to staff, and makes her a deputy if she was elected.
+// saveReport stores a new version of her result, once she confirmed its
+// read-back; flags what looks wrong to staff, makes her a deputy if she
+// was elected, and says a word for what the result means to her.
 func (t *turn) saveReport(a map[string]string) error {
 	r := store.ResultReport{UserID: t.user.ID, VotesReceived: atoi(a["received"]), VotesCast: atoi(a["cast"]), Voters: atoi(a["voters"]),
 		Seats: atoi(a["seats"]), Elected: a["elected"], PhotoFileID: a["protocol"], At: t.now}
+	if r.PhotoFileID != "" && a["protocol_type"] != "photo" {
+		r.PhotoType = a["protocol_type"]
+	}
 	versions, err := t.tx.Reports(t.user.ID)
 	if err != nil {
 		return err
 	}
-	if r.Voters > 0 && r.VotesCast > r.Voters {
-		r.Flags = append(r.Flags, "turnout_over_100")
-	}
-	if n := len(versions); n > 0 && tenfold(versions[n-1].VotesReceived, r.VotesReceived) {
-		r.Flags = append(r.Flags, "tenfold_change")
+	var before store.ResultReport
+	if n := len(versions); n > 0 {
+		before = versions[n-1]
+		if votes.Tenfold(before.VotesReceived, r.VotesReceived) {
+			r.Flags = append(r.Flags, "tenfold_change")
+		}
 	}
 	if r, err = t.tx.AddReport(r); err != nil {
 		return err
@@ -282,32 +471,48 @@ func (t *turn) saveReport(a map[string]string) error {
 		t.user.Roles = append(t.user.Roles, store.RoleDeputy)
 	}
 	t.Log.Info("election result reported", "user_id", t.user.ID, "version", r.Version, "flags", len(r.Flags))
-	if len(r.Flags) > 0 {
-		flagged := func(lang string) string {
-			var flags []string
-			for _, f := range r.Flags {
-				flags = append(flags, t.Texts.Text(lang, "election.flag."+f, nil))
-			}
-			return t.Texts.Text(lang, "election.flagged", map[string]any{"Name": displayName(t.user), "ID": t.user.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
-		}
-		if err := t.Bot.tellStaffText(t.tx, t.now, flagged); err != nil {
-			return err
-		}
+	if err := t.tellFlagged(r); err != nil {
+		return err
 	}
 	key := "election.report_saved"
 	if r.Version > 1 {
 		key = "election.report_corrected"
 	}
 	t.say(key, map[string]any{"Version": r.Version})
+	t.sayWhatNext(before.Elected, r.Elected)
 	return nil
 }
 
-// tenfold reports a change by a factor of ten or more.
-func tenfold(before, after int) bool {
-	if before == 0 || after == 0 {
-		return before != after && max(before, after) >= 10
+// tellFlagged tells staff what looks implausible in her result, if
+// anything does.
+func (t *turn) tellFlagged(r store.ResultReport) error {
+	if len(r.Flags) == 0 {
+		return nil
 	}
-	return after >= 10*before || before >= 10*after
+	flagged := func(lang string) string {
+		var flags []string
+		for _, f := range r.Flags {
+			flags = append(flags, t.Texts.Text(lang, "election.flag."+f, nil))
+		}
+		return t.Texts.Text(lang, "election.flagged", map[string]any{"Name": displayName(t.user), "ID": t.user.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
+	}
+	return t.Bot.tellStaffText(t.tx, t.now, flagged)
+}
+
+// sayWhatNext congratulates an elected woman and tells her what the
+// school does for new deputies (stage VI), or says a kind word to one
+// who was not elected; once, when her result first says so (a
+// correction of her figures is not a second victory).
+func (t *turn) sayWhatNext(before, now string) {
+	if before == now {
+		return
+	}
+	switch now {
+	case "yes":
+		t.say("election.congratulations", nil)
+	case "no":
+		t.say("election.not_elected", nil)
+	}
 }
 
 // saveViolation keeps a violation report and shows it to staff and lawyers.

@@ -16,9 +16,13 @@ import (
 // graduates become local-council deputies.
 const TargetShare = 0.20
 
-// tallyRow counts one group of participants.
+// tallyRow counts one group of participants. Of the reported results
+// (the latest version of each), staff checked some against the
+// protocol's photo: Verified (and Elected among them, VerifiedElected),
+// Rejected, or not yet (Unchecked).
 type tallyRow struct {
-	Graduates, Registered, Reported, Elected int
+	Graduates, Registered, Reported, Elected       int
+	Verified, VerifiedElected, Rejected, Unchecked int
 }
 
 // electionTally is the election as reported so far.
@@ -28,6 +32,9 @@ type electionTally struct {
 	byCategory map[store.Category]*tallyRow
 	unreported []store.User // registered candidates who have not reported
 	unknown    int          // reported "not known yet"
+	// unchecked are the latest results staff have not checked against
+	// their photo yet, oldest first.
+	unchecked []store.ResultReport
 }
 
 // tally counts the participants, the candidates and their latest reports,
@@ -71,16 +78,37 @@ func (t *turn) electionTally() (electionTally, error) {
 		}
 		latest := reports[len(reports)-1]
 		for _, r := range rows {
-			r.Reported++
-			if latest.Elected == "yes" {
-				r.Elected++
-			}
+			r.count(latest)
 		}
 		if latest.Elected == "unknown" {
 			et.unknown++
 		}
+		if latest.Check == "" {
+			et.unchecked = append(et.unchecked, latest)
+		}
 	}
+	slices.SortStableFunc(et.unchecked, func(a, b store.ResultReport) int { return a.At.Compare(b.At) })
 	return et, nil
+}
+
+// count adds her latest result to the row.
+func (r *tallyRow) count(latest store.ResultReport) {
+	elected := latest.Elected == "yes"
+	r.Reported++
+	if elected {
+		r.Elected++
+	}
+	switch latest.Check {
+	case store.CheckVerified:
+		r.Verified++
+		if elected {
+			r.VerifiedElected++
+		}
+	case store.CheckRejected:
+		r.Rejected++
+	default:
+		r.Unchecked++
+	}
 }
 
 func row[K comparable](m map[K]*tallyRow, k K) *tallyRow {
@@ -101,6 +129,8 @@ func (t *turn) tally() error {
 		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
 		"Count": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates), "Target": percent(int(TargetShare*100), 100),
 	}))
+	sb.WriteString("\n" + t.text("tally.checks", map[string]any{
+		"Verified": et.all.Verified, "Elected": et.all.VerifiedElected, "Rejected": et.all.Rejected, "Unchecked": et.all.Unchecked}))
 	sb.WriteString("\n\n" + t.text("tally.by_oblast", nil))
 	for _, o := range form.Oblasts {
 		if r := et.byOblast[o]; r != nil {
@@ -114,13 +144,16 @@ func (t *turn) tally() error {
 		}
 	}
 	var buttons [][]store.Button
+	if n := len(et.unchecked); n > 0 {
+		buttons = append(buttons, []store.Button{t.buttonWith("tally.check_photos", map[string]any{"Count": n}, prefixCheck+":")})
+	}
 	if len(et.unreported) > 0 {
 		names := make([]string, 0, len(et.unreported))
 		for _, u := range et.unreported {
 			names = append(names, fmt.Sprintf("%s (%d)", displayName(u), u.ID))
 		}
 		sb.WriteString("\n\n" + t.text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
-		buttons = [][]store.Button{{t.button("tally.remind", "elr:")}}
+		buttons = append(buttons, []store.Button{t.button("tally.remind", "elr:")})
 	}
 	t.send(sb.String(), buttons)
 	return nil

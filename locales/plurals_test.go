@@ -33,6 +33,7 @@ var countPlaceholders = []string{
 	"Reminded", "Reply", "Reported", "Resolved", "Ru", "Section", "Sections", "Sent",
 	"Settled", "Spread", "Started", "Submitted", "Taken", "Tap", "Total", "Unfinished", "Unknown",
 	"Waitlist", "Waitlisted", "Weight", "Words", "Yes", "Younger",
+	"Cast", "Rejected", "Unchecked", "Verified", "Voters", // election day's figures and photo checks
 }
 
 // notCounts are placeholders that are not a number of things: names, codes,

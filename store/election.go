@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -35,14 +36,24 @@ type ResultReport struct {
 	Elected       string `json:"elected"` // "yes", "no" or "unknown"
 	// PhotoFileID is the commission's published result or protocol, by
 	// Telegram's file_id: never downloaded.
-	PhotoFileID string    `json:"photo_file_id,omitempty"`
-	At          time.Time `json:"at"`
-	// Flags name what looked implausible: "turnout_over_100", "tenfold_change".
+	PhotoFileID string `json:"photo_file_id,omitempty"`
+	// PhotoType is "video" or "document" when she sent one instead of a
+	// photo ("" is a photo), for showing it to staff again.
+	PhotoType string    `json:"photo_type,omitempty"`
+	At        time.Time `json:"at"`
+	// Flags name what looked implausible: "tenfold_change" (and, in
+	// results stored before a turnout over 100% was refused,
+	// "turnout_over_100").
 	Flags []string `json:"flags,omitempty"`
 	// Check is what staff found when they compared the figures with the
 	// protocol photo: "" (not checked yet), CheckVerified or CheckRejected.
 	// The tally and the report count checked and unchecked results apart.
 	Check string `json:"check,omitempty"`
+	// CheckedBy is the staff member who checked it, CheckedAt when, and
+	// Reason, for a rejected one, what she was told was wrong.
+	CheckedBy int64     `json:"checked_by,omitempty"`
+	CheckedAt time.Time `json:"checked_at,omitzero"`
+	Reason    string    `json:"reason,omitempty"`
 }
 
 // What staff found when checking a result against its protocol photo.
@@ -90,6 +101,34 @@ func (tx *Tx) AddReport(r ResultReport) (ResultReport, error) {
 	}
 	return r, nil
 }
+
+// CheckReport records what staff found on one version of her result
+// against its protocol photo: check is CheckVerified or CheckRejected
+// (reason says why). A version already checked keeps its first check:
+// it returns ErrChecked, and ErrNotFound for a version that does not
+// exist.
+func (tx *Tx) CheckReport(userID int64, version int, check, reason string, by int64, at time.Time) (ResultReport, error) {
+	if check != CheckVerified && check != CheckRejected {
+		return ResultReport{}, fmt.Errorf("check result %d v%d: %q is no check", userID, version, check)
+	}
+	b := tx.tx.Bucket(bucketReports)
+	var r ResultReport
+	if err := get(b, reportKey(userID, version), &r); err != nil {
+		return r, fmt.Errorf("check result %d v%d: %w", userID, version, err)
+	}
+	if r.Check != "" {
+		return r, fmt.Errorf("check result %d v%d: %w", userID, version, ErrChecked)
+	}
+	r.Check, r.Reason, r.CheckedBy, r.CheckedAt = check, reason, by, at
+	if err := put(b, reportKey(userID, version), r); err != nil {
+		return r, fmt.Errorf("check result %d v%d: %w", userID, version, err)
+	}
+	return r, nil
+}
+
+// ErrChecked is returned by CheckReport for a result another staff
+// member has checked already.
+var ErrChecked = errors.New("result checked already")
 
 // Reports returns every version of her result, oldest first.
 func (tx *Tx) Reports(userID int64) ([]ResultReport, error) {
