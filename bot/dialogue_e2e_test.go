@@ -20,6 +20,8 @@ func TestDialogue_CandidacyWaysOutAndBack(t *testing.T) {
 	p.says("/candidacy")
 	p.expect(registered)
 	p.taps("Да")
+	p.expect(ask("place", map[string]any{"Where": h.text("ru", "election.place.oblast", map[string]any{"Name": "Нарынская"})}))
+	p.taps(h.text("ru", "election.place_change", nil))
 	p.expect(ask("oblast", nil))
 	oblastMsg := h.srv.Last(p.user.ID)
 	p.taps("Нарынская")

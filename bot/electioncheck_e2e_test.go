@@ -400,6 +400,11 @@ func TestElection_StaffCheckPhotos(t *testing.T) {
 	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, checks(1, 1, 1, 1)) {
 		t.Fatalf("tally after a correction:\n%s", got)
 	}
+	staff.says("/results_export")
+	rows := sheetRows(t, h.srv.Last(staffUser.ID).Document)
+	if len(rows) != 4 || rows[1][19] != "verified" || rows[2][19] != "" || rows[3][19] != "rejected" || rows[3][20] != "На фото другой округ" {
+		t.Errorf("results workbook %q", rows)
+	}
 	staff.taps(h.text("ru", "tally.check_photos", map[string]any{"Count": 1}))
 	if got := staff.news(); !strings.HasPrefix(got[len(got)-1], whose(unreadable, "A-002")+" · "+h.text("ru", "check.version", map[string]any{"Version": 2})) {
 		t.Errorf("the correction shown as %q", got)

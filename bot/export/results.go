@@ -16,8 +16,8 @@ type ResultRow struct {
 }
 
 // Results is one row per participant: who she is, her candidacy, her
-// latest result (figures as numbers, its time in loc) and how many times
-// she corrected it.
+// latest result (figures as numbers, its time in loc), how many times
+// she corrected it, and what staff found checking it against its photo.
 func Results(rows []ResultRow, loc *time.Location) Table {
 	tb := Table{Name: "results", Columns: []Column{
 		{Key: "user_id", Kind: Whole}, {Key: "name", Label: "form.full_name.label"}, {Key: "code"}, {Key: "category"}, {Key: "registered"},
@@ -25,6 +25,7 @@ func Results(rows []ResultRow, loc *time.Location) Table {
 		{Key: "aiyl_okmotu", Label: "form.aiyl_okmotu.label"}, {Key: "constituency"}, {Key: "list"},
 		{Key: "votes_received", Kind: Whole}, {Key: "votes_cast", Kind: Whole}, {Key: "voters", Kind: Whole}, {Key: "seats", Kind: Whole},
 		{Key: "elected"}, {Key: "protocol_file_id"}, {Key: "reported_at", Kind: DateTime}, {Key: "corrections", Kind: Whole}, {Key: "flags"},
+		{Key: "photo_check"}, {Key: "check_reason"},
 	}}
 	for _, r := range rows {
 		c := r.Candidacy
@@ -32,9 +33,10 @@ func Results(rows []ResultRow, loc *time.Location) Table {
 			c.Registered, c.Oblast, c.District, c.AiylOkmotu, c.Constituency, c.List}
 		if n := len(r.Reports); n > 0 {
 			l := r.Reports[n-1]
-			row = append(row, l.VotesReceived, l.VotesCast, l.Voters, l.Seats, l.Elected, l.PhotoFileID, at(l.At, loc), n-1, strings.Join(l.Flags, " "))
+			row = append(row, l.VotesReceived, l.VotesCast, l.Voters, l.Seats, l.Elected, l.PhotoFileID, at(l.At, loc), n-1, strings.Join(l.Flags, " "),
+				l.Check, l.Reason)
 		} else {
-			row = append(row, nil, nil, nil, nil, "", "", nil, 0, "")
+			row = append(row, nil, nil, nil, nil, "", "", nil, 0, "", "", "")
 		}
 		tb.Rows = append(tb.Rows, row)
 	}
