@@ -1,0 +1,228 @@
+package selection
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// How far staff can trust the commission's totals. Two questions: does a
+// member who scores everyone low (or high) move the ranking, and do the
+// members agree at all? The first is answered by standardising each
+// member's totals against her own scoring (z-scores); the second by
+// Krippendorff's alpha on the interval scale, which takes the totals
+// missing where a member recused herself or did not confirm.
+
+// Ratings are the confirmed totals of the applications, by application
+// code, then by member ID. A member missing from an application's map
+// did not score it (she recused herself, or has not confirmed).
+type Ratings map[string]map[int64]float64
+
+// RatingsOf are the confirmed, complete totals of the active
+// applications among apps.
+func RatingsOf(apps []store.Application, scores []store.Score) Ratings {
+	active := map[string]bool{}
+	for _, a := range apps {
+		if a.Active() {
+			active[a.Code] = true
+		}
+	}
+	r := Ratings{}
+	for _, s := range scores {
+		total, ok := Total(s.Points)
+		if !ok || !s.Confirmed || !active[s.Code] {
+			continue
+		}
+		if r[s.Code] == nil {
+			r[s.Code] = map[int64]float64{}
+		}
+		r[s.Code][s.MemberID] = total
+	}
+	return r
+}
+
+// Scale is how one member scores: the mean and the population standard
+// deviation of her totals over the applications she scored.
+type Scale struct {
+	N        int // how many applications she scored
+	Mean, SD float64
+}
+
+// Z is her total standardised against her own scoring: (total − her
+// mean) / her SD. ok is false when her SD is 0, which is also the case
+// when she scored a single application: her totals then put no
+// application above another, and a z-score would divide by zero.
+func (s Scale) Z(total float64) (z float64, ok bool) {
+	if s.N == 0 || s.SD == 0 {
+		return 0, false
+	}
+	return (total - s.Mean) / s.SD, true
+}
+
+// Scales are every member's Scale, by member ID.
+func Scales(r Ratings) map[int64]Scale {
+	sum, sq, n := map[int64]float64{}, map[int64]float64{}, map[int64]int{}
+	for _, totals := range r {
+		for m, v := range totals {
+			sum[m] += v
+			n[m]++
+		}
+	}
+	mean := map[int64]float64{}
+	for m := range n {
+		mean[m] = sum[m] / float64(n[m])
+	}
+	// The second pass sums squared deviations, not squares, so that
+	// equal totals give an SD of exactly 0.
+	for _, totals := range r {
+		for m, v := range totals {
+			sq[m] += (v - mean[m]) * (v - mean[m])
+		}
+	}
+	out := map[int64]Scale{}
+	for m := range n {
+		out[m] = Scale{N: n[m], Mean: mean[m], SD: math.Sqrt(sq[m] / float64(n[m]))}
+	}
+	return out
+}
+
+// ZMean is the mean of the members' standardised totals of one
+// application: how far above or below her usual scoring each member put
+// it, on average, in units of her own spread. A member whose SD is 0 is
+// left out (Scale.Z); ok is false when no member is left.
+func ZMean(totals map[int64]float64, scales map[int64]Scale) (mean float64, ok bool) {
+	sum, n := 0.0, 0
+	for m, v := range totals {
+		if z, ok := scales[m].Z(v); ok {
+			sum += z
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
+}
+
+// Alpha is Krippendorff's alpha of the ratings on the interval scale:
+// 1 − D_o / D_e, where D_o is the disagreement observed within the
+// applications and D_e the disagreement expected by chance, from all the
+// totals pooled. Only applications with at least two totals count (a
+// single total has nobody to agree with). 1 is perfect agreement, 0 no
+// better than chance, below 0 systematic disagreement. ok is false when
+// alpha is not defined: fewer than two pairable totals, or all of them
+// equal (no variation to agree on).
+//
+// With n pairable totals in all and m_u in application u:
+//
+//	D_o = 1/n · Σ_u 1/(m_u − 1) · Σ_{i≠j in u} (v_i − v_j)²
+//	D_e = 1/(n(n − 1)) · Σ_{i≠j among all n} (v_i − v_j)²
+//
+// and Σ_{i≠j} (v_i − v_j)² over a set is 2(k·Σv² − (Σv)²) for its k values.
+func Alpha(r Ratings) (alpha float64, ok bool) {
+	var n, sum, sumSq, observed float64
+	for _, totals := range r {
+		m := float64(len(totals))
+		if m < 2 {
+			continue
+		}
+		var s, sq float64
+		for _, v := range totals {
+			s += v
+			sq += v * v
+		}
+		observed += pairedSquares(m, s, sq) / (m - 1)
+		n += m
+		sum += s
+		sumSq += sq
+	}
+	if n < 2 {
+		return 0, false
+	}
+	expected := pairedSquares(n, sum, sumSq) / (n * (n - 1))
+	if expected <= 1e-12 {
+		return 0, false
+	}
+	return 1 - (observed/n)/expected, true
+}
+
+// pairedSquares is Σ_{i≠j} (v_i − v_j)² over k values with sum s and sum
+// of squares sq, over ordered pairs.
+func pairedSquares(k, s, sq float64) float64 {
+	return max(0, 2*(k*sq-s*s))
+}
+
+// Drag is how much one application pulls the commission's agreement
+// down: alpha with it left out, and the rise over alpha with it in.
+type Drag struct {
+	Code    string
+	Without float64 // alpha with this application left out
+	Rise    float64 // Without − alpha: above 0, leaving it out raises alpha
+}
+
+// Drags are alpha with each scored application left out in turn, where
+// that alpha is defined, the biggest rise first (equal rises by code).
+// Those with a rise above 0 are where the members read her most
+// differently against how they read the others: staff look at those
+// before deciding. alpha is Alpha(r).
+func Drags(r Ratings, alpha float64) []Drag {
+	var out []Drag
+	for code, totals := range r {
+		if len(totals) < 2 {
+			continue // left out, alpha does not change
+		}
+		rest := make(Ratings, len(r)-1)
+		for c, t := range r {
+			if c != code {
+				rest[c] = t
+			}
+		}
+		if without, ok := Alpha(rest); ok {
+			out = append(out, Drag{Code: code, Without: without, Rise: without - alpha})
+		}
+	}
+	slices.SortFunc(out, func(a, b Drag) int {
+		if c := cmp.Compare(b.Rise, a.Rise); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
+	return out
+}
+
+// Agreement is the commission's consistency, as /ranking and the
+// workbooks show it.
+type Agreement struct {
+	Scales  map[int64]Scale
+	Alpha   float64
+	AlphaOK bool            // alpha is defined (Alpha)
+	Without map[string]Drag // by code, where alpha without it is defined
+	Drags   []Drag          // the same, biggest rise first
+}
+
+// Agree works out the Agreement of the ratings.
+func Agree(r Ratings) Agreement {
+	a := Agreement{Scales: Scales(r), Without: map[string]Drag{}}
+	a.Alpha, a.AlphaOK = Alpha(r)
+	if a.AlphaOK {
+		a.Drags = Drags(r, a.Alpha)
+		for _, d := range a.Drags {
+			a.Without[d.Code] = d
+		}
+	}
+	return a
+}
+
+// PullingDown are up to n of the applications whose leaving out raises
+// alpha, the biggest rise first.
+func (a Agreement) PullingDown(n int) []Drag {
+	var out []Drag
+	for _, d := range a.Drags {
+		if d.Rise > 1e-9 && len(out) < n {
+			out = append(out, d)
+		}
+	}
+	return out
+}
