@@ -121,31 +121,56 @@ func ZMean(totals map[int64]float64, scales map[int64]Scale) (mean float64, ok b
 //	D_e = 1/(n(n − 1)) · Σ_{i≠j among all n} (v_i − v_j)²
 //
 // and Σ_{i≠j} (v_i − v_j)² over a set is 2(k·Σv² − (Σv)²) for its k values.
-func Alpha(r Ratings) (alpha float64, ok bool) {
-	var n, sum, sumSq, observed float64
+func Alpha(r Ratings) (alpha float64, ok bool) { return poolOf(r).alpha() }
+
+// pool is what alpha is computed from, summed over the applications with
+// at least two totals: how many totals, their sum and sum of squares, and
+// each application's Σ_{i≠j}(v_i − v_j)² / (m_u − 1). Sums can be taken
+// apart again, so alpha without one application costs no second pass.
+type pool struct{ n, sum, sumSq, observed float64 }
+
+// unitPool is one application's share of the pool; ok is false when it
+// has fewer than two totals and so takes no part.
+func unitPool(totals map[int64]float64) (p pool, ok bool) {
+	m := float64(len(totals))
+	if m < 2 {
+		return pool{}, false
+	}
+	for _, v := range totals {
+		p.sum += v
+		p.sumSq += v * v
+	}
+	p.n = m
+	p.observed = pairedSquares(m, p.sum, p.sumSq) / (m - 1)
+	return p, true
+}
+
+func poolOf(r Ratings) pool {
+	var all pool
 	for _, totals := range r {
-		m := float64(len(totals))
-		if m < 2 {
-			continue
+		if u, ok := unitPool(totals); ok {
+			all = all.plus(u, 1)
 		}
-		var s, sq float64
-		for _, v := range totals {
-			s += v
-			sq += v * v
-		}
-		observed += pairedSquares(m, s, sq) / (m - 1)
-		n += m
-		sum += s
-		sumSq += sq
 	}
-	if n < 2 {
+	return all
+}
+
+// plus adds u to p, sign times (−1 takes it out).
+func (p pool) plus(u pool, sign float64) pool {
+	return pool{p.n + sign*u.n, p.sum + sign*u.sum, p.sumSq + sign*u.sumSq, p.observed + sign*u.observed}
+}
+
+func (p pool) alpha() (float64, bool) {
+	if p.n < 2 {
 		return 0, false
 	}
-	expected := pairedSquares(n, sum, sumSq) / (n * (n - 1))
-	if expected <= 1e-12 {
+	expected := pairedSquares(p.n, p.sum, p.sumSq) / (p.n * (p.n - 1))
+	// Totals are multiples of 0.2 no bigger than 100: a D_e this small
+	// is rounding of equal totals, not variation.
+	if expected < 1e-9 {
 		return 0, false
 	}
-	return 1 - (observed/n)/expected, true
+	return 1 - (p.observed/p.n)/expected, true
 }
 
 // pairedSquares is Σ_{i≠j} (v_i − v_j)² over k values with sum s and sum
@@ -166,20 +191,17 @@ type Drag struct {
 // that alpha is defined, the biggest rise first (equal rises by code).
 // Those with a rise above 0 are where the members read her most
 // differently against how they read the others: staff look at those
-// before deciding. alpha is Alpha(r).
+// before deciding. alpha is Alpha(r). An application with fewer than two
+// totals is not among them: leaving it out changes nothing.
 func Drags(r Ratings, alpha float64) []Drag {
+	all := poolOf(r)
 	var out []Drag
 	for code, totals := range r {
-		if len(totals) < 2 {
-			continue // left out, alpha does not change
+		u, ok := unitPool(totals)
+		if !ok {
+			continue
 		}
-		rest := make(Ratings, len(r)-1)
-		for c, t := range r {
-			if c != code {
-				rest[c] = t
-			}
-		}
-		if without, ok := Alpha(rest); ok {
+		if without, ok := all.plus(u, -1).alpha(); ok {
 			out = append(out, Drag{Code: code, Without: without, Rise: without - alpha})
 		}
 	}

@@ -78,6 +78,18 @@ func TestDrags_KrippendorffsExample(t *testing.T) {
 	if !near(drags[0].Without, want) || !near(drags[0].Rise, want-alpha) {
 		t.Errorf("alpha without unit 6 = %v, want %v", drags[0].Without, want)
 	}
+	// Each is alpha computed afresh without that unit.
+	for _, d := range drags {
+		rest := selection.Ratings{}
+		for code, totals := range r {
+			if code != d.Code {
+				rest[code] = totals
+			}
+		}
+		if want, ok := selection.Alpha(rest); !ok || !near(d.Without, want) {
+			t.Errorf("without %s: %v, afresh %v", d.Code, d.Without, want)
+		}
+	}
 	a := selection.Agree(r)
 	// Unit 2 (2, 2, 3, 2) also raises alpha when left out; unit 8 (1, 1,
 	// 2, 1), the same disagreement at the bottom of the scale where the
