@@ -419,8 +419,14 @@ func zText(z float64, ok bool) string {
 	return "−" + strconv.FormatFloat(-z, 'f', 2, 64) // the minus sign the legend shows
 }
 
-// alphaText is an alpha with two decimals.
-func alphaText(a float64) string { return strconv.FormatFloat(a, 'f', 2, 64) }
+// alphaText is an alpha with two decimals, with the minus sign zText
+// uses when it is below 0.
+func alphaText(a float64) string {
+	if a = math.Round(a*100) / 100; a < 0 {
+		return "−" + strconv.FormatFloat(-a, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(max(a, 0), 'f', 2, 64)
+}
 
 // agreementText is the commission's agreement as /ranking shows it: alpha
 // and the applications whose leaving out would raise it most.

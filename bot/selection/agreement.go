@@ -237,12 +237,18 @@ func Agree(r Ratings) Agreement {
 	return a
 }
 
+// MinRise is the least rise of alpha that makes an application one that
+// pulls agreement down: a smaller one does not show in alpha's two
+// decimals, and leaving out any one of many applications the members
+// agree on moves alpha by that much.
+const MinRise = 0.01
+
 // PullingDown are up to n of the applications whose leaving out raises
-// alpha, the biggest rise first.
+// alpha by MinRise or more, the biggest rise first.
 func (a Agreement) PullingDown(n int) []Drag {
 	var out []Drag
 	for _, d := range a.Drags {
-		if d.Rise > 1e-9 && len(out) < n {
+		if d.Rise >= MinRise && len(out) < n {
 			out = append(out, d)
 		}
 	}
