@@ -263,9 +263,16 @@ func TestPaging_Ranking(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	older := "28 лет и старше · принять 20, резерв 5"
 	younger := "до 28 лет · принять 15, резерв 5"
-	legend := h.text("ru", "ranking.legend", map[string]any{"Count": "20"})
+	// One application split wide (100 and 20), the other 34 scored 80 by
+	// both: the members agree on nothing but 80, and alpha is below 0;
+	// leaving out A-022 leaves no variation, so alpha without it is not
+	// defined, and leaving out any other moves alpha by less than
+	// selection.MinRise: none is named as pulling it down. The members'
+	// z-scores mirror each other (9102's deviations are three times
+	// 9101's, opposite), so every z-mean is 0.
+	legend := h.text("ru", "ranking.agreement", map[string]any{"Alpha": "−0.59"}) + "\n\n" + h.text("ru", "ranking.legend", map[string]any{"Count": "20"})
 	line := func(place, code int, proposal string) string {
-		return fmt.Sprintf("%d. A-%03d — 80 (80 · 80) · предлагаю: %s", place, code, proposal)
+		return fmt.Sprintf("%d. A-%03d — 80 (80 · 80) z 0.00 · предлагаю: %s", place, code, proposal)
 	}
 
 	staff.says("/ranking")
@@ -282,7 +289,7 @@ func TestPaging_Ranking(t *testing.T) {
 	staff.taps("▶")
 	page := shown(t, staff, msg.ID)
 	second := []string{older, line(21, 21, "в резерве"), line(22, 23, "в резерве"), line(23, 24, "в резерве"), line(24, 25, "в резерве"),
-		"25. A-022 — 60 (100 · 20) ⚠80 · предлагаю: в резерве", "", younger}
+		"25. A-022 — 60 (100 · 20) z 0.00 ⚠80 · предлагаю: в резерве", "", younger}
 	for i := 1; i <= 10; i++ {
 		second = append(second, line(i, 25+i, "принята"))
 	}
@@ -290,14 +297,14 @@ func TestPaging_Ranking(t *testing.T) {
 	checkButtons(t, page, []string{"◀ pg:rank:1"}, []string{"📄 Весь список файлом pgf:rank"})
 
 	doc, rows := fileRows(t, staff, msg.ID, "rank")
-	if len(rows) != 1+35 || doc.Document.Name != "ranking-2026-11-22.xlsx" || doc.Document.Caption != h.text("ru", "ranking.caption", map[string]any{"Count": 35}) {
+	if len(rows) != 1+35 || doc.Document.Name != "ranking-2026-11-22.xlsx" || doc.Document.Caption != h.text("ru", "ranking.caption", map[string]any{"Count": 35})+"\n"+h.text("ru", "ranking.agreement", map[string]any{"Alpha": "−0.59"}) {
 		t.Fatalf("file %s %q with %d rows", doc.Document.Name, doc.Document.Caption, len(rows))
 	}
 	wantRows := map[int]string{
-		0:  "Категория,Место,Код,Средний балл,Член 9101: итог,Член 9102: итог,Разброс,Большой разброс,Предложение бота,Решение",
-		1:  "28plus,1,A-001,80,80,80,0,no,accepted,",
-		25: "28plus,25,A-022,60,100,20,80,yes,waitlisted,",
-		35: "under28,10,A-035,80,80,80,0,no,accepted,",
+		0:  "Категория,Место,Код,Средний балл,Член 9101: итог,Член 9102: итог,Разброс,Большой разброс,Средний z (по шкале каждого члена),Альфа без этой заявки,Предложение бота,Решение",
+		1:  "28plus,1,A-001,80,80,80,0,no,0,-0.59,accepted,",
+		25: "28plus,25,A-022,60,100,20,80,yes,0,,waitlisted,",
+		35: "under28,10,A-035,80,80,80,0,no,0,-0.59,accepted,",
 	}
 	for i, want := range wantRows {
 		if got := strings.Join(rows[i], ","); got != want {

@@ -150,8 +150,18 @@ var sureDialogue = &dialogue.Dialogue{
 		if err := t.audit(staffOnly, "/"+command, id); err != nil {
 			return err
 		}
+		if then, ok := sureThen[command]; ok {
+			return then(t, id)
+		}
 		return t.runFor(command, id)
 	},
+}
+
+// sureThen are what a yes does for a command whose question the command
+// itself asks ("/scoring close"): running the command again would only
+// ask again.
+var sureThen = map[string]func(*turn, string) error{
+	"scoring": (*turn).closeScoring,
 }
 
 // faqActions are the commands that name an FAQ entry, by their button's

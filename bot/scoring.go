@@ -30,10 +30,12 @@ func (t *turn) nextToScore() error {
 		return err
 	}
 	var next *store.Application
-	done := 0
+	done, recused := 0, 0
 	for i := range apps {
 		s, err := t.tx.Score(apps[i].Code, t.user.ID)
 		switch {
+		case err == nil && s.Recused():
+			recused++ // she stood aside: it leaves her list
 		case err == nil && s.Confirmed:
 			done++
 		case err == nil && next == nil:
@@ -44,11 +46,12 @@ func (t *turn) nextToScore() error {
 			return err
 		}
 	}
+	total := len(apps) - recused
 	if next == nil {
-		t.say("score.all_done", map[string]any{"Count": len(apps)})
+		t.say("score.all_done", map[string]any{"Count": total})
 		return nil
 	}
-	t.say("score.progress", map[string]any{"Done": done, "Total": len(apps), "Left": len(apps) - done})
+	t.say("score.progress", map[string]any{"Done": done, "Total": total, "Left": total - done})
 	t.send(t.blindView(*next), nil)
 	s, err := t.scoreOf(next.Code)
 	if err != nil {
@@ -181,7 +184,8 @@ func (t *turn) criterionButtons(s store.Score, k int) [][]store.Button {
 	if s.Complete() {
 		rows = append(rows, []store.Button{t.button("score.to_summary", "sc:"+s.Code+":sum")})
 	}
-	return rows
+	// Until she confirms she can still stand aside (recusal.go).
+	return append(rows, []store.Button{t.button("recusal.button", "sc:"+s.Code+":know")})
 }
 
 // scoreSummary lists her seven scores and the weighted total, with
@@ -207,7 +211,8 @@ func formatPoints(v float64) string {
 }
 
 // tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,
-// "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms.
+// "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms,
+// "CODE:know" asks how she knows the applicant (recusal.go).
 func (t *turn) tapScore(args string) error {
 	parts := strings.Split(args, ":")
 	if len(parts) < 2 {
@@ -239,34 +244,51 @@ func (t *turn) tapScore(args string) error {
 		return nil
 	case parts[1] == "ok" && s.Complete():
 		return t.confirmScore(s)
+	case parts[1] == "know":
+		return t.askRecusal(s)
 	}
 	return t.oldButton()
 }
 
-// openScore loads her scores of code if she may still change them:
-// scoring is open, the application is active, and she has not confirmed.
+// openScore loads her scores of code if she may still change them
+// (mayScore), and answers her tap with why not if she may not.
 func (t *turn) openScore(code string) (s store.Score, ok bool, err error) {
-	sel, err := t.tx.Selection()
+	s, refusal, err := t.mayScore(code)
 	if err != nil {
 		return s, false, err
 	}
-	app, err := t.tx.Application(code)
-	if err != nil && !isNotFound(err) {
-		return s, false, err
-	}
-	if sel.Phase != store.PhaseOpen || err != nil || !app.Active() {
-		t.toast("score.closed")
-		return s, false, nil
-	}
-	s, err = t.scoreOf(code)
-	if err != nil {
-		return s, false, err
-	}
-	if s.Confirmed {
-		t.toast("score.already_confirmed")
+	if refusal != "" {
+		t.toast(refusal)
 		return s, false, nil
 	}
 	return s, true, nil
+}
+
+// mayScore loads her scores of code, and the message key of why she may
+// not change them, "" if she may: scoring is open, the application is
+// active, and she has neither confirmed nor stood aside.
+func (t *turn) mayScore(code string) (s store.Score, refusal string, err error) {
+	sel, err := t.tx.Selection()
+	if err != nil {
+		return s, "", err
+	}
+	app, err := t.tx.Application(code)
+	if err != nil && !isNotFound(err) {
+		return s, "", err
+	}
+	if sel.Phase != store.PhaseOpen || err != nil || !app.Active() {
+		return s, "score.closed", nil
+	}
+	if s, err = t.scoreOf(code); err != nil {
+		return s, "", err
+	}
+	switch {
+	case s.Confirmed:
+		return s, "score.already_confirmed", nil
+	case s.Recused():
+		return s, "recusal.already", nil
+	}
+	return s, "", nil
 }
 
 // setPoints records one score and moves to the next unscored criterion,

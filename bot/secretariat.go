@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
@@ -30,6 +32,7 @@ var selectionFeature = Feature{
 		{Prefix: prefixDecide, Roles: staffOnly, Run: (*turn).tapDecide},
 		{Prefix: prefixPublish, Roles: staffOnly, Run: (*turn).tapPublish},
 		{Prefix: prefixScore, Roles: commissionOnly, Run: (*turn).tapScore},
+		{Prefix: prefixRecusal, Roles: staffOnly, Run: (*turn).tapUndoRecusal},
 	},
 }
 
@@ -70,30 +73,64 @@ func (t *turn) standing() (standing, error) {
 
 // confirmedBy counts the active applications member has confirmed.
 func (st standing) confirmedBy(member int64) int {
+	return st.countBy(member, func(s store.Score) bool { return s.Confirmed })
+}
+
+// recusedBy counts the active applications member stood aside from.
+func (st standing) recusedBy(member int64) int {
+	return st.countBy(member, store.Score.Recused)
+}
+
+func (st standing) countBy(member int64, counts func(store.Score) bool) int {
 	active := map[string]bool{}
 	for _, a := range st.apps {
 		active[a.Code] = true
 	}
 	n := 0
 	for _, s := range st.scores {
-		if s.MemberID == member && s.Confirmed && active[s.Code] {
+		if s.MemberID == member && active[s.Code] && counts(s) {
 			n++
 		}
 	}
 	return n
 }
 
-// complete reports whether every member confirmed every application.
+// leftFor counts the applications member still has to confirm: all but
+// those she confirmed or stood aside from.
+func (st standing) leftFor(member int64) int {
+	return len(st.apps) - st.confirmedBy(member) - st.recusedBy(member)
+}
+
+// complete reports whether every member confirmed every application she
+// did not stand aside from.
 func (st standing) complete() bool {
 	if len(st.members) == 0 || len(st.apps) == 0 {
 		return false
 	}
 	for _, m := range st.members {
-		if st.confirmedBy(m.ID) < len(st.apps) {
+		if st.leftFor(m.ID) > 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// stillToConfirm lists, one line each, the members who have
+// applications left to confirm, and how many.
+func (t *turn) stillToConfirm(st standing) string {
+	var lines []string
+	for _, m := range st.members {
+		if n := st.leftFor(m.ID); n > 0 {
+			lines = append(lines, t.text("scoring.member_left", map[string]any{"Name": displayName(m), "ID": m.ID, "Count": n}))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// agreement is how consistently the commission scored the active
+// applications (selection.Agree).
+func (st standing) agreement() selection.Agreement {
+	return selection.Agree(selection.RatingsOf(st.apps, st.scores))
 }
 
 // decidable reports whether staff may decide: every score is in, or staff
@@ -122,11 +159,16 @@ func (st standing) allDecided() bool {
 }
 
 // scoringState is /scoring: where scoring stands, with the button that
-// opens or closes it.
+// opens or closes it. "/scoring close" asks whether to close it.
+// Scoring does not open with nobody in the commission: staff are told how
+// to invite a member.
 func (t *turn) scoringState() error {
 	st, err := t.standing()
 	if err != nil {
 		return err
+	}
+	if strings.EqualFold(strings.TrimSpace(t.u.Args), "close") && st.sel.PublishedAt.IsZero() && st.sel.Phase == store.PhaseOpen {
+		return t.askCloseScoring(st)
 	}
 	data := map[string]any{"Apps": len(st.apps), "Members": len(st.members)}
 	switch {
@@ -134,6 +176,8 @@ func (t *turn) scoringState() error {
 		t.say("scoring.published", nil)
 	case st.sel.Phase == store.PhaseOpen:
 		t.send(t.text("scoring.is_open", data), [][]store.Button{{t.button("scoring.close", "scoring:close")}})
+	case len(st.members) == 0:
+		t.say("scoring.no_members", nil)
 	default:
 		key := "scoring.not_open"
 		if st.sel.Phase == store.PhaseClosed {
@@ -147,7 +191,8 @@ func (t *turn) scoringState() error {
 	return nil
 }
 
-// tapScoring opens or closes scoring. Opening tells every member.
+// tapScoring opens scoring, telling every member, or asks whether to
+// close it.
 func (t *turn) tapScoring(action string) error {
 	st, err := t.standing()
 	if err != nil {
@@ -157,29 +202,73 @@ func (t *turn) tapScoring(action string) error {
 		t.toast("scoring.published")
 		return nil
 	}
-	t.toast("")
 	switch {
+	case action == "open" && st.sel.Phase != store.PhaseOpen && len(st.members) == 0:
+		t.toast("")
+		t.editButtons(nil)
+		t.say("scoring.no_members", nil)
+		return nil
 	case action == "open" && st.sel.Phase != store.PhaseOpen:
-		st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.now
-		if err := t.tx.PutSelection(st.sel); err != nil {
-			return err
-		}
-		t.Log.Info("scoring opened", "by", t.user.ID, "applications", len(st.apps), "members", len(st.members))
-		t.editButtons(nil)
-		t.say("scoring.opened", map[string]any{"Apps": len(st.apps), "Members": len(st.members)})
-		t.notify(st.members, t.byKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
-		return nil
+		t.toast("")
+		return t.openScoring(st)
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
-		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.now
-		if err := t.tx.PutSelection(st.sel); err != nil {
-			return err
-		}
-		t.Log.Info("scoring closed", "by", t.user.ID)
+		t.toast("")
 		t.editButtons(nil)
-		t.say("scoring.closed", nil)
-		return nil
+		return t.askCloseScoring(st)
 	}
 	return t.oldButton()
+}
+
+// openScoring opens it and tells the members; staff hear how many got
+// the message, and who did not (she blocked the bot).
+func (t *turn) openScoring(st standing) error {
+	st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.now
+	if err := t.tx.PutSelection(st.sel); err != nil {
+		return err
+	}
+	notified := t.notify(st.members, t.byKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
+	t.Log.Info("scoring opened", "by", t.user.ID, "applications", len(st.apps), "members", len(st.members), "notified", notified)
+	t.editButtons(nil)
+	t.say("scoring.opened", map[string]any{"Apps": len(st.apps), "Count": notified})
+	var unreached []string
+	for _, m := range st.members {
+		if m.Blocked {
+			unreached = append(unreached, fmt.Sprintf("%s (%d)", displayName(m), m.ID))
+		}
+	}
+	if len(unreached) > 0 {
+		t.say("scoring.not_notified", map[string]any{"Names": strings.Join(unreached, ", ")})
+	}
+	return nil
+}
+
+// askCloseScoring asks staff, yes or no, whether to close scoring, saying
+// who still has how many to confirm: their missing scores stay missing.
+func (t *turn) askCloseScoring(st standing) error {
+	q := t.text("scoring.close_ask", nil)
+	if left := t.stillToConfirm(st); left != "" {
+		q += "\n\n" + t.text("scoring.still_to_confirm", nil) + "\n" + left
+	}
+	return t.startDialogue(sureDialogue.Name, map[string]string{"question": q, "command": "scoring", "id": "close"})
+}
+
+// closeScoring is the yes to askCloseScoring.
+func (t *turn) closeScoring(string) error {
+	sel, err := t.tx.Selection()
+	if err != nil {
+		return err
+	}
+	if sel.Phase != store.PhaseOpen || !sel.PublishedAt.IsZero() {
+		t.say("scoring.not_open_now", nil)
+		return nil
+	}
+	sel.Phase, sel.ClosedAt = store.PhaseClosed, t.now
+	if err := t.tx.PutSelection(sel); err != nil {
+		return err
+	}
+	t.Log.Info("scoring closed", "by", t.user.ID)
+	t.say("scoring.closed", nil)
+	return nil
 }
 
 // progress is /progress: how many each member has scored.
@@ -191,7 +280,11 @@ func (t *turn) progress() error {
 	var sb strings.Builder
 	sb.WriteString(t.text("progress.head", map[string]any{"Phase": t.text("phase."+phaseKey(st.sel.Phase), nil), "Apps": len(st.apps)}))
 	for _, m := range st.members {
-		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", displayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps))
+		recused := st.recusedBy(m.ID)
+		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", displayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps)-recused)
+		if recused > 0 {
+			sb.WriteString(" " + t.text("progress.recused", map[string]any{"Count": recused}))
+		}
 	}
 	if len(st.members) == 0 {
 		sb.WriteString("\n" + t.text("progress.no_members", nil))
@@ -223,6 +316,7 @@ func (t *turn) ranking(w window) (listPage, error) {
 		return listPage{}, err
 	}
 	reveal := st.allDecided()
+	ag := st.agreement()
 	ranked := make([][]selection.Result, len(categories))
 	sizes := make([]int, len(categories))
 	total := 0
@@ -240,10 +334,11 @@ func (t *turn) ranking(w window) (listPage, error) {
 		q := t.Selection.Quotas[cat]
 		sb.WriteString(t.text("ranking.category", map[string]any{"Category": t.text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
 		for i := s.from; i < s.to; i++ {
-			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.index][i], st, reveal))
+			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.index][i], st, ag, reveal))
 		}
 		sb.WriteString("\n\n")
 	}
+	sb.WriteString(t.agreementText(ag) + "\n\n")
 	sb.WriteString(t.text("ranking.legend", map[string]any{"Count": formatPoints(t.Selection.SpreadLimit)}))
 	return listPage{text: strings.TrimSpace(sb.String()), total: total}, nil
 }
@@ -265,18 +360,29 @@ func (t *turn) rankingFileTable(string) (fileTable, error) {
 		n += len(results)
 	}
 	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
-	return fileTable{tb, "ranking", t.text("ranking.caption", map[string]any{"Count": n})}, nil
+	caption := t.text("ranking.caption", map[string]any{"Count": n}) + "\n" + t.agreementText(st.agreement())
+	return fileTable{tb, "ranking", caption}, nil
 }
 
-// rankLine is "1. A-004 — 86 (84 · 88 · 86) ⚠ → accepted". The totals
-// are the members', then former members' (selection.Scorers).
-func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool) string {
+// rankLine is "1. A-004 — 86 (84 · ✋ · 86) z +0.52 ⚠ → accepted". The
+// totals are the members', then former members' (selection.Scorers); ✋
+// is a member who stood aside. z is the mean of the members' totals
+// standardised against each one's own scoring.
+func (t *turn) rankLine(place int, r selection.Result, st standing, ag selection.Agreement, reveal bool) string {
 	scorers := selection.Scorers(memberIDs(st.members), st.scores)
+	recused := map[int64]bool{}
+	for _, s := range st.scores {
+		if s.Code == r.App.Code && s.Recused() {
+			recused[s.MemberID] = true
+		}
+	}
 	totals := make([]string, len(scorers))
 	for i, id := range scorers {
 		totals[i] = "–"
 		if v, ok := r.Totals[id]; ok {
 			totals[i] = formatPoints(v)
+		} else if recused[id] {
+			totals[i] = "✋"
 		}
 	}
 	line := fmt.Sprintf("%d. %s", place, r.App.Code)
@@ -286,7 +392,7 @@ func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool)
 	if len(r.Totals) == 0 {
 		line += " — –"
 	} else {
-		line += fmt.Sprintf(" — %s (%s)", formatPoints(r.Mean), strings.Join(totals, " · "))
+		line += fmt.Sprintf(" — %s (%s) z %s", formatPoints(r.Mean), strings.Join(totals, " · "), zText(selection.ZMean(r.Totals, ag.Scales)))
 	}
 	if r.Flagged {
 		line += " ⚠" + formatPoints(r.Spread)
@@ -296,6 +402,52 @@ func (t *turn) rankLine(place int, r selection.Result, st standing, reveal bool)
 	}
 	return line + " · " + t.text("ranking.proposed", map[string]any{"Decision": t.text("decision."+string(r.Proposed), nil)})
 }
+
+// zText is a z-mean with its sign and two decimals, "–" where there is
+// none (selection.ZMean).
+func zText(z float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	z = math.Round(z*100) / 100
+	if z > 0 {
+		return "+" + strconv.FormatFloat(z, 'f', 2, 64)
+	}
+	if z == 0 {
+		return "0.00" // not "-0.00"
+	}
+	return "−" + strconv.FormatFloat(-z, 'f', 2, 64) // the minus sign the legend shows
+}
+
+// alphaText is an alpha with two decimals, with the minus sign zText
+// uses when it is below 0.
+func alphaText(a float64) string {
+	if a = math.Round(a*100) / 100; a < 0 {
+		return "−" + strconv.FormatFloat(-a, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(max(a, 0), 'f', 2, 64)
+}
+
+// agreementText is the commission's agreement as /ranking shows it: alpha
+// and the applications whose leaving out would raise it most.
+func (t *turn) agreementText(ag selection.Agreement) string {
+	if !ag.AlphaOK {
+		return t.text("ranking.agreement_none", nil)
+	}
+	text := t.text("ranking.agreement", map[string]any{"Alpha": alphaText(ag.Alpha)})
+	var down []string
+	for _, d := range ag.PullingDown(pullingDownShown) {
+		down = append(down, t.text("ranking.without", map[string]any{"Code": d.Code, "Alpha": alphaText(d.Without)}))
+	}
+	if len(down) > 0 {
+		text += "\n" + t.text("ranking.pulling_down", map[string]any{"Codes": strings.Join(down, ", ")})
+	}
+	return text
+}
+
+// pullingDownShown is how many of the applications that pull agreement
+// down /ranking names: those to look at first; the workbooks have all.
+const pullingDownShown = 3
 
 // decide is /decide [CODE accept|waitlist|decline]: with a code it takes
 // that decision; without, it shows the next undecided application in the
@@ -360,7 +512,7 @@ func (t *turn) showUndecided(st standing, edit bool) {
 				continue
 			}
 			text := t.text("decide.next", map[string]any{"Category": t.text("category."+string(cat), nil)}) + "\n" +
-				t.rankLine(i+1, r, st, false)
+				t.rankLine(i+1, r, st, st.agreement(), false)
 			code := r.App.Code
 			show(text, [][]store.Button{
 				{t.button("decide.accept", "dec:"+code+":accepted"), t.button("decide.waitlist", "dec:"+code+":waitlisted"), t.button("decide.decline", "dec:"+code+":declined")},
@@ -438,18 +590,35 @@ func (t *turn) putDecision(app store.Application, status store.Status) error {
 	return t.tx.PutApplication(app)
 }
 
-// askPublish is /publish: the counts, and a button to send the results.
+// publishRefusal is why the results cannot go out yet, "" when they
+// can: not before the application deadline (a woman may still apply),
+// not while a member has applications left to confirm unless staff
+// closed scoring, and not before every application is decided.
+func (t *turn) publishRefusal(st standing) string {
+	switch {
+	case !st.sel.PublishedAt.IsZero():
+		return t.text("scoring.published", nil)
+	case !t.closed():
+		return t.text("publish.before_deadline", map[string]any{"Deadline": t.dateTime(t.Deadline)})
+	case st.sel.Phase == store.PhaseNotOpen:
+		return t.text("publish.not_scored", nil)
+	case st.sel.Phase == store.PhaseOpen && !st.complete():
+		return t.text("publish.scoring_open", nil) + "\n" + t.stillToConfirm(st)
+	case !st.allDecided():
+		return t.text("publish.undecided", nil)
+	}
+	return ""
+}
+
+// askPublish is /publish: the counts, and a button to send the results,
+// or why they cannot go out yet.
 func (t *turn) askPublish() error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
-	switch {
-	case !st.sel.PublishedAt.IsZero():
-		t.say("scoring.published", nil)
-		return nil
-	case !st.allDecided():
-		t.say("publish.undecided", nil)
+	if refusal := t.publishRefusal(st); refusal != "" {
+		t.send(refusal, nil)
 		return nil
 	}
 	count := map[store.Status]int{}
@@ -475,8 +644,10 @@ func (t *turn) tapPublish(string) error {
 		t.toast("scoring.published")
 		return nil
 	}
-	if !st.allDecided() {
-		t.toast("publish.undecided")
+	if refusal := t.publishRefusal(st); refusal != "" {
+		t.toast("")
+		t.editButtons(nil)
+		t.send(refusal, nil)
 		return nil
 	}
 	t.toast("")
@@ -537,7 +708,8 @@ func (t *turn) exportScoresTable(string) (fileTable, error) {
 	if err != nil {
 		return fileTable{}, err
 	}
-	return fileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", t.text("staff.scores.caption", nil)}, nil
+	caption := t.text("staff.scores.caption", nil) + "\n" + t.agreementText(st.agreement())
+	return fileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", caption}, nil
 }
 
 func memberIDs(users []store.User) []int64 {

@@ -226,11 +226,21 @@ func TestSelection(t *testing.T) {
 
 	staff.says("/ranking")
 	ranking := strings.Join(staff.news(), "\n")
+	// The members' totals: 9101 80, 100, 60, 77; 9102 100, 100, 60, 77;
+	// 9103 60, 96, 60, 77. Each member's mean and SD (over the four):
+	// 79.25 and 14.17; 84.25 and 16.84; 73.25 and 14.77. A-002's z-mean is
+	// ((100−79.25)/14.17 + (100−84.25)/16.84 + (96−73.25)/14.77) / 3 = 1.31.
+	// Alpha (computed by hand the same way as in bot/selection's test of
+	// Krippendorff's example): 0.64; without A-001 (80 · 100 · 60) it is
+	// 0.99; without A-004 0.646, a rise under selection.MinRise, so A-001
+	// alone is named as pulling it down.
 	for _, want := range []string{
-		"1. A-002 — 98.7 (100 · 100 · 96) · предлагаю: принята",
-		"2. A-001 — 80 (80 · 100 · 60) ⚠40 · предлагаю: не прошла",
-		"1. A-004 — 77 (77 · 77 · 77) · предлагаю: принята",
-		"2. A-003 — 60 (60 · 60 · 60) · предлагаю: не прошла",
+		"1. A-002 — 98.7 (100 · 100 · 96) z +1.31 · предлагаю: принята",
+		"2. A-001 — 80 (80 · 100 · 60) z +0.03 ⚠40 · предлагаю: не прошла",
+		"1. A-004 — 77 (77 · 77 · 77) z −0.11 · предлагаю: принята",
+		"2. A-003 — 60 (60 · 60 · 60) z −1.23 · предлагаю: не прошла",
+		h.text("ru", "ranking.agreement", map[string]any{"Alpha": "0.64"}),
+		h.text("ru", "ranking.pulling_down", map[string]any{"Codes": "A-001 (без неё 0.99)"}),
 	} {
 		if !strings.Contains(ranking, want) {
 			t.Errorf("ranking lacks %q:\n%s", want, ranking)
@@ -245,7 +255,7 @@ func TestSelection(t *testing.T) {
 	staff.taps(h.text("ru", "decide.all_proposed", nil))
 	staff.says("/decide A-001 waitlist")
 	staff.says("/ranking")
-	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, "A-002 Иванова Гульнара Петровна — 98.7") || !strings.Contains(got, "A-001 Асанова Айгүл Бакытовна — 80 (80 · 100 · 60) ⚠40 → в резерве") {
+	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, "A-002 Иванова Гульнара Петровна — 98.7") || !strings.Contains(got, "A-001 Асанова Айгүл Бакытовна — 80 (80 · 100 · 60) z +0.03 ⚠40 → в резерве") {
 		t.Errorf("ranking after the decisions:\n%s", got)
 	}
 
@@ -284,10 +294,10 @@ func TestSelection(t *testing.T) {
 	staff.says("/scores")
 	doc := h.srv.Last(staff.user.ID).Document
 	rows := sheetRows(t, doc)
-	if len(rows) != 6 || len(rows[0]) != 2+3*8+2 || rows[0][9] != "Член 9101: итог" {
+	if len(rows) != 6 || len(rows[0]) != 2+3*8+5 || rows[0][9] != "Член 9101: итог" || rows[0][27] != "Средний z (по шкале каждого члена)" {
 		t.Fatalf("scores workbook: %d rows, header %v", len(rows), rows[0])
 	}
-	if got := strings.Join(rows[2], ","); got != "A-002,28plus,5,5,5,5,5,5,5,100,5,5,5,5,5,5,5,100,5,5,5,5,5,5,4,96,98.67,accepted" {
+	if got := strings.Join(rows[2], ","); got != "A-002,28plus,5,5,5,5,5,5,5,100,5,5,5,5,5,5,5,100,5,5,5,5,5,5,4,96,98.67,1.31,0.29,,accepted" {
 		t.Errorf("A-002 row: %s", got)
 	}
 	apps, _ := h.db.Applications()

@@ -41,9 +41,9 @@ var countPlaceholders = []string{
 // years ("1990 или 2090"), and figures already formatted as text: shares
 // ("66%"), durations ("2 ч 5 мин").
 var notCounts = []string{
-	"Ago", "Audience", "Category", "Code", "Command", "Criterion", "Date", "Deadline",
+	"Ago", "Alpha", "Audience", "Category", "Code", "Codes", "Command", "Criterion", "Date", "Deadline",
 	"Decision", "Early", "End", "Example", "Field", "Flags", "From", "Hint", "ID", "Input",
-	"Kind", "Language", "Late", "Link", "Median", "Member", "Missing", "Name", "Phase",
+	"Kind", "Language", "Late", "Link", "Median", "Member", "Missing", "Name", "Names", "Phase",
 	"Phone", "Placeholders", "Points", "Query", "Question", "Queue", "Rating", "Role", "Schema", "Share",
 	"Source", "Stage", "Start", "Status", "Target", "Title", "To", "Typed", "Until",
 	"Version", "What", "When", "Where",

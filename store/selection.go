@@ -51,7 +51,30 @@ type Score struct {
 	Confirmed   bool          `json:"confirmed,omitempty"`
 	ConfirmedAt time.Time     `json:"confirmed_at,omitzero"`
 	UpdatedAt   time.Time     `json:"updated_at"`
+	// Recusal is set when she said she knows the applicant: she does not
+	// score this application, and its mean is over the other members.
+	// A recused score has no points and is never confirmed.
+	Recusal   Recusal   `json:"recusal,omitempty"`
+	RecusedAt time.Time `json:"recused_at,omitzero"`
 }
+
+// Recusal is why a member stands aside from an application: how she
+// knows the applicant.
+type Recusal string
+
+// Reasons for a recusal.
+const (
+	RecusalRelative  Recusal = "relative"
+	RecusalNeighbour Recusal = "neighbour"
+	RecusalColleague Recusal = "colleague"
+	RecusalOther     Recusal = "other"
+)
+
+// Recusals are the reasons in the order she is offered them.
+var Recusals = []Recusal{RecusalRelative, RecusalNeighbour, RecusalColleague, RecusalOther}
+
+// Recused reports whether she stood aside from the application.
+func (s Score) Recused() bool { return s.Recusal != "" }
 
 // Complete reports whether every criterion has a score.
 func (s Score) Complete() bool { return !slices.Contains(s.Points[:], 0) }
@@ -59,12 +82,19 @@ func (s Score) Complete() bool { return !slices.Contains(s.Points[:], 0) }
 // ErrInvalidScore is returned for points outside 1–5.
 var ErrInvalidScore = errors.New("a score is a whole number from 1 to 5")
 
-// Validate checks the points.
+// ErrInvalidRecusal is returned for a recusal with an unknown reason, or
+// with points or a confirmation beside it.
+var ErrInvalidRecusal = errors.New("a recusal has a known reason and no points")
+
+// Validate checks the points, and that a recusal carries none.
 func (s Score) Validate() error {
 	for _, p := range s.Points {
 		if p < 0 || p > 5 {
 			return ErrInvalidScore
 		}
+	}
+	if s.Recused() && (!slices.Contains(Recusals, s.Recusal) || s.Confirmed || s.Points != [Criteria]int{}) {
+		return ErrInvalidRecusal
 	}
 	return nil
 }

@@ -90,7 +90,9 @@ type RankedCategory struct {
 // the code, the name when names is set (once every application is
 // decided), the mean, each member's total (columns in the order of
 // members, blank where she has not confirmed), the spread and its flag,
-// the bot's proposal and the decision.
+// the mean standardised against each member's own scoring (z), the
+// commission's agreement (Krippendorff's alpha) with the application left
+// out, the bot's proposal and the decision.
 func Ranking(ranking []RankedCategory, members []int64, names bool) Table {
 	cols := []Column{{Key: "category"}, {Key: "place", Kind: Whole}, {Key: "code"}}
 	if names {
@@ -100,8 +102,18 @@ func Ranking(ranking []RankedCategory, members []int64, names bool) Table {
 	for _, m := range members {
 		cols = append(cols, memberTotal(m))
 	}
-	cols = append(cols, Column{Key: "spread", Kind: Decimal}, Column{Key: "flagged"}, Column{Key: "proposed"}, Column{Key: "decision"})
+	cols = append(cols, Column{Key: "spread", Kind: Decimal}, Column{Key: "flagged"}, Column{Key: "z_mean", Kind: Decimal},
+		Column{Key: "alpha_without", Kind: Decimal}, Column{Key: "proposed"}, Column{Key: "decision"})
 	tb := Table{Name: "ranking", Columns: cols}
+	ratings := selection.Ratings{}
+	for _, cat := range ranking {
+		for _, r := range cat.Results {
+			if len(r.Totals) > 0 {
+				ratings[r.App.Code] = r.Totals
+			}
+		}
+	}
+	ag := selection.Agree(ratings)
 	for _, cat := range ranking {
 		for i, r := range cat.Results {
 			row := []any{string(cat.Category), i + 1, r.App.Code}
@@ -114,7 +126,9 @@ func Ranking(ranking []RankedCategory, members []int64, names bool) Table {
 				total, ok := r.Totals[m]
 				row = append(row, cell(ok, total))
 			}
-			tb.Rows = append(tb.Rows, append(row, cell(scored, r.Spread), yesNo(r.Flagged), string(r.Proposed), decision(r.App.Status)))
+			row = append(row, cell(scored, r.Spread), yesNo(r.Flagged))
+			row = append(row, agreementCells(r.App.Code, ratings, ag)...)
+			tb.Rows = append(tb.Rows, append(row, string(r.Proposed), decision(r.App.Status)))
 		}
 	}
 	return tb

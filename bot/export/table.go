@@ -135,8 +135,10 @@ func fits(v any, k Kind) bool {
 	return false
 }
 
-// round2 keeps two decimals at most: 81.333… is 81.33.
-func round2(v float64) float64 { return math.Round(v*100) / 100 }
+// round2 keeps two decimals at most: 81.333… is 81.33. A value that
+// rounds to zero is 0, not −0 (a mean of z-scores off by a rounding of
+// the sums).
+func round2(v float64) float64 { return math.Round(v*100)/100 + 0 }
 
 // wallDate is the calendar date t holds, at midnight, in t's location.
 func wallDate(t time.Time) time.Time {

@@ -473,8 +473,8 @@ func TestExport_Scores(t *testing.T) {
 	if err := Main(context.Background(), []string{"export", "scores", "-db", path}, env); err != nil {
 		t.Fatal(err)
 	}
-	want := "\ufeffcode,category,member_50_c1,member_50_c2,member_50_c3,member_50_c4,member_50_c5,member_50_c6,member_50_c7,member_50_total,mean,decision\n" +
-		"A-001,28plus,4,3,2,5,4,3,5,77,77,\n"
+	want := "\ufeffcode,category,member_50_c1,member_50_c2,member_50_c3,member_50_c4,member_50_c5,member_50_c6,member_50_c7,member_50_total,mean,z_mean,alpha_without,recused,decision\n" +
+		"A-001,28plus,4,3,2,5,4,3,5,77,77,,,,\n"
 	if got := out.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
