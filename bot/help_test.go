@@ -87,7 +87,7 @@ func TestHelp_EveryCommandInItsRolesHelp(t *testing.T) {
 		if restricted[c.Name] {
 			continue // checked above
 		}
-		for _, r := range c.For { // open, but meant for some: /ask for participants
+		for _, r := range c.For { // open, but meant for some: /questions for participants
 			checked++
 			if !listed(helps[r], c.Name) {
 				t.Errorf("/%s is missing from the help of %s:\n%s", c.Name, r, helps[r])

@@ -110,7 +110,8 @@ func perQueue(make func(store.QuestionKind) *dialogue.Dialogue) map[store.Questi
 }
 
 // answerDialogues are a mentor's, a lawyer's, a helper's or staff's
-// answer to the question she took, with the button that hands it back to the queue.
+// answer to the question she took, with the button that hands it back
+// to the queue.
 var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue {
 	return &dialogue.Dialogue{
 		Name: "answer_" + string(kind), Version: 1, Roles: queueRoles[kind],
@@ -404,7 +405,8 @@ func (t *turn) tapView(arg string) error {
 	switch {
 	case !mentorView && q.Status != store.QuestionResolved:
 		buttons = [][]store.Button{{t.button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
-	case mentorView && q.Status == store.QuestionOpen:
+	case mentorView && q.Status == store.QuestionOpen && t.servesQueue(q.Kind):
+		// (Staff read every queue's threads but take only the school's.)
 		buttons = [][]store.Button{{t.button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
 	case mentorView && q.TakenBy == t.user.ID && q.Status != store.QuestionResolved:
 		return t.startAnswer(q)
