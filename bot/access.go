@@ -12,7 +12,8 @@ import (
 // that may use it (commands.go and the Feature tables of each part); the
 // router checks them before running anything, here. Open commands that
 // matter only to some (ask, questions, candidacy, election) check inside
-// that she is a participant or a candidate.
+// what she may do now: ask the school in stage I, ask mentors as a
+// participant, report as a candidate.
 var (
 	staffOnly      = []store.Role{store.RoleStaff}
 	commissionOnly = []store.Role{store.RoleCommission}

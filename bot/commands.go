@@ -30,7 +30,7 @@ type Command struct {
 	// and audits staff's use of a command staff may use.
 	Roles []store.Role
 	// For is whom an open command (no Roles) is meant for in /help and
-	// in the menu, when the handler itself checks (/ask is for
+	// in the menu, when the handler itself checks (/questions is for
 	// participants); nil: everyone, newcomers included.
 	For []store.Role
 	Run func(*turn) error

@@ -15,8 +15,9 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Frequent questions: participants browse and search them, answerers
-// file answers under a topic, staff edit them.
+// Frequent questions: participants and applicants browse and search
+// them, answerers (staff for the school's questions) file answers under
+// a topic, staff edit them.
 var faqFeature = Feature{
 	Commands: []Command{
 		{Name: "faq", Roles: staffOnly, Run: (*turn).listFAQ, Help: true, Menu: true},
@@ -37,8 +38,9 @@ const (
 	prefixEditFAQ    = "faqe" // staff's edit of an entry
 )
 
-// Topics of FAQ entries: the mentors' three, the lawyers' three, other.
-var Topics = []string{"campaign", "programme", "community", "nomination", "registration", "law", "other"}
+// Topics of FAQ entries: the mentors' three, the lawyers' three, the
+// school's answers before applying, other.
+var Topics = []string{"campaign", "programme", "community", "nomination", "registration", "law", "applying", "other"}
 
 // faqResults is how many entries a search or a topic shows at most.
 const faqResults = 10
@@ -127,7 +129,7 @@ func (t *turn) tapFAQ(args string) error {
 	case "search":
 		return t.startDialogue(faqSearchDialogue.Name, nil)
 	case "ask":
-		return t.askQuestion()
+		return t.askAfterFAQ()
 	default:
 		return t.oldButton()
 	}
@@ -384,7 +386,7 @@ func (t *turn) mentoringHealth() error {
 		return err
 	}
 	var sb strings.Builder
-	for _, kind := range []store.QuestionKind{store.KindMentor, store.KindLawyer} {
+	for _, kind := range []store.QuestionKind{store.KindMentor, store.KindLawyer, store.KindSchool} {
 		count := map[store.QuestionStatus]int{}
 		var waits []time.Duration
 		weeks := map[string][]store.Question{}

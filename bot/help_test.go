@@ -33,7 +33,7 @@ func lines(h *harness, lang string, names ...string) string {
 // do, and that her answers are kept; a participant gets her part too.
 func TestHelp_NewcomerAndParticipant(t *testing.T) {
 	h := newHarness(t)
-	everyone := []string{"start", "language", "help", "cancel", "withdraw", "schedule", "mydata", "forget"}
+	everyone := []string{"start", "language", "help", "cancel", "withdraw", "schedule", "ask", "mydata", "forget"}
 	for _, lang := range locales.Languages {
 		p := h.person(map[string]int64{"ky": 9801, "ru": 9802}[lang], lang)
 		p.says("/start")
@@ -47,7 +47,7 @@ func TestHelp_NewcomerAndParticipant(t *testing.T) {
 	got := helpOf(people[9803])
 	want := []string{
 		h.text("ky", "help.text", nil) + "\n\n" + lines(h, "ky", everyone...) + "\n\n" + h.text("ky", "help.saved", nil),
-		h.text("ky", "help.participant", nil) + "\n" + lines(h, "ky", "ask", "questions", "candidacy"),
+		h.text("ky", "help.participant", nil) + "\n" + lines(h, "ky", "questions", "candidacy"),
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("participant's help:\n%q\nwant:\n%q", got, want)
@@ -87,7 +87,7 @@ func TestHelp_EveryCommandInItsRolesHelp(t *testing.T) {
 		if restricted[c.Name] {
 			continue // checked above
 		}
-		for _, r := range c.For { // open, but meant for some: /ask for participants
+		for _, r := range c.For { // open, but meant for some: /questions for participants
 			checked++
 			if !listed(helps[r], c.Name) {
 				t.Errorf("/%s is missing from the help of %s:\n%s", c.Name, r, helps[r])

@@ -12,13 +12,17 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Mentoring: participants' questions, the answerers' queue, staff's
-// overview (faqchat.go).
+// Mentoring: participants' questions, applicants' questions to the
+// school, the answerers' queues, staff's overview (faqchat.go).
+//
+// /ask is for everyone: during stage I anyone not yet a participant asks
+// the school (KindSchool, answered by staff), participants ask mentors
+// and lawyers (askable says which).
 var mentoringFeature = Feature{
 	Commands: []Command{
-		{Name: "ask", For: participants, Run: (*turn).askQuestion, Help: true, Menu: true},
+		{Name: "ask", Run: (*turn).askQuestion, Help: true, Menu: true},
 		{Name: "questions", For: participants, Run: (*turn).myQuestions, Help: true, Menu: true},
-		{Name: "queue", Roles: answerers, Run: (*turn).queue, Help: true, Menu: true},
+		{Name: "queue", Roles: queueServers, Run: (*turn).queue, Help: true, Menu: true},
 		{Name: "mentoring", Roles: staffOnly, Run: (*turn).mentoringHealth, Help: true, Menu: true},
 		{Name: "questions_export", Roles: staffOnly, Run: (*turn).exportQuestions, Help: true},
 	},
@@ -27,9 +31,9 @@ var mentoringFeature = Feature{
 		{Prefix: prefixViewQuestion, Run: (*turn).tapView},
 		{Prefix: prefixReply, Run: (*turn).tapReply},
 		{Prefix: prefixResolve, Run: (*turn).tapResolve},
-		{Prefix: prefixTake, Roles: answerers, Run: (*turn).tapTake},
-		{Prefix: prefixHandBack, Roles: answerers, Run: (*turn).tapHandBack},
-		{Prefix: prefixPublishFAQ, Roles: answerers, Run: (*turn).tapPublishFAQ},
+		{Prefix: prefixTake, Roles: queueServers, Run: (*turn).tapTake},
+		{Prefix: prefixHandBack, Roles: queueServers, Run: (*turn).tapHandBack},
+		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: (*turn).tapPublishFAQ},
 	},
 }
 
@@ -66,8 +70,8 @@ func DefaultMentoring() MentoringOptions {
 // only which question it is about ("question") and, until it is saved,
 // the post being written.
 
-// askDialogue is her new question to a mentor or a lawyer ("kind"), or
-// her call for help on election day.
+// askDialogue is her new question to a mentor, a lawyer or the school
+// ("kind"), or her call for help on election day.
 var askDialogue = &dialogue.Dialogue{
 	Name: "ask", Version: 1, CancelButton: true,
 	Steps: []dialogue.Step{
@@ -92,7 +96,7 @@ var replyDialogue = &dialogue.Dialogue{
 }
 
 // questionKinds are the queues, in the order of queueRoles.
-var questionKinds = []store.QuestionKind{store.KindMentor, store.KindLawyer, store.KindHelp}
+var questionKinds = []store.QuestionKind{store.KindMentor, store.KindLawyer, store.KindHelp, store.KindSchool}
 
 // perQueue makes a dialogue for each queue: its roles are those that
 // serve the queue, so that the engine's check of the roles at every
@@ -105,8 +109,9 @@ func perQueue(make func(store.QuestionKind) *dialogue.Dialogue) map[store.Questi
 	return out
 }
 
-// answerDialogues are a mentor's, a lawyer's or a helper's answer to the
-// question she took, with the button that hands it back to the queue.
+// answerDialogues are a mentor's, a lawyer's, a helper's or staff's
+// answer to the question she took, with the button that hands it back
+// to the queue.
 var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue {
 	return &dialogue.Dialogue{
 		Name: "answer_" + string(kind), Version: 1, Roles: queueRoles[kind],
@@ -164,9 +169,39 @@ func (t *turn) postOf(a map[string]string, fromMentor bool) store.Post {
 	return p
 }
 
-// mayAsk reports whether she may ask: accepted participants, and staff
-// for testing.
+// mayAsk reports whether she may ask mentors and lawyers: accepted
+// participants, and staff for testing.
 func (t *turn) mayAsk() bool { return t.user.HasRole(store.RoleParticipant) || t.isStaff() }
+
+// mayAskSchool reports whether she may ask the school: during stage I,
+// while applications are taken, anyone who is not a participant (a
+// newcomer, a woman filling in or having sent her form, one not
+// selected in an earlier cycle), and staff for testing.
+func (t *turn) mayAskSchool() bool {
+	return t.applyingOpen() && !t.user.HasRole(store.RoleParticipant)
+}
+
+// askable are the queues she may ask now, in the order /ask offers them.
+func (t *turn) askable() []store.QuestionKind {
+	var kinds []store.QuestionKind
+	if t.mayAsk() {
+		kinds = append(kinds, store.KindMentor)
+		if t.lawyerOpen() {
+			kinds = append(kinds, store.KindLawyer)
+		}
+	}
+	if t.mayAskSchool() {
+		kinds = append(kinds, store.KindSchool)
+	}
+	return kinds
+}
+
+// onlySchool reports whether the school is the one queue she may ask:
+// there is nothing to choose, so she is asked for her question as soon
+// as the FAQ has nothing for her.
+func onlySchool(kinds []store.QuestionKind) bool {
+	return len(kinds) == 1 && kinds[0] == store.KindSchool
+}
 
 // lawyerOpen reports whether the lawyers' queue takes questions now.
 func (t *turn) lawyerOpen() bool {
@@ -177,28 +212,53 @@ func (t *turn) lawyerOpen() bool {
 	return ok && p.ID == "mentor_lawyer"
 }
 
-// askQuestion is /ask: the FAQ first, then a mentor or a lawyer.
+// askQuestion is /ask: the FAQ first, then the queues she may ask (a
+// mentor or a lawyer; the school before she is a participant). When the
+// school is her only queue and the FAQ has nothing in her language yet,
+// she is asked for her question at once: a tap less on a slow phone.
 func (t *turn) askQuestion() error {
-	if !t.mayAsk() {
+	kinds := t.askable()
+	if len(kinds) == 0 {
 		t.sayMentoringClosed()
 		return nil
+	}
+	if onlySchool(kinds) {
+		entries, err := t.faqIn(t.lang())
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			return t.startAsk(store.KindSchool)
+		}
 	}
 	text := t.text("mentoring.ask", nil)
 	if p, ok := t.Programme.PeriodAt(t.now); ok {
 		text = t.text("period."+p.ID, nil) + "\n\n" + text
 	}
-	rows := [][]store.Button{
-		{t.button("faq.browse", "faq:topics"), t.button("faq.search", "faq:search")},
-		{t.button("mentoring.to_mentor", "ask:mentor")},
-	}
-	if t.lawyerOpen() {
-		rows = append(rows, []store.Button{t.button("mentoring.to_lawyer", "ask:lawyer")})
+	rows := [][]store.Button{{t.button("faq.browse", "faq:topics"), t.button("faq.search", "faq:search")}}
+	for _, k := range kinds {
+		rows = append(rows, []store.Button{t.button("mentoring.to_"+string(k), "ask:"+string(k))})
 	}
 	t.send(text, rows)
 	return nil
 }
 
-// sayMentoringClosed tells an applicant or a stranger when mentoring opens.
+// askAfterFAQ follows "ask my own question" under the FAQ: her question
+// straight away when the school is her only queue, else the choice.
+func (t *turn) askAfterFAQ() error {
+	if onlySchool(t.askable()) {
+		return t.startAsk(store.KindSchool)
+	}
+	return t.askQuestion()
+}
+
+// startAsk asks her for her question to a queue.
+func (t *turn) startAsk(kind store.QuestionKind) error {
+	return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
+}
+
+// sayMentoringClosed tells an applicant or a stranger, after stage I,
+// when mentoring opens.
 func (t *turn) sayMentoringClosed() {
 	if s, ok := t.Programme.Stage("IV"); ok {
 		t.say("mentoring.closed", map[string]any{"Date": t.date(s.Starts)})
@@ -207,18 +267,20 @@ func (t *turn) sayMentoringClosed() {
 	t.say("access.denied", nil)
 }
 
-// tapAsk takes the choice of mentor or lawyer.
+// tapAsk takes the choice of queue: one she may ask now, or the button
+// is old (the lawyers' period ended, stage I ended, she was accepted).
 func (t *turn) tapAsk(kind string) error {
-	if !t.mayAsk() {
+	kinds := t.askable()
+	if len(kinds) == 0 {
 		t.toast("")
 		t.sayMentoringClosed()
 		return nil
 	}
-	if kind != string(store.KindMentor) && !(kind == string(store.KindLawyer) && t.lawyerOpen()) {
+	if !slices.Contains(kinds, store.QuestionKind(kind)) {
 		return t.oldButton()
 	}
 	t.toast("")
-	return t.startDialogue(askDialogue.Name, map[string]string{"kind": kind})
+	return t.startAsk(store.QuestionKind(kind))
 }
 
 // createQuestion stores her question, gives her a receipt, and plans the
@@ -251,12 +313,10 @@ func (t *turn) planAnnounce(kind store.QuestionKind) error {
 	return t.planDue(t.tx, store.Due{At: t.now.Add(t.Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
-// myQuestions is /questions: her questions, each with a button to open it.
+// myQuestions is /questions: her questions, each with a button to open
+// it. Anyone who asked sees hers: a question to the school stays hers
+// after stage I and once she is a participant.
 func (t *turn) myQuestions() error {
-	if !t.mayAsk() {
-		t.sayMentoringClosed()
-		return nil
-	}
 	qs, err := t.tx.Questions()
 	if err != nil {
 		return err
@@ -271,6 +331,10 @@ func (t *turn) myQuestions() error {
 		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
 	}
 	if len(rows) == 0 {
+		if len(t.askable()) == 0 {
+			t.sayMentoringClosed()
+			return nil
+		}
 		t.say("mentoring.none", nil)
 		return nil
 	}
@@ -312,15 +376,21 @@ var queueRoles = map[store.QuestionKind][]store.Role{
 	store.KindMentor: {store.RoleMentor},
 	store.KindLawyer: {store.RoleLawyer},
 	store.KindHelp:   answerers,
+	store.KindSchool: staffOnly,
 }
 
-// serves reports whether u answers questions of kind.
-func serves(u store.User, kind store.QuestionKind) bool {
-	return slices.ContainsFunc(queueRoles[kind], u.HasRole)
+// queueServers are everyone who serves some queue: who may see /queue,
+// take a question, hand it back and publish it to the FAQ.
+var queueServers = append(slices.Clone(answerers), store.RoleStaff)
+
+// serves reports whether u answers questions of kind (staff named in the
+// config included).
+func (b *Bot) serves(u store.User, kind store.QuestionKind) bool {
+	return b.holds(u, queueRoles[kind])
 }
 
 // servesQueue reports whether she answers questions of kind.
-func (t *turn) servesQueue(kind store.QuestionKind) bool { return serves(t.user, kind) }
+func (t *turn) servesQueue(kind store.QuestionKind) bool { return t.serves(t.user, kind) }
 
 // tapView shows a question's thread with what she can do with it.
 func (t *turn) tapView(arg string) error {
@@ -335,7 +405,8 @@ func (t *turn) tapView(arg string) error {
 	switch {
 	case !mentorView && q.Status != store.QuestionResolved:
 		buttons = [][]store.Button{{t.button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
-	case mentorView && q.Status == store.QuestionOpen:
+	case mentorView && q.Status == store.QuestionOpen && t.servesQueue(q.Kind):
+		// (Staff read every queue's threads but take only the school's.)
 		buttons = [][]store.Button{{t.button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
 	case mentorView && q.TakenBy == t.user.ID && q.Status != store.QuestionResolved:
 		return t.startAnswer(q)
@@ -361,12 +432,21 @@ func (t *turn) sendThread(q store.Question, mentorView bool) {
 	}
 	t.send(head, nil)
 	for _, p := range q.Thread {
-		who := t.text("mentoring.from_her", nil)
+		who := t.text(askerLabel(q.Kind), nil)
 		if p.FromMentor {
 			who = t.text("mentoring.from."+string(q.Kind), nil)
 		}
 		t.sendPost(t.u.ChatID, who, p, nil)
 	}
+}
+
+// askerLabel is the key of the heading over her posts in a thread: a
+// question to the school may come before she is a participant.
+func askerLabel(kind store.QuestionKind) string {
+	if kind == store.KindSchool {
+		return "mentoring.from_asker"
+	}
+	return "mentoring.from_her"
 }
 
 // captionMax is Telegram's limit on a media caption.
@@ -452,7 +532,7 @@ func (t *turn) taker(q store.Question) (store.User, bool, error) {
 	if isNotFound(err) {
 		return u, false, nil
 	}
-	return u, err == nil && serves(u, q.Kind), err
+	return u, err == nil && t.serves(u, q.Kind), err
 }
 
 // tapResolve marks her question resolved.
@@ -473,8 +553,8 @@ func (t *turn) tapResolve(arg string) error {
 	return nil
 }
 
-// queue is /queue: the questions of her kinds, oldest first, with how
-// long each has waited, and the ones she took.
+// queue is /queue: the questions of her kinds (staff: the school's),
+// oldest first, with how long each has waited, and the ones she took.
 func (t *turn) queue() error {
 	qs, err := t.tx.Questions()
 	if err != nil {
@@ -595,8 +675,9 @@ func (t *turn) endAnswer(q store.Question) error {
 	return dialogues.End(t.talk())
 }
 
-// answerQuestion relays a mentor's answer to the participant, quoting her
-// question, in the mentor's words and without the mentor's identity.
+// answerQuestion relays a mentor's (or staff's) answer to her, quoting
+// her question, in the answerer's words and without the answerer's
+// identity: she sees only "Mentor:", "Lawyer:" or "School:".
 func (t *turn) answerQuestion(arg string, p store.Post) error {
 	q, ok, err := t.questionArg(arg)
 	if err != nil {
@@ -668,12 +749,32 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 
 // tellQueue queues a message to everyone who serves a queue.
 func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
-	users, err := tx.UsersWithRoles(queueRoles[kind]...)
+	users, err := b.queueMembers(tx, kind)
 	if err != nil {
 		return 0, err
 	}
 	msgs := notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
+}
+
+// queueMembers are who serve a queue: the holders of its roles, and for
+// a queue staff serve, the staff named in the config too, once each.
+func (b *Bot) queueMembers(tx *store.Tx, kind store.QuestionKind) ([]store.User, error) {
+	roles := queueRoles[kind]
+	users, err := tx.UsersWithRoles(roles...)
+	if err != nil || !slices.Contains(roles, store.RoleStaff) {
+		return users, err
+	}
+	staff, err := b.staffAudience(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range staff {
+		if !slices.ContainsFunc(users, func(u store.User) bool { return u.ID == s.ID }) {
+			users = append(users, s)
+		}
+	}
+	return users, nil
 }
 
 // ChaseQuestions is the minute's work that is no due item: a question
@@ -732,9 +833,21 @@ func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error
 // tellStaffText queues a message, made for each one's language, to every
 // staff member.
 func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
-	users, err := audienceOf(tx, "staff", b.StaffIDs)
+	users, err := b.staffAudience(tx)
 	if err != nil {
 		return err
+	}
+	return tx.Enqueue(now, notices(users, text, nil)...)
+}
+
+// staffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
+// hear, in the default language).
+func (b *Bot) staffAudience(tx *store.Tx) ([]store.User, error) {
+	// Blocked ones are kept here (notices leaves them out), so that a
+	// blocked staff member named in the config is not added back below.
+	users, err := audienceMembers(tx, "staff", b.StaffIDs)
+	if err != nil {
+		return nil, err
 	}
 	ids := make([]int64, 0, len(users))
 	for _, u := range users {
@@ -745,5 +858,5 @@ func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) 
 			users = append(users, store.User{ID: id}) // staff who never wrote still hear
 		}
 	}
-	return tx.Enqueue(now, notices(users, text, nil)...)
+	return users, nil
 }

@@ -12,16 +12,17 @@ import (
 )
 
 // newcomerMenu is the default menu: what someone without a role can use.
-var newcomerMenu = []string{"start", "language", "help", "schedule"}
+// /ask is everyone's: anyone asks the school during stage I.
+var newcomerMenu = []string{"start", "language", "help", "schedule", "ask"}
 
 // roleMenus are the commands each role adds to the front of her menu.
 var roleMenus = map[store.Role][]string{
 	store.RoleStaff: {"applications", "export", "links", "invite", "people", "scoring", "progress", "ranking", "decide", "publish",
-		"events", "event_add", "mentoring", "faq", "broadcast", "broadcasts", "tally", "violations", "audit", "undelivered", "backup", "status"},
+		"events", "event_add", "queue", "mentoring", "faq", "broadcast", "broadcasts", "tally", "violations", "audit", "undelivered", "backup", "status"},
 	store.RoleCommission:  {"score"},
 	store.RoleMentor:      {"queue"},
 	store.RoleLawyer:      {"queue", "violations"},
-	store.RoleParticipant: {"ask", "questions", "candidacy"},
+	store.RoleParticipant: {"questions", "candidacy"},
 	store.RoleHelper:      {"queue"},
 }
 
@@ -137,7 +138,7 @@ func TestMenus_HelperAndParticipant(t *testing.T) {
 	seesMenu(t, h, p.user.ID, "ky", append(slices.Clone(roleMenus[store.RoleParticipant]), newcomerMenu...), "ky", "ru")
 
 	staff.says("/helper 9601")
-	want := []string{"ask", "questions", "queue", "candidacy"} // in registration order
+	want := []string{"questions", "queue", "candidacy"} // in registration order
 	seesMenu(t, h, p.user.ID, "ky", append(want, newcomerMenu...), "ru")
 	staff.says("/helper 9601")
 	seesMenu(t, h, p.user.ID, "ky", append(slices.Clone(roleMenus[store.RoleParticipant]), newcomerMenu...), "ru")

@@ -78,7 +78,7 @@ func (t *turn) releaseQuestions(u store.User, f *freed) ([]store.QuestionKind, e
 	}
 	var kinds []store.QuestionKind
 	for _, q := range qs {
-		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || serves(u, q.Kind) {
+		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.serves(u, q.Kind) {
 			continue
 		}
 		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new

@@ -200,6 +200,15 @@ func (t *turn) status() (string, error) {
 	return t.text("app.status.draft", map[string]any{"Done": done, "Total": total}), nil
 }
 
+// applyingOpen reports whether stage I is under way: the form has opened
+// (the calendar's stage I) and the deadline has not passed.
+func (t *turn) applyingOpen() bool {
+	if s, ok := t.Programme.Stage("I"); ok && t.now.Before(s.Starts) {
+		return false
+	}
+	return !t.closed()
+}
+
 // closed reports whether the application deadline has passed.
 func (t *turn) closed() bool { return !t.now.Before(t.Deadline) }
 

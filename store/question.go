@@ -15,6 +15,10 @@ const (
 	// KindHelp is "I need help now" on election day: every mentor, lawyer
 	// and helper hears of it at once, and it heads every queue.
 	KindHelp QuestionKind = "help"
+	// KindSchool is a question to the school from someone not yet a
+	// participant, during stage I (about the school, the form, the
+	// selection): staff answer it. She keeps its thread once accepted.
+	KindSchool QuestionKind = "school"
 )
 
 // QuestionStatus is where a question is in its queue.
@@ -44,7 +48,8 @@ type Post struct {
 	At         time.Time `json:"at"`
 }
 
-// Question is a participant's question and its thread of answers.
+// Question is a participant's question, or an applicant's question to
+// the school, and its thread of answers.
 type Question struct {
 	ID            int            `json:"id"`
 	UserID        int64          `json:"user_id"`

@@ -19,6 +19,9 @@ func Questions(qs []store.Question, loc *time.Location) Table {
 	for _, q := range qs {
 		for i, p := range q.Thread {
 			from, mediaType, fileID := "participant", "", ""
+			if q.Kind == store.KindSchool {
+				from = "applicant" // she asked before she was a participant
+			}
 			if p.FromMentor {
 				from = string(q.Kind)
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,5 +395,24 @@ func BenchmarkApplications10000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(buf.Len()), "bytes")
+	}
+}
+
+// A question to the school is marked so in the questions export: her
+// posts are "applicant" (she asked before she was a participant), the
+// answers "school"; a mentor's thread keeps "participant" and "mentor".
+func TestQuestions_FromLabels(t *testing.T) {
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, bishkek)
+	thread := []store.Post{{AuthorID: 7, Text: "?", At: at}, {FromMentor: true, AuthorID: 900, Text: "!", At: at}}
+	tb := export.Questions([]store.Question{
+		{ID: 1, UserID: 7, Kind: store.KindSchool, CreatedAt: at, Thread: thread},
+		{ID: 2, UserID: 7, Kind: store.KindMentor, CreatedAt: at, Thread: thread},
+	}, bishkek)
+	var from []any
+	for _, row := range tb.Rows {
+		from = append(from, row[10])
+	}
+	if want := []any{"applicant", "school", "participant", "mentor"}; !slices.Equal(from, want) {
+		t.Errorf("from: %v, want %v", from, want)
 	}
 }

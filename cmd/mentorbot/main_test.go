@@ -178,7 +178,7 @@ func TestRun_AgainstFakeTelegram(t *testing.T) {
 
 	// The default menu is what a newcomer can use now, in her phone's
 	// language, and in Kyrgyz for any other.
-	newcomer := []string{"start", "language", "help", "schedule"}
+	newcomer := []string{"start", "language", "help", "schedule", "ask"}
 	for _, lang := range []string{"ky", "ru", "en"} {
 		if got := srv.Menu(user.ID, lang); !slices.Equal(got, newcomer) {
 			t.Errorf("menu %q: %q, want %q", lang, got, newcomer)
