@@ -13,7 +13,7 @@ import (
 var dialogues *dialogue.Engine
 
 func init() {
-	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue, applicationDialogue,
+	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue, applicationDialogue, entryApplicationDialogue,
 		eventDialogue, eventMoveDialogue, sureDialogue,
 		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue)
 	for _, k := range questionKinds {

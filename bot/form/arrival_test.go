@@ -59,3 +59,16 @@ func FuzzParseArrivalDate(f *testing.F) {
 		}
 	})
 }
+
+func TestArrivedInTime(t *testing.T) {
+	bishkek := time.FixedZone("Asia/Bishkek", 6*60*60)
+	r := form.Rules{Location: bishkek, Deadline: time.Date(2026, 5, 31, 18, 0, 0, 0, bishkek)}
+	for day, want := range map[int]bool{30: true, 31: true} {
+		if got := form.ArrivedInTime(time.Date(2026, 5, day, 0, 0, 0, 0, bishkek), r); got != want {
+			t.Errorf("arrived %d May: in time %v, want %v", day, got, want)
+		}
+	}
+	if form.ArrivedInTime(time.Date(2026, 6, 1, 0, 0, 0, 0, bishkek), r) {
+		t.Error("arrived 1 June, after a deadline of 31 May: counted in time")
+	}
+}

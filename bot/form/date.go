@@ -618,3 +618,18 @@ func numericDayMonth(sc *scanner) (day, month int, ok bool) {
 	month, _, ok = sc.number(1, 2)
 	return day, month, ok
 }
+
+// ArrivedInTime reports whether an application that reached the school
+// on day arrived (a paper letter, an e-mail) counts as on time: it came
+// on the deadline's calendar day in r.Location or before, however late
+// staff enter it. A day is all that is known of a letter, so one that came
+// on the last day counts even after the deadline's hour.
+func ArrivedInTime(arrived time.Time, r Rules) bool {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := r.Deadline.In(loc).Date()
+	ay, am, ad := arrived.In(loc).Date()
+	return !time.Date(ay, am, ad, 0, 0, 0, 0, loc).After(time.Date(y, m, d, 0, 0, 0, 0, loc))
+}
