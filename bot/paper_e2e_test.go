@@ -177,3 +177,99 @@ func TestPaperApplication_StaffEntersInRussianAndSheLinksIt(t *testing.T) {
 		t.Errorf("the application moved to %d", app.UserID)
 	}
 }
+
+func TestPaperApplication_KyrgyzStaffCancelsMidWay(t *testing.T) {
+	h := newHarness(t)
+	ky := func(key string, data map[string]any) string { return h.text("ky", key, data) }
+	// A Kyrgyz-speaking staff member who has started her own application.
+	const id = 902
+	err := h.db.Update(func(tx *store.Tx) error {
+		if err := tx.PutUser(store.User{ID: id, FirstName: "Жамиля", Language: "ky", Roles: []store.Role{store.RoleStaff}, CreatedAt: today}); err != nil {
+			return err
+		}
+		return tx.PutDraft(store.Application{UserID: id, Language: "ky", Answers: map[string]string{"full_name": "Өзүнүн аты"}, StartedAt: today})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := h.person(id, "ky")
+
+	staff.says("/application_add")
+	staff.expect(ky("entry.source.ask", nil))
+	staff.taps("📧 E-mail аркылуу")
+	staff.news()
+	staff.says("23.11.2026") // tomorrow
+	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, ky("entry.arrived.future", nil)) {
+		t.Fatalf("a day to come: %q", got)
+	}
+	staff.says("20-ноябрь")
+	staff.news()
+	staff.says("Садыкова Бермет")
+	staff.says("1.2.2003")
+	staff.news()
+	// Back, then /cancel: she is asked, and nothing is kept.
+	staff.taps(ky("dialogue.back", nil))
+	if got := h.srv.Last(id).Text; !strings.HasSuffix(got, ky("form.birth_date.ask", nil)) {
+		t.Fatalf("Back shows %q", got)
+	}
+	staff.news()
+	staff.says("/cancel")
+	staff.expect(ky("dialogue.leave_ask", nil))
+	staff.taps(ky("dialogue.leave", nil))
+	staff.expect(ky("entry.left", nil))
+
+	err = h.db.View(func(tx *store.Tx) error {
+		apps, err := tx.Applications()
+		if err != nil || len(apps) != 0 {
+			t.Errorf("applications after /cancel: %d, %v", len(apps), err)
+		}
+		if _, err := tx.Entry(id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the entry stayed: %v", err)
+		}
+		d, err := tx.Draft(id)
+		if err != nil || len(d.Answers) != 1 || d.Answers["full_name"] != "Өзүнүн аты" {
+			t.Errorf("her own draft: %v, %v", d.Answers, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A whole one by e-mail, in Kyrgyz.
+	staff.says("/application_add")
+	staff.taps("📧 E-mail аркылуу")
+	staff.says("20-ноябрь")
+	staff.news()
+	enterForm(t, staff, "ky", "Садыкова Бермет", "+996 555 12 34 56")
+	staff.taps(ky("summary.submit", nil))
+	staff.expect(ky("entry.saved", map[string]any{"Code": "A-001", "Source": "электрондук почта аркылуу", "Date": "20.11.2026"}))
+	if app := storedApplication(t, h, "A-001"); app.Source != store.SourceEmail || app.Language != "ky" || app.Answers["phone"] != "+996555123456" {
+		t.Errorf("stored %+v", app)
+	}
+}
+
+// The deadline rule: after the deadline, an application that arrived by
+// it is entered and takes part; one that arrived after it is refused.
+func TestPaperApplication_ArrivedByTheDeadline(t *testing.T) {
+	h := newHarness(t)
+	ru := func(key string, data map[string]any) string { return h.text("ru", key, data) }
+	h.clock.Set(deadline.Add(9 * 24 * time.Hour)) // 20.12.2026
+	staff := &person{h: h, user: staffUser}
+	staff.says("/application_add")
+	staff.taps("📄 На бумаге")
+	staff.news()
+	staff.says("12 декабря")
+	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, ru("entry.arrived.late", map[string]any{"Date": "12.12.2026", "Deadline": "11.12.2026"})) {
+		t.Fatalf("a day after the deadline: %q", got)
+	}
+	staff.says("11 декабря") // the last day, after the deadline's hour too
+	staff.news()
+	enterForm(t, staff, "ru", "Токтогулова Нургуль", "0700 65 43 21")
+	staff.taps(ru("summary.submit", nil))
+	staff.expect(ru("entry.saved", map[string]any{"Code": "A-001", "Source": "на бумаге", "Date": "11.12.2026"}))
+	app := storedApplication(t, h, "A-001")
+	if !app.Active() || app.ArrivedAt.In(bishkek).Format(time.DateOnly) != "2026-12-11" || !app.SubmittedAt.After(deadline) {
+		t.Errorf("stored %+v", app)
+	}
+}
