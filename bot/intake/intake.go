@@ -300,7 +300,9 @@ func given(key string) bool {
 // application reads one row.
 func (rd *Reader) application(cols map[string]int, r row) (store.Application, Problems) {
 	var ps Problems
-	refuse := func(col, reason string) { ps = append(ps, Problem{Line: r.line, Row: r.index, Column: col, Reason: reason}) }
+	refuse := func(col, reason string) {
+		ps = append(ps, Problem{Line: r.line, Row: r.index, Column: col, Reason: reason})
+	}
 	get := func(key string) (string, bool) {
 		i := cols[key]
 		if i == 0 {
