@@ -126,6 +126,11 @@ func TestPaperApplication_StaffEntersInRussianAndSheLinksIt(t *testing.T) {
 	if !auditHas(t, h, "/application_add", "") || !auditHas(t, h, "application entered", "A-001 paper") {
 		t.Error("the entry is not audited")
 	}
+	staff.says("/application A-001")
+	if got := h.srv.Last(staff.user.ID).Text; !strings.Contains(got, ru("staff.application.arrived", map[string]any{"Source": "на бумаге", "Date": "05.05.2026"})) {
+		t.Errorf("/application shows %q", got)
+	}
+	staff.news()
 	rows := exportRows(t, h)
 	if got := rows[1][7:]; rows[1][5] != "paper" || rows[1][6] != "2026-05-05" || got[0] != "Асанова Айгүл" {
 		t.Errorf("exported as %q", rows[1])
@@ -271,5 +276,72 @@ func TestPaperApplication_ArrivedByTheDeadline(t *testing.T) {
 	app := storedApplication(t, h, "A-001")
 	if !app.Active() || app.ArrivedAt.In(bishkek).Format(time.DateOnly) != "2026-12-11" || !app.SubmittedAt.After(deadline) {
 		t.Errorf("stored %+v", app)
+	}
+}
+
+// Results go out while a paper application is not linked: nobody is
+// written to for it, and once she links it she sees her result and is a
+// participant.
+func TestPaperApplication_ResultBeforeSheLinks(t *testing.T) {
+	h := newHarness(t)
+	ru := func(key string, data map[string]any) string { return h.text("ru", key, data) }
+	staff := &person{h: h, user: staffUser}
+	staff.says("/application_add")
+	staff.taps("📄 На бумаге")
+	staff.says("5 мая")
+	staff.news()
+	enterForm(t, staff, "ru", "Асанова Айгүл", "0700 12 34 56")
+	staff.taps(ru("summary.submit", nil))
+	staff.news()
+	owner := storedApplication(t, h, "A-001").UserID
+	err := h.db.Update(func(tx *store.Tx) error {
+		app, err := tx.Application("A-001")
+		if err != nil {
+			return err
+		}
+		app.Status, app.DecidedAt = store.StatusAccepted, today
+		return tx.PutApplication(app)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff.says("/publish")
+	staff.taps(ru("publish.go", nil))
+	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, ru("publish.done", map[string]any{"Count": 0})) {
+		t.Errorf("publish says %q", got)
+	}
+	err = h.db.View(func(tx *store.Tx) error {
+		if _, err := tx.User(owner); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a user was made for the paper application: %v", err)
+		}
+		if app, _ := tx.Application("A-001"); app.PublishedAt.IsZero() {
+			t.Error("the result is not marked published")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs := h.srv.Messages(owner); len(msgs) != 0 {
+		t.Errorf("messages to the made-up owner: %v", msgs)
+	}
+
+	her := h.person(5201, "ru")
+	her.says("/start")
+	her.taps("Русский")
+	her.taps(ru("consent.yes", nil))
+	her.news()
+	her.sharesContact("+996 700 123 456", true)
+	her.expect(ru("app.linked", map[string]any{"Code": "A-001", "Source": "на бумаге"}),
+		ru("app.status.accepted", map[string]any{"Code": "A-001", "Start": "25.01.2027", "End": "29.01.2027"}))
+	err = h.db.View(func(tx *store.Tx) error {
+		u, err := tx.User(her.user.ID)
+		if err != nil || !u.HasRole(store.RoleParticipant) {
+			t.Errorf("she is no participant: %+v, %v", u.Roles, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
