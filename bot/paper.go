@@ -35,8 +35,10 @@ const (
 // entryApplicationDialogue is staff entering a paper or e-mail
 // application: the source and the day it arrived, then the form.
 var entryApplicationDialogue = &dialogue.Dialogue{
-	Name:     entryDialogue,
-	Version:  1,
+	Name: entryDialogue,
+	// Its steps are the form's after two of its own: it changes when the
+	// form does, and with the last digits when its own steps do.
+	Version:  applicationDialogue.Version*100 + 1,
 	Roles:    staffOnly,
 	Callback: entryCallback,
 	Steps:    entrySteps(),
