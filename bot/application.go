@@ -19,6 +19,7 @@ var applyingFeature = Feature{
 		{Name: "withdraw", Run: (*turn).askWithdraw, Help: true},
 		{Name: "applications", Roles: staffOnly, Run: firstPage("apps"), Help: true, Menu: true},
 		{Name: "application", Roles: staffOnly, Run: (*turn).showApplication, Help: true},
+		{Name: "application_add", Roles: staffOnly, Run: (*turn).addApplication, Help: true},
 		{Name: "export", Roles: staffOnly, Run: (*turn).exportApplications, Help: true, Menu: true},
 	},
 	Buttons: []Button{
@@ -28,6 +29,9 @@ var applyingFeature = Feature{
 		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
 		{Prefix: prefixWithdraw, Run: (*turn).tapWithdraw},
 		{Prefix: prefixNudge, Run: (*turn).tapNudge},
+		// Staff's entry of a paper application: the dialogue's roles
+		// guard it (see tapEntry).
+		{Prefix: entryCallback, Run: tapEntry},
 	},
 }
 
@@ -458,6 +462,22 @@ func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return formAnswers(d), nil
+}
+
+func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
+	t := turnOf(c)
+	d, err := t.draft()
+	if err != nil {
+		return err
+	}
+	keepAnswers(&d, answers)
+	return t.saveDraft(d)
+}
+
+// formAnswers are the answers of application d as the form's dialogue
+// holds them.
+func formAnswers(d store.Application) map[string]string {
 	answers := maps.Clone(d.Answers)
 	if answers == nil {
 		answers = map[string]string{}
@@ -471,15 +491,12 @@ func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 		delete(answers, birthDateUnsure)
 		answers["birth_date"] = v
 	}
-	return answers, nil
+	return answers
 }
 
-func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
-	t := turnOf(c)
-	d, err := t.draft()
-	if err != nil {
-		return err
-	}
+// keepAnswers puts the dialogue's answers into application d, as the
+// form's fields store them; answers that are not the form's are left out.
+func keepAnswers(d *store.Application, answers map[string]string) {
 	for _, f := range form.Fields {
 		if v, ok := answers[f.ID]; ok && f.Kind == form.Checklist {
 			for _, item := range f.Items {
@@ -512,7 +529,6 @@ func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
 		d.Answers[birthDateUnsure] = d.Answers["birth_date"]
 		delete(d.Answers, "birth_date")
 	}
-	return t.saveDraft(d)
 }
 
 // ticks are the items of checklist f answered yes, as the dialogue's
@@ -613,6 +629,9 @@ func (t *turn) movedFromOldForm() error {
 
 // answer takes what she sent while on a step: the dialogue's fallback.
 func (t *turn) answer() error {
+	if linked, err := t.linkByContact(); linked || err != nil {
+		return err // her application came on paper or by e-mail
+	}
 	if handled, err := dialogues.Take(t.talk(), t.input()); handled || err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func TestApplication_Kyrgyz(t *testing.T) {
 
 	rows := exportRows(t, h)
 	want := map[string]string{
-		"code": "A-001", "language": "ky", "category": "28plus", "status": "submitted", "source": "direct",
+		"code": "A-001", "language": "ky", "category": "28plus", "status": "submitted", "source": "direct", "arrived_at": "",
 		"full_name": "Асанова Айгүл Бакытовна", "sex": "female", "birth_date": "1990-03-15",
 		"lives_in_village": "yes", "oblast": "naryn", "district": "Ат-Башы", "aiyl_okmotu": "Кара-Коюн",
 		"village": "Ак-Муз", "workplace": "Мугалим, Ак-Муз орто мектеби", "similar_school": "no",

@@ -656,6 +656,15 @@ func (t *turn) tapPublish(string) error {
 		if !app.PublishedAt.IsZero() {
 			continue
 		}
+		if store.Unlinked(app.UserID) {
+			// Entered from paper or e-mail, and she has not opened the
+			// bot: staff tell her; she sees it here once she links it.
+			app.PublishedAt = t.now
+			if err := t.tx.PutApplication(app); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := t.publishResult(app); err != nil {
 			return err
 		}

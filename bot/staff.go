@@ -68,6 +68,9 @@ func (t *turn) showApplication() error {
 		"Code": app.Code, "Category": t.text("category."+string(app.Category), nil),
 		"Date": t.dateTime(app.SubmittedAt), "Language": app.Language,
 	})
+	if !app.ArrivedAt.IsZero() {
+		head += "\n" + t.text("staff.application.arrived", map[string]any{"Source": t.text("entry.via."+app.Source, nil), "Date": t.date(app.ArrivedAt)})
+	}
 	t.send(head+"\n\n"+t.summaryText(app.Answers, false, 1), nil)
 	return nil
 }

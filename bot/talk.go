@@ -13,7 +13,8 @@ import (
 var dialogues *dialogue.Engine
 
 func init() {
-	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue, broadcastDialogue, applicationDialogue,
+	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue, broadcastDialogue,
+		applicationDialogue, entryApplicationDialogue,
 		eventDialogue, eventMoveDialogue, sureDialogue,
 		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue, recusalDialogue)
 	for _, k := range questionKinds {

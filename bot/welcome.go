@@ -164,6 +164,9 @@ func (t *turn) resume(greet bool) error {
 // Until then a decision is the commission's, and it is still "sent".
 func (t *turn) applicationStatus(app store.Application) string {
 	data := map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)}
+	if !app.ArrivedAt.IsZero() {
+		data["Date"] = t.date(app.ArrivedAt) // it came on paper or by e-mail
+	}
 	switch {
 	case app.Status == store.StatusWithdrawn:
 		data["Date"] = t.date(app.WithdrawnAt)

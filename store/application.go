@@ -62,8 +62,15 @@ type Application struct {
 	PublishedAt time.Time         `json:"published_at,omitzero"` // when she was sent her result
 	WithdrawnAt time.Time         `json:"withdrawn_at,omitzero"`
 	// Source is where she came from: the name of the start link she
-	// opened, "" for none (counted as direct).
+	// opened, "" for none (counted as direct); SourcePaper or SourceEmail
+	// for an application staff entered on her behalf.
 	Source string `json:"source,omitempty"`
+	// ArrivedAt is the day a paper or e-mail application reached the
+	// school (00:00 in the school's zone), which decides whether it came
+	// by the deadline; zero for one sent in the chat. EnteredBy is the
+	// staff member who entered it, 0 for one imported from a file.
+	ArrivedAt time.Time `json:"arrived_at,omitzero"`
+	EnteredBy int64     `json:"entered_by,omitempty"`
 	// Nudges are the reminders to finish the form she got while it was a
 	// draft.
 	Nudges Nudges `json:"nudges,omitzero"`
@@ -100,6 +107,11 @@ func (tx *Tx) Submit(a Application, at time.Time) (Application, error) {
 	if err != nil {
 		return Application{}, fmt.Errorf("next application code: %w", err)
 	}
+	return tx.submit(a, seq, at)
+}
+
+// submit stores a as the application numbered seq.
+func (tx *Tx) submit(a Application, seq uint64, at time.Time) (Application, error) {
 	a.Code = applicationCode(seq)
 	a.Status = StatusSubmitted
 	a.SubmittedAt = at

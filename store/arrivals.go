@@ -38,9 +38,10 @@ var ErrLinkExists = errors.New("a link with this name exists")
 
 // CheckLinkName reports whether name can name a source link. Upper-case
 // letters are refused, not folded, so that a link pasted from one chat
-// and typed in another count as one source. "direct" is taken.
+// and typed in another count as one source. "direct", "paper" and
+// "email" are taken.
 func CheckLinkName(name string) error {
-	if name == "" || len(name) > MaxLinkName || name == SourceDirect {
+	if name == "" || len(name) > MaxLinkName || name == SourceDirect || name == SourcePaper || name == SourceEmail {
 		return ErrBadLinkName
 	}
 	for _, r := range name {

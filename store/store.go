@@ -63,14 +63,17 @@ var (
 	bucketLinks = []byte("links")
 	// sequence (8 bytes) -> FileJob: a workbook to make and send
 	bucketFileJobs = []byte("file_jobs")
+	// staff member's ID -> Application she is entering on a woman's behalf
+	// (see Entry)
+	bucketEntries = []byte("entries")
 )
 
 // optionalBuckets are those a file of an older bot may lack when it is
 // opened read-only (a writable open creates them); the code that reads
 // them checks.
-var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead, bucketArrivals, bucketLinks, bucketFileJobs}
+var optionalBuckets = [][]byte{bucketBackupRequests, bucketConversations, bucketRoles, bucketAppCategory, bucketOutboxByChat, bucketDead, bucketArrivals, bucketLinks, bucketFileJobs, bucketEntries}
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations, bucketArrivals, bucketLinks, bucketFileJobs}
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketDrafts, bucketApplications, bucketAppByUser, bucketAppCategory, bucketOutbox, bucketOutboxByChat, bucketDead, bucketHandled, bucketInvites, bucketScores, bucketEvents, bucketDue, bucketSent, bucketRSVP, bucketQuestions, bucketFAQ, bucketBroadcasts, bucketRecipients, bucketCandidacies, bucketReports, bucketViolations, bucketAudit, bucketRoles, bucketBackupRequests, bucketConversations, bucketArrivals, bucketLinks, bucketFileJobs, bucketEntries}
 
 var (
 	metaSchema    = []byte("schema_version")

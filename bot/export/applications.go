@@ -12,7 +12,7 @@ import (
 // giving one column per item. A form field's header is its label
 // (form.<id>.label), a checklist item's its short name (form.<item>.short).
 func ApplicationColumns() []Column {
-	cols := []Column{{Key: "code"}, {Key: "language"}, {Key: "category"}, {Key: "submitted_at", Kind: DateTime}, {Key: "status"}, {Key: "source"}}
+	cols := []Column{{Key: "code"}, {Key: "language"}, {Key: "category"}, {Key: "submitted_at", Kind: DateTime}, {Key: "status"}, {Key: "source"}, {Key: "arrived_at", Kind: Date}}
 	for _, f := range form.Fields {
 		if f.Kind == form.Checklist {
 			for _, item := range f.Items {
@@ -31,12 +31,13 @@ func ApplicationColumns() []Column {
 
 // Applications is one row per application. Answers are as stored (yes/no,
 // option IDs, +996 numbers) so that a spreadsheet can filter them; a date
-// answer is a date, the submission time a date-time in loc.
+// answer is a date, the submission time a date-time in loc; the day a
+// paper or e-mail application arrived a date, blank for the others.
 func Applications(apps []store.Application, loc *time.Location) Table {
 	cols := ApplicationColumns()
 	tb := Table{Name: "applications", Columns: cols}
 	for _, a := range apps {
-		row := []any{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc), string(a.Status), sourceOf(a)}
+		row := []any{a.Code, a.Language, string(a.Category), a.SubmittedAt.In(loc), string(a.Status), sourceOf(a), a.ArrivedAt.In(loc)}
 		for _, c := range cols[len(row):] {
 			row = append(row, answer(a.Answers[c.Key], c.Kind))
 		}
@@ -44,6 +45,10 @@ func Applications(apps []store.Application, loc *time.Location) Table {
 	}
 	return tb
 }
+
+// ApplicationRecordColumns is how many of ApplicationColumns are the
+// record's own, before the form's answers.
+const ApplicationRecordColumns = 7
 
 // answer is a stored answer as its column's kind: a date answer
 // ("1990-03-15") as a date; one that does not parse stays text.

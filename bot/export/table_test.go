@@ -257,10 +257,10 @@ func TestXLSX_Kyrgyz(t *testing.T) {
 	if s.Name != "Өтүнмөлөр" {
 		t.Errorf("sheet %q", s.Name)
 	}
-	if got := strings.Join(s.Rows[0][:9], "|"); got != "Код|Тил|Категория|Берилген убакыт|Абалы|Кайдан келди|Аты-жөнү|Жынысы|Туулган күнү" {
+	if got := strings.Join(s.Rows[0][:10], "|"); got != "Код|Тил|Категория|Берилген убакыт|Абалы|Кайдан келди|Келген күнү|Аты-жөнү|Жынысы|Туулган күнү" {
 		t.Errorf("Kyrgyz headers %s", got)
 	}
-	if got := strings.Join(s.Rows[1][:9], ","); got != "A-001,ky,28plus,2026-11-22T10:00:00+06:00,submitted,direct,=SUM(A1),,1990-03-15" {
+	if got := strings.Join(s.Rows[1][:10], ","); got != "A-001,ky,28plus,2026-11-22T10:00:00+06:00,submitted,direct,,=SUM(A1),,1990-03-15" {
 		t.Errorf("row %s", got)
 	}
 }

@@ -544,3 +544,92 @@ func AgeAt(birth, at time.Time) int {
 	}
 	return max(age, 0)
 }
+
+// ParseArrivalDate reads the day a paper or e-mail application reached the
+// school, as staff write it from an envelope or a mail header: any date
+// [ParseDate] reads; a two-digit year, of the century of today
+// ("05.05.26" is 2026); or the day and month alone ("5 мая", "5-май",
+// "05.05"), the last such day up to today, since an arrival is in the
+// past. The result is 00:00 in r.Location. Refusals are ParseDate's; a
+// day after today is not refused here (the caller says so in its words).
+func ParseArrivalDate(s string, r Rules) (time.Time, error) {
+	in := strings.TrimSpace(s)
+	p, ok := readDate(in)
+	if !ok {
+		p, ok = readDayMonth(in)
+	}
+	if !ok {
+		return time.Time{}, invalid(keyDate)
+	}
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := r.Now.In(loc)
+	year := p.year
+	switch p.yearDigits {
+	case 2:
+		year += today.Year() / 100 * 100
+	case 0:
+		year = today.Year()
+		if p.month > int(today.Month()) || p.month == int(today.Month()) && p.day > today.Day() {
+			year-- // "5 мая" written in March is last May
+		}
+	}
+	day, ok := p.on(year, loc)
+	if !ok && p.yearDigits == 0 && p.month == 2 && p.day == 29 {
+		day, ok = p.on(year-year%4, loc) // the last 29 February (1900-like years are far away)
+	}
+	if !ok {
+		return time.Time{}, impossibleDate(in)
+	}
+	return day, nil
+}
+
+// readDayMonth recognises a day and a month without a year: "5 мая",
+// "5-го мая", "05.05", "5/5".
+func readDayMonth(s string) (typedDate, bool) {
+	if s == "" || len(s) > maxDateLen {
+		return typedDate{}, false
+	}
+	toks := tokenize(textnorm.Fold(s))
+	for _, shape := range []func(*scanner) (day, month int, ok bool){dayAndMonth, numericDayMonth} {
+		sc := scanner{toks: toks}
+		if d, m, ok := shape(&sc); ok {
+			sc.space()
+			sc.mark(".")
+			sc.space()
+			if sc.done() {
+				return typedDate{month: m, day: d}, true
+			}
+		}
+	}
+	return typedDate{}, false
+}
+
+// numericDayMonth is "05.05", "5/5", "05-05".
+func numericDayMonth(sc *scanner) (day, month int, ok bool) {
+	if day, _, ok = sc.number(1, 2); !ok {
+		return 0, 0, false
+	}
+	if sep, ok := sc.separator("./-"); !ok || sep == ' ' {
+		return 0, 0, false
+	}
+	month, _, ok = sc.number(1, 2)
+	return day, month, ok
+}
+
+// ArrivedInTime reports whether an application that reached the school
+// on day arrived (a paper letter, an e-mail) counts as on time: it came
+// on the deadline's calendar day in r.Location or before, however late
+// staff enter it. A day is all that is known of a letter, so one that came
+// on the last day counts even after the deadline's hour.
+func ArrivedInTime(arrived time.Time, r Rules) bool {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := r.Deadline.In(loc).Date()
+	ay, am, ad := arrived.In(loc).Date()
+	return !time.Date(ay, am, ad, 0, 0, 0, 0, loc).After(time.Date(y, m, d, 0, 0, 0, 0, loc))
+}

@@ -7,6 +7,7 @@
 //	mentorbot check        check a database file (or a backup) for damage
 //	mentorbot backup       copy a database the bot does not hold
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv|xlsx] [-lang ky|ru]
+//	mentorbot import applications -db PATH FILE  paper and e-mail applications from a file
 //	mentorbot status       how the bot is doing (also while it runs)
 //	mentorbot version      the version, commit and build time
 //
@@ -48,7 +49,7 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|status|version] [flags]; mentorbot help")
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|import applications|status|version] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -66,6 +67,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runConsole(ctx, args, env)
 	case "export":
 		return runExport(args, env)
+	case "import":
+		return runImport(args, env)
 	case "check-config":
 		return runCheckConfig(args, env)
 	case "backup":
@@ -112,6 +115,13 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       header, a formula-looking answer behind an apostrophe. xlsx: a
       workbook for Excel with headers in -lang (default ru); redirect it
       to a file: > applications.xlsx
+  mentorbot import applications -db PATH [-config PATH] FILE
+      Add applications that came on paper or by e-mail from FILE (.xlsx or
+      .csv with the columns of the applications export, headers in either
+      language; source paper|email and arrived_at are required). Every row
+      is checked as the form checks it; one bad row and nothing is
+      imported (each bad row is listed by its line). The bot must be
+      stopped; while it runs, staff send /application_add.
 
   mentorbot status -db PATH [-config PATH]
       How the bot is doing: schema, the last update handled, the outbox by

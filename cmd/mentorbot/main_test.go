@@ -235,10 +235,10 @@ func TestExport_CSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.SplitN(out.String(), "\n", 2)
-	if !strings.HasPrefix(lines[0], "\ufeffcode,language,category,submitted_at,status,source,full_name,sex,birth_date,") {
+	if !strings.HasPrefix(lines[0], "\ufeffcode,language,category,submitted_at,status,source,arrived_at,full_name,sex,birth_date,") {
 		t.Errorf("header %q", lines[0])
 	}
-	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,direct,"Иванова, Гульнара ""Гуля""",`) {
+	if !strings.HasPrefix(lines[1], `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,direct,,"Иванова, Гульнара ""Гуля""",`) {
 		t.Errorf("row %q", lines[1])
 	}
 	// Without -format it is the same CSV.
@@ -276,9 +276,9 @@ func TestExport_XLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string][]string{
-		"":   {"Заявки", "Код,Язык,Категория,Подана,Статус,Откуда пришла,ФИО,Пол,Дата рождения"},
-		"ru": {"Заявки", "Код,Язык,Категория,Подана,Статус,Откуда пришла,ФИО,Пол,Дата рождения"},
-		"ky": {"Өтүнмөлөр", "Код,Тил,Категория,Берилген убакыт,Абалы,Кайдан келди,Аты-жөнү,Жынысы,Туулган күнү"},
+		"":   {"Заявки", "Код,Язык,Категория,Подана,Статус,Откуда пришла,Дата поступления,ФИО,Пол,Дата рождения"},
+		"ru": {"Заявки", "Код,Язык,Категория,Подана,Статус,Откуда пришла,Дата поступления,ФИО,Пол,Дата рождения"},
+		"ky": {"Өтүнмөлөр", "Код,Тил,Категория,Берилген убакыт,Абалы,Кайдан келди,Келген күнү,Аты-жөнү,Жынысы,Туулган күнү"},
 	} {
 		args := []string{"export", "applications", "-db", path, "-format", "xlsx"}
 		if lang != "" {
@@ -292,8 +292,8 @@ func TestExport_XLSX(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Name != want[0] || len(s.Rows) != 2 || strings.Join(s.Rows[0][:9], ",") != want[1] ||
-			strings.Join(s.Rows[1][:9], ",") != `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,direct,=HYPERLINK("x"),,2001-02-03` {
+		if s.Name != want[0] || len(s.Rows) != 2 || strings.Join(s.Rows[0][:10], ",") != want[1] ||
+			strings.Join(s.Rows[1][:10], ",") != `A-001,ru,under28,2026-11-30T12:00:00+06:00,submitted,direct,,=HYPERLINK("x"),,2001-02-03` {
 			t.Errorf("-lang %q: sheet %q, rows %q", lang, s.Name, s.Rows)
 		}
 	}

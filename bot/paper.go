@@ -1,0 +1,293 @@
+package bot
+
+import (
+	"errors"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/dialogue"
+	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Applications come to the school on paper and by e-mail too. Staff enter
+// one on the woman's behalf with /application_add: the source, the day it
+// arrived, then the very questions of the form she would answer in the
+// chat (applicationDialogue's steps), in the staff member's chat. The
+// answers are kept apart from the staff member's own draft and
+// conversation (store.Entry), and on the last step become a submitted
+// application with a code, a made-up owner that is nobody's Telegram ID
+// (store.SubmitEntered), Source "paper" or "email" and ArrivedAt. It
+// counts when it arrived by the deadline, however late it is entered, and
+// the commission scores it blind like any other. When she later shares
+// her own contact with the bot and its number is the application's phone,
+// it becomes hers (linkByContact). `mentorbot import applications` takes
+// them from a file.
+
+// Steps of the entry before the form's questions, and the dialogue's
+// name and button prefix ("pf:<step>:<value>").
+const (
+	entryDialogue    = "application_entry"
+	entryCallback    = "pf"
+	stepEntrySource  = "source"
+	stepEntryArrived = "arrived"
+)
+
+// entryApplicationDialogue is staff entering a paper or e-mail
+// application: the source and the day it arrived, then the form.
+var entryApplicationDialogue = &dialogue.Dialogue{
+	Name: entryDialogue,
+	// Its steps are the form's after two of its own: it changes when the
+	// form does, and with the last digits when its own steps do.
+	Version:  applicationDialogue.Version*100 + 1,
+	Roles:    staffOnly,
+	Callback: entryCallback,
+	Steps:    entrySteps(),
+	Keep:     entryKeeper{},
+	Finish:   submitEntered,
+	Left:     leftEntry,
+	// A form half typed in is asked about before /cancel drops it.
+	Lost: func(c *dialogue.Context) bool {
+		done, _ := form.Progress(c.Answers)
+		return done > 0 || c.Partial() != ""
+	},
+}
+
+// entrySteps are the source, the arrival, and the form's own steps, with
+// their buttons named by this dialogue and the phone typed (or a contact
+// card from staff's address book: hers, not staff's).
+func entrySteps() []dialogue.Step {
+	steps := []dialogue.Step{
+		{ID: stepEntrySource, Takes: dialogue.Buttons, Ask: "entry.source.ask",
+			Options: func(*dialogue.Context) []dialogue.Option {
+				return []dialogue.Option{{Value: store.SourcePaper, Label: "entry.source.paper"}, {Value: store.SourceEmail, Label: "entry.source.email", Beside: true}}
+			}},
+		{ID: stepEntryArrived, Takes: dialogue.Text, Ask: "entry.arrived.ask", Parse: readArrival, Check: checkArrival,
+			Data: func(c *dialogue.Context) map[string]any {
+				t := turnOf(c)
+				return map[string]any{"Example": t.date(t.now), "Deadline": t.date(t.Deadline)}
+			},
+			Taken: func(c *dialogue.Context, _ string) error {
+				turnOf(c).say("entry.form_next", nil)
+				return nil
+			}},
+	}
+	for _, s := range formSteps() {
+		s.Callback = ""
+		if s.Takes == dialogue.Phone {
+			s.Takes, s.Share, s.Parse = dialogue.Text, "", readTheirPhone
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+// readArrival reads the day the application arrived, as staff write it
+// ("5 мая", "05.05.26").
+func readArrival(c *dialogue.Context) (string, error) {
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &form.Invalid{Key: "input.need_text"}
+	}
+	day, err := form.ParseArrivalDate(c.In.Text, turnOf(c).formRules())
+	if err != nil {
+		return "", err
+	}
+	return day.Format(form.DateLayout), nil
+}
+
+// checkArrival refuses a day still to come, and one after the deadline:
+// such an application takes no part in the selection.
+func checkArrival(c *dialogue.Context, answer string) error {
+	t := turnOf(c)
+	day, ok := t.parseStoredDate(answer)
+	switch {
+	case !ok:
+		return &form.Invalid{Key: "form.invalid.date"}
+	case day.After(t.now):
+		return &form.Invalid{Key: "entry.arrived.future"}
+	case !form.ArrivedInTime(day, t.formRules()):
+		return &form.Invalid{Key: "entry.arrived.late", Data: map[string]any{"Date": t.date(day), "Deadline": t.date(t.Deadline)}}
+	}
+	return nil
+}
+
+// readTheirPhone reads the woman's phone as staff give it: typed, or a
+// contact card, which here is someone else's by nature.
+func readTheirPhone(c *dialogue.Context) (string, error) {
+	if c.In.Contact != "" {
+		return form.ParsePhone(c.In.Contact)
+	}
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &form.Invalid{Key: "input.need_text"}
+	}
+	return form.ParsePhone(c.In.Text)
+}
+
+// entryKeeper keeps the answers in the application staff are entering
+// (store.Entry), with the source and the arrival as its Source and
+// ArrivedAt.
+type entryKeeper struct{}
+
+func (entryKeeper) Load(c *dialogue.Context) (map[string]string, error) {
+	d, err := turnOf(c).entry()
+	if err != nil {
+		return nil, err
+	}
+	answers := formAnswers(d)
+	if d.Source != "" {
+		answers[stepEntrySource] = d.Source
+	}
+	if !d.ArrivedAt.IsZero() {
+		answers[stepEntryArrived] = d.ArrivedAt.Format(form.DateLayout)
+	}
+	return answers, nil
+}
+
+func (entryKeeper) Save(c *dialogue.Context, answers map[string]string) error {
+	t := turnOf(c)
+	d, err := t.entry()
+	if err != nil {
+		return err
+	}
+	d.Source = answers[stepEntrySource]
+	d.ArrivedAt = time.Time{}
+	if day, ok := t.parseStoredDate(answers[stepEntryArrived]); ok {
+		d.ArrivedAt = day
+	}
+	keepAnswers(&d, answers)
+	d.UpdatedAt = t.now
+	return t.tx.PutEntry(t.user.ID, d)
+}
+
+// entry is the application the staff member is entering, a new one if
+// none.
+func (t *turn) entry() (store.Application, error) {
+	d, err := t.tx.Entry(t.user.ID)
+	if isNotFound(err) {
+		return store.Application{Answers: map[string]string{}, StartedAt: t.now, EnteredBy: t.user.ID}, nil
+	}
+	return d, err
+}
+
+// addApplication is /application_add: a new entry, from its first step
+// (one left half-way before is dropped).
+func (t *turn) addApplication() error {
+	if err := t.tx.DropEntry(t.user.ID); err != nil {
+		return err
+	}
+	return dialogues.Start(t.talk(), entryDialogue, nil)
+}
+
+// tapEntry takes a button of the entry. The dialogue's roles guard it (re-checked
+// at every tap), and the command that starts it and its end are audited:
+// a tap is not, or one application would fill the audit log.
+func tapEntry(t *turn, args string) error {
+	if handled, err := dialogues.TapStep(t.talk(), entryCallback, args); handled || err != nil {
+		return err
+	}
+	return t.oldButton()
+}
+
+// submitEntered turns the entry into a submitted application.
+func submitEntered(c *dialogue.Context) error {
+	t := turnOf(c)
+	d, err := t.entry()
+	if err != nil {
+		return err
+	}
+	// The form's language is the one it was entered in, until she links
+	// it and it takes hers.
+	d.Language = t.lang()
+	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.formRules()))
+	d.EnteredBy = t.user.ID
+	app, err := t.tx.SubmitEntered(d, t.now)
+	if err != nil {
+		return err
+	}
+	if err := t.tx.DropEntry(t.user.ID); err != nil {
+		return err
+	}
+	if err := t.audit(staffOnly, "application entered", app.Code+" "+app.Source); err != nil {
+		return err
+	}
+	t.Log.Info("application entered", "by", t.user.ID, "code", app.Code, "source", app.Source)
+	t.say("entry.saved", map[string]any{"Code": app.Code, "Source": t.text("entry.via."+app.Source, nil), "Date": t.date(app.ArrivedAt)})
+	return nil
+}
+
+// leftEntry drops the entry on /cancel: nothing was submitted.
+func leftEntry(c *dialogue.Context) error {
+	t := turnOf(c)
+	if err := t.tx.DropEntry(t.user.ID); err != nil {
+		return err
+	}
+	t.say("entry.left", nil)
+	return nil
+}
+
+// linkByContact links a woman who shared her own contact to the entered
+// application with her number, if no one is linked to it yet and she has
+// no application of her own: it becomes hers, and she is told its status.
+// linked is false when there is nothing to link. Staff entering an
+// application are not linked by a contact they share there.
+func (t *turn) linkByContact() (linked bool, err error) {
+	if t.u.Kind != KindContact || t.u.ContactOwner != t.user.ID || t.user.ID == 0 {
+		return false, nil
+	}
+	if d, _, err := dialogues.Current(t.talk()); err != nil || d != nil && d.Name != formDialogue {
+		return false, err
+	}
+	if _, err := t.tx.ApplicationOf(t.user.ID); !isNotFound(err) {
+		return false, err // she has one: nothing to link
+	}
+	phone, err := form.ParsePhone(t.u.Phone)
+	if err != nil {
+		return false, nil
+	}
+	found, err := t.tx.UnlinkedByPhone(phone)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if d, err := t.tx.Draft(t.user.ID); err == nil {
+		if err := t.dropNudge(t.tx, &d); err != nil { // her draft goes: no reminders to finish it
+			return false, err
+		}
+	} else if !isNotFound(err) {
+		return false, err
+	}
+	app, err := t.tx.LinkApplication(found.Code, t.user.ID)
+	if errors.Is(err, store.ErrLinked) || errors.Is(err, store.ErrAlreadySubmitted) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	app.Language = t.lang() // her results come in her language
+	if err := t.tx.PutApplication(app); err != nil {
+		return false, err
+	}
+	if app.Status == store.StatusAccepted && !app.PublishedAt.IsZero() && !t.user.HasRole(store.RoleParticipant) {
+		t.user.Roles = append(t.user.Roles, store.RoleParticipant)
+	}
+	if err := t.dialoguesEnd(); err != nil {
+		return false, err
+	}
+	if err := t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: "application linked", Detail: app.Code}); err != nil {
+		return false, err
+	}
+	t.Log.Info("application linked", "user", t.user.ID, "code", app.Code)
+	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, RemoveKeyboard: true,
+		Text: t.text("app.linked", map[string]any{"Code": app.Code, "Source": t.text("entry.via."+app.Source, nil)})})
+	t.send(t.applicationStatus(app), nil)
+	return true, nil
+}
+
+// dialoguesEnd ends the form she was in, if any: her application is here.
+func (t *turn) dialoguesEnd() error {
+	if in, err := dialogues.In(t.talk(), formDialogue); !in || err != nil {
+		return err
+	}
+	return dialogues.End(t.talk())
+}
