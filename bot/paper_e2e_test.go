@@ -300,11 +300,20 @@ func TestPaperApplication_ResultBeforeSheLinks(t *testing.T) {
 			return err
 		}
 		app.Status, app.DecidedAt = store.StatusAccepted, today
-		return tx.PutApplication(app)
+		if err := tx.PutApplication(app); err != nil {
+			return err
+		}
+		sel, err := tx.Selection()
+		if err != nil {
+			return err
+		}
+		sel.Phase = store.PhaseClosed // scored and decided: /publish may go
+		return tx.PutSelection(sel)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.clock.Set(deadline.Add(time.Hour)) // results go out after the deadline
 	staff.says("/publish")
 	staff.taps(ru("publish.go", nil))
 	if got := strings.Join(staff.news(), "\n"); !strings.Contains(got, ru("publish.done", map[string]any{"Count": 0})) {
