@@ -24,6 +24,7 @@ var calendarFeature = Feature{
 		{Name: "event_move", Roles: staffOnly, Run: (*turn).moveEvent, Help: true},
 		{Name: "event_cancel", Roles: staffOnly, Run: (*turn).cancelEvent, Help: true},
 		{Name: "attendance", Roles: staffOnly, Run: (*turn).attendance, Help: true},
+		{Name: "event_plan", Roles: staffOnly, Run: (*turn).planEvent, Help: true},
 	},
 	Buttons: []Button{
 		{Prefix: prefixRSVP, Run: (*turn).tapRSVP},

@@ -14,7 +14,7 @@ var dialogues *dialogue.Engine
 
 func init() {
 	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, broadcastDialogue, applicationDialogue,
-		eventDialogue, eventMoveDialogue, sureDialogue,
+		eventDialogue, eventMoveDialogue, eventPlanDialogue, sureDialogue,
 		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue)
 	for _, k := range questionKinds {
 		dialogues.Register(answerDialogues[k])

@@ -438,7 +438,7 @@ type ElectionRow struct {
 	// result says elected, of whom ElectedVerified were checked against
 	// the protocol photo, ElectedRejected found not to match it, and
 	// the rest (ElectedUnchecked) not checked yet.
-	Graduates, Candidates, Reported, Elected int
+	Graduates, Candidates, Reported, Elected           int
 	ElectedVerified, ElectedUnchecked, ElectedRejected int
 	// Verified and Rejected count the latest results checked, elected or
 	// not.
@@ -451,8 +451,8 @@ func (r ElectionRow) ElectedShare() (float64, bool) { return Share(r.Elected, r.
 
 // Election is election day, by oblast and by age group.
 type Election struct {
-	Day                 time.Time
-	Total               ElectionRow
+	Day                  time.Time
+	Total                ElectionRow
 	ByOblast, ByAgeGroup []ElectionRow
 }
 
