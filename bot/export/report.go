@@ -225,7 +225,7 @@ func reportMentoring(m report.Mentoring, l labels) Table {
 func reportElection(e report.Election, l labels) Table {
 	tb := Table{Name: "report_election", Columns: []Column{
 		{Key: "by"}, {Key: "group"}, {Key: "graduates", Kind: Whole}, {Key: "candidates", Kind: Whole}, {Key: "reported", Kind: Whole},
-		{Key: "elected", Kind: Whole}, {Key: "elected_verified", Kind: Whole}, {Key: "elected_unchecked", Kind: Whole},
+		{Key: "elected", Label: "export.col.elected_count", Kind: Whole}, {Key: "elected_verified", Kind: Whole}, {Key: "elected_unchecked", Kind: Whole},
 		{Key: "elected_rejected", Kind: Whole}, {Key: "results_verified", Kind: Whole}, {Key: "results_rejected", Kind: Whole},
 		{Key: "elected_share", Kind: Percent}, {Key: "target", Kind: Percent},
 	}}
