@@ -8,6 +8,7 @@
 //	mentorbot backup       copy a database the bot does not hold
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv|xlsx] [-lang ky|ru]
 //	mentorbot status       how the bot is doing (also while it runs)
+//	mentorbot report -db PATH -out FILE.xlsx [-lang ky|ru]  the programme's report (also while it runs)
 //	mentorbot version      the version, commit and build time
 //
 // Errors are one line on stderr and a non-zero exit status.
@@ -23,6 +24,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -46,9 +48,20 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+	// Now is the clock of the commands that date what they write (the
+	// report); nil is the real one.
+	Now func() time.Time
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|status|version] [flags]; mentorbot help")
+// now is the time by env's clock.
+func (env Env) now() time.Time {
+	if env.Now != nil {
+		return env.Now()
+	}
+	return time.Now()
+}
+
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|report|status|version] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -76,6 +89,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runVersion(args, env)
 	case "status":
 		return runStatus(args, env)
+	case "report":
+		return runReport(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -112,6 +127,11 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       header, a formula-looking answer behind an apostrophe. xlsx: a
       workbook for Excel with headers in -lang (default ru); redirect it
       to a file: > applications.xlsx
+
+  mentorbot report -db PATH -out FILE.xlsx [-config PATH] [-lang ky|ru]
+      Write the programme's report for the donor: the workbook /report
+      sends in the chat (a summary and a sheet per stage), headers in
+      -lang (default ru). Works while the bot runs (it asks the bot).
 
   mentorbot status -db PATH [-config PATH]
       How the bot is doing: schema, the last update handled, the outbox by
