@@ -168,8 +168,9 @@ func (t *turn) tellAudience(e store.Event, key string, buttons func(lang string,
 	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, rows), nil
 }
 
-// attendance is /attendance ID: the plan against who came, and how they
-// rated it. The school reports attendance as a share of the plan.
+// attendance is /attendance ID: the plan (staff's, else the audience)
+// against who came, and how they rated it. The school reports attendance
+// as a share of the plan.
 func (t *turn) attendance() error {
 	e, _, ok, err := t.eventArg()
 	if !ok {
@@ -203,9 +204,15 @@ func (t *turn) attendance() error {
 			comments = append(comments, "• "+r.Comment)
 		}
 	}
+	// The plan staff set, as the programme's report counts it; without
+	// one, everyone the event is for.
+	planned := len(users)
+	if e.Planned > 0 {
+		planned = e.Planned
+	}
 	data := map[string]any{
-		"Title": e.Title[t.lang()], "Planned": len(users), "Yes": yes, "No": no, "Came": came,
-		"Share": percent(came, len(users)), "Rated": rated, "Rating": "–",
+		"Title": e.Title[t.lang()], "Planned": planned, "Yes": yes, "No": no, "Came": came,
+		"Share": percent(came, planned), "Rated": rated, "Rating": "–",
 	}
 	if rated > 0 {
 		data["Rating"] = formatPoints(float64(sum) / float64(rated))

@@ -121,6 +121,11 @@ func TestEventPlan_SetLater(t *testing.T) {
 	staff := &person{h: h, user: staffUser}
 	ru := func(key string, data any) string { return h.text("ru", key, data) }
 
+	// /attendance holds who came against the plan, as the report does.
+	staff.says("/attendance e-0510-1")
+	staff.expect(ru("attendance.report", map[string]any{"Title": "Встреча e-0510-1", "Planned": 4, "Yes": 3, "No": 1, "Came": 3,
+		"Share": "75%", "Rated": 0, "Rating": "–"}))
+
 	staff.says("/event_plan e-1101-1 12")
 	staff.expect(ru("event_plan.set", map[string]any{"ID": "e-1101-1", "Count": 12}))
 	if e := storedEvent(t, h, "e-1101-1"); e.Planned != 12 {
