@@ -91,7 +91,10 @@ func reportRequest(line string) (lang string, at time.Time, ok bool) {
 		return "", time.Time{}, false
 	}
 	at, err := time.Parse(time.RFC3339, when)
-	return lang, at, err == nil
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return lang, at, true
 }
 
 // reportAnswer is what the socket sends for a report: the workbook, or
