@@ -56,6 +56,8 @@ func (b *Bot) SyncProgramme() error {
 			case err == nil:
 				e.Version = stored.Version + 1
 				e.Cancelled = stored.Cancelled
+				// The file has no plan of attendance: staff's stays.
+				e.Planned = stored.Planned
 				b.Log.Info("event changed in the config; planning it again", "event", e.ID)
 			case isNotFound(err):
 				e.Version = 1

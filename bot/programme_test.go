@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
 
@@ -163,5 +164,27 @@ func TestEventPlan_SetLater(t *testing.T) {
 	})
 	if err != nil || !slices.Contains(audit, "/event_plan") {
 		t.Errorf("audit %q, %v", audit, err)
+	}
+}
+
+// A plan staff set for an event of the config file stays when the file's
+// definition of the event changes: the file has no plans.
+func TestEventPlan_KeptWhenTheConfigChanges(t *testing.T) {
+	title := "Встреча"
+	h := newHarnessOn(t, filepath.Join(t.TempDir(), "mentorbot.db"), func(o *bot.Options) {
+		p := schedule.DefaultProgramme(o.Deadline, o.Location)
+		p.Events = []store.Event{{ID: "meeting-x", Kind: store.EventMeeting, Title: map[string]string{"ky": "Жолугушуу", "ru": title},
+			At: reporttest.At.Add(240 * time.Hour).UTC(), Duration: time.Hour, Link: "https://meet.example.org/x", Audience: "participants"}}
+		o.Programme = p
+	})
+	h.clock.Set(reporttest.At)
+	staff := &person{h: h, user: staffUser}
+	staff.says("/event_plan meeting-x 30")
+	staff.expect(h.text("ru", "event_plan.set", map[string]any{"ID": "meeting-x", "Count": 30}))
+
+	title = "Встреча в Нарыне"
+	h.restart()
+	if e := storedEvent(t, h, "meeting-x"); e.Title["ru"] != title || e.Planned != 30 {
+		t.Errorf("after the config changed: %q, planned %d", e.Title["ru"], e.Planned)
 	}
 }
