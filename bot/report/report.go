@@ -12,7 +12,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -551,8 +550,8 @@ func electionRows(m map[string]*ElectionRow, order func(string) int) []ElectionR
 	for _, r := range m {
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return cmp.Or(cmp.Compare(order(out[i].Key), order(out[j].Key)), cmp.Compare(out[i].Key, out[j].Key)) < 0
+	slices.SortFunc(out, func(a, b ElectionRow) int {
+		return cmp.Or(cmp.Compare(order(a.Key), order(b.Key)), cmp.Compare(a.Key, b.Key))
 	})
 	return out
 }

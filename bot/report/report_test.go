@@ -24,7 +24,7 @@ func TestCompute_Scenario(t *testing.T) {
 	r := report.Compute(reporttest.Facts())
 
 	a := r.Applications
-	if a.Total != (report.AppCount{Started: 10, Submitted: 8, Withdrawn: 1}) {
+	if a.Total != (report.AppCount{Started: reporttest.Started, Submitted: reporttest.Submitted, Withdrawn: reporttest.Withdrawn}) {
 		t.Errorf("total %+v", a.Total)
 	}
 	for _, c := range []struct{ name, got, want string }{
@@ -100,7 +100,7 @@ func TestCompute_Scenario(t *testing.T) {
 	}
 
 	h := r.Headline
-	if h.People != 7 || h.Oblasts != 4 || h.Women != 5 || h.SexKnown != 6 || h.Participants != 5 || h.ParticipantOblasts != 4 {
+	if h.People != reporttest.People || h.Oblasts != reporttest.Oblasts || h.Women != reporttest.Women || h.SexKnown != 6 || h.Participants != 5 || h.ParticipantOblasts != 4 {
 		t.Errorf("headline %+v", h)
 	}
 	if h.Attendance.Planned != 6 || h.Attendance.Came != 6 {
