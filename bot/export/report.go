@@ -253,7 +253,7 @@ func reportBroadcasts(r report.Report, loc *time.Location, l labels) Table {
 		tb.Rows = append(tb.Rows, []any{id, started, status, audience, b.Total, b.Delivered, b.Blocked, b.Failed, b.Left, share(b.Delivered, b.Total)})
 	}
 	for _, b := range r.Broadcasts {
-		row(b.Broadcast.ID, at(b.Broadcast.StartedAt, loc), string(b.Broadcast.Status), b.Broadcast.Audience, b)
+		row(b.Broadcast.ID, at(b.Broadcast.StartedAt, loc), l.text("bc.status."+string(b.Broadcast.Status)), b.Broadcast.Audience, b)
 	}
 	row(nil, nil, l.text("report.total"), "", r.BroadcastTotal)
 	return tb
