@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -32,10 +33,11 @@ type fileBundle struct {
 	charts        []chartFile
 }
 
-// chartFile is a chart sent beside a workbook.
+// chartFile is a chart sent beside a workbook, its title the caption:
+// drawn, like the workbook written, outside the read transaction.
 type chartFile struct {
-	name, caption string
-	png           []byte
+	name string
+	bars chart.Bars
 }
 
 // tableFiles build the workbooks, by the job's kind, from the job's
@@ -163,8 +165,12 @@ func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
 	out := []store.Outgoing{{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.caption, Lane: store.LaneReply,
 		Document: &store.File{Name: name, Data: buf.Bytes()}, FailNote: b.Texts.Text(lang, "file.failed", nil)}}
 	for _, c := range ft.charts {
-		out = append(out, store.Outgoing{Kind: store.KindPhoto, ChatID: j.ChatID, Text: c.caption, Lane: store.LaneReply,
-			Document: &store.File{Name: c.name, Data: c.png}})
+		png, err := c.bars.PNG()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.Outgoing{Kind: store.KindPhoto, ChatID: j.ChatID, Text: c.bars.Title, Lane: store.LaneReply,
+			Document: &store.File{Name: c.name, Data: png}})
 	}
 	return out, nil
 }

@@ -34,13 +34,7 @@ func (t *turn) reportFile(string) (fileBundle, error) {
 	r := report.Compute(facts)
 	words := func(key string, data map[string]any) string { return t.text(key, data) }
 	wb := export.Report(r, t.lang(), t.Location, words)
-	ft := fileBundle{sheets: wb.Sheets, name: "report", caption: export.Headline(r, words)}
-	charts, err := t.reportCharts(r)
-	if err != nil {
-		return fileBundle{}, err
-	}
-	ft.charts = charts
-	return ft, nil
+	return fileBundle{sheets: wb.Sheets, name: "report", caption: export.Headline(r, words), charts: t.reportCharts(r)}, nil
 }
 
 // ReportFacts gathers what the programme's report is computed from, as
@@ -114,7 +108,7 @@ var (
 // reportCharts are the charts sent beside the workbook: applications by
 // oblast, and attendance of the latest events against their plan. A
 // chart with nothing to show is left out.
-func (t *turn) reportCharts(r report.Report) ([]chartFile, error) {
+func (t *turn) reportCharts(r report.Report) []chartFile {
 	var out []chartFile
 	if rows := r.Applications.ByOblast; len(rows) > 0 {
 		c := chart.Bars{Title: t.text("report.chart.applications", nil), YLabel: t.text("tally.chart_people", nil)}
@@ -130,11 +124,7 @@ func (t *turn) reportCharts(r report.Report) ([]chartFile, error) {
 			{Label: t.text("export.col.submitted", nil), Values: submitted, Color: midBlue},
 			{Label: t.text("export.col.withdrawn", nil), Values: withdrawn, Color: darkBlue},
 		}
-		png, err := c.PNG()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, chartFile{name: "report-applications.png", caption: c.Title, png: png})
+		out = append(out, chartFile{name: "report-applications.png", bars: c})
 	}
 	var held []report.Attendance
 	for _, a := range r.Attendance {
@@ -159,13 +149,9 @@ func (t *turn) reportCharts(r report.Report) ([]chartFile, error) {
 			{Label: t.text("export.col.coming", nil), Values: coming, Color: midBlue},
 			{Label: t.text("export.col.came", nil), Values: came, Color: darkBlue},
 		}
-		png, err := c.PNG()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, chartFile{name: "report-attendance.png", caption: c.Title, png: png})
+		out = append(out, chartFile{name: "report-attendance.png", bars: c})
 	}
-	return out, nil
+	return out
 }
 
 // reportOblast names an oblast on a chart, or says it is not given.
