@@ -24,6 +24,7 @@ var calendarFeature = Feature{
 		{Name: "event_move", Roles: staffOnly, Run: (*turn).moveEvent, Help: true},
 		{Name: "event_cancel", Roles: staffOnly, Run: (*turn).cancelEvent, Help: true},
 		{Name: "attendance", Roles: staffOnly, Run: (*turn).attendance, Help: true},
+		{Name: "event_plan", Roles: staffOnly, Run: (*turn).planEvent, Help: true},
 	},
 	Buttons: []Button{
 		{Prefix: prefixRSVP, Run: (*turn).tapRSVP},
@@ -55,6 +56,8 @@ func (b *Bot) SyncProgramme() error {
 			case err == nil:
 				e.Version = stored.Version + 1
 				e.Cancelled = stored.Cancelled
+				// The file has no plan of attendance: staff's stays.
+				e.Planned = stored.Planned
 				b.Log.Info("event changed in the config; planning it again", "event", e.ID)
 			case isNotFound(err):
 				e.Version = 1

@@ -217,6 +217,7 @@ func addMeeting(staff *person, when, titleKy, titleRu, link, audience string) {
 	staff.says(link)
 	staff.taps(ru("audience." + audience))
 	staff.taps(ru("event_add.remind.day_hour"))
+	staff.taps(ru("event_add.no_plan_button"))
 	staff.news()
 	staff.taps(ru("event_add.save"))
 }

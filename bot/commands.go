@@ -69,7 +69,7 @@ type Feature struct {
 func features() []Feature {
 	return []Feature{
 		coreFeature, applyingFeature, sourcesFeature, peopleFeature, selectionFeature, calendarFeature,
-		mentoringFeature, faqFeature, broadcastFeature, electionFeature, recordsFeature,
+		mentoringFeature, faqFeature, broadcastFeature, electionFeature, reportFeature, recordsFeature,
 	}
 }
 

@@ -273,8 +273,8 @@ func TestElection_CandidacyFromApplication(t *testing.T) {
 	}
 }
 
-// report sends a whole result and confirms its read-back.
-func report(t *testing.T, h *harness, p *person, received, cast, elected string, photo bool) {
+// reportResult sends a whole result and confirms its read-back.
+func reportResult(t *testing.T, h *harness, p *person, received, cast, elected string, photo bool) {
 	t.Helper()
 	lang := p.user.LanguageCode
 	p.says("/election")
@@ -316,11 +316,11 @@ func TestElection_StaffCheckPhotos(t *testing.T) {
 	verified, unreadable, ownWords := people[0], people[1], people[2]
 	staff := &person{h: h, user: staffUser}
 	staff.says("/help")
-	report(t, h, verified, "400", "1000", "answer.yes", true)
+	reportResult(t, h, verified, "400", "1000", "answer.yes", true)
 	h.clock.Set(bishkekTime(t, "2027-04-11 20:05"))
-	report(t, h, unreadable, "245", "1250", "answer.no", true)
+	reportResult(t, h, unreadable, "245", "1250", "answer.no", true)
 	h.clock.Set(bishkekTime(t, "2027-04-11 20:10"))
-	report(t, h, ownWords, "120", "900", "answer.no", false)
+	reportResult(t, h, ownWords, "120", "900", "answer.no", false)
 	staff.news()
 
 	checks := func(verified, elected, rejected, unchecked int) string {

@@ -12,7 +12,8 @@ import (
 
 // eventDialogue is /event_add: what kind of event, when, its title in
 // both languages (and, for a greeting, its message), the meeting's link,
-// who it is for and when they are reminded; then a preview to save or
+// who it is for, when they are reminded and (optionally) how many are
+// planned to attend; then a preview to save or
 // change. Which steps apply, and what comes after each, is eventFlow.
 var eventDialogue = &dialogue.Dialogue{
 	Name: "event", Version: 1, Roles: staffOnly, CancelButton: true,
@@ -29,6 +30,9 @@ var eventDialogue = &dialogue.Dialogue{
 		{ID: "audience", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: eventAudienceOptions, Next: eventFlow("audience")},
 		{ID: "narrow", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: narrowOptions, Next: eventFlow("narrow")},
 		{ID: "remind", Ask: "event_add.remind", Takes: dialogue.Buttons, Options: remindOptions, Next: eventFlow("remind")},
+		// The plan is what the report holds attendance against; staff may
+		// skip it and set it later with /event_plan.
+		{ID: "plan", Ask: "event_add.plan", Takes: dialogue.Number, Skip: "event_add.no_plan_button", Next: eventFlow("plan")},
 		{ID: "confirm", Prompt: previewEvent, Takes: dialogue.Buttons,
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "save", Label: "event_add.save"}, {Value: "change", Label: "event_add.change", Beside: true}}
@@ -64,12 +68,12 @@ const eventTitleMax = 200
 const eventChanging = "_changing"
 
 // eventSteps are the steps that describe the event, in the order asked.
-var eventSteps = []string{"kind", "when", "title_ky", "title_ru", "text_ky", "text_ru", "link", "session_link", "audience", "narrow", "remind"}
+var eventSteps = []string{"kind", "when", "title_ky", "title_ru", "text_ky", "text_ru", "link", "session_link", "audience", "narrow", "remind", "plan"}
 
 // eventStepApplies reports whether step is asked for the event the
 // answers describe so far: a greeting has its message and no link or
-// reminders; a meeting needs a link, a session may have one; narrowing
-// only follows "one oblast" or "one age group".
+// reminders (nor attendance to plan); a meeting needs a link, a session
+// may have one; narrowing only follows "one oblast" or "one age group".
 func eventStepApplies(a map[string]string, step string) bool {
 	kind := store.EventKind(a["kind"])
 	switch step {
@@ -79,7 +83,7 @@ func eventStepApplies(a map[string]string, step string) bool {
 		return kind == store.EventMeeting
 	case "session_link":
 		return kind == store.EventSession
-	case "remind":
+	case "remind", "plan":
 		return kind != store.EventGreeting
 	case "narrow":
 		return a["audience"] == "oblast" || a["audience"] == "category"
@@ -209,6 +213,9 @@ func draftEvent(t *turn, a map[string]string) store.Event {
 		e.Link = strings.TrimSpace(a["link"])
 		e.Remind = reminders(a["remind"])
 	}
+	if kind != store.EventGreeting {
+		e.Planned, _ = strconv.Atoi(a["plan"])
+	}
 	return e
 }
 
@@ -240,9 +247,17 @@ func previewEvent(c *dialogue.Context) string {
 	}
 	lines = append(lines, line("audience", c.Text("event_add.reaches", map[string]any{"Audience": audience, "Count": len(users)})))
 	if e.Kind != store.EventGreeting {
-		lines = append(lines, line("remind", c.Text(remindLabel(c.Answers["remind"]), nil)))
+		lines = append(lines, line("remind", c.Text(remindLabel(c.Answers["remind"]), nil)), line("plan", planText(c, e.Planned)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// planText is the planned attendance as the preview shows it.
+func planText(c *dialogue.Context, planned int) string {
+	if planned == 0 {
+		return c.Text("event_add.no_plan", nil)
+	}
+	return strconv.Itoa(planned)
 }
 
 // narrowLabel is the message key of an oblast or an age group.

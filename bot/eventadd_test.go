@@ -56,6 +56,10 @@ func TestEventAdd_Meeting(t *testing.T) {
 	staff.taps(ru("audience.participants", nil))
 	staff.expect(ru("event_add.remind", nil))
 	staff.taps(ru("event_add.remind.day_hour", nil))
+	staff.expect(ru("event_add.plan", nil))
+	staff.says("сорок")
+	staff.expect(ru("input.need_number", nil), ru("event_add.plan", nil))
+	staff.says("40")
 	preview := func(when string) string {
 		return strings.Join([]string{
 			ru("event_add.preview", nil),
@@ -66,6 +70,7 @@ func TestEventAdd_Meeting(t *testing.T) {
 			"Ссылка: https://meet.example.org/budget",
 			"Кому: " + ru("audience.participants", nil) + " (1 человек)",
 			"Напоминания: " + ru("event_add.remind.day_hour", nil),
+			"Плановая посещаемость: 40",
 		}, "\n")
 	}
 	staff.expect(preview("01.05.2027 15:00"))
@@ -87,7 +92,7 @@ func TestEventAdd_Meeting(t *testing.T) {
 	e := storedEvent(t, h, "e-0502-1")
 	if e.Kind != store.EventMeeting || !e.At.Equal(bishkekTime(t, "2027-05-02 15:00")) || e.Title["ky"] != "Бюджет боюнча жолугушуу" ||
 		e.Title["ru"] != "Встреча по бюджету" || e.Link != "https://meet.example.org/budget" || e.Audience != "participants" ||
-		!slices.Equal(e.Remind, []time.Duration{24 * time.Hour, time.Hour}) || e.Source != "chat" {
+		!slices.Equal(e.Remind, []time.Duration{24 * time.Hour, time.Hour}) || e.Source != "chat" || e.Planned != 40 {
 		t.Fatalf("stored %+v", e)
 	}
 	p.says("/schedule")
@@ -154,6 +159,8 @@ func TestEventAdd_GreetingChangedToMeeting(t *testing.T) {
 	staff.says("https://meet.example.org/march")
 	staff.expect(ru("event_add.remind", nil))
 	staff.taps(ru("event_add.remind.hour", nil))
+	staff.expect(ru("event_add.plan", nil))
+	staff.taps(ru("event_add.no_plan_button", nil))
 	staff.expect(strings.Join([]string{
 		ru("event_add.preview", nil),
 		"Вид: " + ru("event_add.kind.meeting", nil),
@@ -163,11 +170,12 @@ func TestEventAdd_GreetingChangedToMeeting(t *testing.T) {
 		"Ссылка: https://meet.example.org/march",
 		"Кому: " + ru("event_add.reaches", map[string]any{"Audience": ru("audience.oblast", nil) + ": " + ru("form.oblast.opt.naryn", nil), "Count": 0}),
 		"Напоминания: " + ru("event_add.remind.hour", nil),
+		"Плановая посещаемость: " + ru("event_add.no_plan", nil),
 	}, "\n"))
 	staff.taps(ru("event_add.save", nil))
 	e := storedEvent(t, h, "e-0308-1")
 	if e.Kind != store.EventMeeting || e.Audience != "oblast:naryn" || e.Link != "https://meet.example.org/march" ||
-		!slices.Equal(e.Remind, []time.Duration{time.Hour}) {
+		!slices.Equal(e.Remind, []time.Duration{time.Hour}) || e.Planned != 0 {
 		t.Fatalf("stored %+v", e)
 	}
 }

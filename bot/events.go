@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -167,8 +168,9 @@ func (t *turn) tellAudience(e store.Event, key string, buttons func(lang string,
 	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, rows), nil
 }
 
-// attendance is /attendance ID: the plan against who came, and how they
-// rated it. The school reports attendance as a share of the plan.
+// attendance is /attendance ID: the plan (staff's, else the audience)
+// against who came, and how they rated it. The school reports attendance
+// as a share of the plan.
 func (t *turn) attendance() error {
 	e, _, ok, err := t.eventArg()
 	if !ok {
@@ -202,9 +204,15 @@ func (t *turn) attendance() error {
 			comments = append(comments, "• "+r.Comment)
 		}
 	}
+	// The plan staff set, as the programme's report counts it; without
+	// one, everyone the event is for.
+	planned := len(users)
+	if e.Planned > 0 {
+		planned = e.Planned
+	}
 	data := map[string]any{
-		"Title": e.Title[t.lang()], "Planned": len(users), "Yes": yes, "No": no, "Came": came,
-		"Share": percent(came, len(users)), "Rated": rated, "Rating": "–",
+		"Title": e.Title[t.lang()], "Planned": planned, "Yes": yes, "No": no, "Came": came,
+		"Share": percent(came, planned), "Rated": rated, "Rating": "–",
 	}
 	if rated > 0 {
 		data["Rating"] = formatPoints(float64(sum) / float64(rated))
@@ -214,6 +222,63 @@ func (t *turn) attendance() error {
 		text += "\n\n" + t.text("attendance.comments", nil) + "\n" + strings.Join(comments, "\n")
 	}
 	t.send(text, nil)
+	return nil
+}
+
+// planEvent is /event_plan ID N: the attendance planned for an event,
+// which the programme's report holds who came against; 0 clears it.
+// Without N it is asked.
+func (t *turn) planEvent() error {
+	e, rest, ok, err := t.eventArg()
+	if !ok {
+		return err
+	}
+	if e.Kind == store.EventGreeting || e.Kind == store.EventElection {
+		t.say("event_plan.no_attendance", map[string]any{"ID": e.ID})
+		return nil
+	}
+	if rest == "" {
+		return t.startDialogue(eventPlanDialogue.Name, map[string]string{"id": e.ID})
+	}
+	n, ok := dialogue.ParseCount(rest)
+	if !ok {
+		t.say("event_plan.usage", map[string]any{"ID": e.ID})
+		return nil
+	}
+	return t.setPlan(e, n)
+}
+
+// eventPlanDialogue is /event_plan ID without the number: it asks it.
+var eventPlanDialogue = &dialogue.Dialogue{
+	Name: "event_plan", Version: 1, Roles: staffOnly, CancelButton: true,
+	Steps: []dialogue.Step{
+		{ID: "plan", Ask: "event_plan.ask", Data: func(c *dialogue.Context) map[string]any {
+			return map[string]any{"ID": c.Answers["id"]}
+		}, Takes: dialogue.Number, Skip: "event_add.no_plan_button"},
+	},
+	Finish: func(c *dialogue.Context) error {
+		t := turnOf(c)
+		e, err := t.tx.Event(c.Answers["id"])
+		if err != nil {
+			return err
+		}
+		n, _ := strconv.Atoi(c.Answers["plan"])
+		return t.setPlan(e, n)
+	},
+}
+
+// setPlan keeps n as e's planned attendance.
+func (t *turn) setPlan(e store.Event, n int) error {
+	e.Planned, e.UpdatedAt = n, t.now
+	if err := t.tx.PutEvent(e); err != nil {
+		return err
+	}
+	t.Log.Info("event attendance planned", "by", t.user.ID, "event", e.ID, "planned", n)
+	if n == 0 {
+		t.say("event_plan.cleared", map[string]any{"ID": e.ID})
+		return nil
+	}
+	t.say("event_plan.set", map[string]any{"ID": e.ID, "Count": n})
 	return nil
 }
 

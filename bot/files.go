@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -24,6 +25,21 @@ type fileTable struct {
 	name, caption string
 }
 
+// fileBundle is a workbook of several sheets with charts sent after it,
+// as photos: the programme's report.
+type fileBundle struct {
+	sheets        []export.Table
+	name, caption string
+	charts        []chartFile
+}
+
+// chartFile is a chart sent beside a workbook, its title the caption:
+// drawn, like the workbook written, outside the read transaction.
+type chartFile struct {
+	name string
+	bars chart.Bars
+}
+
 // tableFiles build the workbooks, by the job's kind, from the job's
 // argument, in a read-only turn of the staff member who asked.
 var tableFiles map[string]func(*turn, string) (fileTable, error)
@@ -41,11 +57,33 @@ func init() {
 		"audit":        (*turn).auditFileTable,
 		"undelivered":  (*turn).undeliveredFileTable,
 	}
+	bundleFiles = map[string]func(*turn, string) (fileBundle, error){
+		"report": (*turn).reportFile,
+	}
+}
+
+// bundleFiles build the workbooks of several sheets, as tableFiles do.
+var bundleFiles map[string]func(*turn, string) (fileBundle, error)
+
+// bundleFor finds the builder of a job's kind, a table's made into a
+// bundle of one sheet.
+func bundleFor(kind string) (func(*turn, string) (fileBundle, error), bool) {
+	if build, ok := bundleFiles[kind]; ok {
+		return build, true
+	}
+	build, ok := tableFiles[kind]
+	if !ok {
+		return nil, false
+	}
+	return func(t *turn, arg string) (fileBundle, error) {
+		ft, err := build(t, arg)
+		return fileBundle{sheets: []export.Table{ft.table}, name: ft.name, caption: ft.caption}, err
+	}, true
 }
 
 // fileJob asks the worker for a workbook, sent to her chat once made.
 func (t *turn) fileJob(kind, arg string) error {
-	if _, ok := tableFiles[kind]; !ok {
+	if _, ok := bundleFor(kind); !ok {
 		return fmt.Errorf("no workbook %q", kind)
 	}
 	err := t.tx.PutFileJob(store.FileJob{Kind: kind, Arg: arg, ChatID: t.u.ChatID, UserID: t.user.ID, Lang: t.lang(), At: t.now})
@@ -69,19 +107,24 @@ func (b *Bot) RunFileJobs() error {
 		return err
 	}
 	for _, j := range jobs {
-		m, err := b.fileFor(j)
+		ms, err := b.fileFor(j)
 		if store.IsStorage(err) {
 			return fmt.Errorf("workbook %s: %w", j.Kind, err)
 		}
 		if err != nil {
 			b.Log.Error("workbook not made", "job", j.ID, "kind", j.Kind, "err", err)
-			m = store.Outgoing{Kind: store.KindMessage, ChatID: j.ChatID, Text: b.Texts.Text(j.Lang, "file.not_made", nil)}
+			ms = []store.Outgoing{{Kind: store.KindMessage, ChatID: j.ChatID, Text: b.Texts.Text(j.Lang, "file.not_made", nil)}}
 		}
 		err = b.DB.Update(func(tx *store.Tx) error {
 			if err := tx.FinishFileJob(j.ID); err != nil {
 				return err
 			}
-			return tx.Enqueue(b.Now(), m)
+			for _, m := range ms {
+				if err := tx.Enqueue(b.Now(), m); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("send workbook: %w", err)
@@ -91,15 +134,15 @@ func (b *Bot) RunFileJobs() error {
 	return nil
 }
 
-// fileFor makes a job's workbook, as the document to send: the table
-// read in a read transaction as the staff member who asked, then
-// written outside it.
-func (b *Bot) fileFor(j store.FileJob) (store.Outgoing, error) {
-	build, ok := tableFiles[j.Kind]
+// fileFor makes a job's workbook, as the document to send and the
+// charts after it: the table read in a read transaction as the staff
+// member who asked, then written outside it.
+func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
+	build, ok := bundleFor(j.Kind)
 	if !ok {
-		return store.Outgoing{}, fmt.Errorf("no workbook %q", j.Kind)
+		return nil, fmt.Errorf("no workbook %q", j.Kind)
 	}
-	var ft fileTable
+	var ft fileBundle
 	var lang string
 	err := b.DB.View(func(tx *store.Tx) error {
 		t, err := b.readTurn(tx, j)
@@ -111,16 +154,25 @@ func (b *Bot) fileFor(j store.FileJob) (store.Outgoing, error) {
 		return err
 	})
 	if err != nil {
-		return store.Outgoing{}, err
+		return nil, err
 	}
 	var buf bytes.Buffer
 	words := func(key string, data map[string]any) string { return b.Texts.Text(lang, key, data) }
-	if err := ft.table.WriteXLSX(&buf, words); err != nil {
-		return store.Outgoing{}, err
+	if err := (export.Workbook{Name: ft.name, Sheets: ft.sheets}).WriteXLSX(&buf, words); err != nil {
+		return nil, err
 	}
 	name := ft.name + "-" + j.At.In(b.Location).Format("2006-01-02") + ".xlsx"
-	return store.Outgoing{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.caption, Lane: store.LaneReply,
-		Document: &store.File{Name: name, Data: buf.Bytes()}, FailNote: b.Texts.Text(lang, "file.failed", nil)}, nil
+	out := []store.Outgoing{{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.caption, Lane: store.LaneReply,
+		Document: &store.File{Name: name, Data: buf.Bytes()}, FailNote: b.Texts.Text(lang, "file.failed", nil)}}
+	for _, c := range ft.charts {
+		png, err := c.bars.PNG()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.Outgoing{Kind: store.KindPhoto, ChatID: j.ChatID, Text: c.bars.Title, Lane: store.LaneReply,
+			Document: &store.File{Name: c.name, Data: png}})
+	}
+	return out, nil
 }
 
 // readTurn is the turn a workbook is built in: the staff member who

@@ -18,7 +18,7 @@ var newcomerMenu = []string{"start", "language", "help", "schedule", "ask"}
 // roleMenus are the commands each role adds to the front of her menu.
 var roleMenus = map[store.Role][]string{
 	store.RoleStaff: {"applications", "export", "links", "invite", "people", "scoring", "progress", "ranking", "decide", "publish",
-		"events", "event_add", "queue", "mentoring", "faq", "broadcast", "broadcasts", "tally", "violations", "audit", "undelivered", "backup", "status"},
+		"events", "event_add", "queue", "mentoring", "faq", "broadcast", "broadcasts", "tally", "violations", "report", "audit", "undelivered", "backup", "status"},
 	store.RoleCommission:  {"score"},
 	store.RoleMentor:      {"queue"},
 	store.RoleLawyer:      {"queue", "violations"},

@@ -47,6 +47,7 @@ var eventActions = map[string]eventAction{
 	"m": {command: "event_move"},
 	"c": {command: "event_cancel"},
 	"a": {command: "attendance", past: true},
+	"p": {command: "event_plan"},
 }
 
 // eventActionOf is the ACTION of a command that names an event.

@@ -15,7 +15,7 @@ var dialogues *dialogue.Engine
 func init() {
 	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue, broadcastDialogue,
 		applicationDialogue, entryApplicationDialogue,
-		eventDialogue, eventMoveDialogue, sureDialogue,
+		eventDialogue, eventMoveDialogue, eventPlanDialogue, sureDialogue,
 		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue, recusalDialogue)
 	for _, k := range questionKinds {
 		dialogues.Register(answerDialogues[k])

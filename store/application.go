@@ -88,6 +88,10 @@ func (tx *Tx) Draft(userID int64) (Application, error) {
 	return a, nil
 }
 
+// Drafts returns every form being filled in, by user ID: the forms
+// started and not submitted, which the programme's report counts.
+func (tx *Tx) Drafts() ([]Application, error) { return all[Application](tx, bucketDrafts) }
+
 // PutDraft saves a draft.
 func (tx *Tx) PutDraft(a Application) error {
 	if err := put(tx.tx.Bucket(bucketDrafts), idKey(a.UserID), a); err != nil {

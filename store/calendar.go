@@ -35,6 +35,10 @@ type Event struct {
 	// Remind lists how long before At the audience is reminded.
 	Remind    []time.Duration `json:"remind,omitempty"`
 	Cancelled bool            `json:"cancelled,omitempty"`
+	// Planned is the attendance staff planned, 0 when none was set: the
+	// programme's report gives who came as a share of it, as the
+	// organisation reports to its donor ("101% of planned attendance").
+	Planned int `json:"planned,omitempty"`
 	// Version grows with every move, so reminders planned for an older
 	// time are recognised and dropped.
 	Version int `json:"version"`

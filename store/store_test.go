@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -133,6 +134,40 @@ func TestSubmit_CodesAndIndex(t *testing.T) {
 		}
 		if apps, err := tx.Applications(); err != nil || len(apps) != 3 || apps[2].Code != "A-003" {
 			t.Errorf("applications: %d, %v", len(apps), err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDrafts_ListsFormsNotSubmitted(t *testing.T) {
+	db := MustOpen(t)
+	err := db.Update(func(tx *store.Tx) error {
+		for _, uid := range []int64{30, 10, 20} {
+			d := store.Application{UserID: uid, Language: "ky", Answers: map[string]string{"oblast": "naryn"}, StartedAt: now}
+			if err := tx.PutDraft(d); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Submit(store.Application{UserID: 20, Answers: map[string]string{}}, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *store.Tx) error {
+		drafts, err := tx.Drafts()
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, d := range drafts {
+			ids = append(ids, d.UserID)
+		}
+		if fmt.Sprint(ids) != "[10 30]" || drafts[0].Answers["oblast"] != "naryn" {
+			t.Errorf("drafts %v, want [10 30] with their answers", ids)
 		}
 		return nil
 	})

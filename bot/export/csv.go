@@ -15,7 +15,8 @@ const bom = "\ufeff"
 // WriteCSV writes tb as comma-separated UTF-8 with a byte-order mark, the
 // machine keys as the header row. Numbers are plain (77, 81.33), dates ISO
 // (1990-03-15), date-times RFC 3339 with their offset
-// (2026-11-22T10:00:00+06:00). A text cell that a spreadsheet would take
+// (2026-11-22T10:00:00+06:00), shares as fractions (1.0123 for 101.23%).
+// A text cell that a spreadsheet would take
 // for a formula (see Neutralise) gets a leading apostrophe.
 func (tb Table) WriteCSV(w io.Writer) error {
 	if err := tb.check(); err != nil {
@@ -58,7 +59,7 @@ func csvCell(v any, k Kind) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
-		return strconv.FormatFloat(round2(v), 'f', -1, 64)
+		return strconv.FormatFloat(number(v, k), 'f', -1, 64)
 	case time.Time:
 		if v.IsZero() {
 			return ""

@@ -26,9 +26,10 @@ const (
 	Decimal              // float64, written to two decimals at most
 	Date                 // time.Time: its calendar date, as the value holds it
 	DateTime             // time.Time: its wall clock in its own location (the builders put it in the school's)
+	Percent              // float64, a fraction (1.01) shown as a share (101%), kept to four decimals
 )
 
-var kindNames = [...]string{Text: "text", Whole: "whole number", Decimal: "decimal", Date: "date", DateTime: "date-time"}
+var kindNames = [...]string{Text: "text", Whole: "whole number", Decimal: "decimal", Date: "date", DateTime: "date-time", Percent: "percent"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -128,7 +129,7 @@ func fits(v any, k Kind) bool {
 	case int, int64:
 		return k == Whole
 	case float64:
-		return k == Decimal
+		return k == Decimal || k == Percent
 	case time.Time:
 		return k == Date || k == DateTime
 	}
@@ -139,6 +140,19 @@ func fits(v any, k Kind) bool {
 // rounds to zero is 0, not −0 (a mean of z-scores off by a rounding of
 // the sums).
 func round2(v float64) float64 { return math.Round(v*100)/100 + 0 }
+
+// round4 keeps four decimals at most: a share of 1.01234 is 1.0123,
+// which a workbook shows as 101% and a reader can take to 101.23%.
+func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+// number is a decimal cell's value as written: a share to four decimals,
+// any other to two.
+func number(v float64, k Kind) float64 {
+	if k == Percent {
+		return round4(v)
+	}
+	return round2(v)
+}
 
 // wallDate is the calendar date t holds, at midnight, in t's location.
 func wallDate(t time.Time) time.Time {

@@ -34,28 +34,56 @@ func (tb Table) WriteXLSX(w io.Writer, words Words) error {
 	if err := tb.check(); err != nil {
 		return fmt.Errorf("write %s: %w", tb.Name, err)
 	}
+	return Workbook{Name: tb.Name, Sheets: []Table{tb}}.WriteXLSX(w, words)
+}
+
+// Workbook is several tables in one file, a sheet each, in order: the
+// programme's report. Each sheet keeps the rules of a table's workbook.
+type Workbook struct {
+	// Name says what the workbook holds ("report"), for errors.
+	Name   string
+	Sheets []Table
+}
+
+// WriteXLSX writes the workbook, each table as Table.WriteXLSX writes
+// its one sheet.
+func (wb Workbook) WriteXLSX(w io.Writer, words Words) error {
+	if len(wb.Sheets) == 0 {
+		return fmt.Errorf("write %s: no sheets", wb.Name)
+	}
+	for _, tb := range wb.Sheets {
+		if err := tb.check(); err != nil {
+			return fmt.Errorf("write %s: %w", tb.Name, err)
+		}
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := tb.fillSheet(f, words); err != nil {
-		return fmt.Errorf("write %s workbook: %w", tb.Name, err)
+	st, err := newStyles(f)
+	if err != nil {
+		return fmt.Errorf("write %s workbook: %w", wb.Name, err)
+	}
+	for i, tb := range wb.Sheets {
+		if err := tb.fillSheet(f, i, st, words); err != nil {
+			return fmt.Errorf("write %s workbook, sheet %s: %w", wb.Name, tb.Name, err)
+		}
 	}
 	if err := f.Write(w); err != nil {
-		return fmt.Errorf("write %s workbook: %w", tb.Name, err)
+		return fmt.Errorf("write %s workbook: %w", wb.Name, err)
 	}
 	return nil
 }
 
-// fillSheet renames the new file's only sheet and streams the table into
-// it. The autofilter and the dimension are set before the stream starts:
-// the stream writer keeps what the sheet already holds, and a stream is
-// not read back.
-func (tb Table) fillSheet(f *excelize.File, words Words) error {
+// fillSheet names the index-th sheet (the new file's own first one, or a
+// new one after it) and streams the table into it. The autofilter and
+// the dimension are set before the stream starts: the stream writer
+// keeps what the sheet already holds, and a stream is not read back.
+func (tb Table) fillSheet(f *excelize.File, index int, st styles, words Words) error {
 	sheet := SheetName(words(tb.SheetKey(), nil))
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return err
-	}
-	st, err := newStyles(f)
-	if err != nil {
+	if index == 0 {
+		if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+			return err
+		}
+	} else if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
 	last, err := excelize.CoordinatesToCellName(len(tb.Columns), len(tb.Rows)+1)
@@ -105,7 +133,7 @@ func (tb Table) fillSheet(f *excelize.File, words Words) error {
 
 // styles are the workbook's cell styles by kind.
 type styles struct {
-	header, text, whole, date, dateTime int
+	header, text, whole, date, dateTime, percent int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -120,6 +148,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&st.whole, excelize.Style{NumFmt: 1}}, // "0": a long ID in full, not 7.00E+09
 		{&st.date, excelize.Style{CustomNumFmt: &dateFmt}},
 		{&st.dateTime, excelize.Style{CustomNumFmt: &dateTimeFmt}},
+		{&st.percent, excelize.Style{NumFmt: 9}}, // "0%": 101%, as the organisation reports it
 	} {
 		id, err := f.NewStyle(&s.style)
 		if err != nil {
@@ -142,6 +171,9 @@ func (st styles) cell(v any, k Kind) any {
 	case int, int64:
 		return excelize.Cell{StyleID: st.whole, Value: v}
 	case float64:
+		if k == Percent {
+			return excelize.Cell{StyleID: st.percent, Value: round4(v)}
+		}
 		return excelize.Cell{Value: round2(v)}
 	case time.Time:
 		if v.IsZero() {

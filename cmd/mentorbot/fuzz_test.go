@@ -80,3 +80,29 @@ func inBounds(cfg Config) error {
 	}
 	return nil
 }
+
+// FuzzReportRequest: any line on the status socket is either a report
+// request in a supported language at a moment it writes back the same,
+// or not one (and the asker gets the health); never a panic.
+func FuzzReportRequest(f *testing.F) {
+	f.Add("report ru 2027-10-20T12:00:00+06:00\n")
+	f.Add("status\n")
+	f.Add("")
+	f.Add("report en 2027-10-20T12:00:00Z")
+	f.Fuzz(func(t *testing.T, line string) {
+		lang, at, ok := reportRequest(line)
+		if !ok {
+			if lang != "" || !at.IsZero() {
+				t.Fatalf("refused %q but read %q %v", line, lang, at)
+			}
+			return
+		}
+		if lang != "ky" && lang != "ru" {
+			t.Fatalf("%q read as language %q", line, lang)
+		}
+		again, _, ok := reportRequest("report " + lang + " " + at.Format(time.RFC3339) + "\n")
+		if !ok || again != lang {
+			t.Fatalf("%q: its own request %q not read back", line, at.Format(time.RFC3339))
+		}
+	})
+}

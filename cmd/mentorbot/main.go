@@ -9,6 +9,7 @@
 //	mentorbot export applications|scores|questions|results -db PATH [-format csv|xlsx] [-lang ky|ru]
 //	mentorbot import applications -db PATH FILE  paper and e-mail applications from a file
 //	mentorbot status       how the bot is doing (also while it runs)
+//	mentorbot report -db PATH -out FILE.xlsx [-lang ky|ru]  the programme's report (also while it runs)
 //	mentorbot version      the version, commit and build time
 //
 // Errors are one line on stderr and a non-zero exit status.
@@ -24,6 +25,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -47,9 +49,20 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+	// Now is the clock of the commands that date what they write (the
+	// report); nil is the real one.
+	Now func() time.Time
 }
 
-var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|import applications|status|version] [flags]; mentorbot help")
+// now is the time by env's clock.
+func (env Env) now() time.Time {
+	if env.Now != nil {
+		return env.Now()
+	}
+	return time.Now()
+}
+
+var errUsage = errors.New("usage: mentorbot [run|console|check|backup|check-config|export applications|scores|questions|results|import applications|report|status|version] [flags]; mentorbot help")
 
 // Main runs the subcommand named by args[0].
 func Main(ctx context.Context, args []string, env Env) error {
@@ -79,6 +92,8 @@ func Main(ctx context.Context, args []string, env Env) error {
 		return runVersion(args, env)
 	case "status":
 		return runStatus(args, env)
+	case "report":
+		return runReport(args, env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -122,6 +137,11 @@ const usage = `mentorbot runs the mentoring school's Telegram bot.
       is checked as the form checks it; one bad row and nothing is
       imported (each bad row is listed by its line). The bot must be
       stopped; while it runs, staff send /application_add.
+
+  mentorbot report -db PATH -out FILE.xlsx [-config PATH] [-lang ky|ru]
+      Write the programme's report for the donor: the workbook /report
+      sends in the chat (a summary and a sheet per stage), headers in
+      -lang (default ru). Works while the bot runs (it asks the bot).
 
   mentorbot status -db PATH [-config PATH]
       How the bot is doing: schema, the last update handled, the outbox by

@@ -159,7 +159,10 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	} else {
 		statusCtx, stopStatus := context.WithCancel(ctx)
 		statusDone := make(chan struct{})
-		go func() { serveStatus(statusCtx, statusLn, app.db, app.backupDir(), log); close(statusDone) }()
+		go func() {
+			serveStatus(statusCtx, statusLn, app.db, app.backupDir(), reportMaker{cfg: app.cfg, texts: app.texts}, log)
+			close(statusDone)
+		}()
 		defer func() { stopStatus(); <-statusDone; os.Remove(statusSocket(app.db.Path())) }()
 	}
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,13 +14,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // A running bot holds its database exclusively, so `mentorbot status`
-// cannot read the file while it runs: it asks the bot instead, over a
-// unix socket beside the database that only the bot's user can open. The
-// bot answers with its store.Health, read in one transaction, and closes.
+// and `mentorbot report` cannot read the file while it runs: they ask
+// the bot instead, over a unix socket beside the database that only the
+// bot's user can open. The asker writes one line, "status" or
+// "report LANG TIME" (TIME in RFC 3339, the report's moment); the bot
+// answers with its store.Health, read in one transaction, or the
+// report's workbook, as JSON, and closes. An asker of an older bot that
+// writes nothing gets the health once the line is waited for.
 
 // statusSocket is where a running bot answers for the database at db.
 func statusSocket(db string) string { return db + ".status.sock" }
@@ -44,12 +50,20 @@ func listenStatus(db string) (net.Listener, error) {
 
 // serveStatus answers every connection with the bot's health until ctx
 // ends; then it removes the socket.
-func serveStatus(ctx context.Context, ln net.Listener, db *store.DB, backupDir string, log *slog.Logger) {
+func serveStatus(ctx context.Context, ln net.Listener, db *store.DB, backupDir string, m reportMaker, log *slog.Logger) {
 	go func() { <-ctx.Done(); ln.Close() }()
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
 			return // closed on stop
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(requestWait))
+		line, _ := bufio.NewReader(io.LimitReader(conn, 200)).ReadString('\n')
+		if lang, at, ok := reportRequest(line); ok {
+			_ = conn.SetDeadline(time.Now().Add(reportTime))
+			answerReport(conn, db, m, lang, at, log)
+			conn.Close()
+			continue
 		}
 		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
 		h, err := db.Health(backupDir)
@@ -61,6 +75,71 @@ func serveStatus(ctx context.Context, ln net.Listener, db *store.DB, backupDir s
 		}
 		conn.Close()
 	}
+}
+
+// How long the bot waits for the asker's line, and how long making the
+// report may take.
+const (
+	requestWait = 500 * time.Millisecond
+	reportTime  = 2 * time.Minute
+)
+
+// reportRequest reads "report LANG TIME".
+func reportRequest(line string) (lang string, at time.Time, ok bool) {
+	var when string
+	if n, _ := fmt.Sscanf(strings.TrimSpace(line), "report %s %s", &lang, &when); n != 2 || !locales.Supported(lang) {
+		return "", time.Time{}, false
+	}
+	at, err := time.Parse(time.RFC3339, when)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return lang, at, true
+}
+
+// reportAnswer is what the socket sends for a report: the workbook, or
+// why not.
+type reportAnswer struct {
+	Workbook []byte `json:"workbook,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// answerReport makes the report and sends it.
+func answerReport(conn net.Conn, db *store.DB, m reportMaker, lang string, at time.Time, log *slog.Logger) {
+	var a reportAnswer
+	data, err := m.workbook(db, lang, at)
+	if err != nil {
+		log.Error("report asked, not made", "err", err)
+		a.Error = err.Error()
+	}
+	a.Workbook = data
+	if err := json.NewEncoder(conn).Encode(a); err != nil {
+		log.Warn("report not sent", "err", err)
+	}
+}
+
+// askReport asks the running bot that holds path for the report.
+func askReport(path, lang string, at time.Time) ([]byte, error) {
+	conn, err := net.DialTimeout("unix", statusSocket(path), 5*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("database %s is held by a running bot that does not answer on %s: %w", path, statusSocket(path), err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(reportTime + 10*time.Second))
+	if _, err := fmt.Fprintf(conn, "report %s %s\n", lang, at.Format(time.RFC3339)); err != nil {
+		return nil, fmt.Errorf("ask the running bot for the report: %w", err)
+	}
+	var a reportAnswer
+	if err := json.NewDecoder(conn).Decode(&a); err != nil {
+		return nil, fmt.Errorf("report from the running bot: %w", err)
+	}
+	if a.Error != "" {
+		return nil, fmt.Errorf("report from the running bot: %s", a.Error)
+	}
+	if len(a.Workbook) == 0 {
+		return nil, fmt.Errorf("the running bot sent no report: it may be older than this command; send /report in the chat")
+	}
+	return a.Workbook, nil
 }
 
 // statusAnswer is what the socket sends: the health, or why not.
@@ -109,6 +188,9 @@ func readHealth(path, backupDir string) (h store.Health, running bool, err error
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, "status\n"); err != nil {
+		return h, true, fmt.Errorf("ask the running bot for its status: %w", err)
+	}
 	var a statusAnswer
 	if err := json.NewDecoder(conn).Decode(&a); err != nil {
 		return h, true, fmt.Errorf("status from the running bot: %w", err)

@@ -30,12 +30,37 @@ type Sheet struct {
 // export.DateTimeFormat); any other cell type than text or number is an
 // error, and so is a formula.
 func Read(data []byte, loc *time.Location) (Sheet, error) {
+	sheets, err := ReadAll(data, loc)
+	if err != nil {
+		return Sheet{}, err
+	}
+	return sheets[0], nil
+}
+
+// ReadAll reads every sheet of a workbook, in order, as Read reads the
+// first.
+func ReadAll(data []byte, loc *time.Location) ([]Sheet, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
-		return Sheet{}, fmt.Errorf("open workbook: %w", err)
+		return nil, fmt.Errorf("open workbook: %w", err)
 	}
 	defer f.Close()
-	s := Sheet{Name: f.GetSheetName(0)}
+	var out []Sheet
+	for _, name := range f.GetSheetList() {
+		s, err := readSheet(f, name, loc)
+		if err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", name, err)
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("workbook has no sheet")
+	}
+	return out, nil
+}
+
+func readSheet(f *excelize.File, name string, loc *time.Location) (Sheet, error) {
+	s := Sheet{Name: name}
 	rows, err := f.GetRows(s.Name)
 	if err != nil {
 		return s, err
