@@ -2,9 +2,11 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -101,4 +103,22 @@ func (t *turn) nameOf(id int64) string {
 		return displayName(u)
 	}
 	return "—"
+}
+
+// auditFile sends the whole audit log, newest first, as a workbook.
+func (t *turn) auditFile() error { return t.fileJob("audit", "") }
+
+// auditFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) auditFileTable(string) (fileTable, error) {
+	p, err := t.tx.AuditLogPage(0, math.MaxInt, 0)
+	if err != nil {
+		return fileTable{}, err
+	}
+	names := map[int64]string{}
+	for _, e := range p.Entries {
+		if _, ok := names[e.UserID]; !ok {
+			names[e.UserID] = t.nameOf(e.UserID)
+		}
+	}
+	return fileTable{export.Audit(p.Entries, names, t.Location), "audit", t.text("audit.caption", map[string]any{"Count": p.Total})}, nil
 }

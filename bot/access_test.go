@@ -23,7 +23,7 @@ func TestAccess_EveryRestrictedActionRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := bot.Rules()
+	rules := b.Rules()
 	if len(rules) < 30 {
 		t.Fatalf("only %d rules", len(rules))
 	}

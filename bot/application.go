@@ -15,6 +15,14 @@ import (
 // in the form and the summary, /withdraw, and staff's view of the
 // applications.
 var applyingFeature = Feature{
+	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
+	Lists:     map[string]pagedList{"apps": {20, (*turn).listApplications, (*turn).exportApplications}},
+	Tables:    map[string]func(*turn, string) (fileTable, error){"applications": (*turn).exportApplicationsTable},
+	Due:       map[store.DueKind]DueFunc{store.DueFinish: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) { return b.deliverNudge(tx, d, now) }},
+	Before:    (*turn).movedFromOldForm,
+	Input:     (*turn).linkByContact,
+	Status:    (*turn).status,
+	Home:      &Home{Dialogue: formDialogue, Resume: (*turn).resumeForm, Again: (*turn).leftFormOrResume},
 	Commands: []Command{
 		{Name: "withdraw", Run: (*turn).askWithdraw, Help: true},
 		{Name: "applications", Roles: staffOnly, Run: firstPage("apps"), Help: true, Menu: true},
@@ -23,7 +31,6 @@ var applyingFeature = Feature{
 		{Name: "export", Roles: staffOnly, Run: (*turn).exportApplications, Help: true, Menu: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixConsent, Run: (*turn).consent},
 		{Prefix: formCallback, Run: tapForm(formCallback)},
 		{Prefix: prefixSummary, Run: tapForm(prefixSummary)},
 		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
@@ -47,7 +54,7 @@ func tapForm(prefix string) func(*turn, string) error {
 		case prefixEdit:
 			args = stepChange + ":" + args
 		}
-		if handled, err := dialogues.TapStep(t.talk(), formCallback, args); handled || err != nil {
+		if handled, err := t.dialogues().TapStep(t.talk(), formCallback, args); handled || err != nil {
 			return err
 		}
 		return t.oldButton()
@@ -596,7 +603,7 @@ func (t *turn) saveDraft(d store.Application) error {
 // question as a new one.
 func (t *turn) goOnWithForm(d store.Application) error {
 	step, path := formPlace(d.Answers, "")
-	return dialogues.Place(t.talk(), formDialogue, step, path, "", true)
+	return t.dialogues().Place(t.talk(), formDialogue, step, path, "", true)
 }
 
 // movedFromOldForm moves a woman the bot before the dialogue engine left
@@ -609,7 +616,7 @@ func (t *turn) movedFromOldForm() error {
 		return nil
 	}
 	t.user.Step, t.user.Editing = "", false
-	if d, _, err := dialogues.Current(t.talk()); d != nil || err != nil {
+	if d, _, err := t.dialogues().Current(t.talk()); d != nil || err != nil {
 		return err
 	}
 	d, err := t.draft()
@@ -624,22 +631,7 @@ func (t *turn) movedFromOldForm() error {
 		}
 	}
 	step, path := formPlace(d.Answers, step)
-	return dialogues.Place(t.talk(), formDialogue, step, path, partial, false)
-}
-
-// answer takes what she sent while on a step: the dialogue's fallback.
-func (t *turn) answer() error {
-	if linked, err := t.linkByContact(); linked || err != nil {
-		return err // her application came on paper or by e-mail
-	}
-	if handled, err := dialogues.Take(t.talk(), t.input()); handled || err != nil {
-		return err
-	}
-	if len(t.workRoles()) > 0 {
-		t.help()
-		return nil
-	}
-	return t.reask()
+	return t.dialogues().Place(t.talk(), formDialogue, step, path, partial, false)
 }
 
 // submitApplication turns the draft into an application with a code.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -52,6 +51,10 @@ type Options struct {
 	// again after the store refused its write (a full disk); 30 seconds
 	// when zero.
 	WorkerRetry time.Duration
+	// Features are the parts of the school the bot runs, in the order
+	// /help and the menus list their commands (bot/school.Features); the
+	// core's own come first.
+	Features []Feature
 	// BackupKeep is how many backups BackupDir keeps, daily ones and
 	// those made for /backup together; 7 when zero.
 	BackupKeep int
@@ -92,6 +95,7 @@ func DefaultSelection(deadline time.Time, loc *time.Location) SelectionOptions {
 // its own store transaction.
 type Bot struct {
 	Options
+	routes        *registry
 	broadcastWake chan struct{}
 
 	// backupWake wakes ServeBackups after an update recorded a /backup.
@@ -133,7 +137,10 @@ func New(opts Options) *Bot {
 	if opts.BackupKeep < 1 {
 		opts.BackupKeep = 7
 	}
-	return &Bot{Options: opts, broadcastWake: make(chan struct{}, 1), backupWake: make(chan struct{}, 1)}
+	if opts.Features == nil {
+		opts.Features = features()
+	}
+	return &Bot{Options: opts, routes: newRegistry(opts.Features...), broadcastWake: make(chan struct{}, 1), backupWake: make(chan struct{}, 1)}
 }
 
 // Handle applies one update. An update already handled (Telegram sends it
@@ -235,9 +242,6 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 	}
 	if u.LangCode != "" {
 		t.user.LangCode = u.LangCode
-	}
-	if strings.HasPrefix(t.user.Step, legacyMaskStep) {
-		t.user.Step = "" // left by an older bot: see legacyMaskStep
 	}
 	return t, nil
 }

@@ -1,20 +1,30 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
-	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // Broadcasts: composed on the dialogue engine, then sent and reported
 // (broadcastrun.go).
 var broadcastFeature = Feature{
+	Dialogues: []*dialogue.Dialogue{broadcastDialogue},
+	Lists:     map[string]pagedList{"bc": {5, (*turn).listBroadcasts, (*turn).broadcastsFile}}, // each takes four lines and a button
+	Tables: map[string]func(*turn, string) (fileTable, error){
+		"broadcasts": (*turn).broadcastsFileTable,
+		"broadcast":  (*turn).broadcastReportTable,
+	},
+	Due: map[store.DueKind]DueFunc{store.DueBroadcast: func(b *Bot, tx *store.Tx, d store.Due, _ time.Time) (int, error) {
+		return b.startScheduled(tx, d)
+	}},
 	Commands: []Command{
 		{Name: "broadcast", Roles: staffOnly, Run: (*turn).startBroadcast, Help: true, Menu: true},
 		{Name: "broadcasts", Roles: staffOnly, Run: firstPage("bc"), Help: true, Menu: true},
@@ -24,10 +34,6 @@ var broadcastFeature = Feature{
 
 // prefixBroadcast is a button on a broadcast's report: pause, resume, stop.
 const prefixBroadcast = "bc"
-
-// broadcastAudiences are offered as buttons; oblast and category open a
-// second picker.
-var broadcastAudiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}
 
 // broadcastDialogue is /broadcast: the Kyrgyz version, the Russian one
 // (either may be skipped, or be a photo or file with a caption), the
@@ -119,30 +125,6 @@ func audienceOptions(*dialogue.Context) []dialogue.Option {
 	return out
 }
 
-// narrowOptions are the oblasts, or the age groups.
-func narrowOptions(c *dialogue.Context) []dialogue.Option {
-	var out []dialogue.Option
-	if c.Answers["audience"] == "category" {
-		for _, v := range []store.Category{store.Category28Plus, store.CategoryUnder28} {
-			out = append(out, dialogue.Option{Value: string(v), Label: "category." + string(v)})
-		}
-		return out
-	}
-	for _, v := range schedule.Oblasts {
-		out = append(out, dialogue.Option{Value: v, Label: "form.oblast.opt." + v})
-	}
-	return out
-}
-
-// broadcastAudience is the audience the answers name: "participants",
-// "oblast:naryn".
-func broadcastAudience(a map[string]string) string {
-	if n := a["narrow"]; n != "" && (a["audience"] == "oblast" || a["audience"] == "category") {
-		return a["audience"] + ":" + n
-	}
-	return a["audience"]
-}
-
 // someoneIn refuses an audience nobody is in. Picking a kind that is
 // narrowed next (oblast, category) is not judged yet.
 func someoneIn(kindStep string) func(*dialogue.Context, string) error {
@@ -197,20 +179,6 @@ func confirmBroadcast(c *dialogue.Context) string {
 	}
 	return c.Text("bc.confirm", map[string]any{"Count": len(users), "Ky": byLang["ky"], "Ru": byLang["ru"],
 		"Audience": c.Text("audience."+strings.Split(audience, ":")[0], nil)})
-}
-
-// exampleTime is a time a week ahead, as the bot writes times.
-func exampleTime(c *dialogue.Context) map[string]any {
-	return map[string]any{"Example": c.Now().In(c.Location()).AddDate(0, 0, 7).Format(dialogue.DateTimeLayout)}
-}
-
-// inFuture refuses a time that has passed.
-func inFuture(c *dialogue.Context, v string) error {
-	at, _ := time.Parse(time.RFC3339, v)
-	if !at.After(c.Now()) {
-		return &dialogue.Refusal{Key: "bc.past", Data: map[string]any{"When": at.In(c.Location()).Format(dialogue.DateTimeLayout)}}
-	}
-	return nil
 }
 
 // startBroadcast is /broadcast.
@@ -441,4 +409,37 @@ func (t *turn) broadcastReportTable(id string) (fileTable, error) {
 		return fileTable{}, err
 	}
 	return fileTable{export.BroadcastReport(b, rs, t.Location), fmt.Sprintf("broadcast-%d", b.ID), t.text("bc.csv", nil)}, nil
+}
+
+// sentBroadcasts are the broadcasts past the draft, newest first.
+func (t *turn) sentBroadcasts() ([]store.Broadcast, error) {
+	all, err := t.tx.Broadcasts()
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(b store.Broadcast) bool { return b.Status == store.BroadcastDraft })
+	slices.SortFunc(all, func(a, b store.Broadcast) int { return cmp.Compare(b.ID, a.ID) })
+	return all, nil
+}
+
+// broadcastsFile sends every broadcast with its recipients counted as a
+// workbook.
+func (t *turn) broadcastsFile() error { return t.fileJob("broadcasts", "") }
+
+// broadcastsFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) broadcastsFileTable(string) (fileTable, error) {
+	all, err := t.sentBroadcasts()
+	if err != nil {
+		return fileTable{}, err
+	}
+	lines := make([]export.BroadcastLine, len(all))
+	for i, b := range all {
+		rs, err := t.tx.Recipients(b.ID)
+		if err != nil {
+			return fileTable{}, err
+		}
+		c := countRecipients(rs)
+		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.sent, Blocked: c.blocked, Failed: c.failed, Left: c.left}}
+	}
+	return fileTable{export.Broadcasts(lines, t.Location), "broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
 }

@@ -169,26 +169,6 @@ func (b *Bot) ResumeBroadcasts() error {
 	return nil
 }
 
-// counts tallies a broadcast's recipients.
-type counts struct{ total, sent, blocked, failed, left int }
-
-func countRecipients(rs []store.Recipient) counts {
-	c := counts{total: len(rs)}
-	for _, r := range rs {
-		switch r.State {
-		case store.RecipientSent:
-			c.sent++
-		case store.RecipientBlocked:
-			c.blocked++
-		case store.RecipientFailed:
-			c.failed++
-		default:
-			c.left++
-		}
-	}
-	return c
-}
-
 // staffLang is the language of the staff member who sent a broadcast.
 func staffLang(tx *store.Tx, id int64) string {
 	u, err := tx.User(id)

@@ -1,15 +1,12 @@
 package bot
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
-	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -17,6 +14,11 @@ import (
 // The school's calendar: everyone's schedule and answers to reminders,
 // staff's events (events.go).
 var calendarFeature = Feature{
+	Dialogues: []*dialogue.Dialogue{eventDialogue, eventMoveDialogue, eventPlanDialogue, commentDialogue},
+	Due: map[store.DueKind]DueFunc{
+		store.DueReminder: (*Bot).deliverOne, store.DueGreeting: (*Bot).deliverOne,
+		store.DueFollowUp: (*Bot).deliverOne, store.DueElection: (*Bot).deliverOne,
+	},
 	Commands: []Command{
 		{Name: "schedule", Run: (*turn).showSchedule, Help: true, Menu: true},
 		{Name: "events", Roles: staffOnly, Run: (*turn).listEvents, Help: true, Menu: true},
@@ -86,71 +88,6 @@ func (b *Bot) saveAndPlan(tx *store.Tx, e store.Event) error {
 	return nil
 }
 
-// planDue stores a due item and, once tx is committed, tells Planned its
-// time, so it goes out at that time and not at the next minute. The bot
-// plans every due item here (TestPlanDue_OnlyThroughPlanDue checks).
-func (b *Bot) planDue(tx *store.Tx, d store.Due) error {
-	if err := tx.PlanDue(d); err != nil {
-		return err
-	}
-	tx.OnCommit(func() { b.Planned(d.At) })
-	return nil
-}
-
-// DeliverDue sends what has fallen due: reminders, greetings, follow-ups,
-// notices of new questions, scheduled broadcasts and election-morning
-// messages, each at most once per person. The due schedule
-// (schedule.Due) calls it when the first item falls due, and the bot
-// calls it once at start for what fell due while it was down. A reminder
-// whose event has started is dropped, with a log line; so is anything for
-// an event moved or cancelled since it was planned.
-func (b *Bot) DeliverDue() error {
-	now := b.Now()
-	// Most calls find nothing: only a read then, no write to the disk.
-	at, ok, err := b.DB.NextDue()
-	if err != nil {
-		return fmt.Errorf("deliver due items: %w", err)
-	}
-	if !ok || at.After(now) {
-		return nil
-	}
-	sent := 0
-	err = b.DB.Update(func(tx *store.Tx) error {
-		items, err := tx.DueUntil(now)
-		if err != nil {
-			return err
-		}
-		for _, d := range items {
-			deliver := b.deliverOne
-			switch d.Kind {
-			case store.DueQuestions:
-				deliver = func(tx *store.Tx, d store.Due, now time.Time) (int, error) {
-					return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
-				}
-			case store.DueBroadcast:
-				deliver = func(tx *store.Tx, d store.Due, _ time.Time) (int, error) { return b.startScheduled(tx, d) }
-			case store.DueFinish:
-				deliver = b.deliverNudge
-			}
-			n, err := deliver(tx, d, now)
-			if err != nil {
-				return err
-			}
-			sent += n
-			// Dropped in the same transaction as what it queued: once only.
-			if err := tx.DropDue(d); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("deliver due items: %w", err)
-	}
-	b.Delivered() // also what chaseQuestions queued, and broadcasts started
-	return nil
-}
-
 // Late limits: a greeting or follow-up this late is no longer worth sending.
 const (
 	greetingLate = 24 * time.Hour
@@ -213,8 +150,7 @@ func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) stor
 	case store.DueGreeting:
 		m.Text = e.Text[lang]
 	case store.DueElection:
-		m.Text = b.Texts.Text(lang, "election.morning", nil)
-		m.Buttons = electionButtons(b.Texts.Text, lang)
+		m.Text, m.Buttons = b.message(kind, lang)
 	case store.DueFollowUp:
 		m.Text = b.Texts.Text(lang, "event.followup", map[string]any{"Title": e.Title[lang]})
 		m.Buttons = [][]store.Button{{
@@ -250,166 +186,6 @@ func (b *Bot) joinButton(lang string, e store.Event) [][]store.Button {
 		return nil
 	}
 	return [][]store.Button{{{Text: b.Texts.Text(lang, "event.join", nil), URL: e.Link}}}
-}
-
-// userLang is the language to write to u in: her choice, else the guess
-// from her phone's language.
-func userLang(u store.User) string {
-	if u.Language == "" {
-		return locales.Guess(u.LangCode)
-	}
-	return u.Language
-}
-
-// audienceOf returns the people an audience names, by ID, without those
-// who blocked the bot. It reads only them: roles come from the store's
-// index of users by role, applicants from the applications. Only
-// "everyone" reads every user. It names the same people as inAudience.
-func audienceOf(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
-	users, err := audienceMembers(tx, audience, staffIDs)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(users, func(u store.User) bool { return u.Blocked }), nil
-}
-
-func audienceMembers(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
-	kind, value, _ := strings.Cut(audience, ":")
-	switch kind {
-	case "everyone":
-		return tx.Users()
-	case "participants":
-		return tx.UsersWithRole(store.RoleParticipant)
-	case "candidates":
-		return tx.UsersWithRole(store.RoleCandidate)
-	case "deputies":
-		return tx.UsersWithRole(store.RoleDeputy)
-	case "commission":
-		return tx.UsersWithRole(store.RoleCommission)
-	case "mentors":
-		return tx.UsersWithRoles(store.RoleMentor, store.RoleLawyer)
-	case "staff":
-		return staffOf(tx, staffIDs)
-	case "applicants":
-		return activeApplicants(tx)
-	case "oblast", "category":
-		return participantsWhere(tx, func(app store.Application) bool {
-			if kind == "oblast" {
-				return app.Answers["oblast"] == value
-			}
-			return string(app.Category) == value
-		})
-	}
-	return nil, nil
-}
-
-// staffOf is the stored staff: those with the role, and those the config
-// names who have written to the bot.
-func staffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
-	users, err := tx.UsersWithRole(store.RoleStaff)
-	if err != nil {
-		return nil, err
-	}
-	var more []int64
-	for _, id := range staffIDs {
-		if !slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
-			more = append(more, id)
-		}
-	}
-	return withStored(tx, users, more)
-}
-
-// activeApplicants are the women whose submitted application still takes
-// part in the selection, read from the applications.
-func activeApplicants(tx *store.Tx) ([]store.User, error) {
-	apps, err := tx.Applications()
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, app := range apps {
-		if app.Active() {
-			ids = append(ids, app.UserID)
-		}
-	}
-	return withStored(tx, nil, ids)
-}
-
-// withStored adds to users those of ids who are stored (someone who never
-// wrote is not), and returns them all by ID.
-func withStored(tx *store.Tx, users []store.User, ids []int64) ([]store.User, error) {
-	for _, id := range ids {
-		u, err := tx.User(id)
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, u)
-	}
-	slices.SortFunc(users, func(a, b store.User) int { return cmp.Compare(a.ID, b.ID) })
-	return users, nil
-}
-
-// participantsWhere are the participants whose application matches.
-func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]store.User, error) {
-	users, err := tx.UsersWithRole(store.RoleParticipant)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.User
-	for _, u := range users {
-		app, err := tx.ApplicationOf(u.ID)
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if match(app) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
-}
-
-// inAudience reports whether u is in the audience kind:value; it decides
-// for one person what audienceOf decides for all.
-func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
-	switch kind {
-	case "everyone":
-		return true, nil
-	case "participants":
-		return u.HasRole(store.RoleParticipant), nil
-	case "candidates":
-		return u.HasRole(store.RoleCandidate), nil
-	case "deputies":
-		return u.HasRole(store.RoleDeputy), nil
-	case "commission":
-		return u.HasRole(store.RoleCommission), nil
-	case "mentors":
-		return u.HasRole(store.RoleMentor) || u.HasRole(store.RoleLawyer), nil
-	case "staff":
-		return u.HasRole(store.RoleStaff) || slices.Contains(staffIDs, u.ID), nil
-	case "applicants", "oblast", "category":
-		app, err := tx.ApplicationOf(u.ID)
-		if isNotFound(err) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		switch kind {
-		case "applicants":
-			return app.Active(), nil
-		case "oblast":
-			return u.HasRole(store.RoleParticipant) && app.Answers["oblast"] == value, nil
-		default:
-			return u.HasRole(store.RoleParticipant) && string(app.Category) == value, nil
-		}
-	}
-	return false, nil
 }
 
 // showSchedule is /schedule: the stage under way and what is coming for
@@ -476,14 +252,6 @@ func (t *turn) eventAnswer(id string) (store.RSVP, bool, error) {
 	}
 	r, err := t.tx.RSVP(id, t.user.ID)
 	return r, err == nil, err
-}
-
-// errOr returns err if there is one, else what fallback returns.
-func errOr(err error, fallback func() error) error {
-	if err != nil {
-		return err
-	}
-	return fallback()
 }
 
 // tapAttended takes the follow-up's "did you attend?", then asks for a

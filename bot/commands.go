@@ -58,59 +58,163 @@ type Button struct {
 	Run   func(t *turn, args string) error
 }
 
-// Feature is what one part of the school registers with the router.
+// Feature is what one part of the school registers with the core: its
+// commands, buttons and dialogues, and the hooks by which the core and
+// the other parts reach it without importing it.
 type Feature struct {
-	Commands []Command
-	Buttons  []Button
+	Commands  []Command
+	Buttons   []Button
+	Dialogues []*dialogue.Dialogue
+	// Lists are its long lists shown a page at a time, by the name their
+	// buttons carry (paging.go).
+	Lists map[string]pagedList
+	// Tables and Bundles build its workbooks, by the file job's kind
+	// (files.go).
+	Tables  map[string]func(*turn, string) (fileTable, error)
+	Bundles map[string]func(*turn, string) (fileBundle, error)
+	// Due delivers its due items, by kind (due.go).
+	Due map[store.DueKind]DueFunc
+	// Sure are what a yes to the shared yes-no question does for a
+	// command whose question the command itself asks ("/scoring close"),
+	// by command (pickers.go).
+	Sure map[string]func(*turn, string) error
+	// Start, if set, is offered the payload of a /start deep link first;
+	// done means it took the link (an invitation) and /start goes no
+	// further.
+	Start func(t *turn, payload string) (done bool, err error)
+	// Before, if set, runs before every private update is routed (moving
+	// someone off a state an older bot left).
+	Before func(*turn) error
+	// Input, if set, is offered what she sent outside a dialogue before
+	// the dialogue's fallback (a contact that links a paper application).
+	Input func(*turn) (handled bool, err error)
+	// Status, if set, is a line about her for /help ("your application
+	// is sent"); "" when it has nothing to say.
+	Status func(*turn) (string, error)
+	// Home, if set, is where a newcomer goes once she has chosen her
+	// language and agreed: at most one feature has it.
+	Home *Home
+	// RoleEnds, if set, frees the work of a role that ended (roles.go);
+	// after runs once she is saved.
+	RoleEnds func(t *turn, u store.User, role store.Role, f *freed) (after func() error, err error)
+	// Ask, if set, opens a question of kind for her (the election day's
+	// "help now"): at most one feature has it.
+	Ask func(t *turn, kind store.QuestionKind) error
+	// Messages make the message of a due item another part plans (the
+	// election morning of the calendar's election day), by kind.
+	Messages map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button)
+}
+
+// Home is the newcomer's way through the bot once she has chosen her
+// language and agreed to the processing of her data: the application
+// form.
+type Home struct {
+	// Dialogue is the dialogue /start welcomes her back to.
+	Dialogue string
+	// Resume puts her back where she was, greeting her when greet.
+	Resume func(t *turn, greet bool) error
+	// Again follows anything she sends outside a dialogue.
+	Again func(t *turn) error
 }
 
 // features are the parts of the school, in the order /help and the
 // menus list their commands.
 func features() []Feature {
 	return []Feature{
-		coreFeature, applyingFeature, sourcesFeature, peopleFeature, selectionFeature, calendarFeature,
-		mentoringFeature, faqFeature, broadcastFeature, electionFeature, reportFeature, recordsFeature,
+		applyingFeature, sourcesFeature, peopleFeature, selectionFeature, calendarFeature,
+		mentoringFeature, faqFeature, broadcastFeature, electionFeature, reportFeature, recordsFeature, Operations,
 	}
 }
 
-// routes are the registrations. They are built in init: handlers such as
-// /help read them.
-var routes registry
-
-func init() { routes = newRegistry(features()...) }
-
 // registry holds the registrations, looked up by name and prefix.
 type registry struct {
-	commands []Command // in /help and menu order
-	byName   map[string]int
-	buttons  map[string]Button
+	commands  []Command // in /help and menu order
+	byName    map[string]int
+	buttons   map[string]Button
+	dialogues *dialogue.Engine
+	lists     map[string]pagedList
+	tables    map[string]func(*turn, string) (fileTable, error)
+	bundles   map[string]func(*turn, string) (fileBundle, error)
+	due       map[store.DueKind]DueFunc
+	sure      map[string]func(*turn, string) error
+	messages  map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button)
+	features  []Feature
+	home      Home
+	ask       func(t *turn, kind store.QuestionKind) error
 }
 
-// newRegistry collects the features' registrations. A name or a prefix
-// registered twice is a programming error, caught at start (and by every
-// test).
-func newRegistry(fs ...Feature) registry {
-	r := registry{byName: map[string]int{}, buttons: map[string]Button{}}
+// newRegistry collects the features' registrations, the core's first. A
+// name, a prefix, a dialogue, a list or a file registered twice is a
+// programming error, caught at start (and by every test).
+func newRegistry(fs ...Feature) *registry {
+	fs = append([]Feature{coreFeature}, fs...)
+	r := &registry{byName: map[string]int{}, buttons: map[string]Button{}, dialogues: dialogue.NewEngine(),
+		lists: map[string]pagedList{}, tables: map[string]func(*turn, string) (fileTable, error){},
+		bundles: map[string]func(*turn, string) (fileBundle, error){}, due: map[store.DueKind]DueFunc{},
+		sure: map[string]func(*turn, string) error{}, features: fs,
+		messages: map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button){}}
 	for _, f := range fs {
-		for _, c := range f.Commands {
-			if _, dup := r.byName[c.Name]; dup || c.Run == nil {
-				panic(fmt.Sprintf("bot: command %q registered twice or without a handler", c.Name))
-			}
-			r.byName[c.Name] = len(r.commands)
-			r.commands = append(r.commands, c)
-		}
-		for _, b := range f.Buttons {
-			if _, dup := r.buttons[b.Prefix]; dup || b.Run == nil {
-				panic(fmt.Sprintf("bot: button %q registered twice or without a handler", b.Prefix))
-			}
-			r.buttons[b.Prefix] = b
-		}
+		r.add(f)
 	}
 	return r
 }
 
+// add collects one feature's registrations.
+func (r *registry) add(f Feature) {
+	for _, d := range f.Dialogues {
+		r.dialogues.Register(d)
+	}
+	putAll(r.lists, f.Lists, "list")
+	putAll(r.tables, f.Tables, "workbook")
+	putAll(r.bundles, f.Bundles, "workbook")
+	putAll(r.due, f.Due, "due item")
+	putAll(r.sure, f.Sure, "yes to")
+	putAll(r.messages, f.Messages, "message")
+	for k := range r.tables {
+		if _, dup := r.bundles[k]; dup {
+			panic(fmt.Sprintf("bot: workbook %q registered twice", k))
+		}
+	}
+	if f.Home != nil {
+		if r.home.Resume != nil {
+			panic("bot: two features are the newcomer's home")
+		}
+		r.home = *f.Home
+	}
+	if f.Ask != nil {
+		if r.ask != nil {
+			panic("bot: two features open questions")
+		}
+		r.ask = f.Ask
+	}
+	for _, c := range f.Commands {
+		if _, dup := r.byName[c.Name]; dup || c.Run == nil {
+			panic(fmt.Sprintf("bot: command %q registered twice or without a handler", c.Name))
+		}
+		r.byName[c.Name] = len(r.commands)
+		r.commands = append(r.commands, c)
+	}
+	for _, b := range f.Buttons {
+		if _, dup := r.buttons[b.Prefix]; dup || b.Run == nil {
+			panic(fmt.Sprintf("bot: button %q registered twice or without a handler", b.Prefix))
+		}
+		r.buttons[b.Prefix] = b
+	}
+}
+
+// putAll copies a feature's registrations of one kind into the
+// registry's; one registered twice panics.
+func putAll[K comparable, V any](into, from map[K]V, what string) {
+	for k, v := range from {
+		if _, dup := into[k]; dup {
+			panic(fmt.Sprintf("bot: %s %v registered twice", what, k))
+		}
+		into[k] = v
+	}
+}
+
 // command finds a registered command.
-func (r registry) command(name string) (Command, bool) {
+func (r *registry) command(name string) (Command, bool) {
 	i, ok := r.byName[name]
 	if !ok {
 		return Command{}, false
@@ -127,19 +231,43 @@ var coreFeature = Feature{
 		{Name: "cancel", Run: (*turn).cancel, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: dialogue.Prefix, Run: func(t *turn, args string) error { return dialogues.Tap(t.talk(), args) }},
+		{Prefix: dialogue.Prefix, Run: func(t *turn, args string) error { return t.dialogues().Tap(t.talk(), args) }},
 		{Prefix: prefixLanguage, Run: (*turn).chooseLanguage},
+		{Prefix: prefixConsent, Run: (*turn).consent},
+		{Prefix: prefixPage, Roles: staffOnly, Run: (*turn).tapPage},
+		{Prefix: prefixListFile, Roles: staffOnly, Run: (*turn).tapListFile},
+	},
+	Dialogues: []*dialogue.Dialogue{sureDialogue},
+}
+
+// Operations are the core's staff commands: the audit log, the messages
+// not delivered, a backup now and the bot's health. They come last in
+// /help and the menus.
+var Operations = Feature{
+	Commands: []Command{
+		{Name: "audit", Roles: staffOnly, Run: firstPage("audit"), Help: true, Menu: true},
+		{Name: "undelivered", Roles: staffOnly, Run: firstPage("dead"), Help: true, Menu: true},
+		{Name: "backup", Roles: staffOnly, Run: (*turn).backup, Help: true, Menu: true},
+		{Name: "status", Roles: staffOnly, Run: (*turn).showStatus, Help: true, Menu: true},
+	},
+	Lists: map[string]pagedList{
+		"audit": {20, (*turn).auditLog, (*turn).auditFile},
+		"dead":  {15, (*turn).undelivered, (*turn).undeliveredFile},
+	},
+	Tables: map[string]func(*turn, string) (fileTable, error){
+		"audit":       (*turn).auditFileTable,
+		"undelivered": (*turn).undeliveredFileTable,
 	},
 }
 
 // Menu returns the default command menu in lang, for setMyCommands: what a
-// newcomer can use now. People with a role get their own (menuOf).
-func Menu(texts *locales.Texts, lang string) []store.MenuCommand {
-	return routes.menu(texts, lang, func(c Command) bool { return c.audience() == nil })
+// newcomer can use now. People with a role get their own (roleMenu).
+func (b *Bot) Menu(lang string) []store.MenuCommand {
+	return b.routes.menu(b.Texts, lang, func(c Command) bool { return c.audience() == nil })
 }
 
 // menu lists, in lang, the menu commands that pass keep.
-func (r registry) menu(texts *locales.Texts, lang string, keep func(Command) bool) []store.MenuCommand {
+func (r *registry) menu(texts *locales.Texts, lang string, keep func(Command) bool) []store.MenuCommand {
 	var cmds []store.MenuCommand
 	for _, c := range r.commands {
 		if c.Menu && keep(c) {
@@ -153,11 +281,11 @@ func (r registry) menu(texts *locales.Texts, lang string, keep func(Command) boo
 // then everyone's. Nil when she has no command of her own: the default
 // menu is hers then.
 func (b *Bot) roleMenu(u store.User, lang string) []store.MenuCommand {
-	own := routes.menu(b.Texts, lang, func(c Command) bool { return c.audience() != nil && b.holds(u, c.audience()) })
+	own := b.routes.menu(b.Texts, lang, func(c Command) bool { return c.audience() != nil && b.holds(u, c.audience()) })
 	if own == nil {
 		return nil
 	}
-	return append(own, Menu(b.Texts, lang)...)
+	return append(own, b.Menu(lang)...)
 }
 
 // Rule is one line of the access table: a command or a button prefix and
@@ -170,23 +298,23 @@ type Rule struct {
 
 // Rules lists every command and button that needs a role, from the
 // registrations, for tests and for the record.
-func Rules() []Rule {
+func (b *Bot) Rules() []Rule {
 	var rules []Rule
-	for _, c := range routes.commands {
+	for _, c := range b.routes.commands {
 		if c.Roles != nil {
 			rules = append(rules, Rule{Name: c.Name, Roles: c.Roles})
 		}
 	}
-	for _, b := range routes.buttons {
-		if b.Roles != nil {
-			rules = append(rules, Rule{Name: b.Prefix, Button: true, Roles: b.Roles})
+	for _, btn := range b.routes.buttons {
+		if btn.Roles != nil {
+			rules = append(rules, Rule{Name: btn.Prefix, Button: true, Roles: btn.Roles})
 		}
 	}
-	slices.SortFunc(rules, func(a, b Rule) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
+	slices.SortFunc(rules, func(x, y Rule) int {
+		if c := strings.Compare(x.Name, y.Name); c != 0 {
 			return c
 		}
-		return strings.Compare(fmt.Sprint(a.Button), fmt.Sprint(b.Button))
+		return strings.Compare(fmt.Sprint(x.Button), fmt.Sprint(y.Button))
 	})
 	return rules
 }
@@ -201,9 +329,9 @@ type CommandHelp struct {
 }
 
 // Commands lists the registered commands in /help order, for tests.
-func Commands() []CommandHelp {
+func (b *Bot) Commands() []CommandHelp {
 	var out []CommandHelp
-	for _, c := range routes.commands {
+	for _, c := range b.routes.commands {
 		out = append(out, CommandHelp{Name: c.Name, For: c.audience(), Help: c.Help, Menu: c.Menu})
 	}
 	return out

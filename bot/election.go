@@ -9,12 +9,20 @@ import (
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/votes"
+	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // Election day: candidacy, the day's reports and help, and staff's
 // tally (tally.go).
 var electionFeature = Feature{
+	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
+	Tables:    map[string]func(*turn, string) (fileTable, error){"results": (*turn).exportResultsTable},
+	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){
+		store.DueElection: func(texts *locales.Texts, lang string) (string, [][]store.Button) {
+			return texts.Text(lang, "election.morning", nil), electionButtons(texts.Text, lang)
+		},
+	},
 	Commands: []Command{
 		{Name: "candidacy", For: participants, Run: (*turn).startCandidacy, Help: true, Menu: true},
 		{Name: "election", For: candidates, Run: (*turn).electionDay, Help: true, Menu: true},
@@ -421,7 +429,7 @@ func (t *turn) electionAction(action string) error {
 	case "violation":
 		return t.startDialogue(violationDialogue.Name, nil)
 	}
-	return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(store.KindHelp)})
+	return t.ask(store.KindHelp)
 }
 
 // electionDay is /election: the day's three buttons, all day.

@@ -281,10 +281,3 @@ func (t *turn) setPlan(e store.Event, n int) error {
 	t.say("event_plan.set", map[string]any{"ID": e.ID, "Count": n})
 	return nil
 }
-
-func percent(n, of int) string {
-	if of == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
-}

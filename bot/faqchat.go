@@ -19,6 +19,7 @@ import (
 // them, answerers (staff for the school's questions) file answers under
 // a topic, staff edit them.
 var faqFeature = Feature{
+	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
 	Commands: []Command{
 		{Name: "faq", Roles: staffOnly, Run: (*turn).listFAQ, Help: true, Menu: true},
 		{Name: "faq_edit", Roles: staffOnly, Run: (*turn).editFAQ, Help: true},

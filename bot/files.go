@@ -40,38 +40,13 @@ type chartFile struct {
 	bars chart.Bars
 }
 
-// tableFiles build the workbooks, by the job's kind, from the job's
-// argument, in a read-only turn of the staff member who asked.
-var tableFiles map[string]func(*turn, string) (fileTable, error)
-
-func init() {
-	tableFiles = map[string]func(*turn, string) (fileTable, error){
-		"applications": (*turn).exportApplicationsTable,
-		"scores":       (*turn).exportScoresTable,
-		"ranking":      (*turn).rankingFileTable,
-		"questions":    (*turn).exportQuestionsTable,
-		"results":      (*turn).exportResultsTable,
-		"people":       (*turn).peopleFileTable,
-		"broadcasts":   (*turn).broadcastsFileTable,
-		"broadcast":    (*turn).broadcastReportTable,
-		"audit":        (*turn).auditFileTable,
-		"undelivered":  (*turn).undeliveredFileTable,
-	}
-	bundleFiles = map[string]func(*turn, string) (fileBundle, error){
-		"report": (*turn).reportFile,
-	}
-}
-
-// bundleFiles build the workbooks of several sheets, as tableFiles do.
-var bundleFiles map[string]func(*turn, string) (fileBundle, error)
-
 // bundleFor finds the builder of a job's kind, a table's made into a
 // bundle of one sheet.
-func bundleFor(kind string) (func(*turn, string) (fileBundle, error), bool) {
-	if build, ok := bundleFiles[kind]; ok {
+func (r *registry) bundleFor(kind string) (func(*turn, string) (fileBundle, error), bool) {
+	if build, ok := r.bundles[kind]; ok {
 		return build, true
 	}
-	build, ok := tableFiles[kind]
+	build, ok := r.tables[kind]
 	if !ok {
 		return nil, false
 	}
@@ -83,7 +58,7 @@ func bundleFor(kind string) (func(*turn, string) (fileBundle, error), bool) {
 
 // fileJob asks the worker for a workbook, sent to her chat once made.
 func (t *turn) fileJob(kind, arg string) error {
-	if _, ok := bundleFor(kind); !ok {
+	if _, ok := t.routes.bundleFor(kind); !ok {
 		return fmt.Errorf("no workbook %q", kind)
 	}
 	err := t.tx.PutFileJob(store.FileJob{Kind: kind, Arg: arg, ChatID: t.u.ChatID, UserID: t.user.ID, Lang: t.lang(), At: t.now})
@@ -138,7 +113,7 @@ func (b *Bot) RunFileJobs() error {
 // charts after it: the table read in a read transaction as the staff
 // member who asked, then written outside it.
 func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
-	build, ok := bundleFor(j.Kind)
+	build, ok := b.routes.bundleFor(j.Kind)
 	if !ok {
 		return nil, fmt.Errorf("no workbook %q", j.Kind)
 	}

@@ -220,7 +220,7 @@ func (h *harness) start() {
 	// As mentorbot run does: the default menu, then role holders' own.
 	menus := map[string][]store.MenuCommand{}
 	for _, lang := range locales.Languages {
-		menus[lang] = bot.Menu(h.texts, lang)
+		menus[lang] = b.Menu(lang)
 	}
 	if err := client.SetCommands(menus, locales.Default); err != nil {
 		h.t.Fatal(err)

@@ -25,11 +25,20 @@ func (t *turn) runHelp() error {
 		t.help()
 		return nil
 	}
-	status, err := t.status()
-	if err != nil {
-		return err
+	var lines []string
+	for _, f := range t.routes.features {
+		if f.Status == nil {
+			continue
+		}
+		line, err := f.Status(t)
+		if err != nil {
+			return err
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
 	}
-	t.helpWith(status)
+	t.helpWith(strings.Join(lines, "\n\n"))
 	return nil
 }
 
@@ -62,7 +71,7 @@ func (t *turn) helpWith(status string) {
 // for everyone when role is nil, in registration order.
 func (t *turn) helpLines(role *store.Role) string {
 	var lines []string
-	for _, c := range routes.commands {
+	for _, c := range t.routes.commands {
 		if c.Help && forRole(c, role) {
 			lines = append(lines, t.text("help.cmd."+c.Name, nil))
 		}

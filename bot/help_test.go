@@ -7,7 +7,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -71,7 +70,7 @@ func TestHelp_EveryCommandInItsRolesHelp(t *testing.T) {
 	}
 	checked := 0
 	restricted := map[string]bool{}
-	for _, rule := range bot.Rules() {
+	for _, rule := range h.bot.Rules() {
 		if rule.Button {
 			continue
 		}
@@ -83,7 +82,7 @@ func TestHelp_EveryCommandInItsRolesHelp(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range bot.Commands() {
+	for _, c := range h.bot.Commands() {
 		if restricted[c.Name] {
 			continue // checked above
 		}
@@ -125,7 +124,7 @@ var botCommandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 // Telegram's 256 characters.
 func TestCommands_TextsInBothLanguages(t *testing.T) {
 	h := newHarness(t)
-	cmds := bot.Commands()
+	cmds := h.bot.Commands()
 	if len(cmds) < 45 {
 		t.Fatalf("only %d commands registered", len(cmds))
 	}

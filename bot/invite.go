@@ -8,12 +8,21 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mentorbot/mentorbot/bot/textnorm"
+	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // People and roles: invitations, who holds which role, revoking one.
 var peopleFeature = Feature{
+	Lists:  map[string]pagedList{"people": {20, (*turn).listPeople, (*turn).peopleFile}},
+	Tables: map[string]func(*turn, string) (fileTable, error){"people": (*turn).peopleFileTable},
+	Start: func(t *turn, payload string) (bool, error) {
+		code, ok := strings.CutPrefix(payload, invitePrefix)
+		if !ok {
+			return false, nil
+		}
+		return true, t.redeem(code)
+	},
 	Commands: []Command{
 		{Name: "invite", Roles: staffOnly, Run: (*turn).invite, Help: true, Menu: true},
 		{Name: "people", Roles: staffOnly, Run: (*turn).people, Help: true, Menu: true},
@@ -148,16 +157,6 @@ func (t *turn) withConfigStaff(users []store.User) []store.User {
 	return users
 }
 
-// displayName is her Telegram name as staff see it. Names stored before
-// they were cleaned may still hold bidi controls, so they go through
-// ForStaff here too.
-func displayName(u store.User) string {
-	if name := textnorm.ForStaff(u.FirstName); name != "" {
-		return name
-	}
-	return "—"
-}
-
 // revoke is /revoke ID ROLE.
 func (t *turn) revoke() error {
 	fields := strings.Fields(t.u.Args)
@@ -195,10 +194,42 @@ func (t *turn) revoke() error {
 	return nil
 }
 
-// keepSelf copies what a staff action changed in her own record into
-// t.user, which commit saves last.
-func (t *turn) keepSelf(u store.User) {
-	if u.ID == t.user.ID {
-		t.user.Roles, t.user.Step, t.user.Menu = u.Roles, u.Step, u.Menu
+// peopleByRole are the holders of each invitable role, in that order,
+// the config's staff among the staff.
+func (t *turn) peopleByRole() ([][]store.User, error) {
+	out := make([][]store.User, len(invitable))
+	for i, role := range invitable {
+		users, err := t.tx.UsersWithRole(role)
+		if err != nil {
+			return nil, err
+		}
+		if role == store.RoleStaff {
+			users = t.withConfigStaff(users)
+		}
+		for j, u := range users {
+			if u.ID == t.user.ID {
+				users[j] = t.user // as she is now: she may not be stored yet
+			}
+		}
+		out[i] = users
 	}
+	return out, nil
+}
+
+// peopleFile sends who holds which role as a workbook.
+func (t *turn) peopleFile() error { return t.fileJob("people", "") }
+
+// peopleFileTable builds it, in the worker (RunFileJobs).
+func (t *turn) peopleFileTable(string) (fileTable, error) {
+	byRole, err := t.peopleByRole()
+	if err != nil {
+		return fileTable{}, err
+	}
+	var holders []export.RoleHolder
+	for i, users := range byRole {
+		for _, u := range users {
+			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
+		}
+	}
+	return fileTable{export.People(holders), "people", t.text("people.caption", map[string]any{"Count": len(holders)})}, nil
 }

@@ -15,6 +15,7 @@ import (
 // application carries it, and /applications and the export count by it.
 // Someone who came without a link is "direct".
 var sourcesFeature = Feature{
+	Start: func(t *turn, payload string) (bool, error) { return false, t.noteArrival(payload) },
 	Commands: []Command{
 		{Name: "links", Roles: staffOnly, Run: (*turn).links, Help: true, Menu: true},
 	},

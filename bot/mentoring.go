@@ -19,6 +19,15 @@ import (
 // the school (KindSchool, answered by staff), participants ask mentors
 // and lawyers (askable says which).
 var mentoringFeature = Feature{
+	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
+	Tables:    map[string]func(*turn, string) (fileTable, error){"questions": (*turn).exportQuestionsTable},
+	Due: map[store.DueKind]DueFunc{store.DueQuestions: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
+		return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
+	}},
+	RoleEnds: (*turn).questionsFreed,
+	Ask: func(t *turn, kind store.QuestionKind) error {
+		return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
+	},
 	Commands: []Command{
 		{Name: "ask", Run: (*turn).askQuestion, Help: true, Menu: true},
 		{Name: "questions", For: participants, Run: (*turn).myQuestions, Help: true, Menu: true},
@@ -105,6 +114,15 @@ func perQueue(make func(store.QuestionKind) *dialogue.Dialogue) map[store.Questi
 	out := map[store.QuestionKind]*dialogue.Dialogue{}
 	for _, k := range questionKinds {
 		out[k] = make(k)
+	}
+	return out
+}
+
+// inQueues lists a dialogue of each queue, in the queues' order.
+func inQueues(ds map[store.QuestionKind]*dialogue.Dialogue) []*dialogue.Dialogue {
+	var out []*dialogue.Dialogue
+	for _, k := range questionKinds {
+		out = append(out, ds[k])
 	}
 	return out
 }
@@ -449,34 +467,6 @@ func askerLabel(kind store.QuestionKind) string {
 	return "mentoring.from_her"
 }
 
-// captionMax is Telegram's limit on a media caption.
-const captionMax = 1024
-
-// sendPost queues one post to chat, with a heading line: text as a
-// message (split if long), media by file_id with the text as caption when
-// it fits, else the text after it.
-func (t *turn) sendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
-	text := strings.TrimSpace(heading + "\n" + p.Text)
-	if p.Media == nil {
-		parts := Split(text, MaxMessage)
-		for i, part := range parts {
-			m := store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: part}
-			if i == len(parts)-1 {
-				m.Buttons = buttons
-			}
-			t.out = append(t.out, m)
-		}
-		return
-	}
-	media := store.Outgoing{Kind: store.KindMedia, ChatID: chat, Media: p.Media, Text: text}
-	if !fits(text, captionMax) || p.Media.Type == "video_note" {
-		media.Text = ""
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: text})
-	}
-	media.Buttons = buttons
-	t.out = append(t.out, media)
-}
-
 // tapReply starts her reply in a thread.
 func (t *turn) tapReply(arg string) error {
 	q, ok, err := t.questionArg(arg)
@@ -598,11 +588,6 @@ func boolOrder(a, b bool) int {
 	return 1
 }
 
-// buttonWith is a button whose label has placeholders.
-func (t *turn) buttonWith(key string, data map[string]any, callback string) store.Button {
-	return store.Button{Text: t.text(key, data), Data: callback}
-}
-
 // waited says how long ago, in hours or days.
 func (t *turn) waited(since time.Time) string {
 	d := t.now.Sub(since)
@@ -668,11 +653,11 @@ func (t *turn) tapHandBack(arg string) error {
 // endAnswer ends her answer to q, if she is writing one: it went back
 // to the queue.
 func (t *turn) endAnswer(q store.Question) error {
-	d, conv, err := dialogues.Current(t.talk())
+	d, conv, err := t.dialogues().Current(t.talk())
 	if err != nil || d != answerDialogues[q.Kind] || conv.Answers["question"] != strconv.Itoa(q.ID) {
 		return err
 	}
-	return dialogues.End(t.talk())
+	return t.dialogues().End(t.talk())
 }
 
 // answerQuestion relays a mentor's (or staff's) answer to her, quoting
@@ -825,38 +810,44 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 	return nil
 }
 
-// tellStaff queues a message to every staff member.
-func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
-	return b.tellStaffText(tx, now, b.byKey(key, data))
-}
-
-// tellStaffText queues a message, made for each one's language, to every
-// staff member.
-func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
-	users, err := b.staffAudience(tx)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(now, notices(users, text, nil)...)
-}
-
-// staffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
-// hear, in the default language).
-func (b *Bot) staffAudience(tx *store.Tx) ([]store.User, error) {
-	// Blocked ones are kept here (notices leaves them out), so that a
-	// blocked staff member named in the config is not added back below.
-	users, err := audienceMembers(tx, "staff", b.StaffIDs)
+// releaseQuestions puts back in their queues the questions u took and has
+// not answered, in queues she no longer serves, and returns those queues.
+func (t *turn) releaseQuestions(u store.User, f *freed) ([]store.QuestionKind, error) {
+	qs, err := t.tx.Questions()
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(users))
-	for _, u := range users {
-		ids = append(ids, u.ID)
-	}
-	for _, id := range b.StaffIDs {
-		if !slices.Contains(ids, id) {
-			users = append(users, store.User{ID: id}) // staff who never wrote still hear
+	var kinds []store.QuestionKind
+	for _, q := range qs {
+		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.serves(u, q.Kind) {
+			continue
+		}
+		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new
+		if _, err := t.tx.PutQuestion(q); err != nil {
+			return nil, err
+		}
+		f.questions++
+		if !slices.Contains(kinds, q.Kind) {
+			kinds = append(kinds, q.Kind)
 		}
 	}
-	return users, nil
+	return kinds, nil
+}
+
+// questionsFreed is the end of a role for the queues (Feature.RoleEnds):
+// the questions u took and no longer may answer go back to their queues,
+// announced again once she is saved without the role.
+func (t *turn) questionsFreed(u store.User, _ store.Role, f *freed) (func() error, error) {
+	kinds, err := t.releaseQuestions(u, f)
+	if err != nil || len(kinds) == 0 {
+		return nil, err
+	}
+	return func() error {
+		for _, k := range kinds {
+			if _, err := t.Bot.announceQuestions(t.tx, k, t.now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }

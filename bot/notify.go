@@ -1,6 +1,12 @@
 package bot
 
-import "github.com/mentorbot/mentorbot/store"
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+)
 
 // notices are one message to each of users who has not blocked the bot,
 // written for her language; buttons may be nil. Every message the bot
@@ -31,4 +37,73 @@ func (t *turn) notify(users []store.User, text func(lang string) string, buttons
 	msgs := notices(users, text, buttons)
 	t.out = append(t.out, msgs...)
 	return len(msgs)
+}
+
+// captionMax is Telegram's limit on a media caption.
+const captionMax = 1024
+
+// sendPost queues one post to chat, with a heading line: text as a
+// message (split if long), media by file_id with the text as caption when
+// it fits, else the text after it.
+func (t *turn) sendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
+	text := strings.TrimSpace(heading + "\n" + p.Text)
+	if p.Media == nil {
+		parts := Split(text, MaxMessage)
+		for i, part := range parts {
+			m := store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: part}
+			if i == len(parts)-1 {
+				m.Buttons = buttons
+			}
+			t.out = append(t.out, m)
+		}
+		return
+	}
+	media := store.Outgoing{Kind: store.KindMedia, ChatID: chat, Media: p.Media, Text: text}
+	if !fits(text, captionMax) || p.Media.Type == "video_note" {
+		media.Text = ""
+		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: text})
+	}
+	media.Buttons = buttons
+	t.out = append(t.out, media)
+}
+
+// buttonWith is a button whose label has placeholders.
+func (t *turn) buttonWith(key string, data map[string]any, callback string) store.Button {
+	return store.Button{Text: t.text(key, data), Data: callback}
+}
+
+// tellStaff queues a message to every staff member.
+func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
+	return b.tellStaffText(tx, now, b.byKey(key, data))
+}
+
+// tellStaffText queues a message, made for each one's language, to every
+// staff member.
+func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
+	users, err := b.staffAudience(tx)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(now, notices(users, text, nil)...)
+}
+
+// staffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
+// hear, in the default language).
+func (b *Bot) staffAudience(tx *store.Tx) ([]store.User, error) {
+	// Blocked ones are kept here (notices leaves them out), so that a
+	// blocked staff member named in the config is not added back below.
+	users, err := audienceMembers(tx, "staff", b.StaffIDs)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(users))
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	for _, id := range b.StaffIDs {
+		if !slices.Contains(ids, id) {
+			users = append(users, store.User{ID: id}) // staff who never wrote still hear
+		}
+	}
+	return users, nil
 }

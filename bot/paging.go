@@ -44,17 +44,6 @@ type listPage struct {
 	mark    uint64           // for the next pages; 0 for a list that keeps none
 }
 
-// pagedLists are the long lists by the name their buttons carry:
-// "pg:apps:3" shows page 3, "pgf:apps" sends the file.
-var pagedLists = map[string]pagedList{
-	"apps":   {20, (*turn).listApplications, (*turn).exportApplications},
-	"rank":   {20, (*turn).ranking, (*turn).rankingFile},
-	"people": {20, (*turn).listPeople, (*turn).peopleFile},
-	"bc":     {5, (*turn).listBroadcasts, (*turn).broadcastsFile}, // each takes four lines and a button
-	"audit":  {20, (*turn).auditLog, (*turn).auditFile},
-	"dead":   {15, (*turn).undelivered, (*turn).undeliveredFile},
-}
-
 // firstPage is the command that shows a list: its first page, as a new
 // message.
 func firstPage(name string) func(*turn) error {
@@ -65,7 +54,7 @@ func firstPage(name string) func(*turn) error {
 // the tapped message edited for a page button. A page past the end, from
 // an old button on a list that shrank, shows the last page.
 func (t *turn) showPage(name string, n int, mark uint64) error {
-	l := pagedLists[name]
+	l := t.routes.lists[name]
 	n = max(n, 1)
 	p, err := l.page(t, window{offset: (n - 1) * l.size, limit: l.size, mark: mark})
 	if err != nil {
@@ -127,7 +116,7 @@ func pageData(name string, n int, mark uint64) string {
 // tapPage handles ◀ and ▶: "apps:3", "audit:2:1234".
 func (t *turn) tapPage(args string) error {
 	parts := strings.Split(args, ":")
-	if _, ok := pagedLists[parts[0]]; !ok || len(parts) < 2 || len(parts) > 3 {
+	if _, ok := t.routes.lists[parts[0]]; !ok || len(parts) < 2 || len(parts) > 3 {
 		return t.oldButton()
 	}
 	n, err := strconv.Atoi(parts[1])
@@ -146,7 +135,7 @@ func (t *turn) tapPage(args string) error {
 
 // tapListFile sends the whole list as a file; the page stays as it is.
 func (t *turn) tapListFile(name string) error {
-	l, ok := pagedLists[name]
+	l, ok := t.routes.lists[name]
 	if !ok {
 		return t.oldButton()
 	}

@@ -174,14 +174,14 @@ func (t *turn) addApplication() error {
 	if err := t.tx.DropEntry(t.user.ID); err != nil {
 		return err
 	}
-	return dialogues.Start(t.talk(), entryDialogue, nil)
+	return t.dialogues().Start(t.talk(), entryDialogue, nil)
 }
 
 // tapEntry takes a button of the entry. The dialogue's roles guard it (re-checked
 // at every tap), and the command that starts it and its end are audited:
 // a tap is not, or one application would fill the audit log.
 func tapEntry(t *turn, args string) error {
-	if handled, err := dialogues.TapStep(t.talk(), entryCallback, args); handled || err != nil {
+	if handled, err := t.dialogues().TapStep(t.talk(), entryCallback, args); handled || err != nil {
 		return err
 	}
 	return t.oldButton()
@@ -233,7 +233,7 @@ func (t *turn) linkByContact() (linked bool, err error) {
 	if t.u.Kind != KindContact || t.u.ContactOwner != t.user.ID || t.user.ID == 0 {
 		return false, nil
 	}
-	if d, _, err := dialogues.Current(t.talk()); err != nil || d != nil && d.Name != formDialogue {
+	if d, _, err := t.dialogues().Current(t.talk()); err != nil || d != nil && d.Name != formDialogue {
 		return false, err
 	}
 	if _, err := t.tx.ApplicationOf(t.user.ID); !isNotFound(err) {
@@ -286,8 +286,8 @@ func (t *turn) linkByContact() (linked bool, err error) {
 
 // dialoguesEnd ends the form she was in, if any: her application is here.
 func (t *turn) dialoguesEnd() error {
-	if in, err := dialogues.In(t.talk(), formDialogue); !in || err != nil {
+	if in, err := t.dialogues().In(t.talk(), formDialogue); !in || err != nil {
 		return err
 	}
-	return dialogues.End(t.talk())
+	return t.dialogues().End(t.talk())
 }

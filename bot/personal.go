@@ -12,15 +12,9 @@ var recordsFeature = Feature{
 	Commands: []Command{
 		{Name: "mydata", Run: (*turn).myData, Help: true},
 		{Name: "forget", Run: (*turn).askForget, Help: true},
-		{Name: "audit", Roles: staffOnly, Run: firstPage("audit"), Help: true, Menu: true},
-		{Name: "undelivered", Roles: staffOnly, Run: firstPage("dead"), Help: true, Menu: true},
-		{Name: "backup", Roles: staffOnly, Run: (*turn).backup, Help: true, Menu: true},
-		{Name: "status", Roles: staffOnly, Run: (*turn).showStatus, Help: true, Menu: true},
 	},
 	Buttons: []Button{
 		{Prefix: prefixForget, Run: (*turn).tapForget},
-		{Prefix: prefixPage, Roles: staffOnly, Run: (*turn).tapPage},
-		{Prefix: prefixListFile, Roles: staffOnly, Run: (*turn).tapListFile},
 	},
 }
 

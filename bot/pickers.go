@@ -151,18 +151,11 @@ var sureDialogue = &dialogue.Dialogue{
 		if err := t.audit(staffOnly, "/"+command, id); err != nil {
 			return err
 		}
-		if then, ok := sureThen[command]; ok {
+		if then, ok := t.routes.sure[command]; ok {
 			return then(t, id)
 		}
 		return t.runFor(command, id)
 	},
-}
-
-// sureThen are what a yes does for a command whose question the command
-// itself asks ("/scoring close"): running the command again would only
-// ask again.
-var sureThen = map[string]func(*turn, string) error{
-	"scoring": (*turn).closeScoring,
 }
 
 // faqActions are the commands that name an FAQ entry, by their button's
@@ -218,7 +211,7 @@ func (t *turn) tapPickFAQ(args string) error {
 // runFor runs a staff command for the ID a picker's button carries, as
 // if she had typed "/command ID".
 func (t *turn) runFor(command, id string) error {
-	cmd, ok := routes.command(command)
+	cmd, ok := t.routes.command(command)
 	if !ok {
 		return t.oldButton()
 	}

@@ -16,6 +16,7 @@ import (
 // workbook from the command line. The figures are bot/report's, from
 // the facts gathered here in one read transaction.
 var reportFeature = Feature{
+	Bundles: map[string]func(*turn, string) (fileBundle, error){"report": (*turn).reportFile},
 	Commands: []Command{
 		{Name: "report", Roles: staffOnly, Run: (*turn).programmeReport, Help: true, Menu: true},
 	},
@@ -53,7 +54,7 @@ func ReportFacts(tx *store.Tx, staffIDs []int64, at time.Time, loc *time.Locatio
 	if f.Applications, err = tx.Applications(); err != nil {
 		return f, err
 	}
-	rows, err := ResultRows(tx)
+	rows, err := export.ResultRows(tx)
 	if err != nil {
 		return f, err
 	}

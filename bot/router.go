@@ -27,8 +27,13 @@ func (t *turn) route() error {
 	}
 	// She wrote, so she has not blocked us (a 403 may have said otherwise).
 	t.user.Blocked = false
-	if err := t.movedFromOldForm(); err != nil {
-		return err
+	for _, f := range t.routes.features {
+		if f.Before == nil {
+			continue
+		}
+		if err := f.Before(t); err != nil {
+			return err
+		}
 	}
 	switch {
 	case t.u.Kind == KindText && t.u.Command != "":
@@ -57,7 +62,7 @@ func (t *turn) inGroup() error {
 // reminded where her next answer goes; /help and /start show the
 // question she is on again, and /cancel leaves it.
 func (t *turn) command() error {
-	d, before, err := dialogues.Current(t.talk())
+	d, before, err := t.dialogues().Current(t.talk())
 	if err != nil {
 		return err
 	}
@@ -70,12 +75,12 @@ func (t *turn) command() error {
 		if err := t.runHelp(); err != nil {
 			return err
 		}
-		_, err := dialogues.Reask(t.talk())
+		_, err := t.dialogues().Reask(t.talk())
 		return err
-	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "" && d.Name == formDialogue:
+	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "" && d.Name == t.routes.home.Dialogue:
 		return t.start() // welcome back, and the question she is on
 	case t.u.Command == "start" && strings.TrimSpace(t.u.Args) == "":
-		if handled, err := dialogues.Reask(t.talk()); handled || err != nil {
+		if handled, err := t.dialogues().Reask(t.talk()); handled || err != nil {
 			return err
 		}
 		return t.runCommand() // her dialogue ended with a role taken away
@@ -85,7 +90,7 @@ func (t *turn) command() error {
 	if err := t.runCommand(); err != nil {
 		return err
 	}
-	if _, after, err := dialogues.Current(t.talk()); err != nil || !after.Active() || after.Asked != before.Asked {
+	if _, after, err := t.dialogues().Current(t.talk()); err != nil || !after.Active() || after.Asked != before.Asked {
 		return err // the command ended it, or asked something itself
 	}
 	return t.remindDialogue()
@@ -95,7 +100,7 @@ func (t *turn) command() error {
 // that needs a role goes through the access guard, which refuses the
 // others and audits staff.
 func (t *turn) runCommand() error {
-	cmd, ok := routes.command(t.u.Command)
+	cmd, ok := t.routes.command(t.u.Command)
 	if !ok {
 		t.say("input.unknown_command", nil)
 		return t.reask()
@@ -117,7 +122,7 @@ func (t *turn) runCommand() error {
 // the current question again.
 func (t *turn) tap() error {
 	prefix, args, _ := strings.Cut(t.u.CallbackData, ":")
-	b, ok := routes.buttons[prefix]
+	b, ok := t.routes.buttons[prefix]
 	if !ok {
 		return t.oldButton()
 	}
@@ -136,5 +141,25 @@ func (t *turn) tap() error {
 // oldButton answers a tap on a button of a question already answered.
 func (t *turn) oldButton() error {
 	t.toast("input.old_button")
+	return t.reask()
+}
+
+// answer takes what she sent while on a step: the dialogue's fallback.
+func (t *turn) answer() error {
+	for _, f := range t.routes.features {
+		if f.Input == nil {
+			continue
+		}
+		if handled, err := f.Input(t); handled || err != nil {
+			return err // her application came on paper or by e-mail, say
+		}
+	}
+	if handled, err := t.dialogues().Take(t.talk(), t.input()); handled || err != nil {
+		return err
+	}
+	if len(t.workRoles()) > 0 {
+		t.help()
+		return nil
+	}
 	return t.reask()
 }

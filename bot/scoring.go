@@ -205,11 +205,6 @@ func (t *turn) scoreSummary(s store.Score) (string, [][]store.Button) {
 	return sb.String(), [][]store.Button{{t.button("score.confirm", "sc:"+s.Code+":ok")}, change[:4], change[4:]}
 }
 
-// formatPoints shows a total with at most one decimal: 77, 81.3.
-func formatPoints(v float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
-}
-
 // tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,
 // "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms,
 // "CODE:know" asks how she knows the applicant (recusal.go).

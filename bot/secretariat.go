@@ -16,6 +16,15 @@ import (
 // Stage II, the selection: staff run the scoring and decide, the
 // commission scores (scoring.go).
 var selectionFeature = Feature{
+	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
+	Lists:     map[string]pagedList{"rank": {20, (*turn).ranking, (*turn).rankingFile}},
+	Tables: map[string]func(*turn, string) (fileTable, error){
+		"scores":  (*turn).exportScoresTable,
+		"ranking": (*turn).rankingFileTable,
+	},
+	Sure:     map[string]func(*turn, string) error{"scoring": (*turn).closeScoring},
+	Before:   (*turn).forgetMaskStep,
+	RoleEnds: (*turn).scoresLeft,
 	Commands: []Command{
 		{Name: "scoring", Roles: staffOnly, Run: (*turn).scoringState, Help: true, Menu: true},
 		{Name: "progress", Roles: staffOnly, Run: (*turn).progress, Help: true, Menu: true},
@@ -43,9 +52,6 @@ const (
 	prefixDecide  = "dec"     // a decision on an application
 	prefixPublish = "pub"     // sending the results
 )
-
-// categories in the order staff see them.
-var categories = []store.Category{store.Category28Plus, store.CategoryUnder28}
 
 // standing is the selection as it stands: what staff's commands look at.
 type standing struct {
@@ -749,6 +755,14 @@ func maskData(c *dialogue.Context) map[string]any {
 // now, and such a step is dropped: she taps ✏️ again.
 const legacyMaskStep = "mask:"
 
+// forgetMaskStep drops a legacyMaskStep.
+func (t *turn) forgetMaskStep() error {
+	if strings.HasPrefix(t.user.Step, legacyMaskStep) {
+		t.user.Step = ""
+	}
+	return nil
+}
+
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
 func (t *turn) showMasked() error {
@@ -815,4 +829,40 @@ func (t *turn) saveMask(code, field, text string) error {
 	t.Log.Info("masked answer edited", "by", t.user.ID, "code", code, "field", field)
 	t.say("mask.saved", map[string]any{"Code": code})
 	return nil
+}
+
+// countScores counts a member's confirmed and unfinished scores of the
+// active applications.
+func (t *turn) countScores(member int64, f *freed) error {
+	apps, err := t.activeApplications()
+	if err != nil {
+		return err
+	}
+	active := map[string]bool{}
+	for _, a := range apps {
+		active[a.Code] = true
+	}
+	scores, err := t.tx.Scores()
+	if err != nil {
+		return err
+	}
+	for _, s := range scores {
+		switch {
+		case s.MemberID != member || !active[s.Code]:
+		case s.Confirmed:
+			f.confirmed++
+		default:
+			f.unfinished++
+		}
+	}
+	return nil
+}
+
+// scoresLeft is the end of a role for the selection (Feature.RoleEnds):
+// a member who left the commission has her scores counted for staff.
+func (t *turn) scoresLeft(u store.User, role store.Role, f *freed) (func() error, error) {
+	if role != store.RoleCommission || t.holds(u, commissionOnly) {
+		return nil, nil
+	}
+	return nil, t.countScores(u.ID, f)
 }

@@ -8,11 +8,6 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// listName is how much of a name a list row shows, so that a page of
-// them stays well under Telegram's 4096 characters: the whole name is in
-// /application and the file.
-const listName = 60
-
 // listApplications is a page of /applications: how many there are by
 // category (on the first page also how many started, were reminded, came
 // back, and the counts per source), then the page's applications in code
@@ -73,16 +68,6 @@ func (t *turn) showApplication() error {
 	}
 	t.send(head+"\n\n"+t.summaryText(app.Answers, false, 1), nil)
 	return nil
-}
-
-// application loads the application whose code staff typed, however
-// they typed it (store.ParseCode); a text that is no code is not found.
-func (t *turn) application(typed string) (store.Application, error) {
-	code, ok := store.ParseCode(typed)
-	if !ok {
-		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
-	}
-	return t.tx.Application(code)
 }
 
 // exportApplications sends the applications workbook: /export,

@@ -92,3 +92,23 @@ func (t *turn) ago(at time.Time) string {
 	}
 	return t.text("health.ago.days", map[string]any{"N": int(d.Hours() / 24)})
 }
+
+// counts tallies a broadcast's recipients.
+type counts struct{ total, sent, blocked, failed, left int }
+
+func countRecipients(rs []store.Recipient) counts {
+	c := counts{total: len(rs)}
+	for _, r := range rs {
+		switch r.State {
+		case store.RecipientSent:
+			c.sent++
+		case store.RecipientBlocked:
+			c.blocked++
+		case store.RecipientFailed:
+			c.failed++
+		default:
+			c.left++
+		}
+	}
+	return c
+}

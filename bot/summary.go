@@ -3,10 +3,8 @@ package bot
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/bot/form"
-	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -95,29 +93,6 @@ func (t *turn) checklistSummary(f form.Field, answers map[string]string) string 
 	return strings.Join(lines, "\n")
 }
 
-// clip shortens s to about n characters, at a word boundary, with "…".
-// It puts a person's text into a line of a list, so bidi controls stored
-// before answers were cleaned are removed: they would turn the rest of
-// the line around.
-func clip(s string, n int) string {
-	s = textnorm.ForStaff(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	cut := 0
-	for i := range s {
-		if cut >= n {
-			s = s[:i]
-			break
-		}
-		cut++
-	}
-	if i := strings.LastIndexAny(s, " \n"); i > len(s)/2 {
-		s = s[:i]
-	}
-	return strings.TrimRight(s, " ,.;:\n") + "…"
-}
-
 // editButtons replaces only the buttons of the message she tapped: the
 // summary's text may span several messages and stays as it is.
 func (t *turn) editButtons(buttons [][]store.Button) {
@@ -141,4 +116,19 @@ func (t *turn) optionLabel(f form.Field, value string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// listName is how much of a name a list row shows, so that a page of
+// them stays well under Telegram's 4096 characters: the whole name is in
+// /application and the file.
+const listName = 60
+
+// application loads the application whose code staff typed, however
+// they typed it (store.ParseCode); a text that is no code is not found.
+func (t *turn) application(typed string) (store.Application, error) {
+	code, ok := store.ParseCode(typed)
+	if !ok {
+		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
+	}
+	return t.tx.Application(code)
 }

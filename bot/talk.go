@@ -1,27 +1,16 @@
 package bot
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// dialogues are the conversations declared as tables of steps; the
+// dialogues is the engine of the dialogues the features registered; the
 // router hands them her input while she is in one (see bot/dialogue).
-// It is built in init: the tables refer to handlers that refer to it.
-var dialogues *dialogue.Engine
-
-func init() {
-	dialogues = dialogue.NewEngine(candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue, broadcastDialogue,
-		applicationDialogue, entryApplicationDialogue,
-		eventDialogue, eventMoveDialogue, eventPlanDialogue, sureDialogue,
-		askDialogue, replyDialogue, faqSearchDialogue, faqEditDialogue, commentDialogue, maskDialogue, recusalDialogue)
-	for _, k := range questionKinds {
-		dialogues.Register(answerDialogues[k])
-		dialogues.Register(faqDraftDialogues[k])
-	}
-}
+func (t *turn) dialogues() *dialogue.Engine { return t.routes.dialogues }
 
 // talk is the turn as the dialogue engine sees it.
 type talk struct{ t *turn }
@@ -69,13 +58,13 @@ func (t *turn) input() dialogue.In {
 
 // startDialogue begins one of the dialogues for her.
 func (t *turn) startDialogue(name string, answers map[string]string) error {
-	return dialogues.Start(t.talk(), name, answers)
+	return t.dialogues().Start(t.talk(), name, answers)
 }
 
 // cancel is /cancel: she leaves the dialogue she is in, asked first when
 // that loses what she typed.
 func (t *turn) cancel() error {
-	handled, err := dialogues.Cancel(t.talk())
+	handled, err := t.dialogues().Cancel(t.talk())
 	if handled || err != nil {
 		return err
 	}
@@ -86,5 +75,14 @@ func (t *turn) cancel() error {
 // remindDialogue follows a command typed in the middle of a dialogue:
 // the command ran, and she is told where her next answer goes.
 func (t *turn) remindDialogue() error {
-	return dialogues.Remind(t.talk())
+	return t.dialogues().Remind(t.talk())
+}
+
+// ask opens a question of kind for her, through the part that keeps the
+// questions (Feature.Ask): the election day's "help now".
+func (t *turn) ask(kind store.QuestionKind) error {
+	if t.routes.ask == nil {
+		return fmt.Errorf("ask a %s question: no part keeps questions", kind)
+	}
+	return t.routes.ask(t, kind)
 }

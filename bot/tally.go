@@ -236,32 +236,9 @@ func (t *turn) exportResults() error { return t.fileJob("results", "") }
 
 // exportResultsTable builds it, in the worker (RunFileJobs).
 func (t *turn) exportResultsTable(string) (fileTable, error) {
-	rows, err := ResultRows(t.tx)
+	rows, err := export.ResultRows(t.tx)
 	if err != nil {
 		return fileTable{}, err
 	}
 	return fileTable{export.Results(rows, t.Location), "results", t.text("tally.export_caption", nil)}, nil
-}
-
-// ResultRows gathers, for every participant, her candidacy and reports.
-func ResultRows(tx *store.Tx) ([]export.ResultRow, error) {
-	users, err := tx.UsersWithRole(store.RoleParticipant)
-	if err != nil {
-		return nil, err
-	}
-	var rows []export.ResultRow
-	for _, u := range users {
-		r := export.ResultRow{User: u}
-		if app, err := tx.ApplicationOf(u.ID); err == nil {
-			r.Application = app
-		}
-		if c, err := tx.Candidacy(u.ID); err == nil {
-			r.Candidacy = c
-		}
-		if r.Reports, err = tx.Reports(u.ID); err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
 }

@@ -42,3 +42,26 @@ func Results(rows []ResultRow, loc *time.Location) Table {
 	}
 	return tb
 }
+
+// ResultRows gathers, for every participant, her candidacy and reports.
+func ResultRows(tx *store.Tx) ([]ResultRow, error) {
+	users, err := tx.UsersWithRole(store.RoleParticipant)
+	if err != nil {
+		return nil, err
+	}
+	var rows []ResultRow
+	for _, u := range users {
+		r := ResultRow{User: u}
+		if app, err := tx.ApplicationOf(u.ID); err == nil {
+			r.Application = app
+		}
+		if c, err := tx.Candidacy(u.ID); err == nil {
+			r.Candidacy = c
+		}
+		if r.Reports, err = tx.Reports(u.ID); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}

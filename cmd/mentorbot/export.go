@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
@@ -73,7 +72,7 @@ func exportTable(db *store.DB, what string, loc *time.Location) (export.Table, e
 			tb = export.Questions(qs, loc)
 			return err
 		case "results":
-			rows, err := bot.ResultRows(tx)
+			rows, err := export.ResultRows(tx)
 			tb = export.Results(rows, loc)
 			return err
 		}

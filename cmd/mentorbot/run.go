@@ -77,7 +77,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	defer func() { stopBackups(); <-backupsDone }()
 	menus := map[string][]store.MenuCommand{}
 	for _, lang := range locales.Languages {
-		menus[lang] = bot.Menu(app.texts, lang)
+		menus[lang] = b.Menu(lang)
 	}
 	if err := client.SetCommands(menus, locales.Default); err != nil {
 		log.Warn("could not set the command menu", "err", err)

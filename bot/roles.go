@@ -1,9 +1,7 @@
 package bot
 
 import (
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -40,84 +38,41 @@ type freed struct {
 //     she was a member; unconfirmed ones never count and wait, unchanged,
 //     in case she is invited back. The decisions no longer wait for her,
 //     since only current members are counted.
+//
+// The parts free their own work (Feature.RoleEnds): mentoring the
+// questions, the selection the scores.
 func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error) {
 	var f freed
-	lapsed, err := dialogues.Lapsed(t.tx, u.ID, func(roles []store.Role) bool { return t.holds(u, roles) })
+	lapsed, err := t.dialogues().Lapsed(t.tx, u.ID, func(roles []store.Role) bool { return t.holds(u, roles) })
 	if err != nil {
 		return u, f, err
 	}
 	f.step = lapsed
-	kinds, err := t.releaseQuestions(u, &f)
-	if err != nil {
-		return u, f, err
+	var afters []func() error
+	for _, feat := range t.routes.features {
+		if feat.RoleEnds == nil {
+			continue
+		}
+		after, err := feat.RoleEnds(t, u, role, &f)
+		if err != nil {
+			return u, f, err
+		}
+		if after != nil {
+			afters = append(afters, after)
+		}
 	}
-	// Saved before the announcements, so that she is not among those told.
+	// Saved before the parts tell others (the questions announced again),
+	// so that she is not among those told.
 	if err := t.saveOther(&u); err != nil {
 		return u, f, err
 	}
-	for _, k := range kinds {
-		if _, err := t.Bot.announceQuestions(t.tx, k, t.now); err != nil {
-			return u, f, err
-		}
-	}
-	if role == store.RoleCommission && !t.holds(u, commissionOnly) {
-		if err := t.countScores(u.ID, &f); err != nil {
+	for _, after := range afters {
+		if err := after(); err != nil {
 			return u, f, err
 		}
 	}
 	t.Log.Info("role's work ended", "user_id", u.ID, "role", role, "questions", f.questions, "step", f.step)
 	return u, f, nil
-}
-
-// releaseQuestions puts back in their queues the questions u took and has
-// not answered, in queues she no longer serves, and returns those queues.
-func (t *turn) releaseQuestions(u store.User, f *freed) ([]store.QuestionKind, error) {
-	qs, err := t.tx.Questions()
-	if err != nil {
-		return nil, err
-	}
-	var kinds []store.QuestionKind
-	for _, q := range qs {
-		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.serves(u, q.Kind) {
-			continue
-		}
-		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new
-		if _, err := t.tx.PutQuestion(q); err != nil {
-			return nil, err
-		}
-		f.questions++
-		if !slices.Contains(kinds, q.Kind) {
-			kinds = append(kinds, q.Kind)
-		}
-	}
-	return kinds, nil
-}
-
-// countScores counts a member's confirmed and unfinished scores of the
-// active applications.
-func (t *turn) countScores(member int64, f *freed) error {
-	apps, err := t.activeApplications()
-	if err != nil {
-		return err
-	}
-	active := map[string]bool{}
-	for _, a := range apps {
-		active[a.Code] = true
-	}
-	scores, err := t.tx.Scores()
-	if err != nil {
-		return err
-	}
-	for _, s := range scores {
-		switch {
-		case s.MemberID != member || !active[s.Code]:
-		case s.Confirmed:
-			f.confirmed++
-		default:
-			f.unfinished++
-		}
-	}
-	return nil
 }
 
 // sayFreed tells the staff member who ended a role what that set free,
@@ -135,5 +90,13 @@ func (t *turn) sayFreed(f freed) {
 	}
 	if lines != nil {
 		t.send(strings.Join(lines, "\n"), nil)
+	}
+}
+
+// keepSelf copies what a staff action changed in her own record into
+// t.user, which commit saves last.
+func (t *turn) keepSelf(u store.User) {
+	if u.ID == t.user.ID {
+		t.user.Roles, t.user.Step, t.user.Menu = u.Roles, u.Step, u.Menu
 	}
 }
