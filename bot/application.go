@@ -14,28 +14,34 @@ import (
 // The application form: her way in (/start, in coreFeature), her buttons
 // in the form and the summary, /withdraw, and staff's view of the
 // applications.
+// Prefixes of the summary's buttons, handled by the form.
+const (
+	prefixSummary = "sum"  // sum:submit, sum:edit
+	prefixEdit    = "edit" // edit:FIELD, the answer to change
+)
+
 var applyingFeature = Feature{
 	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
-	Lists:     map[string]pagedList{"apps": {20, (*turn).listApplications, (*turn).exportApplications}},
-	Tables:    map[string]func(*turn, string) (fileTable, error){"applications": (*turn).exportApplicationsTable},
+	Lists:     map[string]PagedList{"apps": {20, (*Turn).listApplications, (*Turn).exportApplications}},
+	Tables:    map[string]func(*Turn, string) (FileTable, error){"applications": (*Turn).exportApplicationsTable},
 	Due:       map[store.DueKind]DueFunc{store.DueFinish: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) { return b.deliverNudge(tx, d, now) }},
-	Before:    (*turn).movedFromOldForm,
-	Input:     (*turn).linkByContact,
-	Status:    (*turn).status,
-	Home:      &Home{Dialogue: formDialogue, Resume: (*turn).resumeForm, Again: (*turn).leftFormOrResume},
+	Before:    (*Turn).movedFromOldForm,
+	Input:     (*Turn).linkByContact,
+	Status:    (*Turn).status,
+	Home:      &Home{Dialogue: formDialogue, Resume: (*Turn).resumeForm, Again: (*Turn).leftFormOrResume},
 	Commands: []Command{
-		{Name: "withdraw", Run: (*turn).askWithdraw, Help: true},
-		{Name: "applications", Roles: staffOnly, Run: firstPage("apps"), Help: true, Menu: true},
-		{Name: "application", Roles: staffOnly, Run: (*turn).showApplication, Help: true},
-		{Name: "application_add", Roles: staffOnly, Run: (*turn).addApplication, Help: true},
-		{Name: "export", Roles: staffOnly, Run: (*turn).exportApplications, Help: true, Menu: true},
+		{Name: "withdraw", Run: (*Turn).askWithdraw, Help: true},
+		{Name: "applications", Roles: StaffOnly, Run: FirstPage("apps"), Help: true, Menu: true},
+		{Name: "application", Roles: StaffOnly, Run: (*Turn).showApplication, Help: true},
+		{Name: "application_add", Roles: StaffOnly, Run: (*Turn).addApplication, Help: true},
+		{Name: "export", Roles: StaffOnly, Run: (*Turn).exportApplications, Help: true, Menu: true},
 	},
 	Buttons: []Button{
 		{Prefix: formCallback, Run: tapForm(formCallback)},
 		{Prefix: prefixSummary, Run: tapForm(prefixSummary)},
 		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
-		{Prefix: prefixWithdraw, Run: (*turn).tapWithdraw},
-		{Prefix: prefixNudge, Run: (*turn).tapNudge},
+		{Prefix: prefixWithdraw, Run: (*Turn).tapWithdraw},
+		{Prefix: prefixNudge, Run: (*Turn).tapNudge},
 		// Staff's entry of a paper application: the dialogue's roles
 		// guard it (see tapEntry).
 		{Prefix: entryCallback, Run: tapEntry},
@@ -46,18 +52,18 @@ var applyingFeature = Feature{
 // and the summary's "sum:<value>" and "edit:<field>" (the data the bot
 // before the dialogue engine gave them, so a summary she had open then
 // still works).
-func tapForm(prefix string) func(*turn, string) error {
-	return func(t *turn, args string) error {
+func tapForm(prefix string) func(*Turn, string) error {
+	return func(t *Turn, args string) error {
 		switch prefix {
 		case prefixSummary:
 			args = stepSummary + ":" + args
 		case prefixEdit:
 			args = stepChange + ":" + args
 		}
-		if handled, err := t.dialogues().TapStep(t.talk(), formCallback, args); handled || err != nil {
+		if handled, err := t.Dialogues().TapStep(t.Talk(), formCallback, args); handled || err != nil {
 			return err
 		}
-		return t.oldButton()
+		return t.OldButton()
 	}
 }
 
@@ -104,7 +110,7 @@ func formSteps() []dialogue.Step {
 	}
 	return append(steps,
 		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true, Callback: "sum",
-			Prompt: func(c *dialogue.Context) string { return turnOf(c).summaryText(c.Answers, true, 1) },
+			Prompt: func(c *dialogue.Context) string { return TurnOf(c).SummaryText(c.Answers, true, 1) },
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "edit", Label: "summary.edit"}, {Value: "submit", Label: "summary.submit"}}
 			},
@@ -132,7 +138,7 @@ func fieldStep(f form.Field) dialogue.Step {
 		s.Applies = func(c *dialogue.Context) bool { return f.Asked(c.Answers) }
 	}
 	if f.Check != nil {
-		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, turnOf(c).formRules()) }
+		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, TurnOf(c).FormRules()) }
 	}
 	switch f.Kind {
 	case form.Text, form.LongText:
@@ -187,9 +193,9 @@ func fieldStep(f form.Field) dialogue.Step {
 		s.Takes, s.Share, s.Parse = dialogue.Phone, "form.phone.share", readPhone
 		s.Taken = func(c *dialogue.Context, phone string) error {
 			// Hide the "share my number" keyboard now that it did its job.
-			t := turnOf(c)
-			t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, RemoveKeyboard: true,
-				Text: t.text("form.phone.saved", map[string]any{"Phone": phone})})
+			t := TurnOf(c)
+			t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, RemoveKeyboard: true,
+				Text: t.Text("form.phone.saved", map[string]any{"Phone": phone})})
 			return nil
 		}
 	case form.WhatsApp:
@@ -230,8 +236,8 @@ func fieldStep(f form.Field) dialogue.Step {
 			Clear: "form.essay.clear", Keep: "form.essay.keep", Empty: "form.essay.empty", Cleared: "form.essay.cleared",
 			ClearYes: "form.essay.clear_yes", ClearNo: "form.essay.clear_no",
 			ClearAsk: func(c *dialogue.Context, whole string) string {
-				t := turnOf(c)
-				return t.Texts.Plural(t.lang(), "form.essay.clear_ask", form.CountWords(whole), nil)
+				t := TurnOf(c)
+				return t.Texts().Plural(t.Lang(), "form.essay.clear_ask", form.CountWords(whole), nil)
 			},
 			Check: func(c *dialogue.Context, whole string) error {
 				if words := form.CountWords(whole); words > form.MaxEssayWords {
@@ -240,15 +246,15 @@ func fieldStep(f form.Field) dialogue.Step {
 				return nil
 			},
 			Receipt: func(c *dialogue.Context, whole string) string {
-				t := turnOf(c)
-				return t.Texts.Plural(t.lang(), "form.essay.received", form.CountWords(whole), essayRoom(whole))
+				t := TurnOf(c)
+				return t.Texts().Plural(t.Lang(), "form.essay.received", form.CountWords(whole), essayRoom(whole))
 			}}
 		s.Before = func(c *dialogue.Context) {
 			// Back at an essay she wrote: how long it is, before she
 			// replaces or keeps it.
 			if essay := c.Answers[f.ID]; essay != "" && c.Partial() == "" && !c.Repeated() {
-				t := turnOf(c)
-				t.send(t.Texts.Plural(t.lang(), "form.essay.current", form.CountWords(essay), essayRoom(essay)), nil)
+				t := TurnOf(c)
+				t.Send(t.Texts().Plural(t.Lang(), "form.essay.current", form.CountWords(essay), essayRoom(essay)), nil)
 			}
 		}
 	}
@@ -260,7 +266,7 @@ func fieldStep(f form.Field) dialogue.Step {
 // of a section carries the section's title, unless she is asked it
 // again. An essay begun shows how much of it is saved.
 func fieldPrompt(c *dialogue.Context, f form.Field) string {
-	t := turnOf(c)
+	t := TurnOf(c)
 	n, total := form.Position(f.ID, c.Answers)
 	head := c.Text("form.mark", map[string]any{"Section": f.Section, "Sections": form.Sections, "N": n, "Total": total})
 	if !c.Repeated() && firstOfSection(f, c.Answers) {
@@ -268,7 +274,7 @@ func fieldPrompt(c *dialogue.Context, f form.Field) string {
 	}
 	q := c.Text("form."+f.ID+".ask", t.formYears())
 	if have := c.Partial(); f.Kind == form.Essay && have != "" {
-		q += "\n\n" + t.Texts.Plural(t.lang(), "form.essay.so_far", form.CountWords(have), essayRoom(have))
+		q += "\n\n" + t.Texts().Plural(t.Lang(), "form.essay.so_far", form.CountWords(have), essayRoom(have))
 	}
 	return head + "\n\n" + q
 }
@@ -281,8 +287,8 @@ func essayRoom(essay string) map[string]any {
 
 // formYears are the years a question names, following the run: the
 // "last two years" before the deadline are its year and the one before.
-func (t *turn) formYears() map[string]any {
-	year := t.Deadline.In(t.Location).Year()
+func (t *Turn) formYears() map[string]any {
+	year := t.School().Deadline.In(t.School().Location).Year()
 	return map[string]any{"From": year - 1, "To": year}
 }
 
@@ -336,7 +342,7 @@ func readBirthDate(c *dialogue.Context) (string, error) {
 	if !c.In.Typed || c.In.Media != nil {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
-	days, err := form.ParseBirthDate(c.In.Text, turnOf(c).formRules())
+	days, err := form.ParseBirthDate(c.In.Text, TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -388,7 +394,7 @@ func centuryStep(f form.Field) dialogue.Step {
 			case late[:4]:
 				return late, nil
 			}
-			days, err := form.ParseBirthDate(c.In.Text, turnOf(c).formRules())
+			days, err := form.ParseBirthDate(c.In.Text, TurnOf(c).FormRules())
 			switch {
 			case err != nil:
 				return "", err
@@ -401,7 +407,7 @@ func centuryStep(f form.Field) dialogue.Step {
 			if f.Check == nil {
 				return nil
 			}
-			return f.Check(answer, turnOf(c).formRules())
+			return f.Check(answer, TurnOf(c).FormRules())
 		}}
 }
 
@@ -444,9 +450,9 @@ func firstOfSection(f form.Field, answers map[string]string) bool {
 // formOpen lets the form go on until the deadline; after it she is told
 // so politely, and her answers stay.
 func formOpen(c *dialogue.Context) bool {
-	t := turnOf(c)
-	if t.closed() {
-		t.sayClosed()
+	t := TurnOf(c)
+	if t.Closed() {
+		t.SayClosed()
 		return false
 	}
 	return true
@@ -454,8 +460,8 @@ func formOpen(c *dialogue.Context) bool {
 
 // leftForm tells her that /cancel kept her answers.
 func leftForm(c *dialogue.Context) error {
-	t := turnOf(c)
-	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: t.text("form.left", nil), RemoveKeyboard: true})
+	t := TurnOf(c)
+	t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, Text: t.Text("form.left", nil), RemoveKeyboard: true})
 	return nil
 }
 
@@ -465,7 +471,7 @@ func leftForm(c *dialogue.Context) error {
 type draftKeeper struct{}
 
 func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
-	d, err := turnOf(c).draft()
+	d, err := TurnOf(c).draft()
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +479,7 @@ func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 }
 
 func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
-	t := turnOf(c)
+	t := TurnOf(c)
 	d, err := t.draft()
 	if err != nil {
 		return err
@@ -576,47 +582,47 @@ func formPlace(answers map[string]string, step string) (string, []string) {
 }
 
 // draft loads her application draft, starting one if she has none.
-func (t *turn) draft() (store.Application, error) {
-	d, err := t.tx.Draft(t.user.ID)
-	if isNotFound(err) {
-		return store.Application{UserID: t.user.ID, Language: t.lang(), Answers: map[string]string{}, StartedAt: t.now}, nil
+func (t *Turn) draft() (store.Application, error) {
+	d, err := t.Tx.Draft(t.User.ID)
+	if IsNotFound(err) {
+		return store.Application{UserID: t.User.ID, Language: t.Lang(), Answers: map[string]string{}, StartedAt: t.Now}, nil
 	}
 	return d, err
 }
 
 // saveDraft keeps her answers. An answer is also what her reminders to
 // finish count from (nudge.go): the next is planned again here.
-func (t *turn) saveDraft(d store.Application) error {
-	d.Language = t.lang()
-	d.UpdatedAt = t.now
+func (t *Turn) saveDraft(d store.Application) error {
+	d.Language = t.Lang()
+	d.UpdatedAt = t.Now
 	if d.Source == "" {
-		d.Source = t.user.Source
+		d.Source = t.User.Source
 	}
-	cameBack(&d, t.now)
-	if err := t.planNudge(t.tx, &d, t.now); err != nil {
+	cameBack(&d, t.Now)
+	if err := t.bot.planNudge(t.Tx, &d, t.Now); err != nil {
 		return err
 	}
-	return t.tx.PutDraft(d)
+	return t.Tx.PutDraft(d)
 }
 
 // goOnWithForm puts her back in the form where her draft says, asking the
 // question as a new one.
-func (t *turn) goOnWithForm(d store.Application) error {
+func (t *Turn) goOnWithForm(d store.Application) error {
 	step, path := formPlace(d.Answers, "")
-	return t.dialogues().Place(t.talk(), formDialogue, step, path, "", true)
+	return t.Dialogues().Place(t.Talk(), formDialogue, step, path, "", true)
 }
 
 // movedFromOldForm moves a woman the bot before the dialogue engine left
 // in the middle of the form (User.Step a field ID or "summary", checklist
 // ticks or essay parts in the draft's Pending) onto the engine, at the
 // question she was on; the next thing she sends goes on from there.
-func (t *turn) movedFromOldForm() error {
-	step := t.user.Step
+func (t *Turn) movedFromOldForm() error {
+	step := t.User.Step
 	if _, isField := form.ByID(step); !isField && step != stepSummary {
 		return nil
 	}
-	t.user.Step, t.user.Editing = "", false
-	if d, _, err := t.dialogues().Current(t.talk()); d != nil || err != nil {
+	t.User.Step, t.User.Editing = "", false
+	if d, _, err := t.Dialogues().Current(t.Talk()); d != nil || err != nil {
 		return err
 	}
 	d, err := t.draft()
@@ -626,39 +632,39 @@ func (t *turn) movedFromOldForm() error {
 	partial := d.Pending
 	if d.Pending != "" {
 		d.Pending = ""
-		if err := t.tx.PutDraft(d); err != nil {
+		if err := t.Tx.PutDraft(d); err != nil {
 			return err
 		}
 	}
 	step, path := formPlace(d.Answers, step)
-	return t.dialogues().Place(t.talk(), formDialogue, step, path, partial, false)
+	return t.Dialogues().Place(t.Talk(), formDialogue, step, path, partial, false)
 }
 
 // submitApplication turns the draft into an application with a code.
 func submitApplication(c *dialogue.Context) error {
-	t := turnOf(c)
+	t := TurnOf(c)
 	d, err := t.draft()
 	if err != nil {
 		return err
 	}
-	d.Language = t.lang()
-	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.formRules()))
+	d.Language = t.Lang()
+	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.FormRules()))
 	if d.Source == "" {
-		d.Source = t.user.Source
+		d.Source = t.User.Source
 	}
-	if err := t.dropNudge(t.tx, &d); err != nil { // no more reminders to finish
+	if err := t.bot.dropNudge(t.Tx, &d); err != nil { // no more reminders to finish
 		return err
 	}
-	app, err := t.tx.Submit(d, t.now)
+	app, err := t.Tx.Submit(d, t.Now)
 	if err != nil {
-		return fmt.Errorf("submit application of user %d: %w", t.user.ID, err)
+		return fmt.Errorf("submit application of user %d: %w", t.User.ID, err)
 	}
-	t.say("app.submitted", map[string]any{"Code": app.Code})
+	t.Say("app.submitted", map[string]any{"Code": app.Code})
 	return nil
 }
 
 // parseStoredDate reads a date answer back.
-func (t *turn) parseStoredDate(s string) (time.Time, bool) {
-	day, err := time.ParseInLocation(form.DateLayout, s, t.Location)
+func (t *Turn) parseStoredDate(s string) (time.Time, bool) {
+	day, err := time.ParseInLocation(form.DateLayout, s, t.School().Location)
 	return day, err == nil
 }

@@ -15,7 +15,7 @@ import (
 // who blocked the bot. It reads only them: roles come from the store's
 // index of users by role, applicants from the applications. Only
 // "everyone" reads every user. It names the same people as inAudience.
-func audienceOf(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
+func AudienceOf(tx *store.Tx, audience string, staffIDs []int64) ([]store.User, error) {
 	users, err := audienceMembers(tx, audience, staffIDs)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func audienceMembers(tx *store.Tx, audience string, staffIDs []int64) ([]store.U
 	case "mentors":
 		return tx.UsersWithRoles(store.RoleMentor, store.RoleLawyer)
 	case "staff":
-		return staffOf(tx, staffIDs)
+		return StaffOf(tx, staffIDs)
 	case "applicants":
 		return activeApplicants(tx)
 	case "oblast", "category":
@@ -55,7 +55,7 @@ func audienceMembers(tx *store.Tx, audience string, staffIDs []int64) ([]store.U
 
 // staffOf is the stored staff: those with the role, and those the config
 // names who have written to the bot.
-func staffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
+func StaffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
 	users, err := tx.UsersWithRole(store.RoleStaff)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func activeApplicants(tx *store.Tx) ([]store.User, error) {
 func withStored(tx *store.Tx, users []store.User, ids []int64) ([]store.User, error) {
 	for _, id := range ids {
 		u, err := tx.User(id)
-		if isNotFound(err) {
+		if IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -111,7 +111,7 @@ func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]stor
 	var out []store.User
 	for _, u := range users {
 		app, err := tx.ApplicationOf(u.ID)
-		if isNotFound(err) {
+		if IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -126,7 +126,7 @@ func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]stor
 
 // inAudience reports whether u is in the audience kind:value; it decides
 // for one person what audienceOf decides for all.
-func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
+func InAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
 	switch kind {
 	case "everyone":
 		return true, nil
@@ -144,7 +144,7 @@ func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64
 		return u.HasRole(store.RoleStaff) || slices.Contains(staffIDs, u.ID), nil
 	case "applicants", "oblast", "category":
 		app, err := tx.ApplicationOf(u.ID)
-		if isNotFound(err) {
+		if IsNotFound(err) {
 			return false, nil
 		}
 		if err != nil {
@@ -164,10 +164,10 @@ func inAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64
 
 // broadcastAudiences are offered as buttons; oblast and category open a
 // second picker.
-var broadcastAudiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}
+var Audiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}
 
 // narrowOptions are the oblasts, or the age groups.
-func narrowOptions(c *dialogue.Context) []dialogue.Option {
+func NarrowOptions(c *dialogue.Context) []dialogue.Option {
 	var out []dialogue.Option
 	if c.Answers["audience"] == "category" {
 		for _, v := range []store.Category{store.Category28Plus, store.CategoryUnder28} {
@@ -183,7 +183,7 @@ func narrowOptions(c *dialogue.Context) []dialogue.Option {
 
 // broadcastAudience is the audience the answers name: "participants",
 // "oblast:naryn".
-func broadcastAudience(a map[string]string) string {
+func AnsweredAudience(a map[string]string) string {
 	if n := a["narrow"]; n != "" && (a["audience"] == "oblast" || a["audience"] == "category") {
 		return a["audience"] + ":" + n
 	}
@@ -191,12 +191,12 @@ func broadcastAudience(a map[string]string) string {
 }
 
 // exampleTime is a time a week ahead, as the bot writes times.
-func exampleTime(c *dialogue.Context) map[string]any {
+func ExampleTime(c *dialogue.Context) map[string]any {
 	return map[string]any{"Example": c.Now().In(c.Location()).AddDate(0, 0, 7).Format(dialogue.DateTimeLayout)}
 }
 
 // inFuture refuses a time that has passed.
-func inFuture(c *dialogue.Context, v string) error {
+func InFuture(c *dialogue.Context, v string) error {
 	at, _ := time.Parse(time.RFC3339, v)
 	if !at.After(c.Now()) {
 		return &dialogue.Refusal{Key: "bc.past", Data: map[string]any{"When": at.In(c.Location()).Format(dialogue.DateTimeLayout)}}

@@ -91,7 +91,7 @@ func TestAudienceOf_NamesWhomInAudienceNames(t *testing.T) {
 			return err
 		}
 		for audience, want := range cases {
-			users, err := audienceOf(tx, audience, staffIDs)
+			users, err := AudienceOf(tx, audience, staffIDs)
 			if err != nil {
 				return err
 			}
@@ -101,7 +101,7 @@ func TestAudienceOf_NamesWhomInAudienceNames(t *testing.T) {
 			}
 			kind, value, _ := strings.Cut(audience, ":")
 			for _, u := range everyone {
-				in, err := inAudience(tx, u, kind, value, staffIDs)
+				in, err := InAudience(tx, u, kind, value, staffIDs)
 				if err != nil {
 					return err
 				}

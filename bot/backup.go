@@ -16,13 +16,13 @@ import (
 // transaction, so answering everyone else never waits for it. The copy
 // holds everyone's personal data: staff keep it as carefully as the
 // server.
-func (t *turn) backup() error {
-	err := t.tx.RequestBackup(store.BackupRequest{ChatID: t.u.ChatID, UserID: t.user.ID, Lang: t.lang(), At: t.now})
+func (t *Turn) backup() error {
+	err := t.Tx.RequestBackup(store.BackupRequest{ChatID: t.Update.ChatID, UserID: t.User.ID, Lang: t.Lang(), At: t.Now})
 	if err != nil {
 		return err
 	}
 	t.backupRequested = true
-	t.say("backup.making", nil)
+	t.Say("backup.making", nil)
 	return nil
 }
 

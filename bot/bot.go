@@ -209,13 +209,13 @@ func (b *Bot) handle(u Update) (err error) {
 
 // turn is one update being handled: who sent it, what she has, and the
 // replies it owes her. Handlers are methods on it.
-type turn struct {
-	*Bot
-	tx   *store.Tx
-	u    Update
-	now  time.Time
-	user store.User
-	out  []store.Outgoing
+type Turn struct {
+	bot    *Bot
+	Tx     *store.Tx
+	Update Update
+	Now    time.Time
+	User   store.User
+	out    []store.Outgoing
 	// known is false for someone who has never written before; nothing is
 	// stored for a stranger who only blocked the bot or wrote in a group.
 	known bool
@@ -224,24 +224,24 @@ type turn struct {
 	backupRequested, fileRequested bool
 }
 
-func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
-	t := &turn{Bot: b, tx: tx, u: u, now: b.Now()}
+func (b *Bot) begin(tx *store.Tx, u Update) (*Turn, error) {
+	t := &Turn{bot: b, Tx: tx, Update: u, Now: b.Now()}
 	user, err := tx.User(u.UserID)
 	switch {
 	case err == nil:
-		t.user, t.known = user, true
-	case isNotFound(err):
-		t.user = store.User{ID: u.UserID, CreatedAt: t.now}
+		t.User, t.known = user, true
+	case IsNotFound(err):
+		t.User = store.User{ID: u.UserID, CreatedAt: t.Now}
 	default:
 		return nil, err
 	}
 	// Her Telegram name is shown to staff: stored cleaned, so a bidi
 	// override in it cannot turn a line of a staff list around.
 	if name := textnorm.Clean(u.Name); name != "" {
-		t.user.FirstName = name
+		t.User.FirstName = name
 	}
 	if u.LangCode != "" {
-		t.user.LangCode = u.LangCode
+		t.User.LangCode = u.LangCode
 	}
 	return t, nil
 }
@@ -249,53 +249,53 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*turn, error) {
 // isStaff reports whether she is staff: listed in the config (checked on
 // every update, so removing her from the file takes effect at the next
 // start) or given the role in the bot.
-func (t *turn) isStaff() bool {
-	return slices.Contains(t.StaffIDs, t.user.ID) || t.user.HasRole(store.RoleStaff)
+func (t *Turn) IsStaff() bool {
+	return slices.Contains(t.School().StaffIDs, t.User.ID) || t.User.HasRole(store.RoleStaff)
 }
 
 // commit saves the person and queues the replies.
-func (t *turn) commit() error {
-	if t.u.CallbackID != "" && !slices.ContainsFunc(t.out, func(m store.Outgoing) bool { return m.Kind == store.KindCallback }) {
+func (t *Turn) commit() error {
+	if t.Update.CallbackID != "" && !slices.ContainsFunc(t.out, func(m store.Outgoing) bool { return m.Kind == store.KindCallback }) {
 		// Every tap is answered, or her phone shows a spinner for long seconds.
-		t.out = append(t.out, store.Outgoing{Kind: store.KindCallback, ChatID: t.u.ChatID, CallbackID: t.u.CallbackID})
+		t.out = append(t.out, store.Outgoing{Kind: store.KindCallback, ChatID: t.Update.ChatID, CallbackID: t.Update.CallbackID})
 	}
 	for i := range t.out {
 		m := &t.out[i]
-		if m.Lane == store.LaneUnset && m.ChatID != t.u.ChatID {
+		if m.Lane == store.LaneUnset && m.ChatID != t.Update.ChatID {
 			m.Lane = store.LaneNotice // to someone else: after the replies
 		}
-		if (m.Kind == store.KindDocument || m.Kind == store.KindPhoto) && m.ChatID == t.u.ChatID && m.FailNote == "" {
+		if (m.Kind == store.KindDocument || m.Kind == store.KindPhoto) && m.ChatID == t.Update.ChatID && m.FailNote == "" {
 			// A file she asked for: if Telegram refuses it for good, she
 			// hears so instead of waiting for it.
-			m.FailNote = t.text("file.failed", nil)
+			m.FailNote = t.Text("file.failed", nil)
 		}
 	}
-	if t.u.UserID != 0 && (t.known || (t.u.Private && t.u.Kind != KindBlocked)) {
-		t.updateMenu(&t.user) // her roles or her language may have changed
-		if err := t.tx.PutUser(t.user); err != nil {
+	if t.Update.UserID != 0 && (t.known || (t.Update.Private && t.Update.Kind != KindBlocked)) {
+		t.updateMenu(&t.User) // her roles or her language may have changed
+		if err := t.Tx.PutUser(t.User); err != nil {
 			return err
 		}
 	}
-	return t.tx.Enqueue(t.now, t.out...)
+	return t.Tx.Enqueue(t.Now, t.out...)
 }
 
 // lang is the language to speak to her: her choice, else Telegram's guess.
-func (t *turn) lang() string {
-	if t.user.Language != "" {
-		return t.user.Language
+func (t *Turn) Lang() string {
+	if t.User.Language != "" {
+		return t.User.Language
 	}
-	return locales.Guess(t.u.LangCode)
+	return locales.Guess(t.Update.LangCode)
 }
 
 // text returns a message in her language.
-func (t *turn) text(key string, data any) string { return t.Texts.Text(t.lang(), key, data) }
+func (t *Turn) Text(key string, data any) string { return t.Texts().Text(t.Lang(), key, data) }
 
 // send queues a message to her chat, split if Telegram would refuse its
 // length; the buttons go with the last part.
-func (t *turn) send(text string, buttons [][]store.Button) {
+func (t *Turn) Send(text string, buttons [][]store.Button) {
 	parts := Split(text, MaxMessage)
 	for i, p := range parts {
-		m := store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, Text: p}
+		m := store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, Text: p}
 		if i == len(parts)-1 {
 			m.Buttons = buttons
 		}
@@ -304,41 +304,104 @@ func (t *turn) send(text string, buttons [][]store.Button) {
 }
 
 // say queues a message by key.
-func (t *turn) say(key string, data any) { t.send(t.text(key, data), nil) }
+func (t *Turn) Say(key string, data any) { t.Send(t.Text(key, data), nil) }
 
 // edit replaces the text and buttons of the message her tap came from.
-func (t *turn) edit(text string, buttons [][]store.Button) {
-	if t.u.MessageID == 0 {
-		t.send(text, buttons)
+func (t *Turn) Edit(text string, buttons [][]store.Button) {
+	if t.Update.MessageID == 0 {
+		t.Send(text, buttons)
 		return
 	}
-	t.out = append(t.out, store.Outgoing{Kind: store.KindEdit, ChatID: t.u.ChatID, MessageID: t.u.MessageID, Text: text, Buttons: buttons})
+	t.out = append(t.out, store.Outgoing{Kind: store.KindEdit, ChatID: t.Update.ChatID, MessageID: t.Update.MessageID, Text: text, Buttons: buttons})
 }
 
 // toast answers her tap; Telegram shows text, if any, as a small notice.
-func (t *turn) toast(key string) {
-	if t.u.CallbackID == "" {
+func (t *Turn) Toast(key string) {
+	if t.Update.CallbackID == "" {
 		return
 	}
-	m := store.Outgoing{Kind: store.KindCallback, ChatID: t.u.ChatID, CallbackID: t.u.CallbackID}
+	m := store.Outgoing{Kind: store.KindCallback, ChatID: t.Update.ChatID, CallbackID: t.Update.CallbackID}
 	if key != "" {
-		m.Text = t.text(key, nil)
+		m.Text = t.Text(key, nil)
 	}
 	t.out = append(t.out, m)
 }
 
 // button makes one inline button labelled by key.
-func (t *turn) button(key, data string) store.Button {
-	return store.Button{Text: t.text(key, nil), Data: data}
+func (t *Turn) Button(key, data string) store.Button {
+	return store.Button{Text: t.Text(key, nil), Data: data}
 }
 
 // formRules are the facts eligibility is judged against now.
-func (t *turn) formRules() form.Rules {
-	return form.Rules{Deadline: t.Deadline, Location: t.Location, Now: t.now}
+func (t *Turn) FormRules() form.Rules {
+	return form.Rules{Deadline: t.School().Deadline, Location: t.School().Location, Now: t.Now}
 }
 
 // date formats a time as her language writes dates, in the school's zone.
-func (t *turn) date(tm time.Time) string { return tm.In(t.Location).Format("02.01.2006") }
+func (t *Turn) Date(tm time.Time) string { return tm.In(t.School().Location).Format("02.01.2006") }
 
 // dateTime formats a time with hours, in the school's zone.
-func (t *turn) dateTime(tm time.Time) string { return tm.In(t.Location).Format("02.01.2006 15:04") }
+func (t *Turn) DateTime(tm time.Time) string {
+	return tm.In(t.School().Location).Format("02.01.2006 15:04")
+}
+
+// MentoringOptions are the settings of stage IV's question queues.
+type MentoringOptions struct {
+	// ReannounceAfter is how long a question may wait untaken before its
+	// queue hears of it again; after twice that, staff are told.
+	ReannounceAfter time.Duration
+	// DigestDelay gathers questions that arrive together into one notice.
+	DigestDelay time.Duration
+	// LawyerAlways opens the lawyers' queue for the whole stage, not only
+	// in the programme's "mentor_lawyer" period.
+	LawyerAlways bool
+}
+
+// DefaultMentoring: a day before asking again, a minute to gather a digest.
+func DefaultMentoring() MentoringOptions {
+	return MentoringOptions{ReannounceAfter: 24 * time.Hour, DigestDelay: time.Minute}
+}
+
+// DefaultBroadcastProgress is how often the staff member's progress
+// message is updated while a broadcast runs.
+const DefaultBroadcastProgress = 3 * time.Second
+
+// School is what a part reads of the school's settings: its time zone,
+// deadline, staff from the config, calendar and the stages' numbers.
+type School struct {
+	Location    *time.Location
+	Deadline    time.Time
+	StaffIDs    []int64
+	BotUsername string
+	Programme   schedule.Programme
+	Selection   SelectionOptions
+	Mentoring   MentoringOptions
+}
+
+// School returns the school's settings, read-only.
+func (t *Turn) School() School {
+	o := t.bot.Options
+	return School{Location: o.Location, Deadline: o.Deadline, StaffIDs: slices.Clone(o.StaffIDs), BotUsername: o.BotUsername,
+		Programme: o.Programme, Selection: o.Selection, Mentoring: o.Mentoring}
+}
+
+// Log is the bot's log.
+func (t *Turn) Log() *slog.Logger { return t.bot.Log }
+
+// Texts are the bot's texts, for a message in another's language.
+func (t *Turn) Texts() *locales.Texts { return t.bot.Texts }
+
+// Known reports whether she had written before this update.
+func (t *Turn) Known() bool { return t.known }
+
+// Queue adds messages to those the update sends once it is committed:
+// to her chat or to others'.
+func (t *Turn) Queue(ms ...store.Outgoing) { t.out = append(t.out, ms...) }
+
+// DropQueued forgets every message queued so far in this update.
+func (t *Turn) DropQueued() { t.out = nil }
+
+// Bot is the bot this turn belongs to, for a part's work that the
+// background shares with the turn (planning a reminder, announcing a
+// question) in the turn's transaction.
+func (t *Turn) Bot() *Bot { return t.bot }

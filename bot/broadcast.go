@@ -17,19 +17,19 @@ import (
 // (broadcastrun.go).
 var broadcastFeature = Feature{
 	Dialogues: []*dialogue.Dialogue{broadcastDialogue},
-	Lists:     map[string]pagedList{"bc": {5, (*turn).listBroadcasts, (*turn).broadcastsFile}}, // each takes four lines and a button
-	Tables: map[string]func(*turn, string) (fileTable, error){
-		"broadcasts": (*turn).broadcastsFileTable,
-		"broadcast":  (*turn).broadcastReportTable,
+	Lists:     map[string]PagedList{"bc": {5, (*Turn).listBroadcasts, (*Turn).broadcastsFile}}, // each takes four lines and a button
+	Tables: map[string]func(*Turn, string) (FileTable, error){
+		"broadcasts": (*Turn).broadcastsFileTable,
+		"broadcast":  (*Turn).broadcastReportTable,
 	},
 	Due: map[store.DueKind]DueFunc{store.DueBroadcast: func(b *Bot, tx *store.Tx, d store.Due, _ time.Time) (int, error) {
 		return b.startScheduled(tx, d)
 	}},
 	Commands: []Command{
-		{Name: "broadcast", Roles: staffOnly, Run: (*turn).startBroadcast, Help: true, Menu: true},
-		{Name: "broadcasts", Roles: staffOnly, Run: firstPage("bc"), Help: true, Menu: true},
+		{Name: "broadcast", Roles: StaffOnly, Run: (*Turn).startBroadcast, Help: true, Menu: true},
+		{Name: "broadcasts", Roles: StaffOnly, Run: FirstPage("bc"), Help: true, Menu: true},
 	},
-	Buttons: []Button{{Prefix: prefixBroadcast, Roles: staffOnly, Run: (*turn).tapBroadcast}},
+	Buttons: []Button{{Prefix: prefixBroadcast, Roles: StaffOnly, Run: (*Turn).tapBroadcast}},
 }
 
 // prefixBroadcast is a button on a broadcast's report: pause, resume, stop.
@@ -40,7 +40,7 @@ const prefixBroadcast = "bc"
 // audience, then a preview with the number of recipients: send now, or
 // later at a date and time.
 var broadcastDialogue = &dialogue.Dialogue{
-	Name: "broadcast", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "broadcast", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "ky", Ask: "bc.write.ky", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion},
 		{ID: "ru", Ask: "bc.write.ru", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion,
@@ -66,14 +66,14 @@ var broadcastDialogue = &dialogue.Dialogue{
 				}
 				return "confirm"
 			}},
-		{ID: "narrow", Ask: "bc.audience", Takes: dialogue.Buttons, Options: narrowOptions, Check: someoneIn("audience")},
+		{ID: "narrow", Ask: "bc.audience", Takes: dialogue.Buttons, Options: NarrowOptions, Check: someoneIn("audience")},
 		{ID: "confirm", Before: previewBroadcast, Prompt: confirmBroadcast, Takes: dialogue.Buttons,
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "now", Label: "bc.send_now"}, {Value: "later", Label: "bc.schedule", Beside: true}}
 			},
 			Check: func(c *dialogue.Context, _ string) error {
 				// The message tapped becomes the progress report.
-				c.Answers["progress"] = strconv.Itoa(turnOf(c).u.MessageID)
+				c.Answers["progress"] = strconv.Itoa(TurnOf(c).Update.MessageID)
 				return nil
 			},
 			Next: func(c *dialogue.Context) string {
@@ -82,9 +82,9 @@ var broadcastDialogue = &dialogue.Dialogue{
 				}
 				return ""
 			}},
-		{ID: "when", Ask: "bc.when", Data: exampleTime, Takes: dialogue.DateTime, Check: inFuture},
+		{ID: "when", Ask: "bc.when", Data: ExampleTime, Takes: dialogue.DateTime, Check: InFuture},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveBroadcast(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveBroadcast(c.Answers) },
 }
 
 // broadcastVersion reads one language's version: text, or a photo or
@@ -96,10 +96,10 @@ func broadcastVersion(c *dialogue.Context) (string, error) {
 	}
 	limit := MaxMessage
 	if in.Media != nil || c.Answers["media"] != "" {
-		limit = captionMax
+		limit = CaptionMax
 	}
 	text := strings.TrimSpace(in.Text)
-	if !fits(text, limit) {
+	if !Fits(text, limit) {
 		return "", &dialogue.Refusal{Key: "bc.too_long", Data: map[string]any{"Count": limit}}
 	}
 	if in.Media != nil {
@@ -119,7 +119,7 @@ func oneVersion(c *dialogue.Context) string {
 
 func audienceOptions(*dialogue.Context) []dialogue.Option {
 	var out []dialogue.Option
-	for _, a := range broadcastAudiences {
+	for _, a := range Audiences {
 		out = append(out, dialogue.Option{Value: a, Label: "audience." + a})
 	}
 	return out
@@ -135,8 +135,8 @@ func someoneIn(kindStep string) func(*dialogue.Context, string) error {
 		} else if v == "oblast" || v == "category" {
 			return nil
 		}
-		t := turnOf(c)
-		users, err := audienceOf(t.tx, audience, t.StaffIDs)
+		t := TurnOf(c)
+		users, err := AudienceOf(t.Tx, audience, t.School().StaffIDs)
 		if err != nil {
 			return err
 		}
@@ -148,8 +148,8 @@ func someoneIn(kindStep string) func(*dialogue.Context, string) error {
 }
 
 // draftBroadcast is the broadcast the answers describe.
-func draftBroadcast(t *turn, a map[string]string) store.Broadcast {
-	b := store.Broadcast{CreatedBy: t.user.ID, CreatedAt: t.now, Text: map[string]string{}, Audience: broadcastAudience(a)}
+func draftBroadcast(t *Turn, a map[string]string) store.Broadcast {
+	b := store.Broadcast{CreatedBy: t.User.ID, CreatedAt: t.Now, Text: map[string]string{}, Audience: AnsweredAudience(a)}
 	for _, lang := range []string{"ky", "ru"} {
 		if a[lang] != "" {
 			b.Text[lang] = a[lang]
@@ -164,39 +164,39 @@ func draftBroadcast(t *turn, a map[string]string) store.Broadcast {
 // previewBroadcast shows the message itself, as recipients in her
 // language will see it, before asking to send it.
 func previewBroadcast(c *dialogue.Context) {
-	t := turnOf(c)
-	t.out = append(t.out, broadcastCopy(draftBroadcast(t, c.Answers), t.u.ChatID, t.lang()))
+	t := TurnOf(c)
+	t.Queue(broadcastCopy(draftBroadcast(t, c.Answers), t.Update.ChatID, t.Lang()))
 }
 
 // confirmBroadcast counts the recipients, by language.
 func confirmBroadcast(c *dialogue.Context) string {
-	t := turnOf(c)
-	audience := broadcastAudience(c.Answers)
-	users, _ := audienceOf(t.tx, audience, t.StaffIDs)
+	t := TurnOf(c)
+	audience := AnsweredAudience(c.Answers)
+	users, _ := AudienceOf(t.Tx, audience, t.School().StaffIDs)
 	byLang := map[string]int{}
 	for _, u := range users {
-		byLang[userLang(u)]++
+		byLang[UserLang(u)]++
 	}
 	return c.Text("bc.confirm", map[string]any{"Count": len(users), "Ky": byLang["ky"], "Ru": byLang["ru"],
 		"Audience": c.Text("audience."+strings.Split(audience, ":")[0], nil)})
 }
 
 // startBroadcast is /broadcast.
-func (t *turn) startBroadcast() error { return t.startDialogue(broadcastDialogue.Name, nil) }
+func (t *Turn) startBroadcast() error { return t.StartDialogue(broadcastDialogue.Name, nil) }
 
 // saveBroadcast keeps the broadcast written, and starts it now or plans
 // it for its time.
-func (t *turn) saveBroadcast(a map[string]string) error {
+func (t *Turn) saveBroadcast(a map[string]string) error {
 	b := draftBroadcast(t, a)
-	b.ProgressChat = t.u.ChatID
+	b.ProgressChat = t.Update.ChatID
 	b.ProgressMessageID, _ = strconv.Atoi(a["progress"])
 	if a["confirm"] == "now" {
 		b.Status = store.BroadcastDraft
 		var err error
-		if b, err = t.tx.PutBroadcast(b); err != nil {
+		if b, err = t.Tx.PutBroadcast(b); err != nil {
 			return err
 		}
-		if err := t.audit(staffOnly, "broadcast", fmt.Sprintf("%d to %s", b.ID, b.Audience)); err != nil {
+		if err := t.Audit(StaffOnly, "broadcast", fmt.Sprintf("%d to %s", b.ID, b.Audience)); err != nil {
 			return err
 		}
 		return t.launchBroadcast(b)
@@ -206,27 +206,27 @@ func (t *turn) saveBroadcast(a map[string]string) error {
 		return fmt.Errorf("broadcast time %q: %w", a["when"], err)
 	}
 	b.Status, b.ScheduledAt = store.BroadcastScheduled, at
-	if b, err = t.tx.PutBroadcast(b); err != nil {
+	if b, err = t.Tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if err := t.planDue(t.tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
+	if err := t.bot.Plan(t.Tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
 		return err
 	}
-	if err := t.audit(staffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.Location).Format("2006-01-02 15:04"))); err != nil {
+	if err := t.Audit(StaffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.School().Location).Format("2006-01-02 15:04"))); err != nil {
 		return err
 	}
-	t.say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.dateTime(at)})
+	t.Say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.DateTime(at)})
 	return nil
 }
 
 // broadcastArg loads a broadcast by ID.
-func (t *turn) broadcastArg(id string) (store.Broadcast, bool, error) {
+func (t *Turn) broadcastArg(id string) (store.Broadcast, bool, error) {
 	n, err := strconv.Atoi(id)
 	if err != nil {
 		return store.Broadcast{}, false, nil
 	}
-	b, err := t.tx.Broadcast(n)
-	if isNotFound(err) {
+	b, err := t.Tx.Broadcast(n)
+	if IsNotFound(err) {
 		return b, false, nil
 	}
 	return b, err == nil, err
@@ -234,16 +234,16 @@ func (t *turn) broadcastArg(id string) (store.Broadcast, bool, error) {
 
 // tapBroadcast handles the buttons of a broadcast sent or planned:
 // "ACTION:ID".
-func (t *turn) tapBroadcast(args string) error {
+func (t *Turn) tapBroadcast(args string) error {
 	parts := strings.SplitN(args, ":", 3)
 	if len(parts) < 2 {
-		return t.oldButton()
+		return t.OldButton()
 	}
 	b, ok, err := t.broadcastArg(parts[1])
 	if !ok {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	t.toast("")
+	t.Toast("")
 	switch parts[0] {
 	case "pause", "resume", "cancel":
 		return t.controlBroadcast(b, parts[0])
@@ -252,34 +252,34 @@ func (t *turn) tapBroadcast(args string) error {
 	case "csv":
 		return t.broadcastReport(b)
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // launchBroadcast starts sending: the recipients are fixed now, and the
 // message staff tapped becomes the progress report.
-func (t *turn) launchBroadcast(b store.Broadcast) error {
+func (t *Turn) launchBroadcast(b store.Broadcast) error {
 	if b.Status != store.BroadcastDraft && b.Status != store.BroadcastScheduled {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	b.ProgressChat, b.ProgressMessageID = t.u.ChatID, t.u.MessageID
-	n, err := startBroadcast(t.tx, b, t.StaffIDs, t.now)
+	b.ProgressChat, b.ProgressMessageID = t.Update.ChatID, t.Update.MessageID
+	n, err := startBroadcast(t.Tx, b, t.School().StaffIDs, t.Now)
 	if err != nil {
 		return err
 	}
-	t.Log.Info("broadcast started", "by", t.user.ID, "broadcast", b.ID, "recipients", n)
-	t.edit(t.text("bc.started", map[string]any{"ID": b.ID, "Count": n}), controlButtons(t.Texts, t.lang(), store.Broadcast{ID: b.ID, Status: store.BroadcastRunning}))
+	t.Log().Info("broadcast started", "by", t.User.ID, "broadcast", b.ID, "recipients", n)
+	t.Edit(t.Text("bc.started", map[string]any{"ID": b.ID, "Count": n}), controlButtons(t.Texts(), t.Lang(), store.Broadcast{ID: b.ID, Status: store.BroadcastRunning}))
 	return nil
 }
 
 // startBroadcast fixes the recipients of b, marks it running and puts
 // their copies in the outbox, all in the caller's transaction.
 func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.Time) (int, error) {
-	users, err := audienceOf(tx, b.Audience, staffIDs)
+	users, err := AudienceOf(tx, b.Audience, staffIDs)
 	if err != nil {
 		return 0, err
 	}
 	for _, u := range users {
-		if err := tx.PutRecipient(store.Recipient{BroadcastID: b.ID, UserID: u.ID, Language: userLang(u), State: store.RecipientPending}); err != nil {
+		if err := tx.PutRecipient(store.Recipient{BroadcastID: b.ID, UserID: u.ID, Language: UserLang(u), State: store.RecipientPending}); err != nil {
 			return 0, err
 		}
 	}
@@ -295,7 +295,7 @@ func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.
 func (b *Bot) startScheduled(tx *store.Tx, d store.Due) (int, error) {
 	id, _ := strconv.Atoi(d.EventID)
 	bc, err := tx.Broadcast(id)
-	if isNotFound(err) || (err == nil && bc.Status != store.BroadcastScheduled) {
+	if IsNotFound(err) || (err == nil && bc.Status != store.BroadcastScheduled) {
 		return 0, nil // cancelled meanwhile
 	}
 	if err != nil {
@@ -307,113 +307,113 @@ func (b *Bot) startScheduled(tx *store.Tx, d store.Due) (int, error) {
 // controlBroadcast pauses, resumes or cancels a broadcast. A pause takes
 // the copies still waiting out of the outbox (a copy on its way at that
 // moment still arrives and counts); resuming puts them back.
-func (t *turn) controlBroadcast(b store.Broadcast, action string) error {
+func (t *Turn) controlBroadcast(b store.Broadcast, action string) error {
 	var err error
 	switch {
 	case action == "pause" && b.Status == store.BroadcastRunning:
 		b.Status = store.BroadcastPaused
-		_, err = t.tx.UnqueueRecipients(b)
+		_, err = t.Tx.UnqueueRecipients(b)
 	case action == "resume" && b.Status == store.BroadcastPaused:
 		b.Status = store.BroadcastRunning
-		_, err = t.tx.QueueRecipients(b, t.now)
+		_, err = t.Tx.QueueRecipients(b, t.Now)
 	case action == "cancel" && b.Status != store.BroadcastDone && b.Status != store.BroadcastCancelled:
 		b.Status = store.BroadcastCancelled
-		_, err = t.tx.UnqueueRecipients(b)
+		_, err = t.Tx.UnqueueRecipients(b)
 	default:
-		return t.oldButton()
+		return t.OldButton()
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.PutBroadcast(b); err != nil {
+	if _, err := t.Tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	t.Log.Info("broadcast "+action, "by", t.user.ID, "broadcast", b.ID)
+	t.Log().Info("broadcast "+action, "by", t.User.ID, "broadcast", b.ID)
 	if b.Status == store.BroadcastCancelled {
-		t.editButtons(nil)
-		t.say("bc.cancelled", map[string]any{"ID": b.ID})
+		t.EditButtons(nil)
+		t.Say("bc.cancelled", map[string]any{"ID": b.ID})
 		return nil
 	}
-	t.editButtons(controlButtons(t.Texts, t.lang(), b))
+	t.EditButtons(controlButtons(t.Texts(), t.Lang(), b))
 	return nil
 }
 
 // sendAgain is the report's "send again to those not reached": the
 // recipients whose copy failed get it again (not those who blocked the
 // bot), and the report's message shows the progress.
-func (t *turn) sendAgain(b store.Broadcast) error {
+func (t *Turn) sendAgain(b store.Broadcast) error {
 	if b.Status != store.BroadcastDone || b.Failed == 0 {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	b, n, err := t.tx.RetryFailed(b)
+	b, n, err := t.Tx.RetryFailed(b)
 	if err != nil {
 		return err
 	}
 	b.Status, b.FinishedAt = store.BroadcastRunning, time.Time{}
-	b.ProgressChat, b.ProgressMessageID, b.ProgressAt = t.u.ChatID, t.u.MessageID, t.now
-	if b, err = t.tx.PutBroadcast(b); err != nil {
+	b.ProgressChat, b.ProgressMessageID, b.ProgressAt = t.Update.ChatID, t.Update.MessageID, t.Now
+	if b, err = t.Tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if _, err := t.tx.QueueRecipients(b, t.now); err != nil {
+	if _, err := t.Tx.QueueRecipients(b, t.Now); err != nil {
 		return err
 	}
-	t.Log.Info("broadcast sent again to those not reached", "by", t.user.ID, "broadcast", b.ID, "recipients", n)
-	t.edit(t.text("bc.started", map[string]any{"ID": b.ID, "Count": n}), controlButtons(t.Texts, t.lang(), b))
+	t.Log().Info("broadcast sent again to those not reached", "by", t.User.ID, "broadcast", b.ID, "recipients", n)
+	t.Edit(t.Text("bc.started", map[string]any{"ID": b.ID, "Count": n}), controlButtons(t.Texts(), t.Lang(), b))
 	return nil
 }
 
 // listBroadcasts is a page of /broadcasts: the broadcasts, newest first,
 // with their counts, and a button for each one's report. Only the page's
 // recipients are counted.
-func (t *turn) listBroadcasts(w window) (listPage, error) {
+func (t *Turn) listBroadcasts(w Window) (Page, error) {
 	all, err := t.sentBroadcasts()
 	if err != nil {
-		return listPage{}, err
+		return Page{}, err
 	}
 	if len(all) == 0 {
-		return listPage{text: t.text("bc.none", nil)}, nil
+		return Page{Text: t.Text("bc.none", nil)}, nil
 	}
 	var sb strings.Builder
 	var reports []store.Button
-	for _, b := range all[min(w.offset, len(all)):min(w.offset+w.limit, len(all))] {
-		rs, err := t.tx.Recipients(b.ID)
+	for _, b := range all[min(w.Offset, len(all)):min(w.Offset+w.Limit, len(all))] {
+		rs, err := t.Tx.Recipients(b.ID)
 		if err != nil {
-			return listPage{}, err
+			return Page{}, err
 		}
-		c := countRecipients(rs)
-		fmt.Fprintf(&sb, "#%d · %s · %s · %s\n%s\n✅ %d 🚫 %d ❌ %d ⏳ %d\n\n", b.ID, t.dateTime(b.CreatedAt), t.text("bc.status."+string(b.Status), nil), b.Audience,
-			clip(b.TextFor(t.lang()), 60), c.sent, c.blocked, c.failed, c.left)
+		c := CountRecipients(rs)
+		fmt.Fprintf(&sb, "#%d · %s · %s · %s\n%s\n✅ %d 🚫 %d ❌ %d ⏳ %d\n\n", b.ID, t.DateTime(b.CreatedAt), t.Text("bc.status."+string(b.Status), nil), b.Audience,
+			Clip(b.TextFor(t.Lang()), 60), c.Sent, c.Blocked, c.Failed, c.Left)
 		reports = append(reports, store.Button{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf("bc:csv:%d", b.ID)})
 	}
-	p := listPage{text: strings.TrimSpace(sb.String()), total: len(all)}
+	p := Page{Text: strings.TrimSpace(sb.String()), Total: len(all)}
 	if len(reports) > 0 {
-		p.buttons = [][]store.Button{reports}
+		p.Buttons = [][]store.Button{reports}
 	}
 	return p, nil
 }
 
 // broadcastReport sends a broadcast's recipients and their outcome as a
 // workbook (the button's data still says csv, so old buttons work).
-func (t *turn) broadcastReport(b store.Broadcast) error {
-	return t.fileJob("broadcast", strconv.Itoa(b.ID))
+func (t *Turn) broadcastReport(b store.Broadcast) error {
+	return t.FileJob("broadcast", strconv.Itoa(b.ID))
 }
 
 // broadcastReportTable builds it, in the worker (RunFileJobs).
-func (t *turn) broadcastReportTable(id string) (fileTable, error) {
+func (t *Turn) broadcastReportTable(id string) (FileTable, error) {
 	b, ok, err := t.broadcastArg(id)
 	if !ok {
-		return fileTable{}, errOr(err, func() error { return fmt.Errorf("broadcast %s is gone", id) })
+		return FileTable{}, ErrOr(err, func() error { return fmt.Errorf("broadcast %s is gone", id) })
 	}
-	rs, err := t.tx.Recipients(b.ID)
+	rs, err := t.Tx.Recipients(b.ID)
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	return fileTable{export.BroadcastReport(b, rs, t.Location), fmt.Sprintf("broadcast-%d", b.ID), t.text("bc.csv", nil)}, nil
+	return FileTable{export.BroadcastReport(b, rs, t.School().Location), fmt.Sprintf("broadcast-%d", b.ID), t.Text("bc.csv", nil)}, nil
 }
 
 // sentBroadcasts are the broadcasts past the draft, newest first.
-func (t *turn) sentBroadcasts() ([]store.Broadcast, error) {
-	all, err := t.tx.Broadcasts()
+func (t *Turn) sentBroadcasts() ([]store.Broadcast, error) {
+	all, err := t.Tx.Broadcasts()
 	if err != nil {
 		return nil, err
 	}
@@ -424,22 +424,22 @@ func (t *turn) sentBroadcasts() ([]store.Broadcast, error) {
 
 // broadcastsFile sends every broadcast with its recipients counted as a
 // workbook.
-func (t *turn) broadcastsFile() error { return t.fileJob("broadcasts", "") }
+func (t *Turn) broadcastsFile() error { return t.FileJob("broadcasts", "") }
 
 // broadcastsFileTable builds it, in the worker (RunFileJobs).
-func (t *turn) broadcastsFileTable(string) (fileTable, error) {
+func (t *Turn) broadcastsFileTable(string) (FileTable, error) {
 	all, err := t.sentBroadcasts()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
 	lines := make([]export.BroadcastLine, len(all))
 	for i, b := range all {
-		rs, err := t.tx.Recipients(b.ID)
+		rs, err := t.Tx.Recipients(b.ID)
 		if err != nil {
-			return fileTable{}, err
+			return FileTable{}, err
 		}
-		c := countRecipients(rs)
-		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.sent, Blocked: c.blocked, Failed: c.failed, Left: c.left}}
+		c := CountRecipients(rs)
+		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.Sent, Blocked: c.Blocked, Failed: c.Failed, Left: c.Left}}
 	}
-	return fileTable{export.Broadcasts(lines, t.Location), "broadcasts", t.text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
+	return FileTable{export.Broadcasts(lines, t.School().Location), "broadcasts", t.Text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
 }

@@ -18,10 +18,6 @@ import (
 // is retried like any message. What is left here is to tell the staff
 // member how it goes, and that it is done.
 
-// DefaultBroadcastProgress is how often the staff member's progress
-// message is updated while a broadcast runs.
-const DefaultBroadcastProgress = 3 * time.Second
-
 // RunBroadcasts keeps staff's progress messages current and reports the
 // end of each broadcast, until ctx ends: every second, and when woken by
 // WakeBroadcasts (the outbox recorded broadcast copies).
@@ -175,7 +171,7 @@ func staffLang(tx *store.Tx, id int64) string {
 	if err != nil {
 		return locales.Default
 	}
-	return userLang(u)
+	return UserLang(u)
 }
 
 func (b *Bot) progressText(lang string, bc store.Broadcast) string {

@@ -20,19 +20,19 @@ var calendarFeature = Feature{
 		store.DueFollowUp: (*Bot).deliverOne, store.DueElection: (*Bot).deliverOne,
 	},
 	Commands: []Command{
-		{Name: "schedule", Run: (*turn).showSchedule, Help: true, Menu: true},
-		{Name: "events", Roles: staffOnly, Run: (*turn).listEvents, Help: true, Menu: true},
-		{Name: "event_add", Roles: staffOnly, Run: (*turn).addEvent, Help: true, Menu: true},
-		{Name: "event_move", Roles: staffOnly, Run: (*turn).moveEvent, Help: true},
-		{Name: "event_cancel", Roles: staffOnly, Run: (*turn).cancelEvent, Help: true},
-		{Name: "attendance", Roles: staffOnly, Run: (*turn).attendance, Help: true},
-		{Name: "event_plan", Roles: staffOnly, Run: (*turn).planEvent, Help: true},
+		{Name: "schedule", Run: (*Turn).showSchedule, Help: true, Menu: true},
+		{Name: "events", Roles: StaffOnly, Run: (*Turn).listEvents, Help: true, Menu: true},
+		{Name: "event_add", Roles: StaffOnly, Run: (*Turn).addEvent, Help: true, Menu: true},
+		{Name: "event_move", Roles: StaffOnly, Run: (*Turn).moveEvent, Help: true},
+		{Name: "event_cancel", Roles: StaffOnly, Run: (*Turn).cancelEvent, Help: true},
+		{Name: "attendance", Roles: StaffOnly, Run: (*Turn).attendance, Help: true},
+		{Name: "event_plan", Roles: StaffOnly, Run: (*Turn).planEvent, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixRSVP, Run: (*turn).tapRSVP},
-		{Prefix: prefixAttended, Run: (*turn).tapAttended},
-		{Prefix: prefixRating, Run: (*turn).tapRating},
-		{Prefix: prefixPickEvent, Roles: staffOnly, Run: (*turn).tapPickEvent},
+		{Prefix: prefixRSVP, Run: (*Turn).tapRSVP},
+		{Prefix: prefixAttended, Run: (*Turn).tapAttended},
+		{Prefix: prefixRating, Run: (*Turn).tapRating},
+		{Prefix: prefixPickEvent, Roles: StaffOnly, Run: (*Turn).tapPickEvent},
 	},
 }
 
@@ -61,7 +61,7 @@ func (b *Bot) SyncProgramme() error {
 				// The file has no plan of attendance: staff's stays.
 				e.Planned = stored.Planned
 				b.Log.Info("event changed in the config; planning it again", "event", e.ID)
-			case isNotFound(err):
+			case IsNotFound(err):
 				e.Version = 1
 			default:
 				return err
@@ -81,7 +81,7 @@ func (b *Bot) saveAndPlan(tx *store.Tx, e store.Event) error {
 		return err
 	}
 	for _, d := range schedule.Plan(e) {
-		if err := b.planDue(tx, d); err != nil {
+		if err := b.Plan(tx, d); err != nil {
 			return err
 		}
 	}
@@ -96,7 +96,7 @@ const (
 
 func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) {
 	e, err := tx.Event(d.EventID)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		return 0, nil
 	}
 	if err != nil {
@@ -114,7 +114,7 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 		b.Log.Warn("dropped: too late to send", "event", e.ID, "kind", d.Kind, "due", d.At)
 		return 0, nil
 	}
-	users, err := audienceOf(tx, e.Audience, b.StaffIDs)
+	users, err := AudienceOf(tx, e.Audience, b.StaffIDs)
 	if err != nil {
 		return 0, err
 	}
@@ -144,13 +144,13 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 
 // eventMessage is the reminder, greeting or follow-up for one person.
 func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) store.Outgoing {
-	lang := userLang(u)
+	lang := UserLang(u)
 	m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Lane: store.LaneBulk}
 	switch kind {
 	case store.DueGreeting:
 		m.Text = e.Text[lang]
 	case store.DueElection:
-		m.Text, m.Buttons = b.message(kind, lang)
+		m.Text, m.Buttons = b.DueMessage(kind, lang)
 	case store.DueFollowUp:
 		m.Text = b.Texts.Text(lang, "event.followup", map[string]any{"Title": e.Title[lang]})
 		m.Buttons = [][]store.Button{{
@@ -190,29 +190,29 @@ func (b *Bot) joinButton(lang string, e store.Event) [][]store.Button {
 
 // showSchedule is /schedule: the stage under way and what is coming for
 // her, in her language, in Bishkek time.
-func (t *turn) showSchedule() error {
+func (t *Turn) showSchedule() error {
 	var sb strings.Builder
-	if s, ok := t.Programme.StageAt(t.now); ok {
-		sb.WriteString(t.text("schedule.stage", map[string]any{"Stage": t.text("stage."+s.ID, nil)}) + "\n\n")
+	if s, ok := t.School().Programme.StageAt(t.Now); ok {
+		sb.WriteString(t.Text("schedule.stage", map[string]any{"Stage": t.Text("stage."+s.ID, nil)}) + "\n\n")
 	}
-	events, err := t.tx.Events()
+	events, err := t.Tx.Events()
 	if err != nil {
 		return err
 	}
 	shown := 0
 	for _, e := range events {
-		if e.Cancelled || e.Ends().Before(t.now) || e.Kind == store.EventGreeting {
+		if e.Cancelled || e.Ends().Before(t.Now) || e.Kind == store.EventGreeting {
 			continue
 		}
 		kind, value, _ := strings.Cut(e.Audience, ":")
-		in, err := inAudience(t.tx, t.user, kind, value, t.StaffIDs)
+		in, err := InAudience(t.Tx, t.User, kind, value, t.School().StaffIDs)
 		if err != nil {
 			return err
 		}
-		if !in && !t.isStaff() {
+		if !in && !t.IsStaff() {
 			continue
 		}
-		sb.WriteString("• " + t.dateTime(e.At) + " — " + e.Title[t.lang()])
+		sb.WriteString("• " + t.DateTime(e.At) + " — " + e.Title[t.Lang()])
 		if e.Link != "" {
 			sb.WriteString("\n  " + e.Link)
 		}
@@ -220,81 +220,81 @@ func (t *turn) showSchedule() error {
 		shown++
 	}
 	if shown == 0 {
-		sb.WriteString(t.text("schedule.none", nil))
+		sb.WriteString(t.Text("schedule.none", nil))
 	}
-	t.send(strings.TrimSpace(sb.String())+"\n\n"+t.text("schedule.time_zone", nil), nil)
+	t.Send(strings.TrimSpace(sb.String())+"\n\n"+t.Text("schedule.time_zone", nil), nil)
 	return nil
 }
 
 // tapRSVP takes "I'll be there" or "I can't come" under a reminder.
-func (t *turn) tapRSVP(args string) error {
+func (t *Turn) tapRSVP(args string) error {
 	id, answer, _ := strings.Cut(args, ":")
 	r, ok, err := t.eventAnswer(id)
 	if !ok || (answer != "yes" && answer != "no") {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	r.Coming, r.UpdatedAt = answer, t.now
-	if err := t.tx.PutRSVP(r); err != nil {
+	r.Coming, r.UpdatedAt = answer, t.Now
+	if err := t.Tx.PutRSVP(r); err != nil {
 		return err
 	}
-	t.toast("event.rsvp_" + answer)
+	t.Toast("event.rsvp_" + answer)
 	return nil
 }
 
 // eventAnswer loads her answers about an event that still exists.
-func (t *turn) eventAnswer(id string) (store.RSVP, bool, error) {
-	e, err := t.tx.Event(id)
-	if isNotFound(err) || (err == nil && e.Cancelled) {
+func (t *Turn) eventAnswer(id string) (store.RSVP, bool, error) {
+	e, err := t.Tx.Event(id)
+	if IsNotFound(err) || (err == nil && e.Cancelled) {
 		return store.RSVP{}, false, nil
 	}
 	if err != nil {
 		return store.RSVP{}, false, err
 	}
-	r, err := t.tx.RSVP(id, t.user.ID)
+	r, err := t.Tx.RSVP(id, t.User.ID)
 	return r, err == nil, err
 }
 
 // tapAttended takes the follow-up's "did you attend?", then asks for a
 // rating.
-func (t *turn) tapAttended(args string) error {
+func (t *Turn) tapAttended(args string) error {
 	id, answer, _ := strings.Cut(args, ":")
 	r, ok, err := t.eventAnswer(id)
 	if !ok || (answer != "yes" && answer != "no") {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	r.Attended, r.UpdatedAt = answer, t.now
-	if err := t.tx.PutRSVP(r); err != nil {
+	r.Attended, r.UpdatedAt = answer, t.Now
+	if err := t.Tx.PutRSVP(r); err != nil {
 		return err
 	}
-	t.toast("")
+	t.Toast("")
 	if answer == "no" {
-		t.edit(t.text("event.thanks", nil), nil)
+		t.Edit(t.Text("event.thanks", nil), nil)
 		return nil
 	}
 	var row []store.Button
 	for n := 1; n <= 5; n++ {
 		row = append(row, store.Button{Text: fmt.Sprint(n), Data: fmt.Sprintf("rate:%s:%d", id, n)})
 	}
-	t.edit(t.text("event.rate", nil), [][]store.Button{row})
+	t.Edit(t.Text("event.rate", nil), [][]store.Button{row})
 	return nil
 }
 
 // tapRating takes a 1–5 rating and offers a comment.
-func (t *turn) tapRating(args string) error {
+func (t *Turn) tapRating(args string) error {
 	id, value, _ := strings.Cut(args, ":")
 	r, ok, err := t.eventAnswer(id)
 	n := 0
 	fmt.Sscan(value, &n)
 	if !ok || n < 1 || n > 5 {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	r.Rating, r.UpdatedAt = n, t.now
-	if err := t.tx.PutRSVP(r); err != nil {
+	r.Rating, r.UpdatedAt = n, t.Now
+	if err := t.Tx.PutRSVP(r); err != nil {
 		return err
 	}
-	t.toast("")
-	t.edit(t.text("event.rate", nil)+"\n\n→ "+value, nil)
-	return t.startDialogue(commentDialogue.Name, map[string]string{"event": id})
+	t.Toast("")
+	t.Edit(t.Text("event.rate", nil)+"\n\n→ "+value, nil)
+	return t.StartDialogue(commentDialogue.Name, map[string]string{"event": id})
 }
 
 // maxComment is the longest comment on a meeting kept, in characters.
@@ -308,7 +308,7 @@ var commentDialogue = &dialogue.Dialogue{
 		{ID: "comment", Ask: "event.comment", Takes: dialogue.Text, Skip: "event.comment_skip", Parse: readComment},
 	},
 	Finish: func(c *dialogue.Context) error {
-		return turnOf(c).saveComment(c.Answers["event"], c.Answers["comment"])
+		return TurnOf(c).saveComment(c.Answers["event"], c.Answers["comment"])
 	},
 	Left: func(c *dialogue.Context) error {
 		c.Send(c.Text("event.thanks", nil), nil) // her rating is kept
@@ -330,18 +330,18 @@ func readComment(c *dialogue.Context) (string, error) {
 }
 
 // saveComment keeps her comment on meeting id, if she wrote one.
-func (t *turn) saveComment(id, comment string) error {
+func (t *Turn) saveComment(id, comment string) error {
 	r, ok, err := t.eventAnswer(id)
 	if !ok || comment == "" {
 		if err == nil {
-			t.say("event.thanks", nil)
+			t.Say("event.thanks", nil)
 		}
 		return err
 	}
-	r.Comment, r.UpdatedAt = comment, t.now
-	if err := t.tx.PutRSVP(r); err != nil {
+	r.Comment, r.UpdatedAt = comment, t.Now
+	if err := t.Tx.PutRSVP(r); err != nil {
 		return err
 	}
-	t.say("event.thanks", nil)
+	t.Say("event.thanks", nil)
 	return nil
 }

@@ -33,7 +33,7 @@ type Command struct {
 	// in the menu, when the handler itself checks (/questions is for
 	// participants); nil: everyone, newcomers included.
 	For []store.Role
-	Run func(*turn) error
+	Run func(*Turn) error
 	// Help lists it in /help of those it is for, as the line
 	// "help.cmd.<Name>"; Menu puts it in their command menu, described by
 	// "menu.<Name>".
@@ -55,7 +55,7 @@ type Button struct {
 	Prefix string
 	// Roles may tap it; nil: everyone.
 	Roles []store.Role
-	Run   func(t *turn, args string) error
+	Run   func(t *Turn, args string) error
 }
 
 // Feature is what one part of the school registers with the core: its
@@ -67,39 +67,39 @@ type Feature struct {
 	Dialogues []*dialogue.Dialogue
 	// Lists are its long lists shown a page at a time, by the name their
 	// buttons carry (paging.go).
-	Lists map[string]pagedList
+	Lists map[string]PagedList
 	// Tables and Bundles build its workbooks, by the file job's kind
 	// (files.go).
-	Tables  map[string]func(*turn, string) (fileTable, error)
-	Bundles map[string]func(*turn, string) (fileBundle, error)
+	Tables  map[string]func(*Turn, string) (FileTable, error)
+	Bundles map[string]func(*Turn, string) (FileBundle, error)
 	// Due delivers its due items, by kind (due.go).
 	Due map[store.DueKind]DueFunc
 	// Sure are what a yes to the shared yes-no question does for a
 	// command whose question the command itself asks ("/scoring close"),
 	// by command (pickers.go).
-	Sure map[string]func(*turn, string) error
+	Sure map[string]func(*Turn, string) error
 	// Start, if set, is offered the payload of a /start deep link first;
 	// done means it took the link (an invitation) and /start goes no
 	// further.
-	Start func(t *turn, payload string) (done bool, err error)
+	Start func(t *Turn, payload string) (done bool, err error)
 	// Before, if set, runs before every private update is routed (moving
 	// someone off a state an older bot left).
-	Before func(*turn) error
+	Before func(*Turn) error
 	// Input, if set, is offered what she sent outside a dialogue before
 	// the dialogue's fallback (a contact that links a paper application).
-	Input func(*turn) (handled bool, err error)
+	Input func(*Turn) (handled bool, err error)
 	// Status, if set, is a line about her for /help ("your application
 	// is sent"); "" when it has nothing to say.
-	Status func(*turn) (string, error)
+	Status func(*Turn) (string, error)
 	// Home, if set, is where a newcomer goes once she has chosen her
 	// language and agreed: at most one feature has it.
 	Home *Home
 	// RoleEnds, if set, frees the work of a role that ended (roles.go);
 	// after runs once she is saved.
-	RoleEnds func(t *turn, u store.User, role store.Role, f *freed) (after func() error, err error)
+	RoleEnds func(t *Turn, u store.User, role store.Role, f *Freed) (after func() error, err error)
 	// Ask, if set, opens a question of kind for her (the election day's
 	// "help now"): at most one feature has it.
-	Ask func(t *turn, kind store.QuestionKind) error
+	Ask func(t *Turn, kind store.QuestionKind) error
 	// Messages make the message of a due item another part plans (the
 	// election morning of the calendar's election day), by kind.
 	Messages map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button)
@@ -112,9 +112,9 @@ type Home struct {
 	// Dialogue is the dialogue /start welcomes her back to.
 	Dialogue string
 	// Resume puts her back where she was, greeting her when greet.
-	Resume func(t *turn, greet bool) error
+	Resume func(t *Turn, greet bool) error
 	// Again follows anything she sends outside a dialogue.
-	Again func(t *turn) error
+	Again func(t *Turn) error
 }
 
 // features are the parts of the school, in the order /help and the
@@ -132,15 +132,15 @@ type registry struct {
 	byName    map[string]int
 	buttons   map[string]Button
 	dialogues *dialogue.Engine
-	lists     map[string]pagedList
-	tables    map[string]func(*turn, string) (fileTable, error)
-	bundles   map[string]func(*turn, string) (fileBundle, error)
+	lists     map[string]PagedList
+	tables    map[string]func(*Turn, string) (FileTable, error)
+	bundles   map[string]func(*Turn, string) (FileBundle, error)
 	due       map[store.DueKind]DueFunc
-	sure      map[string]func(*turn, string) error
+	sure      map[string]func(*Turn, string) error
 	messages  map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button)
 	features  []Feature
 	home      Home
-	ask       func(t *turn, kind store.QuestionKind) error
+	ask       func(t *Turn, kind store.QuestionKind) error
 }
 
 // newRegistry collects the features' registrations, the core's first. A
@@ -149,9 +149,9 @@ type registry struct {
 func newRegistry(fs ...Feature) *registry {
 	fs = append([]Feature{coreFeature}, fs...)
 	r := &registry{byName: map[string]int{}, buttons: map[string]Button{}, dialogues: dialogue.NewEngine(),
-		lists: map[string]pagedList{}, tables: map[string]func(*turn, string) (fileTable, error){},
-		bundles: map[string]func(*turn, string) (fileBundle, error){}, due: map[store.DueKind]DueFunc{},
-		sure: map[string]func(*turn, string) error{}, features: fs,
+		lists: map[string]PagedList{}, tables: map[string]func(*Turn, string) (FileTable, error){},
+		bundles: map[string]func(*Turn, string) (FileBundle, error){}, due: map[store.DueKind]DueFunc{},
+		sure: map[string]func(*Turn, string) error{}, features: fs,
 		messages: map[store.DueKind]func(texts *locales.Texts, lang string) (string, [][]store.Button){}}
 	for _, f := range fs {
 		r.add(f)
@@ -225,19 +225,19 @@ func (r *registry) command(name string) (Command, bool) {
 // Core commands and buttons: the ones every part of the bot relies on.
 var coreFeature = Feature{
 	Commands: []Command{
-		{Name: "start", Run: (*turn).start, Help: true, Menu: true},
-		{Name: "language", Run: (*turn).askLanguage, Help: true, Menu: true},
-		{Name: "help", Run: (*turn).runHelp, Help: true, Menu: true},
-		{Name: "cancel", Run: (*turn).cancel, Help: true},
+		{Name: "start", Run: (*Turn).start, Help: true, Menu: true},
+		{Name: "language", Run: (*Turn).askLanguage, Help: true, Menu: true},
+		{Name: "help", Run: (*Turn).runHelp, Help: true, Menu: true},
+		{Name: "cancel", Run: (*Turn).cancel, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: dialogue.Prefix, Run: func(t *turn, args string) error { return t.dialogues().Tap(t.talk(), args) }},
-		{Prefix: prefixLanguage, Run: (*turn).chooseLanguage},
-		{Prefix: prefixConsent, Run: (*turn).consent},
-		{Prefix: prefixPage, Roles: staffOnly, Run: (*turn).tapPage},
-		{Prefix: prefixListFile, Roles: staffOnly, Run: (*turn).tapListFile},
+		{Prefix: dialogue.Prefix, Run: func(t *Turn, args string) error { return t.Dialogues().Tap(t.Talk(), args) }},
+		{Prefix: prefixLanguage, Run: (*Turn).chooseLanguage},
+		{Prefix: prefixConsent, Run: (*Turn).consent},
+		{Prefix: prefixPage, Roles: StaffOnly, Run: (*Turn).tapPage},
+		{Prefix: prefixListFile, Roles: StaffOnly, Run: (*Turn).tapListFile},
 	},
-	Dialogues: []*dialogue.Dialogue{sureDialogue},
+	Dialogues: []*dialogue.Dialogue{SureDialogue},
 }
 
 // Operations are the core's staff commands: the audit log, the messages
@@ -245,18 +245,18 @@ var coreFeature = Feature{
 // /help and the menus.
 var Operations = Feature{
 	Commands: []Command{
-		{Name: "audit", Roles: staffOnly, Run: firstPage("audit"), Help: true, Menu: true},
-		{Name: "undelivered", Roles: staffOnly, Run: firstPage("dead"), Help: true, Menu: true},
-		{Name: "backup", Roles: staffOnly, Run: (*turn).backup, Help: true, Menu: true},
-		{Name: "status", Roles: staffOnly, Run: (*turn).showStatus, Help: true, Menu: true},
+		{Name: "audit", Roles: StaffOnly, Run: FirstPage("audit"), Help: true, Menu: true},
+		{Name: "undelivered", Roles: StaffOnly, Run: FirstPage("dead"), Help: true, Menu: true},
+		{Name: "backup", Roles: StaffOnly, Run: (*Turn).backup, Help: true, Menu: true},
+		{Name: "status", Roles: StaffOnly, Run: (*Turn).showStatus, Help: true, Menu: true},
 	},
-	Lists: map[string]pagedList{
-		"audit": {20, (*turn).auditLog, (*turn).auditFile},
-		"dead":  {15, (*turn).undelivered, (*turn).undeliveredFile},
+	Lists: map[string]PagedList{
+		"audit": {20, (*Turn).auditLog, (*Turn).auditFile},
+		"dead":  {15, (*Turn).undelivered, (*Turn).undeliveredFile},
 	},
-	Tables: map[string]func(*turn, string) (fileTable, error){
-		"audit":       (*turn).auditFileTable,
-		"undelivered": (*turn).undeliveredFileTable,
+	Tables: map[string]func(*Turn, string) (FileTable, error){
+		"audit":       (*Turn).auditFileTable,
+		"undelivered": (*Turn).undeliveredFileTable,
 	},
 }
 
@@ -281,7 +281,7 @@ func (r *registry) menu(texts *locales.Texts, lang string, keep func(Command) bo
 // then everyone's. Nil when she has no command of her own: the default
 // menu is hers then.
 func (b *Bot) roleMenu(u store.User, lang string) []store.MenuCommand {
-	own := b.routes.menu(b.Texts, lang, func(c Command) bool { return c.audience() != nil && b.holds(u, c.audience()) })
+	own := b.routes.menu(b.Texts, lang, func(c Command) bool { return c.audience() != nil && b.Holds(u, c.audience()) })
 	if own == nil {
 		return nil
 	}

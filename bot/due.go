@@ -12,10 +12,10 @@ import (
 // it queued.
 type DueFunc func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error)
 
-// planDue stores a due item and, once tx is committed, tells Planned its
+// Plan stores a due item and, once tx is committed, tells Planned its
 // time, so it goes out at that time and not at the next minute. The bot
 // plans every due item here (TestPlanDue_OnlyThroughPlanDue checks).
-func (b *Bot) planDue(tx *store.Tx, d store.Due) error {
+func (b *Bot) Plan(tx *store.Tx, d store.Due) error {
 	if err := tx.PlanDue(d); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (b *Bot) DeliverDue() error {
 // message is the text and buttons of a due item of kind that the part
 // which planned it leaves to another (the election morning of the
 // calendar's election day); nothing when no part writes it.
-func (b *Bot) message(kind store.DueKind, lang string) (string, [][]store.Button) {
+func (b *Bot) DueMessage(kind store.DueKind, lang string) (string, [][]store.Button) {
 	if m, ok := b.routes.messages[kind]; ok {
 		return m(b.Texts, lang)
 	}

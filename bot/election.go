@@ -17,25 +17,25 @@ import (
 // tally (tally.go).
 var electionFeature = Feature{
 	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
-	Tables:    map[string]func(*turn, string) (fileTable, error){"results": (*turn).exportResultsTable},
+	Tables:    map[string]func(*Turn, string) (FileTable, error){"results": (*Turn).exportResultsTable},
 	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){
 		store.DueElection: func(texts *locales.Texts, lang string) (string, [][]store.Button) {
 			return texts.Text(lang, "election.morning", nil), electionButtons(texts.Text, lang)
 		},
 	},
 	Commands: []Command{
-		{Name: "candidacy", For: participants, Run: (*turn).startCandidacy, Help: true, Menu: true},
-		{Name: "election", For: candidates, Run: (*turn).electionDay, Help: true, Menu: true},
-		{Name: "tally", Roles: staffOnly, Run: (*turn).tally, Help: true, Menu: true},
-		{Name: "tally_chart", Roles: staffOnly, Run: (*turn).tallyChart, Help: true},
-		{Name: "results_export", Roles: staffOnly, Run: (*turn).exportResults, Help: true},
-		{Name: "helper", Roles: staffOnly, Run: (*turn).toggleHelper, Help: true},
-		{Name: "violations", Roles: staffOrLawyer, Run: (*turn).listViolations, Help: true, Menu: true},
+		{Name: "candidacy", For: Participants, Run: (*Turn).startCandidacy, Help: true, Menu: true},
+		{Name: "election", For: Candidates, Run: (*Turn).electionDay, Help: true, Menu: true},
+		{Name: "tally", Roles: StaffOnly, Run: (*Turn).tally, Help: true, Menu: true},
+		{Name: "tally_chart", Roles: StaffOnly, Run: (*Turn).tallyChart, Help: true},
+		{Name: "results_export", Roles: StaffOnly, Run: (*Turn).exportResults, Help: true},
+		{Name: "helper", Roles: StaffOnly, Run: (*Turn).toggleHelper, Help: true},
+		{Name: "violations", Roles: StaffOrLawyer, Run: (*Turn).listViolations, Help: true, Menu: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixElection, Run: (*turn).tapElection},
-		{Prefix: prefixRemind, Roles: staffOnly, Run: (*turn).tapRemind},
-		{Prefix: prefixCheck, Roles: staffOnly, Run: (*turn).checkPhotos},
+		{Prefix: prefixElection, Run: (*Turn).tapElection},
+		{Prefix: prefixRemind, Roles: StaffOnly, Run: (*Turn).tapRemind},
+		{Prefix: prefixCheck, Roles: StaffOnly, Run: (*Turn).checkPhotos},
 	},
 }
 
@@ -98,7 +98,7 @@ var candidacyDialogue = &dialogue.Dialogue{
 		}, Next: endIf("list", "independent")},
 		{ID: "party", Ask: "election.ask.party", Takes: dialogue.Text, Max: form.MaxShort},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveCandidacy(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveCandidacy(c.Answers) },
 }
 
 // placeParts are the parts of where she stands, as the candidacy's steps
@@ -178,7 +178,7 @@ var resultDialogue = &dialogue.Dialogue{
 		{ID: "fix", Ask: "election.ask.fix", Takes: dialogue.Buttons, Options: figureOptions,
 			Next: func(c *dialogue.Context) string { return c.Answers["fix"] }},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveReport(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveReport(c.Answers) },
 }
 
 // fixing reports whether she is fixing one figure from the read-back:
@@ -288,7 +288,7 @@ var violationDialogue = &dialogue.Dialogue{
 		{ID: "where", Ask: "election.ask.where", Takes: dialogue.Text},
 		{ID: "evidence", Ask: "election.ask.evidence", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("evidence_type")},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveViolation(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveViolation(c.Answers) },
 }
 
 // photoOrFile reads a photo, video or file by its file_id, keeping its
@@ -313,41 +313,41 @@ func atoi(s string) int {
 
 // electionDate is the election day, for the candidacy's first question.
 func electionDate(c *dialogue.Context) map[string]any {
-	t := turnOf(c)
-	if e, ok := t.Programme.ElectionDay(); ok {
-		return map[string]any{"Date": t.date(e.At)}
+	t := TurnOf(c)
+	if e, ok := t.School().Programme.ElectionDay(); ok {
+		return map[string]any{"Date": t.Date(e.At)}
 	}
 	return map[string]any{"Date": "–"}
 }
 
 // candidacy loads hers, or a new one.
-func (t *turn) candidacy() (store.Candidacy, error) {
-	c, err := t.tx.Candidacy(t.user.ID)
-	if isNotFound(err) {
-		return store.Candidacy{UserID: t.user.ID}, nil
+func (t *Turn) candidacy() (store.Candidacy, error) {
+	c, err := t.Tx.Candidacy(t.User.ID)
+	if IsNotFound(err) {
+		return store.Candidacy{UserID: t.User.ID}, nil
 	}
 	return c, err
 }
 
 // isCandidate reports whether she registered as a candidate.
-func (t *turn) isCandidate() bool { return t.user.HasRole(store.RoleCandidate) }
+func (t *Turn) isCandidate() bool { return t.User.HasRole(store.RoleCandidate) }
 
 // startCandidacy is /candidacy.
-func (t *turn) startCandidacy() error {
-	if !t.user.HasRole(store.RoleParticipant) {
-		t.say("election.participants_only", nil)
+func (t *Turn) startCandidacy() error {
+	if !t.User.HasRole(store.RoleParticipant) {
+		t.Say("election.participants_only", nil)
 		return nil
 	}
 	known, err := t.knownPlace()
 	if err != nil {
 		return err
 	}
-	return t.startDialogue(candidacyDialogue.Name, known)
+	return t.StartDialogue(candidacyDialogue.Name, known)
 }
 
 // knownPlace is where she stands as far as the bot knows: her candidacy
 // if she recorded one, else where her application says she lives.
-func (t *turn) knownPlace() (map[string]string, error) {
+func (t *Turn) knownPlace() (map[string]string, error) {
 	c, err := t.candidacy()
 	if err != nil {
 		return nil, err
@@ -355,8 +355,8 @@ func (t *turn) knownPlace() (map[string]string, error) {
 	if c.Registered == "yes" {
 		return map[string]string{"known_oblast": c.Oblast, "known_district": c.District, "known_aiyl": c.AiylOkmotu}, nil
 	}
-	app, err := t.tx.ApplicationOf(t.user.ID)
-	if isNotFound(err) {
+	app, err := t.Tx.ApplicationOf(t.User.ID)
+	if IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -367,7 +367,7 @@ func (t *turn) knownPlace() (map[string]string, error) {
 
 // saveCandidacy keeps what she said of her candidacy, and makes her a
 // candidate (or not).
-func (t *turn) saveCandidacy(a map[string]string) error {
+func (t *Turn) saveCandidacy(a map[string]string) error {
 	c, err := t.candidacy()
 	if err != nil {
 		return err
@@ -376,69 +376,69 @@ func (t *turn) saveCandidacy(a map[string]string) error {
 	if a["list"] == "independent" {
 		list = "independent"
 	}
-	c = store.Candidacy{UserID: t.user.ID, Registered: a["registered"], UpdatedAt: t.now}
+	c = store.Candidacy{UserID: t.User.ID, Registered: a["registered"], UpdatedAt: t.Now}
 	if c.Registered == "yes" {
 		c.Oblast, c.District, c.AiylOkmotu = placeOf(a, "oblast"), placeOf(a, "district"), placeOf(a, "aiyl")
 		c.Constituency, c.List = a["constituency"], list
 	}
-	if err := t.tx.PutCandidacy(c); err != nil {
+	if err := t.Tx.PutCandidacy(c); err != nil {
 		return err
 	}
-	t.user.Roles = slices.DeleteFunc(t.user.Roles, func(r store.Role) bool { return r == store.RoleCandidate })
+	t.User.Roles = slices.DeleteFunc(t.User.Roles, func(r store.Role) bool { return r == store.RoleCandidate })
 	if c.Registered != "yes" {
-		t.say("election.not_registered_noted", nil)
+		t.Say("election.not_registered_noted", nil)
 		return nil
 	}
-	t.user.Roles = append(t.user.Roles, store.RoleCandidate)
+	t.User.Roles = append(t.User.Roles, store.RoleCandidate)
 	data := map[string]any{"Date": "–"}
-	if e, ok := t.Programme.ElectionDay(); ok {
-		data["Date"] = t.date(e.At)
+	if e, ok := t.School().Programme.ElectionDay(); ok {
+		data["Date"] = t.Date(e.At)
 	}
-	t.say("election.registered_noted", data)
+	t.Say("election.registered_noted", data)
 	return nil
 }
 
 // tapElection handles the election day's buttons: "report", "help" and
 // "violation" start things. Staff's "remind those who have not reported"
 // is a button of its own in the access table ("elr").
-func (t *turn) tapElection(args string) error {
+func (t *Turn) tapElection(args string) error {
 	switch args {
 	case "report", "help", "violation":
-		t.toast("")
+		t.Toast("")
 		return t.electionAction(args)
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // tapRemind is staff's button under the tally: remind the candidates who
 // have not reported their result.
-func (t *turn) tapRemind(string) error {
-	t.toast("")
+func (t *Turn) tapRemind(string) error {
+	t.Toast("")
 	return t.remindUnreported()
 }
 
 // electionAction starts a report, a call for help or a violation report.
-func (t *turn) electionAction(action string) error {
+func (t *Turn) electionAction(action string) error {
 	if !t.isCandidate() {
-		t.say("election.not_candidate", nil)
+		t.Say("election.not_candidate", nil)
 		return nil
 	}
 	switch action {
 	case "report":
-		return t.startDialogue(resultDialogue.Name, nil)
+		return t.StartDialogue(resultDialogue.Name, nil)
 	case "violation":
-		return t.startDialogue(violationDialogue.Name, nil)
+		return t.StartDialogue(violationDialogue.Name, nil)
 	}
-	return t.ask(store.KindHelp)
+	return t.Ask(store.KindHelp)
 }
 
 // electionDay is /election: the day's three buttons, all day.
-func (t *turn) electionDay() error {
+func (t *Turn) electionDay() error {
 	if !t.isCandidate() {
-		t.say("election.not_candidate", nil)
+		t.Say("election.not_candidate", nil)
 		return nil
 	}
-	t.send(t.text("election.buttons", nil), electionButtons(t.Texts.Text, t.lang()))
+	t.Send(t.Text("election.buttons", nil), electionButtons(t.Texts().Text, t.Lang()))
 	return nil
 }
 
@@ -454,13 +454,13 @@ func electionButtons(text func(lang, key string, data any) string, lang string) 
 // saveReport stores a new version of her result, once she confirmed its
 // read-back; flags what looks wrong to staff, makes her a deputy if she
 // was elected, and says a word for what the result means to her.
-func (t *turn) saveReport(a map[string]string) error {
-	r := store.ResultReport{UserID: t.user.ID, VotesReceived: atoi(a["received"]), VotesCast: atoi(a["cast"]), Voters: atoi(a["voters"]),
-		Seats: atoi(a["seats"]), Elected: a["elected"], PhotoFileID: a["protocol"], At: t.now}
+func (t *Turn) saveReport(a map[string]string) error {
+	r := store.ResultReport{UserID: t.User.ID, VotesReceived: atoi(a["received"]), VotesCast: atoi(a["cast"]), Voters: atoi(a["voters"]),
+		Seats: atoi(a["seats"]), Elected: a["elected"], PhotoFileID: a["protocol"], At: t.Now}
 	if r.PhotoFileID != "" && a["protocol_type"] != "photo" {
 		r.PhotoType = a["protocol_type"]
 	}
-	versions, err := t.tx.Reports(t.user.ID)
+	versions, err := t.Tx.Reports(t.User.ID)
 	if err != nil {
 		return err
 	}
@@ -471,14 +471,14 @@ func (t *turn) saveReport(a map[string]string) error {
 			r.Flags = append(r.Flags, "tenfold_change")
 		}
 	}
-	if r, err = t.tx.AddReport(r); err != nil {
+	if r, err = t.Tx.AddReport(r); err != nil {
 		return err
 	}
-	t.user.Roles = slices.DeleteFunc(t.user.Roles, func(x store.Role) bool { return x == store.RoleDeputy })
+	t.User.Roles = slices.DeleteFunc(t.User.Roles, func(x store.Role) bool { return x == store.RoleDeputy })
 	if r.Elected == "yes" {
-		t.user.Roles = append(t.user.Roles, store.RoleDeputy)
+		t.User.Roles = append(t.User.Roles, store.RoleDeputy)
 	}
-	t.Log.Info("election result reported", "user_id", t.user.ID, "version", r.Version, "flags", len(r.Flags))
+	t.Log().Info("election result reported", "user_id", t.User.ID, "version", r.Version, "flags", len(r.Flags))
 	if err := t.tellFlagged(r); err != nil {
 		return err
 	}
@@ -486,80 +486,80 @@ func (t *turn) saveReport(a map[string]string) error {
 	if r.Version > 1 {
 		key = "election.report_corrected"
 	}
-	t.say(key, map[string]any{"Version": r.Version})
+	t.Say(key, map[string]any{"Version": r.Version})
 	t.sayWhatNext(before.Elected, r.Elected)
 	return nil
 }
 
 // tellFlagged tells staff what looks implausible in her result, if
 // anything does.
-func (t *turn) tellFlagged(r store.ResultReport) error {
+func (t *Turn) tellFlagged(r store.ResultReport) error {
 	if len(r.Flags) == 0 {
 		return nil
 	}
 	flagged := func(lang string) string {
 		var flags []string
 		for _, f := range r.Flags {
-			flags = append(flags, t.Texts.Text(lang, "election.flag."+f, nil))
+			flags = append(flags, t.Texts().Text(lang, "election.flag."+f, nil))
 		}
-		return t.Texts.Text(lang, "election.flagged", map[string]any{"Name": displayName(t.user), "ID": t.user.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
+		return t.Texts().Text(lang, "election.flagged", map[string]any{"Name": DisplayName(t.User), "ID": t.User.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
 	}
-	return t.Bot.tellStaffText(t.tx, t.now, flagged)
+	return t.bot.TellStaffText(t.Tx, t.Now, flagged)
 }
 
 // sayWhatNext congratulates an elected woman and tells her what the
 // school does for new deputies (stage VI), or says a kind word to one
 // who was not elected; once, when her result first says so (a
 // correction of her figures is not a second victory).
-func (t *turn) sayWhatNext(before, now string) {
+func (t *Turn) sayWhatNext(before, now string) {
 	if before == now {
 		return
 	}
 	switch now {
 	case "yes":
-		t.say("election.congratulations", nil)
+		t.Say("election.congratulations", nil)
 	case "no":
-		t.say("election.not_elected", nil)
+		t.Say("election.not_elected", nil)
 	}
 }
 
 // saveViolation keeps a violation report and shows it to staff and lawyers.
-func (t *turn) saveViolation(a map[string]string) error {
-	v := store.Violation{UserID: t.user.ID, What: a["what"], Where: a["where"], At: t.now}
+func (t *Turn) saveViolation(a map[string]string) error {
+	v := store.Violation{UserID: t.User.ID, What: a["what"], Where: a["where"], At: t.Now}
 	if a["evidence"] != "" {
 		v.Media = &store.Media{Type: a["evidence_type"], FileID: a["evidence"]}
 	}
-	v, err := t.tx.PutViolation(v)
+	v, err := t.Tx.PutViolation(v)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": v.ID, "Name": displayName(t.user), "What": clip(v.What, 300), "Where": clip(v.Where, 200)}
-	if err := t.Bot.tellStaff(t.tx, t.now, "election.violation_new", data); err != nil {
+	data := map[string]any{"ID": v.ID, "Name": DisplayName(t.User), "What": Clip(v.What, 300), "Where": Clip(v.Where, 200)}
+	if err := t.bot.TellStaff(t.Tx, t.Now, "election.violation_new", data); err != nil {
 		return err
 	}
-	lawyers, err := t.tx.UsersWithRole(store.RoleLawyer)
+	lawyers, err := t.Tx.UsersWithRole(store.RoleLawyer)
 	if err != nil {
 		return err
 	}
-	t.notify(lawyers, t.byKey("election.violation_new", data), nil)
-	t.say("election.violation_saved", map[string]any{"ID": v.ID})
+	t.Notify(lawyers, t.bot.ByKey("election.violation_new", data), nil)
+	t.Say("election.violation_saved", map[string]any{"ID": v.ID})
 	return nil
 }
 
 // listViolations is /violations for staff and lawyers.
-func (t *turn) listViolations() error {
-	vs, err := t.tx.Violations()
+func (t *Turn) listViolations() error {
+	vs, err := t.Tx.Violations()
 	if err != nil {
 		return err
 	}
 	if len(vs) == 0 {
-		t.say("election.no_violations", nil)
+		t.Say("election.no_violations", nil)
 		return nil
 	}
 	for _, v := range vs {
-		u, _ := t.tx.User(v.UserID)
+		u, _ := t.Tx.User(v.UserID)
 		post := store.Post{Text: v.What + "\n📍 " + v.Where, Media: v.Media}
-		t.sendPost(t.u.ChatID, fmt.Sprintf("⚠️ #%d · %s · %s", v.ID, t.dateTime(v.At), displayName(u)), post, nil)
+		t.SendPost(t.Update.ChatID, fmt.Sprintf("⚠️ #%d · %s · %s", v.ID, t.DateTime(v.At), DisplayName(u)), post, nil)
 	}
 	return nil
 }
@@ -567,45 +567,45 @@ func (t *turn) listViolations() error {
 // toggleHelper is /helper ID: staff mark an experienced participant as a
 // helper on election day, or unmark her. Her application's code does as
 // well as her Telegram ID.
-func (t *turn) toggleHelper() error {
-	arg := strings.TrimSpace(t.u.Args)
+func (t *Turn) toggleHelper() error {
+	arg := strings.TrimSpace(t.Update.Args)
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
-		app, appErr := t.application(arg)
-		if appErr != nil && !isNotFound(appErr) {
+		app, appErr := t.Application(arg)
+		if appErr != nil && !IsNotFound(appErr) {
 			return appErr
 		}
 		id, err = app.UserID, appErr
 	}
 	if err != nil {
-		t.say("election.helper_usage", nil)
+		t.Say("election.helper_usage", nil)
 		return nil
 	}
-	u, err := t.tx.User(id)
-	if isNotFound(err) {
-		t.say("election.helper_usage", nil)
+	u, err := t.Tx.User(id)
+	if IsNotFound(err) {
+		t.Say("election.helper_usage", nil)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Name": displayName(u), "ID": id}
+	data := map[string]any{"Name": DisplayName(u), "ID": id}
 	if !u.HasRole(store.RoleHelper) {
 		u.Roles = append(u.Roles, store.RoleHelper)
-		if err := t.saveOther(&u); err != nil {
+		if err := t.SaveOther(&u); err != nil {
 			return err
 		}
-		t.keepSelf(u)
-		t.say("election.helper_on", data)
+		t.KeepSelf(u)
+		t.Say("election.helper_on", data)
 		return nil
 	}
 	u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == store.RoleHelper })
-	u, freed, err := t.endRole(u, store.RoleHelper)
+	u, freed, err := t.EndRole(u, store.RoleHelper)
 	if err != nil {
 		return err
 	}
-	t.keepSelf(u)
-	t.say("election.helper_off", data)
-	t.sayFreed(freed)
+	t.KeepSelf(u)
+	t.Say("election.helper_off", data)
+	t.SayFreed(freed)
 	return nil
 }

@@ -16,10 +16,10 @@ import (
 // planned to attend; then a preview to save or
 // change. Which steps apply, and what comes after each, is eventFlow.
 var eventDialogue = &dialogue.Dialogue{
-	Name: "event", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "event", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "kind", Ask: "event_add.kind", Takes: dialogue.Buttons, Options: eventKindOptions, Next: eventFlow("kind")},
-		{ID: "when", Ask: "event_add.when", Data: exampleTime, Takes: dialogue.DateTime, Check: inFuture, Next: eventFlow("when")},
+		{ID: "when", Ask: "event_add.when", Data: ExampleTime, Takes: dialogue.DateTime, Check: InFuture, Next: eventFlow("when")},
 		{ID: "title_ky", Ask: "event_add.title_ky", Takes: dialogue.Text, Max: eventTitleMax, Next: eventFlow("title_ky")},
 		{ID: "title_ru", Ask: "event_add.title_ru", Takes: dialogue.Text, Max: eventTitleMax, Next: eventFlow("title_ru")},
 		{ID: "text_ky", Ask: "event_add.text_ky", Takes: dialogue.Text, Max: MaxMessage, Next: eventFlow("text_ky")},
@@ -28,7 +28,7 @@ var eventDialogue = &dialogue.Dialogue{
 		{ID: "session_link", Ask: "event_add.session_link", Takes: dialogue.Text, Max: 500, Skip: "event_add.no_link_button",
 			Check: checkEventLink, Next: eventFlow("session_link")},
 		{ID: "audience", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: eventAudienceOptions, Next: eventFlow("audience")},
-		{ID: "narrow", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: narrowOptions, Next: eventFlow("narrow")},
+		{ID: "narrow", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: NarrowOptions, Next: eventFlow("narrow")},
 		{ID: "remind", Ask: "event_add.remind", Takes: dialogue.Buttons, Options: remindOptions, Next: eventFlow("remind")},
 		// The plan is what the report holds attendance against; staff may
 		// skip it and set it later with /event_plan.
@@ -40,7 +40,7 @@ var eventDialogue = &dialogue.Dialogue{
 			Check: func(c *dialogue.Context, v string) error {
 				// The preview may have waited past the event's time.
 				if v == "save" {
-					return inFuture(c, c.Answers["when"])
+					return InFuture(c, c.Answers["when"])
 				}
 				return nil
 			},
@@ -56,7 +56,7 @@ var eventDialogue = &dialogue.Dialogue{
 				return c.Answers["change"]
 			}},
 	},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).saveEvent(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveEvent(c.Answers) },
 }
 
 // eventTitleMax keeps a title short enough for a reminder's first line.
@@ -190,14 +190,14 @@ func eventChangeOptions(c *dialogue.Context) []dialogue.Option {
 }
 
 // draftEvent is the event the answers describe.
-func draftEvent(t *turn, a map[string]string) store.Event {
+func draftEvent(t *Turn, a map[string]string) store.Event {
 	kind := store.EventKind(a["kind"])
 	at, _ := time.Parse(time.RFC3339, a["when"])
 	e := store.Event{
 		Kind:     kind,
 		At:       at.UTC(),
 		Title:    map[string]string{"ky": a["title_ky"], "ru": a["title_ru"]},
-		Audience: broadcastAudience(a),
+		Audience: AnsweredAudience(a),
 		Duration: 2 * time.Hour,
 		Source:   schedule.SourceChat,
 		Version:  1,
@@ -221,9 +221,9 @@ func draftEvent(t *turn, a map[string]string) store.Event {
 
 // previewEvent shows the event whole, with how many it reaches.
 func previewEvent(c *dialogue.Context) string {
-	t := turnOf(c)
+	t := TurnOf(c)
 	e := draftEvent(t, c.Answers)
-	users, _ := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	users, _ := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	audience := c.Text("audience."+c.Answers["audience"], nil)
 	if n := c.Answers["narrow"]; eventStepApplies(c.Answers, "narrow") && n != "" {
 		audience += ": " + c.Text(narrowLabel(c.Answers["audience"], n), nil)
@@ -232,7 +232,7 @@ func previewEvent(c *dialogue.Context) string {
 	lines := []string{
 		c.Text("event_add.preview", nil),
 		line("kind", c.Text("event_add.kind."+string(e.Kind), nil)),
-		line("when", t.dateTime(e.At)),
+		line("when", t.DateTime(e.At)),
 		line("title_ky", e.Title["ky"]),
 		line("title_ru", e.Title["ru"]),
 	}
@@ -279,47 +279,47 @@ func remindLabel(v string) string {
 }
 
 // addEvent is /event_add: the event is asked step by step.
-func (t *turn) addEvent() error { return t.startDialogue(eventDialogue.Name, nil) }
+func (t *Turn) addEvent() error { return t.StartDialogue(eventDialogue.Name, nil) }
 
 // saveEvent keeps the event from the preview and plans its reminders.
-func (t *turn) saveEvent(a map[string]string) error {
+func (t *Turn) saveEvent(a map[string]string) error {
 	e := draftEvent(t, a)
 	id, err := t.newEventID(e.At)
 	if err != nil {
 		return err
 	}
-	e.ID, e.UpdatedAt = id, t.now
-	if err := t.saveAndPlan(t.tx, e); err != nil {
+	e.ID, e.UpdatedAt = id, t.Now
+	if err := t.bot.saveAndPlan(t.Tx, e); err != nil {
 		return err
 	}
-	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
-	t.Log.Info("event added", "by", t.user.ID, "event", e.ID)
-	t.say("event.added", map[string]any{"ID": e.ID, "When": t.dateTime(e.At), "Count": len(users)})
+	t.Log().Info("event added", "by", t.User.ID, "event", e.ID)
+	t.Say("event.added", map[string]any{"ID": e.ID, "When": t.DateTime(e.At), "Count": len(users)})
 	return nil
 }
 
 // eventMoveDialogue is /event_move ID without a time: it asks the new
 // time.
 var eventMoveDialogue = &dialogue.Dialogue{
-	Name: "event_move", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "event_move", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "when", Ask: "event_move.when", Data: func(c *dialogue.Context) map[string]any {
-			d := exampleTime(c)
+			d := ExampleTime(c)
 			d["ID"] = c.Answers["id"]
 			return d
-		}, Takes: dialogue.DateTime, Check: inFuture},
+		}, Takes: dialogue.DateTime, Check: InFuture},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := turnOf(c)
-		e, err := t.tx.Event(c.Answers["id"])
+		t := TurnOf(c)
+		e, err := t.Tx.Event(c.Answers["id"])
 		if err != nil {
 			return err
 		}
 		if e.Cancelled { // cancelled while she was typing the time
-			t.say("event.err.cancelled", map[string]any{"ID": e.ID})
+			t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
 			return nil
 		}
 		at, _ := time.Parse(time.RFC3339, c.Answers["when"])

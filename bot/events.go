@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,17 +13,17 @@ import (
 
 // listEvents is /events: every event not long past, with its ID for the
 // commands that change it, and the answers to its reminders.
-func (t *turn) listEvents() error {
-	events, err := t.tx.Events()
+func (t *Turn) listEvents() error {
+	events, err := t.Tx.Events()
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
 	for _, e := range events {
-		if e.Ends().Before(t.now.Add(-7 * 24 * time.Hour)) {
+		if e.Ends().Before(t.Now.Add(-7 * 24 * time.Hour)) {
 			continue
 		}
-		rsvps, err := t.tx.RSVPs(e.ID)
+		rsvps, err := t.Tx.RSVPs(e.ID)
 		if err != nil {
 			return err
 		}
@@ -37,40 +38,40 @@ func (t *turn) listEvents() error {
 		}
 		status := ""
 		if e.Cancelled {
-			status = " · " + t.text("events.cancelled", nil)
+			status = " · " + t.Text("events.cancelled", nil)
 		}
-		fmt.Fprintf(&sb, "%s · %s · %s · %s%s\n%s\n✅ %d ❌ %d\n\n", e.ID, t.dateTime(e.At), e.Kind, e.Audience, status, e.Title[t.lang()], yes, no)
+		fmt.Fprintf(&sb, "%s · %s · %s · %s%s\n%s\n✅ %d ❌ %d\n\n", e.ID, t.DateTime(e.At), e.Kind, e.Audience, status, e.Title[t.Lang()], yes, no)
 	}
 	if sb.Len() == 0 {
-		sb.WriteString(t.text("events.none", nil) + "\n\n")
+		sb.WriteString(t.Text("events.none", nil) + "\n\n")
 	}
-	sb.WriteString(t.text("events.hint", nil))
-	t.send(sb.String(), nil)
+	sb.WriteString(t.Text("events.hint", nil))
+	t.Send(sb.String(), nil)
 	return nil
 }
 
 // eventTime reads a date and time typed by staff, as the bot writes them
 // ("04.03.2027 15:00") or ISO, refusing impossible ones and those past.
-func (t *turn) eventTime(s string) (time.Time, bool) {
-	at, ok := dialogue.ParseDateTime(s, t.Location)
+func (t *Turn) eventTime(s string) (time.Time, bool) {
+	at, ok := dialogue.ParseDateTime(s, t.School().Location)
 	if !ok {
-		t.say("event.err.date", map[string]any{"Input": s, "Example": t.dateTime(t.now.AddDate(0, 0, 7))})
+		t.Say("event.err.date", map[string]any{"Input": s, "Example": t.DateTime(t.Now.AddDate(0, 0, 7))})
 		return time.Time{}, false
 	}
-	if !at.After(t.now) {
-		t.say("event.err.past", map[string]any{"Input": s})
+	if !at.After(t.Now) {
+		t.Say("event.err.past", map[string]any{"Input": s})
 		return time.Time{}, false
 	}
 	return at.UTC(), true
 }
 
 // newEventID is "e-0304-1": the date, and a number if that is taken.
-func (t *turn) newEventID(at time.Time) (string, error) {
-	base := "e-" + at.In(t.Location).Format("0102")
+func (t *Turn) newEventID(at time.Time) (string, error) {
+	base := "e-" + at.In(t.School().Location).Format("0102")
 	for n := 1; ; n++ {
 		id := fmt.Sprintf("%s-%d", base, n)
-		_, err := t.tx.Event(id)
-		if isNotFound(err) {
+		_, err := t.Tx.Event(id)
+		if IsNotFound(err) {
 			return id, nil
 		}
 		if err != nil {
@@ -80,14 +81,14 @@ func (t *turn) newEventID(at time.Time) (string, error) {
 }
 
 // eventArg loads the event named by the first word of the arguments.
-func (t *turn) eventArg() (store.Event, string, bool, error) {
-	id, rest, _ := strings.Cut(strings.TrimSpace(t.u.Args), " ")
+func (t *Turn) eventArg() (store.Event, string, bool, error) {
+	id, rest, _ := strings.Cut(strings.TrimSpace(t.Update.Args), " ")
 	if id == "" {
 		return store.Event{}, "", false, t.pickEvent()
 	}
-	e, err := t.tx.Event(id)
-	if isNotFound(err) {
-		t.say("event.err.not_found", map[string]any{"ID": id})
+	e, err := t.Tx.Event(id)
+	if IsNotFound(err) {
+		t.Say("event.err.not_found", map[string]any{"ID": id})
 		return e, "", false, nil
 	}
 	return e, strings.TrimSpace(rest), err == nil, err
@@ -95,17 +96,17 @@ func (t *turn) eventArg() (store.Event, string, bool, error) {
 
 // moveEvent is /event_move ID DATE TIME: a new time, reminders planned
 // again, and everyone it concerns told. Without the time, it is asked.
-func (t *turn) moveEvent() error {
+func (t *Turn) moveEvent() error {
 	e, rest, ok, err := t.eventArg()
 	if !ok {
 		return err
 	}
 	if e.Cancelled {
-		t.say("event.err.cancelled", map[string]any{"ID": e.ID})
+		t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
 		return nil
 	}
 	if rest == "" {
-		return t.startDialogue(eventMoveDialogue.Name, map[string]string{"id": e.ID})
+		return t.StartDialogue(eventMoveDialogue.Name, map[string]string{"id": e.ID})
 	}
 	at, ok := t.eventTime(rest)
 	if !ok {
@@ -115,49 +116,49 @@ func (t *turn) moveEvent() error {
 }
 
 // moveTo moves e to at.
-func (t *turn) moveTo(e store.Event, at time.Time) error {
-	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.now
-	if err := t.saveAndPlan(t.tx, e); err != nil {
+func (t *Turn) moveTo(e store.Event, at time.Time) error {
+	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.Now
+	if err := t.bot.saveAndPlan(t.Tx, e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.moved", t.joinButton)
+	n, err := t.tellAudience(e, "event.moved", t.bot.joinButton)
 	if err != nil {
 		return err
 	}
-	t.Log.Info("event moved", "by", t.user.ID, "event", e.ID, "version", e.Version)
-	t.say("event.moved_done", map[string]any{"ID": e.ID, "When": t.dateTime(e.At), "Count": n})
+	t.Log().Info("event moved", "by", t.User.ID, "event", e.ID, "version", e.Version)
+	t.Say("event.moved_done", map[string]any{"ID": e.ID, "When": t.DateTime(e.At), "Count": n})
 	return nil
 }
 
 // cancelEvent is /event_cancel ID: nothing more is sent for it, and
 // everyone it concerns is told.
-func (t *turn) cancelEvent() error {
+func (t *Turn) cancelEvent() error {
 	e, _, ok, err := t.eventArg()
 	if !ok {
 		return err
 	}
 	if e.Cancelled {
-		t.say("event.err.cancelled", map[string]any{"ID": e.ID})
+		t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
 		return nil
 	}
-	e.Cancelled, e.UpdatedAt = true, t.now
-	if err := t.tx.PutEvent(e); err != nil {
+	e.Cancelled, e.UpdatedAt = true, t.Now
+	if err := t.Tx.PutEvent(e); err != nil {
 		return err
 	}
 	n, err := t.tellAudience(e, "event.cancelled", nil)
 	if err != nil {
 		return err
 	}
-	t.Log.Info("event cancelled", "by", t.user.ID, "event", e.ID)
-	t.say("event.cancelled_done", map[string]any{"ID": e.ID, "Count": n})
+	t.Log().Info("event cancelled", "by", t.User.ID, "event", e.ID)
+	t.Say("event.cancelled_done", map[string]any{"ID": e.ID, "Count": n})
 	return nil
 }
 
 // tellAudience queues a message about e to everyone it concerns, with
 // the buttons of buttons if it is not nil (the moved meeting's "Join"; a
 // cancelled one has nothing to join).
-func (t *turn) tellAudience(e store.Event, key string, buttons func(lang string, e store.Event) [][]store.Button) (int, error) {
-	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+func (t *Turn) tellAudience(e store.Event, key string, buttons func(lang string, e store.Event) [][]store.Button) (int, error) {
+	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return 0, err
 	}
@@ -165,22 +166,22 @@ func (t *turn) tellAudience(e store.Event, key string, buttons func(lang string,
 	if buttons != nil {
 		rows = func(lang string) [][]store.Button { return buttons(lang, e) }
 	}
-	return t.notify(users, func(lang string) string { return t.eventText(lang, key, e) }, rows), nil
+	return t.Notify(users, func(lang string) string { return t.bot.eventText(lang, key, e) }, rows), nil
 }
 
 // attendance is /attendance ID: the plan (staff's, else the audience)
 // against who came, and how they rated it. The school reports attendance
 // as a share of the plan.
-func (t *turn) attendance() error {
+func (t *Turn) attendance() error {
 	e, _, ok, err := t.eventArg()
 	if !ok {
 		return err
 	}
-	users, err := audienceOf(t.tx, e.Audience, t.StaffIDs)
+	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
-	rsvps, err := t.tx.RSVPs(e.ID)
+	rsvps, err := t.Tx.RSVPs(e.ID)
 	if err != nil {
 		return err
 	}
@@ -211,38 +212,38 @@ func (t *turn) attendance() error {
 		planned = e.Planned
 	}
 	data := map[string]any{
-		"Title": e.Title[t.lang()], "Planned": planned, "Yes": yes, "No": no, "Came": came,
-		"Share": percent(came, planned), "Rated": rated, "Rating": "–",
+		"Title": e.Title[t.Lang()], "Planned": planned, "Yes": yes, "No": no, "Came": came,
+		"Share": Percent(came, planned), "Rated": rated, "Rating": "–",
 	}
 	if rated > 0 {
-		data["Rating"] = formatPoints(float64(sum) / float64(rated))
+		data["Rating"] = FormatPoints(float64(sum) / float64(rated))
 	}
-	text := t.text("attendance.report", data)
+	text := t.Text("attendance.report", data)
 	if len(comments) > 0 {
-		text += "\n\n" + t.text("attendance.comments", nil) + "\n" + strings.Join(comments, "\n")
+		text += "\n\n" + t.Text("attendance.comments", nil) + "\n" + strings.Join(comments, "\n")
 	}
-	t.send(text, nil)
+	t.Send(text, nil)
 	return nil
 }
 
 // planEvent is /event_plan ID N: the attendance planned for an event,
 // which the programme's report holds who came against; 0 clears it.
 // Without N it is asked.
-func (t *turn) planEvent() error {
+func (t *Turn) planEvent() error {
 	e, rest, ok, err := t.eventArg()
 	if !ok {
 		return err
 	}
 	if e.Kind == store.EventGreeting || e.Kind == store.EventElection {
-		t.say("event_plan.no_attendance", map[string]any{"ID": e.ID})
+		t.Say("event_plan.no_attendance", map[string]any{"ID": e.ID})
 		return nil
 	}
 	if rest == "" {
-		return t.startDialogue(eventPlanDialogue.Name, map[string]string{"id": e.ID})
+		return t.StartDialogue(eventPlanDialogue.Name, map[string]string{"id": e.ID})
 	}
 	n, ok := dialogue.ParseCount(rest)
 	if !ok {
-		t.say("event_plan.usage", map[string]any{"ID": e.ID})
+		t.Say("event_plan.usage", map[string]any{"ID": e.ID})
 		return nil
 	}
 	return t.setPlan(e, n)
@@ -250,15 +251,15 @@ func (t *turn) planEvent() error {
 
 // eventPlanDialogue is /event_plan ID without the number: it asks it.
 var eventPlanDialogue = &dialogue.Dialogue{
-	Name: "event_plan", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "event_plan", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "plan", Ask: "event_plan.ask", Data: func(c *dialogue.Context) map[string]any {
 			return map[string]any{"ID": c.Answers["id"]}
 		}, Takes: dialogue.Number, Skip: "event_add.no_plan_button"},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := turnOf(c)
-		e, err := t.tx.Event(c.Answers["id"])
+		t := TurnOf(c)
+		e, err := t.Tx.Event(c.Answers["id"])
 		if err != nil {
 			return err
 		}
@@ -268,16 +269,94 @@ var eventPlanDialogue = &dialogue.Dialogue{
 }
 
 // setPlan keeps n as e's planned attendance.
-func (t *turn) setPlan(e store.Event, n int) error {
-	e.Planned, e.UpdatedAt = n, t.now
-	if err := t.tx.PutEvent(e); err != nil {
+func (t *Turn) setPlan(e store.Event, n int) error {
+	e.Planned, e.UpdatedAt = n, t.Now
+	if err := t.Tx.PutEvent(e); err != nil {
 		return err
 	}
-	t.Log.Info("event attendance planned", "by", t.user.ID, "event", e.ID, "planned", n)
+	t.Log().Info("event attendance planned", "by", t.User.ID, "event", e.ID, "planned", n)
 	if n == 0 {
-		t.say("event_plan.cleared", map[string]any{"ID": e.ID})
+		t.Say("event_plan.cleared", map[string]any{"ID": e.ID})
 		return nil
 	}
-	t.say("event_plan.set", map[string]any{"ID": e.ID, "Count": n})
+	t.Say("event_plan.set", map[string]any{"ID": e.ID, "Count": n})
 	return nil
+}
+
+// prefixPickEvent starts the data of the event picker's buttons:
+// evp:ACTION:ID, ACTION one of eventActions.
+const prefixPickEvent = "evp"
+
+// eventAction is a command that names an event, as its picker runs it.
+type eventAction struct {
+	command string
+	// past: it is about events that began (attendance), newest first;
+	// else about those still to come, soonest first.
+	past bool
+}
+
+// eventActions are the commands that name an event, by their button's
+// ACTION.
+var eventActions = map[string]eventAction{
+	"m": {command: "event_move"},
+	"c": {command: "event_cancel"},
+	"a": {command: "attendance", past: true},
+	"p": {command: "event_plan"},
+}
+
+// eventActionOf is the ACTION of a command that names an event.
+func eventActionOf(command string) (string, eventAction) {
+	for key, a := range eventActions {
+		if a.command == command {
+			return key, a
+		}
+	}
+	return "", eventAction{}
+}
+
+// pickEvent answers a command typed without its event: the events it can
+// be about as buttons, or how to write it when there are none.
+func (t *Turn) pickEvent() error {
+	key, action := eventActionOf(t.Update.Command)
+	events, err := t.Tx.Events()
+	if err != nil {
+		return err
+	}
+	var offered []store.Event
+	for _, e := range events {
+		begun := !e.At.After(t.Now)
+		fits := len(prefixPickEvent+":"+key+":"+e.ID) <= MaxButtonData
+		if !e.Cancelled && begun == action.past && fits {
+			offered = append(offered, e)
+		}
+	}
+	if action.past {
+		slices.Reverse(offered)
+	}
+	if key == "" || len(offered) == 0 {
+		t.Say("event.err.no_id", map[string]any{"Command": t.Update.Command})
+		return nil
+	}
+	var rows [][]store.Button
+	for _, e := range offered[:min(len(offered), PickerSize)] {
+		label := fmt.Sprintf("%s · %s · %s", e.ID, t.DateTime(e.At), Clip(e.Title[t.Lang()], PickerLabel))
+		rows = append(rows, []store.Button{{Text: label, Data: prefixPickEvent + ":" + key + ":" + e.ID}})
+	}
+	t.Send(t.Text("event.pick", map[string]any{"Command": t.Update.Command}), rows)
+	return nil
+}
+
+// tapPickEvent runs the picker's command for the event tapped; a cancel
+// asks first.
+func (t *Turn) tapPickEvent(args string) error {
+	return t.TapPicked(args, func(key string) (string, bool) {
+		a, ok := eventActions[key]
+		return a.command, ok
+	}, "event_cancel", func(id string) (string, bool, error) {
+		e, err := t.Tx.Event(id)
+		if IsNotFound(err) {
+			return "", false, nil // the command says it is gone
+		}
+		return t.Text("event.cancel_ask", map[string]any{"ID": e.ID, "Title": e.Title[t.Lang()], "When": t.DateTime(e.At)}), err == nil, err
+	})
 }

@@ -21,14 +21,14 @@ import (
 var faqFeature = Feature{
 	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
 	Commands: []Command{
-		{Name: "faq", Roles: staffOnly, Run: (*turn).listFAQ, Help: true, Menu: true},
-		{Name: "faq_edit", Roles: staffOnly, Run: (*turn).editFAQ, Help: true},
-		{Name: "faq_remove", Roles: staffOnly, Run: (*turn).removeFAQ, Help: true},
+		{Name: "faq", Roles: StaffOnly, Run: (*Turn).listFAQ, Help: true, Menu: true},
+		{Name: "faq_edit", Roles: StaffOnly, Run: (*Turn).editFAQ, Help: true},
+		{Name: "faq_remove", Roles: StaffOnly, Run: (*Turn).removeFAQ, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixFAQ, Run: (*turn).tapFAQ},
-		{Prefix: prefixEditFAQ, Roles: staffOnly, Run: (*turn).tapEditFAQ},
-		{Prefix: prefixPickFAQ, Roles: staffOnly, Run: (*turn).tapPickFAQ},
+		{Prefix: prefixFAQ, Run: (*Turn).tapFAQ},
+		{Prefix: prefixEditFAQ, Roles: StaffOnly, Run: (*Turn).tapEditFAQ},
+		{Prefix: prefixPickFAQ, Roles: StaffOnly, Run: (*Turn).tapPickFAQ},
 	},
 }
 
@@ -50,7 +50,7 @@ const faqResults = 10
 var faqSearchDialogue = &dialogue.Dialogue{
 	Name: "faq_search", Version: 1, CancelButton: true,
 	Steps:  []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
-	Finish: func(c *dialogue.Context) error { return turnOf(c).faqSearch(c.Answers["words"]) },
+	Finish: func(c *dialogue.Context) error { return TurnOf(c).faqSearch(c.Answers["words"]) },
 }
 
 // faqDraftDialogues turn an answered question ("question") into an FAQ
@@ -67,27 +67,27 @@ var faqDraftDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogu
 			{ID: "topic", Ask: "faq.pick_topic", Takes: dialogue.Buttons, Options: topicOptions},
 		},
 		Finish: func(c *dialogue.Context) error {
-			return turnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"])
+			return TurnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"])
 		},
-		Left: func(c *dialogue.Context) error { return turnOf(c).dropDraft(c.Answers["question_id"]) },
+		Left: func(c *dialogue.Context) error { return TurnOf(c).dropDraft(c.Answers["question_id"]) },
 	}
 })
 
 // faqEditDialogue is staff rewriting an FAQ entry's ("entry") question
 // or answer ("part": "q" or "a").
 var faqEditDialogue = &dialogue.Dialogue{
-	Name: "faq_edit", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "faq_edit", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{{ID: "text", Ask: "faq.send_new", Takes: dialogue.Text, Max: 3 * MaxMessage}},
 	Finish: func(c *dialogue.Context) error {
-		return turnOf(c).faqEdit(c.Answers["entry"], c.Answers["part"] == "q", c.Answers["text"])
+		return TurnOf(c).faqEdit(c.Answers["entry"], c.Answers["part"] == "q", c.Answers["text"])
 	},
 }
 
 // tapFAQ browses the FAQ in her language: "topics", "t:TOPIC", "e:ID",
 // or "search" to type words.
-func (t *turn) tapFAQ(args string) error {
-	t.toast("")
-	entries, err := t.faqIn(t.lang())
+func (t *Turn) tapFAQ(args string) error {
+	t.Toast("")
+	entries, err := t.faqIn(t.Lang())
 	if err != nil {
 		return err
 	}
@@ -103,14 +103,14 @@ func (t *turn) tapFAQ(args string) error {
 				}
 			}
 			if n > 0 {
-				rows = append(rows, []store.Button{{Text: fmt.Sprintf("%s (%d)", t.text("topic."+topic, nil), n), Data: "faq:t:" + topic}})
+				rows = append(rows, []store.Button{{Text: fmt.Sprintf("%s (%d)", t.Text("topic."+topic, nil), n), Data: "faq:t:" + topic}})
 			}
 		}
 		if rows == nil {
-			t.say("faq.empty", nil)
+			t.Say("faq.empty", nil)
 			return nil
 		}
-		t.send(t.text("faq.topics", nil), rows)
+		t.Send(t.Text("faq.topics", nil), rows)
 	case "t":
 		var list []store.FAQEntry
 		for _, e := range entries {
@@ -123,23 +123,23 @@ func (t *turn) tapFAQ(args string) error {
 		id, _ := strconv.Atoi(value)
 		i := slices.IndexFunc(entries, func(e store.FAQEntry) bool { return e.ID == id })
 		if i < 0 {
-			return t.oldButton()
+			return t.OldButton()
 		}
 		e := entries[i]
-		t.send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.button("faq.not_helpful", "faq:ask")}})
+		t.Send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.Button("faq.not_helpful", "faq:ask")}})
 	case "search":
-		return t.startDialogue(faqSearchDialogue.Name, nil)
+		return t.StartDialogue(faqSearchDialogue.Name, nil)
 	case "ask":
 		return t.askAfterFAQ()
 	default:
-		return t.oldButton()
+		return t.OldButton()
 	}
 	return nil
 }
 
 // faqIn returns the entries in a language.
-func (t *turn) faqIn(lang string) ([]store.FAQEntry, error) {
-	all, err := t.tx.FAQs()
+func (t *Turn) faqIn(lang string) ([]store.FAQEntry, error) {
+	all, err := t.Tx.FAQs()
 	if err != nil {
 		return nil, err
 	}
@@ -147,47 +147,47 @@ func (t *turn) faqIn(lang string) ([]store.FAQEntry, error) {
 }
 
 // faqList shows entries as buttons by their question.
-func (t *turn) faqList(list []store.FAQEntry) {
+func (t *Turn) faqList(list []store.FAQEntry) {
 	if len(list) == 0 {
-		t.send(t.text("faq.nothing", nil), [][]store.Button{{t.button("faq.not_helpful", "faq:ask")}})
+		t.Send(t.Text("faq.nothing", nil), [][]store.Button{{t.Button("faq.not_helpful", "faq:ask")}})
 		return
 	}
 	var rows [][]store.Button
 	for _, e := range list[:min(len(list), faqResults)] {
-		rows = append(rows, []store.Button{{Text: clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
+		rows = append(rows, []store.Button{{Text: Clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
 	}
-	rows = append(rows, []store.Button{t.button("faq.not_helpful", "faq:ask")})
-	t.send(t.text("faq.found", nil), rows)
+	rows = append(rows, []store.Button{t.Button("faq.not_helpful", "faq:ask")})
+	t.Send(t.Text("faq.found", nil), rows)
 }
 
 // faqSearch shows the entries the words she typed find.
-func (t *turn) faqSearch(words string) error {
-	all, err := t.tx.FAQs()
+func (t *Turn) faqSearch(words string) error {
+	all, err := t.Tx.FAQs()
 	if err != nil {
 		return err
 	}
-	t.faqList(faq.Search(all, t.lang(), words, faqResults))
+	t.faqList(faq.Search(all, t.Lang(), words, faqResults))
 	return nil
 }
 
 // tapPublishFAQ starts turning an answered question into an FAQ entry, in
 // the mentor's own words, so that it names no one.
-func (t *turn) tapPublishFAQ(arg string) error {
+func (t *Turn) tapPublishFAQ(arg string) error {
 	q, ok, err := t.questionArg(arg)
 	if !ok || !t.servesQueue(q.Kind) || q.FirstAnswerAt.IsZero() {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	t.toast("")
-	q.FAQ = &store.FAQEntry{Language: q.Language, From: q.ID, By: t.user.ID}
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	t.Toast("")
+	q.FAQ = &store.FAQEntry{Language: q.Language, From: q.ID, By: t.User.ID}
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	return t.startDialogue(faqDraftDialogues[q.Kind].Name, map[string]string{"question_id": strconv.Itoa(q.ID)})
+	return t.StartDialogue(faqDraftDialogues[q.Kind].Name, map[string]string{"question_id": strconv.Itoa(q.ID)})
 }
 
 // draftOf loads the question whose FAQ draft she is writing; ok is false
 // when it or its draft is gone (erased by the participant's /forget).
-func (t *turn) draftOf(id string) (store.Question, bool, error) {
+func (t *Turn) draftOf(id string) (store.Question, bool, error) {
 	q, ok, err := t.questionArg(id)
 	return q, ok && q.FAQ != nil, err
 }
@@ -195,7 +195,7 @@ func (t *turn) draftOf(id string) (store.Question, bool, error) {
 // draftLanguage is the language the FAQ entry is written in: the
 // question's.
 func draftLanguage(c *dialogue.Context) map[string]any {
-	q, _, _ := turnOf(c).draftOf(c.Answers["question_id"])
+	q, _, _ := TurnOf(c).draftOf(c.Answers["question_id"])
 	return map[string]any{"Language": c.Text("language.name."+q.Language, nil)}
 }
 
@@ -214,7 +214,7 @@ func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		t := turnOf(c)
+		t := TurnOf(c)
 		q, ok, err := t.draftOf(c.Answers["question_id"])
 		if !ok {
 			return keptDraft, err // the draft is gone: Finish tells her
@@ -224,7 +224,7 @@ func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
 		} else {
 			q.FAQ.Answer = text
 		}
-		_, err = t.tx.PutQuestion(q)
+		_, err = t.Tx.PutQuestion(q)
 		return keptDraft, err
 	}
 }
@@ -239,107 +239,107 @@ func topicOptions(*dialogue.Context) []dialogue.Option {
 }
 
 // publishFAQ files the draft of question id under a topic and publishes it.
-func (t *turn) publishFAQ(id, topic string) error {
+func (t *Turn) publishFAQ(id, topic string) error {
 	q, ok, err := t.draftOf(id)
 	if err != nil {
 		return err
 	}
 	if !ok || q.FAQ.Question == "" || q.FAQ.Answer == "" {
-		t.say("dialogue.left", nil) // erased meanwhile: nothing to publish
+		t.Say("dialogue.left", nil) // erased meanwhile: nothing to publish
 		return nil
 	}
 	entry := *q.FAQ
-	entry.Topic, entry.UpdatedAt = topic, t.now
-	entry, err = t.tx.PutFAQ(entry)
+	entry.Topic, entry.UpdatedAt = topic, t.Now
+	entry, err = t.Tx.PutFAQ(entry)
 	if err != nil {
 		return err
 	}
 	q.FAQ = nil
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	t.Log.Info("FAQ entry published", "entry", entry.ID, "from_question", q.ID, "by", t.user.ID)
-	t.say("faq.published", map[string]any{"ID": entry.ID})
+	t.Log().Info("FAQ entry published", "entry", entry.ID, "from_question", q.ID, "by", t.User.ID)
+	t.Say("faq.published", map[string]any{"ID": entry.ID})
 	return nil
 }
 
 // dropDraft drops the FAQ draft of question id: she left it.
-func (t *turn) dropDraft(id string) error {
+func (t *Turn) dropDraft(id string) error {
 	q, ok, err := t.draftOf(id)
 	if ok {
 		q.FAQ = nil
-		_, err = t.tx.PutQuestion(q)
+		_, err = t.Tx.PutQuestion(q)
 	}
 	if err != nil {
 		return err
 	}
-	t.say("dialogue.left", nil)
+	t.Say("dialogue.left", nil)
 	return nil
 }
 
 // listFAQ is /faq for staff: every entry with its ID.
-func (t *turn) listFAQ() error {
-	all, err := t.tx.FAQs()
+func (t *Turn) listFAQ() error {
+	all, err := t.Tx.FAQs()
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
 	for _, e := range all {
-		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", e.ID, e.Language, t.text("topic."+e.Topic, nil), clip(e.Question, 100))
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", e.ID, e.Language, t.Text("topic."+e.Topic, nil), Clip(e.Question, 100))
 	}
 	if len(all) == 0 {
-		sb.WriteString(t.text("faq.empty", nil) + "\n\n")
+		sb.WriteString(t.Text("faq.empty", nil) + "\n\n")
 	}
-	sb.WriteString(t.text("faq.staff_hint", nil))
-	t.send(sb.String(), nil)
+	sb.WriteString(t.Text("faq.staff_hint", nil))
+	t.Send(sb.String(), nil)
 	return nil
 }
 
 // faqArg loads the entry named by the command's argument.
-func (t *turn) faqArg(arg string) (store.FAQEntry, bool, error) {
+func (t *Turn) faqArg(arg string) (store.FAQEntry, bool, error) {
 	if strings.TrimSpace(arg) == "" {
 		return store.FAQEntry{}, false, t.pickFAQ()
 	}
 	id, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(arg), "#"))
 	if err != nil {
-		t.say("faq.not_found", map[string]any{"ID": strings.TrimSpace(arg)})
+		t.Say("faq.not_found", map[string]any{"ID": strings.TrimSpace(arg)})
 		return store.FAQEntry{}, false, nil
 	}
-	e, err := t.tx.FAQ(id)
-	if isNotFound(err) {
-		t.say("faq.not_found", map[string]any{"ID": id})
+	e, err := t.Tx.FAQ(id)
+	if IsNotFound(err) {
+		t.Say("faq.not_found", map[string]any{"ID": id})
 		return e, false, nil
 	}
 	return e, err == nil, err
 }
 
 // editFAQ is /faq_edit ID: the entry, with buttons to rewrite either part.
-func (t *turn) editFAQ() error {
-	e, ok, err := t.faqArg(t.u.Args)
+func (t *Turn) editFAQ() error {
+	e, ok, err := t.faqArg(t.Update.Args)
 	if !ok {
 		return err
 	}
-	t.send(fmt.Sprintf("#%d · %s\n❓ %s\n\n%s", e.ID, e.Language, e.Question, e.Answer), [][]store.Button{{
-		t.button("faq.edit_question", fmt.Sprintf("faqe:q:%d", e.ID)), t.button("faq.edit_answer", fmt.Sprintf("faqe:a:%d", e.ID)),
+	t.Send(fmt.Sprintf("#%d · %s\n❓ %s\n\n%s", e.ID, e.Language, e.Question, e.Answer), [][]store.Button{{
+		t.Button("faq.edit_question", fmt.Sprintf("faqe:q:%d", e.ID)), t.Button("faq.edit_answer", fmt.Sprintf("faqe:a:%d", e.ID)),
 	}})
 	return nil
 }
 
 // tapEditFAQ starts rewriting an entry's question ("q:ID") or answer ("a:ID").
-func (t *turn) tapEditFAQ(args string) error {
+func (t *Turn) tapEditFAQ(args string) error {
 	part, id, _ := strings.Cut(args, ":")
 	if _, ok, err := t.faqArg(id); !ok {
 		return err
 	}
-	t.toast("")
+	t.Toast("")
 	if part != "q" {
 		part = "a"
 	}
-	return t.startDialogue(faqEditDialogue.Name, map[string]string{"entry": id, "part": part})
+	return t.StartDialogue(faqEditDialogue.Name, map[string]string{"entry": id, "part": part})
 }
 
 // faqEdit saves the new text of entry id's question, or of its answer.
-func (t *turn) faqEdit(id string, question bool, text string) error {
+func (t *Turn) faqEdit(id string, question bool, text string) error {
 	e, ok, err := t.faqArg(id)
 	if !ok {
 		return err
@@ -349,40 +349,40 @@ func (t *turn) faqEdit(id string, question bool, text string) error {
 	} else {
 		e.Answer = text
 	}
-	e.UpdatedAt = t.now
-	if _, err := t.tx.PutFAQ(e); err != nil {
+	e.UpdatedAt = t.Now
+	if _, err := t.Tx.PutFAQ(e); err != nil {
 		return err
 	}
 	part := "answer"
 	if question {
 		part = "question"
 	}
-	if err := t.audit(staffOnly, "faq_edit text", fmt.Sprintf("%d %s", e.ID, part)); err != nil {
+	if err := t.Audit(StaffOnly, "faq_edit text", fmt.Sprintf("%d %s", e.ID, part)); err != nil {
 		return err
 	}
-	t.Log.Info("FAQ entry edited", "entry", e.ID, "by", t.user.ID)
-	t.say("faq.saved", map[string]any{"ID": e.ID})
+	t.Log().Info("FAQ entry edited", "entry", e.ID, "by", t.User.ID)
+	t.Say("faq.saved", map[string]any{"ID": e.ID})
 	return nil
 }
 
 // removeFAQ is /faq_remove ID.
-func (t *turn) removeFAQ() error {
-	e, ok, err := t.faqArg(t.u.Args)
+func (t *Turn) removeFAQ() error {
+	e, ok, err := t.faqArg(t.Update.Args)
 	if !ok {
 		return err
 	}
-	if err := t.tx.DeleteFAQ(e.ID); err != nil {
+	if err := t.Tx.DeleteFAQ(e.ID); err != nil {
 		return err
 	}
-	t.Log.Info("FAQ entry removed", "entry", e.ID, "by", t.user.ID)
-	t.say("faq.removed", map[string]any{"ID": e.ID})
+	t.Log().Info("FAQ entry removed", "entry", e.ID, "by", t.User.ID)
+	t.Say("faq.removed", map[string]any{"ID": e.ID})
 	return nil
 }
 
 // mentoringHealth is /mentoring for staff: each queue's counts and the
 // median time to a first answer, overall and by week.
-func (t *turn) mentoringHealth() error {
-	qs, err := t.tx.Questions()
+func (t *Turn) mentoringHealth() error {
+	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
 	}
@@ -399,11 +399,11 @@ func (t *turn) mentoringHealth() error {
 			if !q.FirstAnswerAt.IsZero() {
 				waits = append(waits, q.FirstAnswerAt.Sub(q.CreatedAt))
 			}
-			y, w := q.CreatedAt.In(t.Location).ISOWeek()
+			y, w := q.CreatedAt.In(t.School().Location).ISOWeek()
 			weeks[fmt.Sprintf("%d-W%02d", y, w)] = append(weeks[fmt.Sprintf("%d-W%02d", y, w)], q)
 		}
-		sb.WriteString(t.text("health.queue", map[string]any{
-			"Queue": t.text("queue."+string(kind), nil), "Open": count[store.QuestionOpen], "Taken": count[store.QuestionTaken],
+		sb.WriteString(t.Text("health.queue", map[string]any{
+			"Queue": t.Text("queue."+string(kind), nil), "Open": count[store.QuestionOpen], "Taken": count[store.QuestionTaken],
 			"Answered": count[store.QuestionAnswered], "Resolved": count[store.QuestionResolved], "Median": t.duration(median(waits)),
 		}))
 		keys := make([]string, 0, len(weeks))
@@ -422,22 +422,22 @@ func (t *turn) mentoringHealth() error {
 		}
 		sb.WriteString("\n\n")
 	}
-	sb.WriteString(t.text("health.hint", nil))
-	t.send(sb.String(), nil)
+	sb.WriteString(t.Text("health.hint", nil))
+	t.Send(sb.String(), nil)
 	return nil
 }
 
 // exportQuestions is /questions_export: every question and answer as a
 // workbook.
-func (t *turn) exportQuestions() error { return t.fileJob("questions", "") }
+func (t *Turn) exportQuestions() error { return t.FileJob("questions", "") }
 
 // exportQuestionsTable builds it, in the worker (RunFileJobs).
-func (t *turn) exportQuestionsTable(string) (fileTable, error) {
-	qs, err := t.tx.Questions()
+func (t *Turn) exportQuestionsTable(string) (FileTable, error) {
+	qs, err := t.Tx.Questions()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	return fileTable{export.Questions(qs, t.Location), "questions", t.text("staff.questions.caption", nil)}, nil
+	return FileTable{export.Questions(qs, t.School().Location), "questions", t.Text("staff.questions.caption", nil)}, nil
 }
 
 // median of durations; -1 when there are none.
@@ -453,9 +453,63 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // duration says a wait in hours and minutes, "–" for none.
-func (t *turn) duration(d time.Duration) string {
+func (t *Turn) duration(d time.Duration) string {
 	if d < 0 {
 		return "–"
 	}
-	return t.text("duration", map[string]any{"H": int(d.Hours()), "M": int(d.Minutes()) % 60})
+	return t.Text("duration", map[string]any{"H": int(d.Hours()), "M": int(d.Minutes()) % 60})
+}
+
+// prefixPickFAQ starts the data of the FAQ picker's buttons:
+// faqp:ACTION:ID, ACTION one of faqActions.
+const prefixPickFAQ = "faqp"
+
+// faqActions are the commands that name an FAQ entry, by their button's
+// ACTION.
+var faqActions = map[string]string{"e": "faq_edit", "r": "faq_remove"}
+
+// pickFAQ answers a command typed without its entry: the newest entries
+// as buttons, or that there are none.
+func (t *Turn) pickFAQ() error {
+	var key string
+	for k, a := range faqActions {
+		if a == t.Update.Command {
+			key = k
+		}
+	}
+	all, err := t.Tx.FAQs()
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 || key == "" {
+		t.Say("faq.empty", nil)
+		return nil
+	}
+	slices.SortFunc(all, func(a, b store.FAQEntry) int { return b.ID - a.ID })
+	var rows [][]store.Button
+	for _, e := range all[:min(len(all), PickerSize)] {
+		label := fmt.Sprintf("#%d · %s · %s", e.ID, e.Language, Clip(e.Question, PickerLabel))
+		rows = append(rows, []store.Button{{Text: label, Data: prefixPickFAQ + ":" + key + ":" + strconv.Itoa(e.ID)}})
+	}
+	t.Send(t.Text("faq.pick", map[string]any{"Command": t.Update.Command}), rows)
+	return nil
+}
+
+// tapPickFAQ runs the picker's command for the entry tapped; a removal
+// asks first.
+func (t *Turn) tapPickFAQ(args string) error {
+	return t.TapPicked(args, func(key string) (string, bool) {
+		command, ok := faqActions[key]
+		return command, ok
+	}, "faq_remove", func(id string) (string, bool, error) {
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			return "", false, nil
+		}
+		e, err := t.Tx.FAQ(n)
+		if IsNotFound(err) {
+			return "", false, nil
+		}
+		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": Clip(e.Question, 100)}), err == nil, err
+	})
 }

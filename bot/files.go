@@ -20,29 +20,29 @@ import (
 
 // fileTable is a workbook's table, with the file's name before the date
 // ("applications", "broadcast-3") and its caption.
-type fileTable struct {
-	table         export.Table
-	name, caption string
+type FileTable struct {
+	Table         export.Table
+	Name, Caption string
 }
 
 // fileBundle is a workbook of several sheets with charts sent after it,
 // as photos: the programme's report.
-type fileBundle struct {
-	sheets        []export.Table
-	name, caption string
-	charts        []chartFile
+type FileBundle struct {
+	Sheets        []export.Table
+	Name, Caption string
+	Charts        []ChartFile
 }
 
 // chartFile is a chart sent beside a workbook, its title the caption:
 // drawn, like the workbook written, outside the read transaction.
-type chartFile struct {
-	name string
-	bars chart.Bars
+type ChartFile struct {
+	Name string
+	Bars chart.Bars
 }
 
 // bundleFor finds the builder of a job's kind, a table's made into a
 // bundle of one sheet.
-func (r *registry) bundleFor(kind string) (func(*turn, string) (fileBundle, error), bool) {
+func (r *registry) bundleFor(kind string) (func(*Turn, string) (FileBundle, error), bool) {
 	if build, ok := r.bundles[kind]; ok {
 		return build, true
 	}
@@ -50,18 +50,18 @@ func (r *registry) bundleFor(kind string) (func(*turn, string) (fileBundle, erro
 	if !ok {
 		return nil, false
 	}
-	return func(t *turn, arg string) (fileBundle, error) {
+	return func(t *Turn, arg string) (FileBundle, error) {
 		ft, err := build(t, arg)
-		return fileBundle{sheets: []export.Table{ft.table}, name: ft.name, caption: ft.caption}, err
+		return FileBundle{Sheets: []export.Table{ft.Table}, Name: ft.Name, Caption: ft.Caption}, err
 	}, true
 }
 
 // fileJob asks the worker for a workbook, sent to her chat once made.
-func (t *turn) fileJob(kind, arg string) error {
-	if _, ok := t.routes.bundleFor(kind); !ok {
+func (t *Turn) FileJob(kind, arg string) error {
+	if _, ok := t.bot.routes.bundleFor(kind); !ok {
 		return fmt.Errorf("no workbook %q", kind)
 	}
-	err := t.tx.PutFileJob(store.FileJob{Kind: kind, Arg: arg, ChatID: t.u.ChatID, UserID: t.user.ID, Lang: t.lang(), At: t.now})
+	err := t.Tx.PutFileJob(store.FileJob{Kind: kind, Arg: arg, ChatID: t.Update.ChatID, UserID: t.User.ID, Lang: t.Lang(), At: t.Now})
 	if err != nil {
 		return err
 	}
@@ -117,14 +117,14 @@ func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
 	if !ok {
 		return nil, fmt.Errorf("no workbook %q", j.Kind)
 	}
-	var ft fileBundle
+	var ft FileBundle
 	var lang string
 	err := b.DB.View(func(tx *store.Tx) error {
 		t, err := b.readTurn(tx, j)
 		if err != nil {
 			return err
 		}
-		lang = t.lang()
+		lang = t.Lang()
 		ft, err = build(t, j.Arg)
 		return err
 	})
@@ -133,33 +133,33 @@ func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
 	}
 	var buf bytes.Buffer
 	words := func(key string, data map[string]any) string { return b.Texts.Text(lang, key, data) }
-	if err := (export.Workbook{Name: ft.name, Sheets: ft.sheets}).WriteXLSX(&buf, words); err != nil {
+	if err := (export.Workbook{Name: ft.Name, Sheets: ft.Sheets}).WriteXLSX(&buf, words); err != nil {
 		return nil, err
 	}
-	name := ft.name + "-" + j.At.In(b.Location).Format("2006-01-02") + ".xlsx"
-	out := []store.Outgoing{{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.caption, Lane: store.LaneReply,
+	name := ft.Name + "-" + j.At.In(b.Location).Format("2006-01-02") + ".xlsx"
+	out := []store.Outgoing{{Kind: store.KindDocument, ChatID: j.ChatID, Text: ft.Caption, Lane: store.LaneReply,
 		Document: &store.File{Name: name, Data: buf.Bytes()}, FailNote: b.Texts.Text(lang, "file.failed", nil)}}
-	for _, c := range ft.charts {
-		png, err := c.bars.PNG()
+	for _, c := range ft.Charts {
+		png, err := c.Bars.PNG()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, store.Outgoing{Kind: store.KindPhoto, ChatID: j.ChatID, Text: c.bars.Title, Lane: store.LaneReply,
-			Document: &store.File{Name: c.name, Data: png}})
+		out = append(out, store.Outgoing{Kind: store.KindPhoto, ChatID: j.ChatID, Text: c.Bars.Title, Lane: store.LaneReply,
+			Document: &store.File{Name: c.Name, Data: png}})
 	}
 	return out, nil
 }
 
 // readTurn is the turn a workbook is built in: the staff member who
 // asked, at the moment she asked, reading through tx.
-func (b *Bot) readTurn(tx *store.Tx, j store.FileJob) (*turn, error) {
+func (b *Bot) readTurn(tx *store.Tx, j store.FileJob) (*Turn, error) {
 	u, err := tx.User(j.UserID)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		u, err = store.User{ID: j.UserID}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	// Her language as it was when she asked (stored, or her phone's).
-	return &turn{Bot: b, tx: tx, u: Update{ChatID: j.ChatID, LangCode: j.Lang}, now: j.At, user: u, known: true}, nil
+	return &Turn{bot: b, Tx: tx, Update: Update{ChatID: j.ChatID, LangCode: j.Lang}, Now: j.At, User: u, known: true}, nil
 }

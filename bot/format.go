@@ -15,7 +15,7 @@ import (
 // It puts a person's text into a line of a list, so bidi controls stored
 // before answers were cleaned are removed: they would turn the rest of
 // the line around.
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	s = textnorm.ForStaff(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
@@ -37,7 +37,7 @@ func clip(s string, n int) string {
 // displayName is her Telegram name as staff see it. Names stored before
 // they were cleaned may still hold bidi controls, so they go through
 // ForStaff here too.
-func displayName(u store.User) string {
+func DisplayName(u store.User) string {
 	if name := textnorm.ForStaff(u.FirstName); name != "" {
 		return name
 	}
@@ -46,7 +46,7 @@ func displayName(u store.User) string {
 
 // userLang is the language to write to u in: her choice, else the guess
 // from her phone's language.
-func userLang(u store.User) string {
+func UserLang(u store.User) string {
 	if u.Language == "" {
 		return locales.Guess(u.LangCode)
 	}
@@ -54,14 +54,14 @@ func userLang(u store.User) string {
 }
 
 // errOr returns err if there is one, else what fallback returns.
-func errOr(err error, fallback func() error) error {
+func ErrOr(err error, fallback func() error) error {
 	if err != nil {
 		return err
 	}
 	return fallback()
 }
 
-func percent(n, of int) string {
+func Percent(n, of int) string {
 	if of == 0 {
 		return "–"
 	}
@@ -69,9 +69,9 @@ func percent(n, of int) string {
 }
 
 // formatPoints shows a total with at most one decimal: 77, 81.3.
-func formatPoints(v float64) string {
+func FormatPoints(v float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 }
 
 // categories in the order staff see them.
-var categories = []store.Category{store.Category28Plus, store.CategoryUnder28}
+var Categories = []store.Category{store.Category28Plus, store.CategoryUnder28}

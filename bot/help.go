@@ -20,13 +20,13 @@ var helpRoles = []store.Role{
 }
 
 // runHelp is /help: for an applicant, with where her application is.
-func (t *turn) runHelp() error {
+func (t *Turn) runHelp() error {
 	if len(t.workRoles()) > 0 {
-		t.help()
+		t.Help()
 		return nil
 	}
 	var lines []string
-	for _, f := range t.routes.features {
+	for _, f := range t.bot.routes.features {
 		if f.Status == nil {
 			continue
 		}
@@ -45,35 +45,35 @@ func (t *turn) runHelp() error {
 // help lists what she can do. Someone without a work role (staff,
 // commission, mentor, lawyer) gets the short part for everyone, with its
 // warm opening; then comes a part for each role she holds.
-func (t *turn) help() { t.helpWith("") }
+func (t *Turn) Help() { t.helpWith("") }
 
 // helpWith is help with her application's status, if any, after the
 // opening.
-func (t *turn) helpWith(status string) {
+func (t *Turn) helpWith(status string) {
 	if len(t.workRoles()) == 0 {
-		head := t.text("help.text", nil)
+		head := t.Text("help.text", nil)
 		if status != "" {
 			head += "\n\n" + status
 		}
-		t.send(head+"\n\n"+t.helpLines(nil)+"\n\n"+t.text("help.saved", nil), nil)
+		t.Send(head+"\n\n"+t.helpLines(nil)+"\n\n"+t.Text("help.saved", nil), nil)
 	}
 	for _, r := range helpRoles {
-		if !t.holds(t.user, []store.Role{r}) {
+		if !t.bot.Holds(t.User, []store.Role{r}) {
 			continue
 		}
 		if lines := t.helpLines(&r); lines != "" {
-			t.send(t.text("help."+string(r), nil)+"\n"+lines, nil)
+			t.Send(t.Text("help."+string(r), nil)+"\n"+lines, nil)
 		}
 	}
 }
 
 // helpLines are the /help lines of the commands for role, or of those
 // for everyone when role is nil, in registration order.
-func (t *turn) helpLines(role *store.Role) string {
+func (t *Turn) helpLines(role *store.Role) string {
 	var lines []string
-	for _, c := range t.routes.commands {
+	for _, c := range t.bot.routes.commands {
 		if c.Help && forRole(c, role) {
-			lines = append(lines, t.text("help.cmd."+c.Name, nil))
+			lines = append(lines, t.Text("help.cmd."+c.Name, nil))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -7,22 +7,22 @@ import (
 
 // resume puts her back where she was: her submitted application, the
 // closed notice after the deadline, or the question of her form she is on.
-func (t *turn) resumeForm(greet bool) error {
-	app, err := t.tx.ApplicationOf(t.user.ID)
+func (t *Turn) resumeForm(greet bool) error {
+	app, err := t.Tx.ApplicationOf(t.User.ID)
 	if err == nil {
-		t.send(t.applicationStatus(app), nil)
+		t.Send(t.applicationStatus(app), nil)
 		return nil
 	}
-	if !isNotFound(err) {
+	if !IsNotFound(err) {
 		return err
 	}
-	if s, ok := t.Programme.Stage("I"); ok && t.now.Before(s.Starts) {
+	if s, ok := t.School().Programme.Stage("I"); ok && t.Now.Before(s.Starts) {
 		// The calendar, not a date in the code, says when the form opens.
-		t.say("app.not_open", map[string]any{"Date": t.date(s.Starts)})
+		t.Say("app.not_open", map[string]any{"Date": t.Date(s.Starts)})
 		return nil
 	}
-	if t.closed() {
-		t.sayClosed()
+	if t.Closed() {
+		t.SayClosed()
 		return nil
 	}
 	draft, err := t.draft()
@@ -31,7 +31,7 @@ func (t *turn) resumeForm(greet bool) error {
 	}
 	switch {
 	case len(draft.Answers) == 0:
-		t.say("form.intro", map[string]any{"Deadline": t.dateTime(t.Deadline)})
+		t.Say("form.intro", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
 		// She has started: kept as a draft, so she is counted and
 		// reminded if she goes quiet before the first answer.
 		if err := t.saveDraft(draft); err != nil {
@@ -39,13 +39,13 @@ func (t *turn) resumeForm(greet bool) error {
 		}
 	case greet:
 		done, total := form.Progress(draft.Answers)
-		t.say("form.welcome_back", map[string]any{"Done": done, "Count": total})
+		t.Say("form.welcome_back", map[string]any{"Done": done, "Count": total})
 	}
-	if in, err := t.dialogues().In(t.talk(), formDialogue); in || err != nil {
+	if in, err := t.Dialogues().In(t.Talk(), formDialogue); in || err != nil {
 		if err != nil {
 			return err
 		}
-		_, err = t.dialogues().Reask(t.talk())
+		_, err = t.Dialogues().Reask(t.Talk())
 		return err
 	}
 	return t.goOnWithForm(draft)
@@ -55,59 +55,59 @@ func (t *turn) resumeForm(greet bool) error {
 // sent, withdrawn, or, once the results are sent out, the decision
 // (accepted with the school's dates, on the waiting list, not selected).
 // Until then a decision is the commission's, and it is still "sent".
-func (t *turn) applicationStatus(app store.Application) string {
-	data := map[string]any{"Code": app.Code, "Date": t.date(app.SubmittedAt)}
+func (t *Turn) applicationStatus(app store.Application) string {
+	data := map[string]any{"Code": app.Code, "Date": t.Date(app.SubmittedAt)}
 	if !app.ArrivedAt.IsZero() {
-		data["Date"] = t.date(app.ArrivedAt) // it came on paper or by e-mail
+		data["Date"] = t.Date(app.ArrivedAt) // it came on paper or by e-mail
 	}
 	switch {
 	case app.Status == store.StatusWithdrawn:
-		data["Date"] = t.date(app.WithdrawnAt)
-		return t.text("app.status.withdrawn", data)
+		data["Date"] = t.Date(app.WithdrawnAt)
+		return t.Text("app.status.withdrawn", data)
 	case app.PublishedAt.IsZero() || !app.Status.Decided():
-		return t.text("app.already_submitted", data)
+		return t.Text("app.already_submitted", data)
 	case app.Status == store.StatusAccepted:
-		data["Start"], data["End"] = t.date(t.Selection.SchoolStart), t.date(t.Selection.SchoolEnd)
-		return t.text("app.status.accepted", data)
+		data["Start"], data["End"] = t.Date(t.School().Selection.SchoolStart), t.Date(t.School().Selection.SchoolEnd)
+		return t.Text("app.status.accepted", data)
 	case app.Status == store.StatusWaitlisted:
-		return t.text("app.status.waitlisted", data)
+		return t.Text("app.status.waitlisted", data)
 	}
-	return t.text("app.status.declined", data)
+	return t.Text("app.status.declined", data)
 }
 
 // status is her application's status for /help: her application's, or
 // her draft's progress; "" when she has neither.
-func (t *turn) status() (string, error) {
-	app, err := t.tx.ApplicationOf(t.user.ID)
+func (t *Turn) status() (string, error) {
+	app, err := t.Tx.ApplicationOf(t.User.ID)
 	if err == nil {
 		return t.applicationStatus(app), nil
 	}
-	if !isNotFound(err) {
+	if !IsNotFound(err) {
 		return "", err
 	}
-	d, err := t.tx.Draft(t.user.ID)
-	if isNotFound(err) || err == nil && len(d.Answers) == 0 {
+	d, err := t.Tx.Draft(t.User.ID)
+	if IsNotFound(err) || err == nil && len(d.Answers) == 0 {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
 	done, total := form.Progress(d.Answers)
-	return t.text("app.status.draft", map[string]any{"Done": done, "Total": total}), nil
+	return t.Text("app.status.draft", map[string]any{"Done": done, "Total": total}), nil
 }
 
 // leftFormOrResume follows anything she sends outside the form: after
 // /cancel she is told her answers wait for /start; otherwise where her
 // application is.
-func (t *turn) leftFormOrResume() error {
-	if _, err := t.tx.ApplicationOf(t.user.ID); isNotFound(err) && !t.closed() {
-		if _, err := t.tx.Draft(t.user.ID); err == nil {
-			t.say("form.left", nil)
+func (t *Turn) leftFormOrResume() error {
+	if _, err := t.Tx.ApplicationOf(t.User.ID); IsNotFound(err) && !t.Closed() {
+		if _, err := t.Tx.Draft(t.User.ID); err == nil {
+			t.Say("form.left", nil)
 			return nil
-		} else if !isNotFound(err) {
+		} else if !IsNotFound(err) {
 			return err
 		}
-	} else if err != nil && !isNotFound(err) {
+	} else if err != nil && !IsNotFound(err) {
 		return err
 	}
 	return t.resumeForm(false)

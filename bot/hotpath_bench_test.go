@@ -114,7 +114,7 @@ func BenchmarkHotPaths(b *testing.B) {
 	b.Run("audience=participants", func(b *testing.B) {
 		for b.Loop() {
 			err := bt.DB.View(func(tx *store.Tx) error {
-				users, err := audienceOf(tx, "participants", bt.StaffIDs)
+				users, err := AudienceOf(tx, "participants", bt.StaffIDs)
 				if err == nil && len(users) != benchParticipants {
 					err = fmt.Errorf("%d participants, want %d", len(users), benchParticipants)
 				}
@@ -128,7 +128,7 @@ func BenchmarkHotPaths(b *testing.B) {
 	b.Run("audience=staff", func(b *testing.B) {
 		for b.Loop() {
 			err := bt.DB.View(func(tx *store.Tx) error {
-				users, err := audienceOf(tx, "staff", bt.StaffIDs)
+				users, err := AudienceOf(tx, "staff", bt.StaffIDs)
 				if err == nil && len(users) != len(benchStaff) {
 					err = fmt.Errorf("%d staff, want %d", len(users), len(benchStaff))
 				}
@@ -142,7 +142,7 @@ func BenchmarkHotPaths(b *testing.B) {
 	b.Run("queue_notice", func(b *testing.B) {
 		for b.Loop() {
 			err := bt.DB.Update(func(tx *store.Tx) error {
-				n, err := bt.tellQueue(tx, store.KindHelp, now, bt.byKey("queue.new", map[string]any{"ID": 1}))
+				n, err := bt.tellQueue(tx, store.KindHelp, now, bt.ByKey("queue.new", map[string]any{"ID": 1}))
 				if err == nil && n != len(benchMentors)+len(benchLawyers)+len(benchHelpers) {
 					err = fmt.Errorf("told %d", n)
 				}
@@ -159,7 +159,7 @@ func BenchmarkHotPaths(b *testing.B) {
 	b.Run("tally", func(b *testing.B) {
 		for b.Loop() {
 			err := bt.DB.View(func(tx *store.Tx) error {
-				t := &turn{Bot: bt, tx: tx, now: now}
+				t := &Turn{bot: bt, Tx: tx, Now: now}
 				et, err := t.electionTally()
 				if err == nil && et.all.Graduates != benchParticipants {
 					err = fmt.Errorf("%d graduates", et.all.Graduates)

@@ -14,9 +14,9 @@ import (
 
 // People and roles: invitations, who holds which role, revoking one.
 var peopleFeature = Feature{
-	Lists:  map[string]pagedList{"people": {20, (*turn).listPeople, (*turn).peopleFile}},
-	Tables: map[string]func(*turn, string) (fileTable, error){"people": (*turn).peopleFileTable},
-	Start: func(t *turn, payload string) (bool, error) {
+	Lists:  map[string]PagedList{"people": {20, (*Turn).listPeople, (*Turn).peopleFile}},
+	Tables: map[string]func(*Turn, string) (FileTable, error){"people": (*Turn).peopleFileTable},
+	Start: func(t *Turn, payload string) (bool, error) {
 		code, ok := strings.CutPrefix(payload, invitePrefix)
 		if !ok {
 			return false, nil
@@ -24,11 +24,11 @@ var peopleFeature = Feature{
 		return true, t.redeem(code)
 	},
 	Commands: []Command{
-		{Name: "invite", Roles: staffOnly, Run: (*turn).invite, Help: true, Menu: true},
-		{Name: "people", Roles: staffOnly, Run: (*turn).people, Help: true, Menu: true},
-		{Name: "revoke", Roles: staffOnly, Run: (*turn).revoke, Help: true},
+		{Name: "invite", Roles: StaffOnly, Run: (*Turn).invite, Help: true, Menu: true},
+		{Name: "people", Roles: StaffOnly, Run: (*Turn).people, Help: true, Menu: true},
+		{Name: "revoke", Roles: StaffOnly, Run: (*Turn).revoke, Help: true},
 	},
-	Buttons: []Button{{Prefix: prefixInvite, Roles: staffOnly, Run: (*turn).tapInvite}},
+	Buttons: []Button{{Prefix: prefixInvite, Roles: StaffOnly, Run: (*Turn).tapInvite}},
 }
 
 // prefixInvite is the choice of whom /invite invites: inv:ROLE.
@@ -41,41 +41,41 @@ const invitePrefix = "inv_"
 var invitable = []store.Role{store.RoleCommission, store.RoleMentor, store.RoleLawyer, store.RoleStaff}
 
 // invite is /invite [role]: a one-time link that gives the role.
-func (t *turn) invite() error {
-	role := store.Role(strings.TrimSpace(strings.ToLower(t.u.Args)))
+func (t *Turn) invite() error {
+	role := store.Role(strings.TrimSpace(strings.ToLower(t.Update.Args)))
 	if !slices.Contains(invitable, role) {
 		var rows [][]store.Button
 		for _, r := range invitable {
-			rows = append(rows, []store.Button{t.button("role."+string(r), "inv:"+string(r))})
+			rows = append(rows, []store.Button{t.Button("role."+string(r), "inv:"+string(r))})
 		}
-		t.send(t.text("invite.pick", nil), rows)
+		t.Send(t.Text("invite.pick", nil), rows)
 		return nil
 	}
 	return t.createInvite(role)
 }
 
 // tapInvite takes the role picked under /invite.
-func (t *turn) tapInvite(role string) error {
+func (t *Turn) tapInvite(role string) error {
 	if !slices.Contains(invitable, store.Role(role)) {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	t.toast("")
-	t.editButtons(nil)
+	t.Toast("")
+	t.EditButtons(nil)
 	return t.createInvite(store.Role(role))
 }
 
-func (t *turn) createInvite(role store.Role) error {
+func (t *Turn) createInvite(role store.Role) error {
 	code, err := inviteCode()
 	if err != nil {
 		return err
 	}
-	inv := store.Invite{Code: code, Role: role, CreatedBy: t.user.ID, CreatedAt: t.now, ExpiresAt: t.now.Add(t.Selection.InviteTTL)}
-	if err := t.tx.PutInvite(inv); err != nil {
+	inv := store.Invite{Code: code, Role: role, CreatedBy: t.User.ID, CreatedAt: t.Now, ExpiresAt: t.Now.Add(t.School().Selection.InviteTTL)}
+	if err := t.Tx.PutInvite(inv); err != nil {
 		return err
 	}
-	t.Log.Info("invitation created", "by", t.user.ID, "role", role)
-	link := fmt.Sprintf("https://t.me/%s?start=%s%s", t.BotUsername, invitePrefix, code)
-	t.say("invite.created", map[string]any{"Role": t.text("role."+string(role), nil), "Until": t.dateTime(inv.ExpiresAt), "Link": link})
+	t.Log().Info("invitation created", "by", t.User.ID, "role", role)
+	link := fmt.Sprintf("https://t.me/%s?start=%s%s", t.School().BotUsername, invitePrefix, code)
+	t.Say("invite.created", map[string]any{"Role": t.Text("role."+string(role), nil), "Until": t.DateTime(inv.ExpiresAt), "Link": link})
 	return nil
 }
 
@@ -89,38 +89,38 @@ func inviteCode() (string, error) {
 }
 
 // redeem gives her the role of an invitation, once, before it expires.
-func (t *turn) redeem(code string) error {
-	if t.user.Language == "" {
-		t.user.Language = t.lang()
+func (t *Turn) redeem(code string) error {
+	if t.User.Language == "" {
+		t.User.Language = t.Lang()
 	}
-	inv, err := t.tx.Invite(code)
-	if err != nil && !isNotFound(err) {
+	inv, err := t.Tx.Invite(code)
+	if err != nil && !IsNotFound(err) {
 		return err
 	}
-	if err != nil || !inv.Usable(t.now) {
-		t.Log.Warn("invitation refused", "user_id", t.user.ID, "known", err == nil, "used", inv.UsedBy != 0)
-		t.say("invite.invalid", nil)
+	if err != nil || !inv.Usable(t.Now) {
+		t.Log().Warn("invitation refused", "user_id", t.User.ID, "known", err == nil, "used", inv.UsedBy != 0)
+		t.Say("invite.invalid", nil)
 		return nil
 	}
-	inv.UsedBy, inv.UsedAt = t.user.ID, t.now
-	if err := t.tx.PutInvite(inv); err != nil {
+	inv.UsedBy, inv.UsedAt = t.User.ID, t.Now
+	if err := t.Tx.PutInvite(inv); err != nil {
 		return err
 	}
-	if !t.user.HasRole(inv.Role) {
-		t.user.Roles = append(t.user.Roles, inv.Role)
+	if !t.User.HasRole(inv.Role) {
+		t.User.Roles = append(t.User.Roles, inv.Role)
 	}
-	t.Log.Info("invitation redeemed", "user_id", t.user.ID, "role", inv.Role, "invited_by", inv.CreatedBy)
-	t.say("invite.welcome", map[string]any{"Role": t.text("role."+string(inv.Role), nil)})
-	t.help()
+	t.Log().Info("invitation redeemed", "user_id", t.User.ID, "role", inv.Role, "invited_by", inv.CreatedBy)
+	t.Say("invite.welcome", map[string]any{"Role": t.Text("role."+string(inv.Role), nil)})
+	t.Help()
 	return nil
 }
 
 // listPeople is a page of /people: everyone with a role, by role. A role
 // the page starts inside repeats its title; the count is the role's.
-func (t *turn) listPeople(w window) (listPage, error) {
+func (t *Turn) listPeople(w Window) (Page, error) {
 	byRole, err := t.peopleByRole()
 	if err != nil {
-		return listPage{}, err
+		return Page{}, err
 	}
 	sizes := make([]int, len(byRole))
 	total := 0
@@ -129,26 +129,26 @@ func (t *turn) listPeople(w window) (listPage, error) {
 		total += len(users)
 	}
 	var sb strings.Builder
-	for _, s := range sectionsOn(sizes, w) {
-		role, users := invitable[s.index], byRole[s.index]
-		fmt.Fprintf(&sb, "%s (%d)\n", t.text("role."+string(role)+".plural", nil), len(users))
-		for _, u := range users[s.from:s.to] {
-			fmt.Fprintf(&sb, "• %s — %d\n", displayName(u), u.ID)
+	for _, s := range SectionsOn(sizes, w) {
+		role, users := invitable[s.Index], byRole[s.Index]
+		fmt.Fprintf(&sb, "%s (%d)\n", t.Text("role."+string(role)+".plural", nil), len(users))
+		for _, u := range users[s.From:s.To] {
+			fmt.Fprintf(&sb, "• %s — %d\n", DisplayName(u), u.ID)
 		}
 		sb.WriteString("\n")
 	}
-	sb.WriteString(t.text("people.hint", nil))
-	return listPage{text: sb.String(), total: total}, nil
+	sb.WriteString(t.Text("people.hint", nil))
+	return Page{Text: sb.String(), Total: total}, nil
 }
 
 // withConfigStaff adds the staff named in the config who have no role in
 // the store.
-func (t *turn) withConfigStaff(users []store.User) []store.User {
-	for _, id := range t.StaffIDs {
+func (t *Turn) withConfigStaff(users []store.User) []store.User {
+	for _, id := range t.School().StaffIDs {
 		if slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
 			continue
 		}
-		u, err := t.tx.User(id)
+		u, err := t.Tx.User(id)
 		if err != nil {
 			u = store.User{ID: id}
 		}
@@ -158,48 +158,48 @@ func (t *turn) withConfigStaff(users []store.User) []store.User {
 }
 
 // revoke is /revoke ID ROLE.
-func (t *turn) revoke() error {
-	fields := strings.Fields(t.u.Args)
+func (t *Turn) revoke() error {
+	fields := strings.Fields(t.Update.Args)
 	if len(fields) != 2 {
-		t.say("revoke.usage", nil)
+		t.Say("revoke.usage", nil)
 		return nil
 	}
 	id, err := strconv.ParseInt(fields[0], 10, 64)
 	role := store.Role(strings.ToLower(fields[1]))
 	if err != nil || !slices.Contains(invitable, role) {
-		t.say("revoke.usage", nil)
+		t.Say("revoke.usage", nil)
 		return nil
 	}
-	u, err := t.tx.User(id)
-	if isNotFound(err) || (err == nil && !u.HasRole(role)) {
-		t.say("revoke.none", map[string]any{"ID": id, "Role": t.text("role."+string(role), nil)})
+	u, err := t.Tx.User(id)
+	if IsNotFound(err) || (err == nil && !u.HasRole(role)) {
+		t.Say("revoke.none", map[string]any{"ID": id, "Role": t.Text("role."+string(role), nil)})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	u.Roles = slices.DeleteFunc(u.Roles, func(r store.Role) bool { return r == role })
-	u, freed, err := t.endRole(u, role)
+	u, freed, err := t.EndRole(u, role)
 	if err != nil {
 		return err
 	}
-	t.keepSelf(u)
-	t.Log.Info("role revoked", "by", t.user.ID, "user_id", id, "role", role)
-	data := map[string]any{"Name": displayName(u), "ID": id, "Role": t.text("role."+string(role), nil)}
-	t.say("revoke.done", data)
-	t.sayFreed(freed)
-	if role == store.RoleStaff && slices.Contains(t.StaffIDs, id) {
-		t.say("revoke.config_staff", nil)
+	t.KeepSelf(u)
+	t.Log().Info("role revoked", "by", t.User.ID, "user_id", id, "role", role)
+	data := map[string]any{"Name": DisplayName(u), "ID": id, "Role": t.Text("role."+string(role), nil)}
+	t.Say("revoke.done", data)
+	t.SayFreed(freed)
+	if role == store.RoleStaff && slices.Contains(t.School().StaffIDs, id) {
+		t.Say("revoke.config_staff", nil)
 	}
 	return nil
 }
 
 // peopleByRole are the holders of each invitable role, in that order,
 // the config's staff among the staff.
-func (t *turn) peopleByRole() ([][]store.User, error) {
+func (t *Turn) peopleByRole() ([][]store.User, error) {
 	out := make([][]store.User, len(invitable))
 	for i, role := range invitable {
-		users, err := t.tx.UsersWithRole(role)
+		users, err := t.Tx.UsersWithRole(role)
 		if err != nil {
 			return nil, err
 		}
@@ -207,8 +207,8 @@ func (t *turn) peopleByRole() ([][]store.User, error) {
 			users = t.withConfigStaff(users)
 		}
 		for j, u := range users {
-			if u.ID == t.user.ID {
-				users[j] = t.user // as she is now: she may not be stored yet
+			if u.ID == t.User.ID {
+				users[j] = t.User // as she is now: she may not be stored yet
 			}
 		}
 		out[i] = users
@@ -217,13 +217,13 @@ func (t *turn) peopleByRole() ([][]store.User, error) {
 }
 
 // peopleFile sends who holds which role as a workbook.
-func (t *turn) peopleFile() error { return t.fileJob("people", "") }
+func (t *Turn) peopleFile() error { return t.FileJob("people", "") }
 
 // peopleFileTable builds it, in the worker (RunFileJobs).
-func (t *turn) peopleFileTable(string) (fileTable, error) {
+func (t *Turn) peopleFileTable(string) (FileTable, error) {
 	byRole, err := t.peopleByRole()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
 	var holders []export.RoleHolder
 	for i, users := range byRole {
@@ -231,5 +231,5 @@ func (t *turn) peopleFileTable(string) (fileTable, error) {
 			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
 		}
 	}
-	return fileTable{export.People(holders), "people", t.text("people.caption", map[string]any{"Count": len(holders)})}, nil
+	return FileTable{export.People(holders), "people", t.Text("people.caption", map[string]any{"Count": len(holders)})}, nil
 }

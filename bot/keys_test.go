@@ -19,15 +19,31 @@ import (
 // dotted lower-case name passed to one of the turn's text helpers.
 // The dialogue tables name theirs in fields (Ask, Label, Skip, Again,
 // Key of a refusal).
-var keyLiteral = regexp.MustCompile(`(?:say|text|button|toast|Plural\([^,]+,|(?:Ask|Label|Skip|Again|Key):)\s*\(?"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+var keyLiteral = regexp.MustCompile(`(?:[sS]ay|[tT]ext|[bB]utton|[tT]oast|Plural\([^,]+,|(?:Ask|Label|Skip|Again|Key):)\s*\(?"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+
+// codeFiles are the Go files of the core and of the school's parts.
+func codeFiles() []string {
+	files := mustGlob("*.go")
+	for _, part := range []string{"applying", "commission", "calendar", "mentoring", "election", "broadcasts", "records", "programme"} {
+		files = append(files, mustGlob(part+"/*.go")...)
+	}
+	return files
+}
+
+// mustGlob lists the files that match pattern (a valid one).
+func mustGlob(pattern string) []string {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		panic(err)
+	}
+	return files
+}
 
 // Every key the code names, and every key the form table implies, exists
 // in both languages: a missing one would show her the bare key.
 func TestEveryUsedKeyExists(t *testing.T) {
 	keys := map[string]bool{}
-	files, _ := filepath.Glob("*.go")
-	formFiles, _ := filepath.Glob("form/*.go")
-	for _, name := range append(files, formFiles...) {
+	for _, name := range append(codeFiles(), mustGlob("form/*.go")...) {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
@@ -93,13 +109,12 @@ func TestEveryUsedKeyExists(t *testing.T) {
 func TestButtonLabelsAreShort(t *testing.T) {
 	const max = 34
 	keys := map[string]bool{}
-	files, _ := filepath.Glob("*.go")
-	for _, name := range files {
+	for _, name := range codeFiles() {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range regexp.MustCompile(`button\("([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`).FindAllSubmatch(src, -1) {
+		for _, m := range regexp.MustCompile(`[bB]utton\("([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`).FindAllSubmatch(src, -1) {
 			if strings.HasSuffix(string(m[1]), "_") {
 				continue // a prefix, completed below
 			}

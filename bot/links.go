@@ -15,58 +15,58 @@ import (
 // application carries it, and /applications and the export count by it.
 // Someone who came without a link is "direct".
 var sourcesFeature = Feature{
-	Start: func(t *turn, payload string) (bool, error) { return false, t.noteArrival(payload) },
+	Start: func(t *Turn, payload string) (bool, error) { return false, t.noteArrival(payload) },
 	Commands: []Command{
-		{Name: "links", Roles: staffOnly, Run: (*turn).links, Help: true, Menu: true},
+		{Name: "links", Roles: StaffOnly, Run: (*Turn).links, Help: true, Menu: true},
 	},
 }
 
 // sourceLink is the start link of source name.
-func (t *turn) sourceLink(name string) string {
-	return "https://t.me/" + t.BotUsername + "?start=" + store.LinkPrefix + name
+func (t *Turn) sourceLink(name string) string {
+	return "https://t.me/" + t.School().BotUsername + "?start=" + store.LinkPrefix + name
 }
 
 // links is /links: the list, or with a name a new link.
-func (t *turn) links() error {
-	if name := strings.TrimSpace(t.u.Args); name != "" {
+func (t *Turn) links() error {
+	if name := strings.TrimSpace(t.Update.Args); name != "" {
 		return t.makeLink(name)
 	}
-	links, err := t.tx.Links()
+	links, err := t.Tx.Links()
 	if err != nil {
 		return err
 	}
 	if len(links) == 0 {
-		t.say("staff.links.none", nil)
+		t.Say("staff.links.none", nil)
 		return nil
 	}
-	f, err := t.tx.Funnel()
+	f, err := t.Tx.Funnel()
 	if err != nil {
 		return err
 	}
-	lines := []string{t.text("staff.links.head", map[string]any{"Count": len(links)})}
+	lines := []string{t.Text("staff.links.head", map[string]any{"Count": len(links)})}
 	for _, l := range links {
 		s := f.BySource[l.Name]
-		lines = append(lines, t.text("staff.links.line", map[string]any{
+		lines = append(lines, t.Text("staff.links.line", map[string]any{
 			"Name": l.Name, "Link": t.sourceLink(l.Name), "Opened": s.Opened, "Submitted": s.Submitted}))
 	}
-	t.send(strings.Join(lines, "\n\n")+"\n\n"+t.text("staff.links.usage", nil), nil)
+	t.Send(strings.Join(lines, "\n\n")+"\n\n"+t.Text("staff.links.usage", nil), nil)
 	return nil
 }
 
 // makeLink is /links NAME: a new link for a source, or the one it has.
-func (t *turn) makeLink(name string) error {
-	err := t.tx.PutLink(store.Link{Name: name, CreatedBy: t.user.ID, CreatedAt: t.now})
+func (t *Turn) makeLink(name string) error {
+	err := t.Tx.PutLink(store.Link{Name: name, CreatedBy: t.User.ID, CreatedAt: t.Now})
 	data := map[string]any{"Name": name, "Link": t.sourceLink(name)}
 	switch {
 	case errors.Is(err, store.ErrBadLinkName):
-		t.say("staff.links.bad_name", nil)
+		t.Say("staff.links.bad_name", nil)
 	case errors.Is(err, store.ErrLinkExists):
-		t.say("staff.links.exists", data)
+		t.Say("staff.links.exists", data)
 	case err != nil:
 		return err
 	default:
-		t.Log.Info("source link made", "link", name, "by", t.user.ID)
-		t.say("staff.links.made", data)
+		t.Log().Info("source link made", "link", name, "by", t.User.ID)
+		t.Say("staff.links.made", data)
 	}
 	return nil
 }
@@ -75,45 +75,45 @@ func (t *turn) makeLink(name string) error {
 // on her record if she has none yet (a payload naming no link staff
 // made counts as none), and a woman without a role is counted as having
 // opened the bot.
-func (t *turn) noteArrival(payload string) error {
-	if name, ok := strings.CutPrefix(payload, store.LinkPrefix); ok && t.user.Source == "" {
-		_, err := t.tx.Link(name)
+func (t *Turn) noteArrival(payload string) error {
+	if name, ok := strings.CutPrefix(payload, store.LinkPrefix); ok && t.User.Source == "" {
+		_, err := t.Tx.Link(name)
 		switch {
 		case err == nil:
-			t.user.Source = name
-		case !isNotFound(err):
+			t.User.Source = name
+		case !IsNotFound(err):
 			return err
 		default:
-			t.Log.Info("start link of no source", "user_id", t.user.ID)
+			t.Log().Info("start link of no source", "user_id", t.User.ID)
 		}
 	}
-	if len(t.user.Roles) > 0 || t.isStaff() {
+	if len(t.User.Roles) > 0 || t.IsStaff() {
 		return nil
 	}
-	return t.tx.NoteOpened(t.user.ID, t.user.Source)
+	return t.Tx.NoteOpened(t.User.ID, t.User.Source)
 }
 
 // sourcesHead is the head of /applications' first page: the reminders'
 // counts and the counts per source; "" while nobody has come.
-func (t *turn) sourcesHead() (string, error) {
-	f, err := t.tx.Funnel()
+func (t *Turn) sourcesHead() (string, error) {
+	f, err := t.Tx.Funnel()
 	if err != nil || (f.Started == 0 && len(f.BySource) == 0) {
 		return "", err
 	}
-	lines := []string{t.text("staff.applications.funnel", map[string]any{
+	lines := []string{t.Text("staff.applications.funnel", map[string]any{
 		"Started": f.Started, "Submitted": f.Submitted, "Reminded": f.Reminded, "CameBack": f.CameBack})}
 	if len(f.BySource) > 0 {
-		lines = append(lines, t.text("staff.applications.sources", nil))
+		lines = append(lines, t.Text("staff.applications.sources", nil))
 	}
 	names := f.Sources()
 	for _, name := range names[:min(len(names), headSources)] {
 		s := f.BySource[name]
-		lines = append(lines, t.text("staff.applications.source", map[string]any{
+		lines = append(lines, t.Text("staff.applications.source", map[string]any{
 			"Source": name, "Opened": s.Opened, "Started": s.Started, "Submitted": s.Submitted,
 			"Older": s.ByCategory[store.Category28Plus], "Younger": s.ByCategory[store.CategoryUnder28]}))
 	}
 	if len(names) > headSources {
-		lines = append(lines, t.text("staff.applications.sources_more", map[string]any{"Count": len(names) - headSources}))
+		lines = append(lines, t.Text("staff.applications.sources_more", map[string]any{"Count": len(names) - headSources}))
 	}
 	return strings.Join(lines, "\n"), nil
 }

@@ -20,29 +20,29 @@ import (
 // and lawyers (askable says which).
 var mentoringFeature = Feature{
 	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
-	Tables:    map[string]func(*turn, string) (fileTable, error){"questions": (*turn).exportQuestionsTable},
+	Tables:    map[string]func(*Turn, string) (FileTable, error){"questions": (*Turn).exportQuestionsTable},
 	Due: map[store.DueKind]DueFunc{store.DueQuestions: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
 		return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
 	}},
-	RoleEnds: (*turn).questionsFreed,
-	Ask: func(t *turn, kind store.QuestionKind) error {
-		return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
+	RoleEnds: (*Turn).questionsFreed,
+	Ask: func(t *Turn, kind store.QuestionKind) error {
+		return t.StartDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
 	},
 	Commands: []Command{
-		{Name: "ask", Run: (*turn).askQuestion, Help: true, Menu: true},
-		{Name: "questions", For: participants, Run: (*turn).myQuestions, Help: true, Menu: true},
-		{Name: "queue", Roles: queueServers, Run: (*turn).queue, Help: true, Menu: true},
-		{Name: "mentoring", Roles: staffOnly, Run: (*turn).mentoringHealth, Help: true, Menu: true},
-		{Name: "questions_export", Roles: staffOnly, Run: (*turn).exportQuestions, Help: true},
+		{Name: "ask", Run: (*Turn).askQuestion, Help: true, Menu: true},
+		{Name: "questions", For: Participants, Run: (*Turn).myQuestions, Help: true, Menu: true},
+		{Name: "queue", Roles: queueServers, Run: (*Turn).queue, Help: true, Menu: true},
+		{Name: "mentoring", Roles: StaffOnly, Run: (*Turn).mentoringHealth, Help: true, Menu: true},
+		{Name: "questions_export", Roles: StaffOnly, Run: (*Turn).exportQuestions, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixAsk, Run: (*turn).tapAsk},
-		{Prefix: prefixViewQuestion, Run: (*turn).tapView},
-		{Prefix: prefixReply, Run: (*turn).tapReply},
-		{Prefix: prefixResolve, Run: (*turn).tapResolve},
-		{Prefix: prefixTake, Roles: queueServers, Run: (*turn).tapTake},
-		{Prefix: prefixHandBack, Roles: queueServers, Run: (*turn).tapHandBack},
-		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: (*turn).tapPublishFAQ},
+		{Prefix: prefixAsk, Run: (*Turn).tapAsk},
+		{Prefix: prefixViewQuestion, Run: (*Turn).tapView},
+		{Prefix: prefixReply, Run: (*Turn).tapReply},
+		{Prefix: prefixResolve, Run: (*Turn).tapResolve},
+		{Prefix: prefixTake, Roles: queueServers, Run: (*Turn).tapTake},
+		{Prefix: prefixHandBack, Roles: queueServers, Run: (*Turn).tapHandBack},
+		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: (*Turn).tapPublishFAQ},
 	},
 }
 
@@ -55,23 +55,6 @@ const (
 	prefixTake         = "qt"  // an answerer takes a question
 	prefixHandBack     = "qh"  // and hands it back
 )
-
-// MentoringOptions are the settings of stage IV's question queues.
-type MentoringOptions struct {
-	// ReannounceAfter is how long a question may wait untaken before its
-	// queue hears of it again; after twice that, staff are told.
-	ReannounceAfter time.Duration
-	// DigestDelay gathers questions that arrive together into one notice.
-	DigestDelay time.Duration
-	// LawyerAlways opens the lawyers' queue for the whole stage, not only
-	// in the programme's "mentor_lawyer" period.
-	LawyerAlways bool
-}
-
-// DefaultMentoring: a day before asking again, a minute to gather a digest.
-func DefaultMentoring() MentoringOptions {
-	return MentoringOptions{ReannounceAfter: 24 * time.Hour, DigestDelay: time.Minute}
-}
 
 // The conversations of the question threads, as tables of steps
 // (bot/dialogue). The thread itself, who took a question and an FAQ
@@ -87,7 +70,7 @@ var askDialogue = &dialogue.Dialogue{
 		{ID: "post", Prompt: askPrompt, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := turnOf(c)
+		t := TurnOf(c)
 		return t.createQuestion(store.QuestionKind(c.Answers["kind"]), t.postOf(c.Answers, false))
 	},
 }
@@ -99,7 +82,7 @@ var replyDialogue = &dialogue.Dialogue{
 		{ID: "post", Ask: "mentoring.write_reply", Data: questionNumber, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := turnOf(c)
+		t := TurnOf(c)
 		return t.replyQuestion(c.Answers["question"], t.postOf(c.Answers, false))
 	},
 }
@@ -140,7 +123,7 @@ var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue 
 				}},
 		},
 		Finish: func(c *dialogue.Context) error {
-			t := turnOf(c)
+			t := TurnOf(c)
 			return t.answerQuestion(c.Answers["question"], t.postOf(c.Answers, true))
 		},
 	}
@@ -179,8 +162,8 @@ func readPost(c *dialogue.Context) (string, error) {
 }
 
 // postOf is the post readPost read, by her.
-func (t *turn) postOf(a map[string]string, fromMentor bool) store.Post {
-	p := store.Post{FromMentor: fromMentor, AuthorID: t.user.ID, At: t.now, Text: a["post"]}
+func (t *Turn) postOf(a map[string]string, fromMentor bool) store.Post {
+	p := store.Post{FromMentor: fromMentor, AuthorID: t.User.ID, At: t.Now, Text: a["post"]}
 	if a["media"] != "" {
 		p.Media = &store.Media{Type: a["media_type"], FileID: a["media"]}
 	}
@@ -189,18 +172,18 @@ func (t *turn) postOf(a map[string]string, fromMentor bool) store.Post {
 
 // mayAsk reports whether she may ask mentors and lawyers: accepted
 // participants, and staff for testing.
-func (t *turn) mayAsk() bool { return t.user.HasRole(store.RoleParticipant) || t.isStaff() }
+func (t *Turn) mayAsk() bool { return t.User.HasRole(store.RoleParticipant) || t.IsStaff() }
 
 // mayAskSchool reports whether she may ask the school: during stage I,
 // while applications are taken, anyone who is not a participant (a
 // newcomer, a woman filling in or having sent her form, one not
 // selected in an earlier cycle), and staff for testing.
-func (t *turn) mayAskSchool() bool {
-	return t.applyingOpen() && !t.user.HasRole(store.RoleParticipant)
+func (t *Turn) mayAskSchool() bool {
+	return t.ApplyingOpen() && !t.User.HasRole(store.RoleParticipant)
 }
 
 // askable are the queues she may ask now, in the order /ask offers them.
-func (t *turn) askable() []store.QuestionKind {
+func (t *Turn) askable() []store.QuestionKind {
 	var kinds []store.QuestionKind
 	if t.mayAsk() {
 		kinds = append(kinds, store.KindMentor)
@@ -222,11 +205,11 @@ func onlySchool(kinds []store.QuestionKind) bool {
 }
 
 // lawyerOpen reports whether the lawyers' queue takes questions now.
-func (t *turn) lawyerOpen() bool {
-	if t.Mentoring.LawyerAlways {
+func (t *Turn) lawyerOpen() bool {
+	if t.School().Mentoring.LawyerAlways {
 		return true
 	}
-	p, ok := t.Programme.PeriodAt(t.now)
+	p, ok := t.School().Programme.PeriodAt(t.Now)
 	return ok && p.ID == "mentor_lawyer"
 }
 
@@ -234,14 +217,14 @@ func (t *turn) lawyerOpen() bool {
 // mentor or a lawyer; the school before she is a participant). When the
 // school is her only queue and the FAQ has nothing in her language yet,
 // she is asked for her question at once: a tap less on a slow phone.
-func (t *turn) askQuestion() error {
+func (t *Turn) askQuestion() error {
 	kinds := t.askable()
 	if len(kinds) == 0 {
 		t.sayMentoringClosed()
 		return nil
 	}
 	if onlySchool(kinds) {
-		entries, err := t.faqIn(t.lang())
+		entries, err := t.faqIn(t.Lang())
 		if err != nil {
 			return err
 		}
@@ -249,21 +232,21 @@ func (t *turn) askQuestion() error {
 			return t.startAsk(store.KindSchool)
 		}
 	}
-	text := t.text("mentoring.ask", nil)
-	if p, ok := t.Programme.PeriodAt(t.now); ok {
-		text = t.text("period."+p.ID, nil) + "\n\n" + text
+	text := t.Text("mentoring.ask", nil)
+	if p, ok := t.School().Programme.PeriodAt(t.Now); ok {
+		text = t.Text("period."+p.ID, nil) + "\n\n" + text
 	}
-	rows := [][]store.Button{{t.button("faq.browse", "faq:topics"), t.button("faq.search", "faq:search")}}
+	rows := [][]store.Button{{t.Button("faq.browse", "faq:topics"), t.Button("faq.search", "faq:search")}}
 	for _, k := range kinds {
-		rows = append(rows, []store.Button{t.button("mentoring.to_"+string(k), "ask:"+string(k))})
+		rows = append(rows, []store.Button{t.Button("mentoring.to_"+string(k), "ask:"+string(k))})
 	}
-	t.send(text, rows)
+	t.Send(text, rows)
 	return nil
 }
 
 // askAfterFAQ follows "ask my own question" under the FAQ: her question
 // straight away when the school is her only queue, else the choice.
-func (t *turn) askAfterFAQ() error {
+func (t *Turn) askAfterFAQ() error {
 	if onlySchool(t.askable()) {
 		return t.startAsk(store.KindSchool)
 	}
@@ -271,42 +254,42 @@ func (t *turn) askAfterFAQ() error {
 }
 
 // startAsk asks her for her question to a queue.
-func (t *turn) startAsk(kind store.QuestionKind) error {
-	return t.startDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
+func (t *Turn) startAsk(kind store.QuestionKind) error {
+	return t.StartDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
 }
 
 // sayMentoringClosed tells an applicant or a stranger, after stage I,
 // when mentoring opens.
-func (t *turn) sayMentoringClosed() {
-	if s, ok := t.Programme.Stage("IV"); ok {
-		t.say("mentoring.closed", map[string]any{"Date": t.date(s.Starts)})
+func (t *Turn) sayMentoringClosed() {
+	if s, ok := t.School().Programme.Stage("IV"); ok {
+		t.Say("mentoring.closed", map[string]any{"Date": t.Date(s.Starts)})
 		return
 	}
-	t.say("access.denied", nil)
+	t.Say("access.denied", nil)
 }
 
 // tapAsk takes the choice of queue: one she may ask now, or the button
 // is old (the lawyers' period ended, stage I ended, she was accepted).
-func (t *turn) tapAsk(kind string) error {
+func (t *Turn) tapAsk(kind string) error {
 	kinds := t.askable()
 	if len(kinds) == 0 {
-		t.toast("")
+		t.Toast("")
 		t.sayMentoringClosed()
 		return nil
 	}
 	if !slices.Contains(kinds, store.QuestionKind(kind)) {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	t.toast("")
+	t.Toast("")
 	return t.startAsk(store.QuestionKind(kind))
 }
 
 // createQuestion stores her question, gives her a receipt, and plans the
 // notice to the people of its kind.
-func (t *turn) createQuestion(kind store.QuestionKind, p store.Post) error {
-	q, err := t.tx.PutQuestion(store.Question{
-		UserID: t.user.ID, Kind: kind, Language: t.lang(),
-		Status: store.QuestionOpen, Thread: []store.Post{p}, CreatedAt: t.now,
+func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
+	q, err := t.Tx.PutQuestion(store.Question{
+		UserID: t.User.ID, Kind: kind, Language: t.Lang(),
+		Status: store.QuestionOpen, Thread: []store.Post{p}, CreatedAt: t.Now,
 	})
 	if err != nil {
 		return err
@@ -314,38 +297,38 @@ func (t *turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 	if q.Kind == store.KindHelp {
 		// Election day cannot wait for a digest: everyone who can help
 		// hears of it now.
-		if _, err := t.Bot.announceQuestions(t.tx, q.Kind, t.now); err != nil {
+		if _, err := t.bot.announceQuestions(t.Tx, q.Kind, t.Now); err != nil {
 			return err
 		}
 	} else if err := t.planAnnounce(q.Kind); err != nil {
 		return err
 	}
-	t.Log.Info("question asked", "question", q.ID, "kind", q.Kind)
-	t.say("mentoring.receipt", map[string]any{"ID": q.ID})
+	t.Log().Info("question asked", "question", q.ID, "kind", q.Kind)
+	t.Say("mentoring.receipt", map[string]any{"ID": q.ID})
 	return nil
 }
 
 // planAnnounce plans the notice of new questions of a kind, a moment
 // later, so questions that arrive together make one digest.
-func (t *turn) planAnnounce(kind store.QuestionKind) error {
-	return t.planDue(t.tx, store.Due{At: t.now.Add(t.Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
+func (t *Turn) planAnnounce(kind store.QuestionKind) error {
+	return t.bot.Plan(t.Tx, store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
 // myQuestions is /questions: her questions, each with a button to open
 // it. Anyone who asked sees hers: a question to the school stays hers
 // after stage I and once she is a participant.
-func (t *turn) myQuestions() error {
-	qs, err := t.tx.Questions()
+func (t *Turn) myQuestions() error {
+	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
 	}
 	var rows [][]store.Button
 	var sb strings.Builder
 	for _, q := range qs {
-		if q.UserID != t.user.ID {
+		if q.UserID != t.User.ID {
 			continue
 		}
-		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.text("queue."+string(q.Kind), nil), t.text("status."+string(q.Status), nil), clip(firstText(q), 80))
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.Text("status."+string(q.Status), nil), Clip(firstText(q), 80))
 		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
 	}
 	if len(rows) == 0 {
@@ -353,10 +336,10 @@ func (t *turn) myQuestions() error {
 			t.sayMentoringClosed()
 			return nil
 		}
-		t.say("mentoring.none", nil)
+		t.Say("mentoring.none", nil)
 		return nil
 	}
-	t.send(strings.TrimSpace(sb.String()), rows)
+	t.Send(strings.TrimSpace(sb.String()), rows)
 	return nil
 }
 
@@ -371,13 +354,13 @@ func firstText(q store.Question) string {
 }
 
 // questionArg reads a question ID from button data and loads it.
-func (t *turn) questionArg(arg string) (store.Question, bool, error) {
+func (t *Turn) questionArg(arg string) (store.Question, bool, error) {
 	id, err := strconv.Atoi(arg)
 	if err != nil {
 		return store.Question{}, false, nil
 	}
-	q, err := t.tx.Question(id)
-	if isNotFound(err) {
+	q, err := t.Tx.Question(id)
+	if IsNotFound(err) {
 		return q, false, nil
 	}
 	return q, err == nil, err
@@ -385,52 +368,52 @@ func (t *turn) questionArg(arg string) (store.Question, bool, error) {
 
 // mayRead reports whether she may see a question: its owner, the mentors
 // of its kind, and staff.
-func (t *turn) mayRead(q store.Question) bool {
-	return q.UserID == t.user.ID || t.isStaff() || t.servesQueue(q.Kind)
+func (t *Turn) mayRead(q store.Question) bool {
+	return q.UserID == t.User.ID || t.IsStaff() || t.servesQueue(q.Kind)
 }
 
 // queueRoles are who answers each kind of question.
 var queueRoles = map[store.QuestionKind][]store.Role{
 	store.KindMentor: {store.RoleMentor},
 	store.KindLawyer: {store.RoleLawyer},
-	store.KindHelp:   answerers,
-	store.KindSchool: staffOnly,
+	store.KindHelp:   Answerers,
+	store.KindSchool: StaffOnly,
 }
 
 // queueServers are everyone who serves some queue: who may see /queue,
 // take a question, hand it back and publish it to the FAQ.
-var queueServers = append(slices.Clone(answerers), store.RoleStaff)
+var queueServers = append(slices.Clone(Answerers), store.RoleStaff)
 
 // serves reports whether u answers questions of kind (staff named in the
 // config included).
 func (b *Bot) serves(u store.User, kind store.QuestionKind) bool {
-	return b.holds(u, queueRoles[kind])
+	return b.Holds(u, queueRoles[kind])
 }
 
 // servesQueue reports whether she answers questions of kind.
-func (t *turn) servesQueue(kind store.QuestionKind) bool { return t.serves(t.user, kind) }
+func (t *Turn) servesQueue(kind store.QuestionKind) bool { return t.bot.serves(t.User, kind) }
 
 // tapView shows a question's thread with what she can do with it.
-func (t *turn) tapView(arg string) error {
+func (t *Turn) tapView(arg string) error {
 	q, ok, err := t.questionArg(arg)
 	if !ok || !t.mayRead(q) {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
-	t.toast("")
-	mentorView := q.UserID != t.user.ID
+	t.Toast("")
+	mentorView := q.UserID != t.User.ID
 	t.sendThread(q, mentorView)
 	var buttons [][]store.Button
 	switch {
 	case !mentorView && q.Status != store.QuestionResolved:
-		buttons = [][]store.Button{{t.button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
+		buttons = [][]store.Button{{t.Button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.Button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
 	case mentorView && q.Status == store.QuestionOpen && t.servesQueue(q.Kind):
 		// (Staff read every queue's threads but take only the school's.)
-		buttons = [][]store.Button{{t.button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
-	case mentorView && q.TakenBy == t.user.ID && q.Status != store.QuestionResolved:
+		buttons = [][]store.Button{{t.Button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
+	case mentorView && q.TakenBy == t.User.ID && q.Status != store.QuestionResolved:
 		return t.startAnswer(q)
 	}
 	if buttons != nil {
-		t.send(t.text("mentoring.what_next", nil), buttons)
+		t.Send(t.Text("mentoring.what_next", nil), buttons)
 	}
 	return nil
 }
@@ -438,23 +421,23 @@ func (t *turn) tapView(arg string) error {
 // sendThread shows a question's posts. Mentors see the participant's
 // first name (they work with her), never her phone; she never sees who
 // the mentor is.
-func (t *turn) sendThread(q store.Question, mentorView bool) {
-	head := t.text("mentoring.thread", map[string]any{"ID": q.ID, "Queue": t.text("queue."+string(q.Kind), nil), "Status": t.text("status."+string(q.Status), nil)})
+func (t *Turn) sendThread(q store.Question, mentorView bool) {
+	head := t.Text("mentoring.thread", map[string]any{"ID": q.ID, "Queue": t.Text("queue."+string(q.Kind), nil), "Status": t.Text("status."+string(q.Status), nil)})
 	if mentorView {
-		if u, err := t.tx.User(q.UserID); err == nil {
-			head += "\n" + t.text("queue.asked_by", map[string]any{"Name": displayName(u)})
+		if u, err := t.Tx.User(q.UserID); err == nil {
+			head += "\n" + t.Text("queue.asked_by", map[string]any{"Name": DisplayName(u)})
 			if u.Blocked {
-				head += "\n" + t.text("queue.blocked", nil)
+				head += "\n" + t.Text("queue.blocked", nil)
 			}
 		}
 	}
-	t.send(head, nil)
+	t.Send(head, nil)
 	for _, p := range q.Thread {
-		who := t.text(askerLabel(q.Kind), nil)
+		who := t.Text(askerLabel(q.Kind), nil)
 		if p.FromMentor {
-			who = t.text("mentoring.from."+string(q.Kind), nil)
+			who = t.Text("mentoring.from."+string(q.Kind), nil)
 		}
-		t.sendPost(t.u.ChatID, who, p, nil)
+		t.SendPost(t.Update.ChatID, who, p, nil)
 	}
 }
 
@@ -468,19 +451,19 @@ func askerLabel(kind store.QuestionKind) string {
 }
 
 // tapReply starts her reply in a thread.
-func (t *turn) tapReply(arg string) error {
+func (t *Turn) tapReply(arg string) error {
 	q, ok, err := t.questionArg(arg)
-	if !ok || q.UserID != t.user.ID || q.Status == store.QuestionResolved {
-		return errOr(err, t.oldButton)
+	if !ok || q.UserID != t.User.ID || q.Status == store.QuestionResolved {
+		return ErrOr(err, t.OldButton)
 	}
-	t.toast("")
-	return t.startDialogue(replyDialogue.Name, map[string]string{"question": strconv.Itoa(q.ID)})
+	t.Toast("")
+	return t.StartDialogue(replyDialogue.Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // replyQuestion adds her reply to the thread and tells whoever took it.
-func (t *turn) replyQuestion(arg string, p store.Post) error {
+func (t *Turn) replyQuestion(arg string, p store.Post) error {
 	q, ok, err := t.questionArg(arg)
-	if !ok || q.UserID != t.user.ID {
+	if !ok || q.UserID != t.User.ID {
 		return err
 	}
 	q.Thread = append(q.Thread, p)
@@ -491,8 +474,8 @@ func (t *turn) replyQuestion(arg string, p store.Post) error {
 	if held {
 		q.Status = store.QuestionTaken
 		if !mentor.Blocked {
-			t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
-				Text:    t.Texts.Text(userLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
+			t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
+				Text:    t.Texts().Text(UserLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
 				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}}}})
 		}
 	} else {
@@ -506,47 +489,47 @@ func (t *turn) replyQuestion(arg string, p store.Post) error {
 			return err
 		}
 	}
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	t.say("mentoring.reply_sent", map[string]any{"ID": q.ID})
+	t.Say("mentoring.reply_sent", map[string]any{"ID": q.ID})
 	return nil
 }
 
 // taker is who took q, and whether she still serves its queue.
-func (t *turn) taker(q store.Question) (store.User, bool, error) {
+func (t *Turn) taker(q store.Question) (store.User, bool, error) {
 	if q.TakenBy == 0 {
 		return store.User{}, false, nil
 	}
-	u, err := t.tx.User(q.TakenBy)
-	if isNotFound(err) {
+	u, err := t.Tx.User(q.TakenBy)
+	if IsNotFound(err) {
 		return u, false, nil
 	}
-	return u, err == nil && t.serves(u, q.Kind), err
+	return u, err == nil && t.bot.serves(u, q.Kind), err
 }
 
 // tapResolve marks her question resolved.
-func (t *turn) tapResolve(arg string) error {
+func (t *Turn) tapResolve(arg string) error {
 	q, ok, err := t.questionArg(arg)
-	if !ok || q.UserID != t.user.ID {
-		return errOr(err, t.oldButton)
+	if !ok || q.UserID != t.User.ID {
+		return ErrOr(err, t.OldButton)
 	}
-	t.toast("")
+	t.Toast("")
 	if q.Status != store.QuestionResolved {
-		q.Status, q.ResolvedAt = store.QuestionResolved, t.now
-		if _, err := t.tx.PutQuestion(q); err != nil {
+		q.Status, q.ResolvedAt = store.QuestionResolved, t.Now
+		if _, err := t.Tx.PutQuestion(q); err != nil {
 			return err
 		}
 	}
-	t.editButtons(nil)
-	t.say("mentoring.resolved", map[string]any{"ID": q.ID})
+	t.EditButtons(nil)
+	t.Say("mentoring.resolved", map[string]any{"ID": q.ID})
 	return nil
 }
 
 // queue is /queue: the questions of her kinds (staff: the school's),
 // oldest first, with how long each has waited, and the ones she took.
-func (t *turn) queue() error {
-	qs, err := t.tx.Questions()
+func (t *Turn) queue() error {
+	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
 	}
@@ -562,18 +545,18 @@ func (t *turn) queue() error {
 		}
 		switch {
 		case q.Status == store.QuestionOpen:
-			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.text("queue."+string(q.Kind), nil), t.waited(q.CreatedAt), clip(firstText(q), 100))
-			rows = append(rows, []store.Button{t.buttonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf("qt:%d", q.ID))})
-		case q.TakenBy == t.user.ID && q.Status == store.QuestionTaken:
-			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.text("status.taken", nil), clip(firstText(q), 100))
+			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.waited(q.CreatedAt), Clip(firstText(q), 100))
+			rows = append(rows, []store.Button{t.ButtonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf("qt:%d", q.ID))})
+		case q.TakenBy == t.User.ID && q.Status == store.QuestionTaken:
+			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.Text("status.taken", nil), Clip(firstText(q), 100))
 			rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
 		}
 	}
 	if len(rows) == 0 {
-		t.say("queue.empty", nil)
+		t.Say("queue.empty", nil)
 		return nil
 	}
-	t.send(strings.TrimSpace(sb.String()), rows)
+	t.Send(strings.TrimSpace(sb.String()), rows)
 	return nil
 }
 
@@ -589,53 +572,53 @@ func boolOrder(a, b bool) int {
 }
 
 // waited says how long ago, in hours or days.
-func (t *turn) waited(since time.Time) string {
-	d := t.now.Sub(since)
+func (t *Turn) waited(since time.Time) string {
+	d := t.Now.Sub(since)
 	if d < time.Hour {
-		return t.text("queue.waited_minutes", map[string]any{"N": int(d.Minutes())})
+		return t.Text("queue.waited_minutes", map[string]any{"N": int(d.Minutes())})
 	}
 	if d < 48*time.Hour {
-		return t.text("queue.waited_hours", map[string]any{"N": int(d.Hours())})
+		return t.Text("queue.waited_hours", map[string]any{"N": int(d.Hours())})
 	}
-	return t.text("queue.waited_days", map[string]any{"N": int(d.Hours() / 24)})
+	return t.Text("queue.waited_days", map[string]any{"N": int(d.Hours() / 24)})
 }
 
 // tapTake gives her the question, unless someone took it first: the
 // check and the change are one transaction, so two mentors cannot both
 // get it.
-func (t *turn) tapTake(arg string) error {
+func (t *Turn) tapTake(arg string) error {
 	q, ok, err := t.questionArg(arg)
 	if !ok || !t.servesQueue(q.Kind) {
-		return errOr(err, t.oldButton)
+		return ErrOr(err, t.OldButton)
 	}
 	if q.Status != store.QuestionOpen {
-		t.toast("queue.taken_already")
+		t.Toast("queue.taken_already")
 		return nil
 	}
-	q.Status, q.TakenBy, q.TakenAt = store.QuestionTaken, t.user.ID, t.now
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	q.Status, q.TakenBy, q.TakenAt = store.QuestionTaken, t.User.ID, t.Now
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	t.toast("queue.yours")
-	t.Log.Info("question taken", "question", q.ID, "by", t.user.ID)
+	t.Toast("queue.yours")
+	t.Log().Info("question taken", "question", q.ID, "by", t.User.ID)
 	t.sendThread(q, true)
 	return t.startAnswer(q)
 }
 
 // startAnswer asks her for the answer to the question she took.
-func (t *turn) startAnswer(q store.Question) error {
-	return t.startDialogue(answerDialogues[q.Kind].Name, map[string]string{"question": strconv.Itoa(q.ID)})
+func (t *Turn) startAnswer(q store.Question) error {
+	return t.StartDialogue(answerDialogues[q.Kind].Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // tapHandBack returns a question she took to the queue.
-func (t *turn) tapHandBack(arg string) error {
+func (t *Turn) tapHandBack(arg string) error {
 	q, ok, err := t.questionArg(arg)
-	if !ok || q.TakenBy != t.user.ID || q.Status != store.QuestionTaken {
-		return errOr(err, t.oldButton)
+	if !ok || q.TakenBy != t.User.ID || q.Status != store.QuestionTaken {
+		return ErrOr(err, t.OldButton)
 	}
 	q.Status, q.TakenBy = store.QuestionOpen, 0
 	q.AnnouncedAt = time.Time{} // announced again as new
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
 	if err := t.planAnnounce(q.Kind); err != nil {
@@ -644,63 +627,63 @@ func (t *turn) tapHandBack(arg string) error {
 	if err := t.endAnswer(q); err != nil {
 		return err
 	}
-	t.toast("")
-	t.editButtons(nil)
-	t.say("queue.handed_back", map[string]any{"ID": q.ID})
+	t.Toast("")
+	t.EditButtons(nil)
+	t.Say("queue.handed_back", map[string]any{"ID": q.ID})
 	return nil
 }
 
 // endAnswer ends her answer to q, if she is writing one: it went back
 // to the queue.
-func (t *turn) endAnswer(q store.Question) error {
-	d, conv, err := t.dialogues().Current(t.talk())
+func (t *Turn) endAnswer(q store.Question) error {
+	d, conv, err := t.Dialogues().Current(t.Talk())
 	if err != nil || d != answerDialogues[q.Kind] || conv.Answers["question"] != strconv.Itoa(q.ID) {
 		return err
 	}
-	return t.dialogues().End(t.talk())
+	return t.Dialogues().End(t.Talk())
 }
 
 // answerQuestion relays a mentor's (or staff's) answer to her, quoting
 // her question, in the answerer's words and without the answerer's
 // identity: she sees only "Mentor:", "Lawyer:" or "School:".
-func (t *turn) answerQuestion(arg string, p store.Post) error {
+func (t *Turn) answerQuestion(arg string, p store.Post) error {
 	q, ok, err := t.questionArg(arg)
 	if err != nil {
 		return err
 	}
-	if !ok || q.TakenBy != t.user.ID {
+	if !ok || q.TakenBy != t.User.ID {
 		// Someone else has it now (it went back to the queue while she
 		// wrote): her text is not relayed, and she knows it.
-		t.say("queue.taken_already", nil)
+		t.Say("queue.taken_already", nil)
 		return nil
 	}
 	q.Thread = append(q.Thread, p)
 	q.Status = store.QuestionAnswered
 	if q.FirstAnswerAt.IsZero() {
-		q.FirstAnswerAt = t.now
+		q.FirstAnswerAt = t.Now
 	}
-	if _, err := t.tx.PutQuestion(q); err != nil {
+	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	her, err := t.tx.User(q.UserID)
+	her, err := t.Tx.User(q.UserID)
 	if err != nil {
 		return err
 	}
-	lang := userLang(her)
-	heading := t.Texts.Text(lang, "mentoring.answer", map[string]any{
-		"ID": q.ID, "From": t.Texts.Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": clip(firstText(q), 200),
+	lang := UserLang(her)
+	heading := t.Texts().Text(lang, "mentoring.answer", map[string]any{
+		"ID": q.ID, "From": t.Texts().Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": Clip(firstText(q), 200),
 	})
 	buttons := [][]store.Button{{
-		{Text: t.Texts.Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf("qr:%d", q.ID)},
-		{Text: t.Texts.Text(lang, "mentoring.resolve", nil), Data: fmt.Sprintf("qd:%d", q.ID)},
+		{Text: t.Texts().Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf("qr:%d", q.ID)},
+		{Text: t.Texts().Text(lang, "mentoring.resolve", nil), Data: fmt.Sprintf("qd:%d", q.ID)},
 	}}
-	t.sendPost(q.UserID, heading, p, buttons)
-	t.Log.Info("answer relayed", "question", q.ID, "by", t.user.ID)
+	t.SendPost(q.UserID, heading, p, buttons)
+	t.Log().Info("answer relayed", "question", q.ID, "by", t.User.ID)
 	key := "queue.sent"
 	if her.Blocked {
 		key = "queue.sent_blocked" // it cannot arrive; she should know
 	}
-	t.send(t.text(key, map[string]any{"ID": q.ID}), [][]store.Button{{t.button("faq.publish", fmt.Sprintf("qf:%d", q.ID))}})
+	t.Send(t.Text(key, map[string]any{"ID": q.ID}), [][]store.Button{{t.Button("faq.publish", fmt.Sprintf("qf:%d", q.ID))}})
 	return nil
 }
 
@@ -738,7 +721,7 @@ func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, te
 	if err != nil {
 		return 0, err
 	}
-	msgs := notices(users, text, nil)
+	msgs := Notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
 }
 
@@ -750,7 +733,7 @@ func (b *Bot) queueMembers(tx *store.Tx, kind store.QuestionKind) ([]store.User,
 	if err != nil || !slices.Contains(roles, store.RoleStaff) {
 		return users, err
 	}
-	staff, err := b.staffAudience(tx)
+	staff, err := b.StaffAudience(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -796,7 +779,7 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 			q.ReannouncedAt, changed = now, true
 		}
 		if q.FirstAnswerAt.IsZero() && q.Status != store.QuestionResolved && q.ReportedAt.IsZero() && now.Sub(q.CreatedAt) >= 2*wait {
-			if err := b.tellStaff(tx, now, "staff.question_waiting", map[string]any{"ID": q.ID, "Hours": int(now.Sub(q.CreatedAt).Hours())}); err != nil {
+			if err := b.TellStaff(tx, now, "staff.question_waiting", map[string]any{"ID": q.ID, "Hours": int(now.Sub(q.CreatedAt).Hours())}); err != nil {
 				return err
 			}
 			q.ReportedAt, changed = now, true
@@ -812,21 +795,21 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 
 // releaseQuestions puts back in their queues the questions u took and has
 // not answered, in queues she no longer serves, and returns those queues.
-func (t *turn) releaseQuestions(u store.User, f *freed) ([]store.QuestionKind, error) {
-	qs, err := t.tx.Questions()
+func (t *Turn) releaseQuestions(u store.User, f *Freed) ([]store.QuestionKind, error) {
+	qs, err := t.Tx.Questions()
 	if err != nil {
 		return nil, err
 	}
 	var kinds []store.QuestionKind
 	for _, q := range qs {
-		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.serves(u, q.Kind) {
+		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.bot.serves(u, q.Kind) {
 			continue
 		}
 		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new
-		if _, err := t.tx.PutQuestion(q); err != nil {
+		if _, err := t.Tx.PutQuestion(q); err != nil {
 			return nil, err
 		}
-		f.questions++
+		f.Questions++
 		if !slices.Contains(kinds, q.Kind) {
 			kinds = append(kinds, q.Kind)
 		}
@@ -837,14 +820,14 @@ func (t *turn) releaseQuestions(u store.User, f *freed) ([]store.QuestionKind, e
 // questionsFreed is the end of a role for the queues (Feature.RoleEnds):
 // the questions u took and no longer may answer go back to their queues,
 // announced again once she is saved without the role.
-func (t *turn) questionsFreed(u store.User, _ store.Role, f *freed) (func() error, error) {
+func (t *Turn) questionsFreed(u store.User, _ store.Role, f *Freed) (func() error, error) {
 	kinds, err := t.releaseQuestions(u, f)
 	if err != nil || len(kinds) == 0 {
 		return nil, err
 	}
 	return func() error {
 		for _, k := range kinds {
-			if _, err := t.Bot.announceQuestions(t.tx, k, t.now); err != nil {
+			if _, err := t.bot.announceQuestions(t.Tx, k, t.Now); err != nil {
 				return err
 			}
 		}

@@ -58,17 +58,17 @@ func (b *Bot) menuChange(u *store.User) (store.Outgoing, bool) {
 }
 
 // updateMenu queues u's menu if it changed.
-func (t *turn) updateMenu(u *store.User) {
-	if m, ok := t.menuChange(u); ok {
-		t.out = append(t.out, m)
+func (t *Turn) updateMenu(u *store.User) {
+	if m, ok := t.bot.menuChange(u); ok {
+		t.Queue(m)
 	}
 }
 
 // saveOther saves someone else's record after her roles changed, with
 // her menu brought up to date.
-func (t *turn) saveOther(u *store.User) error {
+func (t *Turn) SaveOther(u *store.User) error {
 	t.updateMenu(u)
-	return t.tx.PutUser(*u)
+	return t.Tx.PutUser(*u)
 }
 
 // SyncMenus queues, at start, the menu of every role holder and of staff
@@ -101,7 +101,7 @@ func (b *Bot) SyncMenus() error {
 				continue
 			}
 			u, err := tx.User(id)
-			if isNotFound(err) {
+			if IsNotFound(err) {
 				continue // she never wrote: her menu is set with her first message
 			}
 			if err != nil {

@@ -11,13 +11,13 @@ import (
 // notices are one message to each of users who has not blocked the bot,
 // written for her language; buttons may be nil. Every message the bot
 // sends to people other than the one it is answering is made here.
-func notices(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) []store.Outgoing {
+func Notices(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) []store.Outgoing {
 	var out []store.Outgoing
 	for _, u := range users {
 		if u.Blocked {
 			continue
 		}
-		lang := userLang(u)
+		lang := UserLang(u)
 		m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Text: text(lang), Lane: store.LaneNotice}
 		if buttons != nil {
 			m.Buttons = buttons(lang)
@@ -28,24 +28,24 @@ func notices(users []store.User, text func(lang string) string, buttons func(lan
 }
 
 // byKey makes notice text from a message key and its data.
-func (b *Bot) byKey(key string, data any) func(lang string) string {
+func (b *Bot) ByKey(key string, data any) func(lang string) string {
 	return func(lang string) string { return b.Texts.Text(lang, key, data) }
 }
 
 // notify queues notices after the replies of this turn.
-func (t *turn) notify(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) int {
-	msgs := notices(users, text, buttons)
-	t.out = append(t.out, msgs...)
+func (t *Turn) Notify(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) int {
+	msgs := Notices(users, text, buttons)
+	t.Queue(msgs...)
 	return len(msgs)
 }
 
 // captionMax is Telegram's limit on a media caption.
-const captionMax = 1024
+const CaptionMax = 1024
 
 // sendPost queues one post to chat, with a heading line: text as a
 // message (split if long), media by file_id with the text as caption when
 // it fits, else the text after it.
-func (t *turn) sendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
+func (t *Turn) SendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
 	text := strings.TrimSpace(heading + "\n" + p.Text)
 	if p.Media == nil {
 		parts := Split(text, MaxMessage)
@@ -54,42 +54,42 @@ func (t *turn) sendPost(chat int64, heading string, p store.Post, buttons [][]st
 			if i == len(parts)-1 {
 				m.Buttons = buttons
 			}
-			t.out = append(t.out, m)
+			t.Queue(m)
 		}
 		return
 	}
 	media := store.Outgoing{Kind: store.KindMedia, ChatID: chat, Media: p.Media, Text: text}
-	if !fits(text, captionMax) || p.Media.Type == "video_note" {
+	if !Fits(text, CaptionMax) || p.Media.Type == "video_note" {
 		media.Text = ""
-		t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: text})
+		t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: chat, Text: text})
 	}
 	media.Buttons = buttons
-	t.out = append(t.out, media)
+	t.Queue(media)
 }
 
 // buttonWith is a button whose label has placeholders.
-func (t *turn) buttonWith(key string, data map[string]any, callback string) store.Button {
-	return store.Button{Text: t.text(key, data), Data: callback}
+func (t *Turn) ButtonWith(key string, data map[string]any, callback string) store.Button {
+	return store.Button{Text: t.Text(key, data), Data: callback}
 }
 
 // tellStaff queues a message to every staff member.
-func (b *Bot) tellStaff(tx *store.Tx, now time.Time, key string, data any) error {
-	return b.tellStaffText(tx, now, b.byKey(key, data))
+func (b *Bot) TellStaff(tx *store.Tx, now time.Time, key string, data any) error {
+	return b.TellStaffText(tx, now, b.ByKey(key, data))
 }
 
 // tellStaffText queues a message, made for each one's language, to every
 // staff member.
-func (b *Bot) tellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
-	users, err := b.staffAudience(tx)
+func (b *Bot) TellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
+	users, err := b.StaffAudience(tx)
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(now, notices(users, text, nil)...)
+	return tx.Enqueue(now, Notices(users, text, nil)...)
 }
 
 // staffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
 // hear, in the default language).
-func (b *Bot) staffAudience(tx *store.Tx) ([]store.User, error) {
+func (b *Bot) StaffAudience(tx *store.Tx) ([]store.User, error) {
 	// Blocked ones are kept here (notices leaves them out), so that a
 	// blocked staff member named in the config is not added back below.
 	users, err := audienceMembers(tx, "staff", b.StaffIDs)

@@ -93,7 +93,7 @@ func (b *Bot) planNudge(tx *store.Tx, d *store.Application, now time.Time) error
 		return nil
 	}
 	d.Nudges.NextAt = next
-	return b.planDue(tx, store.Due{At: next, Kind: store.DueFinish, EventID: strconv.FormatInt(d.UserID, 10)})
+	return b.Plan(tx, store.Due{At: next, Kind: store.DueFinish, EventID: strconv.FormatInt(d.UserID, 10)})
 }
 
 // dropNudge drops d's planned reminder, if any; the caller saves d.
@@ -117,7 +117,7 @@ func (b *Bot) deliverNudge(tx *store.Tx, d store.Due, now time.Time) (int, error
 		return 0, fmt.Errorf("reminder to finish for %q: %w", d.EventID, err)
 	}
 	draft, err := tx.Draft(id)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		return 0, nil // submitted, or erased
 	}
 	if err != nil {
@@ -128,7 +128,7 @@ func (b *Bot) deliverNudge(tx *store.Tx, d store.Due, now time.Time) (int, error
 	}
 	draft.Nudges.NextAt = time.Time{}
 	u, err := tx.User(id)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !IsNotFound(err) {
 		return 0, err
 	}
 	if why := b.noNudge(u, err == nil, now); why != "" {
@@ -166,7 +166,7 @@ func (b *Bot) noNudge(u store.User, known bool, now time.Time) string {
 
 // nudgeMessage is the reminder to finish, in her language.
 func (b *Bot) nudgeMessage(u store.User) store.Outgoing {
-	lang := userLang(u)
+	lang := UserLang(u)
 	return store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Lane: store.LaneBulk,
 		Text: b.Texts.Text(lang, "nudge.text", map[string]any{"Deadline": b.dateIn(b.Deadline)}),
 		Buttons: [][]store.Button{
@@ -179,55 +179,55 @@ func (b *Bot) nudgeMessage(u store.User) store.Outgoing {
 func (b *Bot) dateIn(at time.Time) string { return at.In(b.Location).Format("02.01.2006") }
 
 // tapNudge takes a button under a reminder to finish.
-func (t *turn) tapNudge(args string) error {
+func (t *Turn) tapNudge(args string) error {
 	switch args {
 	case "go":
-		t.toast("")
-		t.editButtons(nil)
+		t.Toast("")
+		t.EditButtons(nil)
 		if err := t.cameBackByTap(); err != nil {
 			return err
 		}
-		return t.resume(false) // her question again, or where she is
+		return t.Resume(false) // her question again, or where she is
 	case "off":
 		return t.stopNudges()
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // stopNudges is "Don't remind me": her planned reminder is dropped and
 // none is planned again.
-func (t *turn) stopNudges() error {
-	d, err := t.tx.Draft(t.user.ID)
-	if isNotFound(err) {
-		return t.oldButton()
+func (t *Turn) stopNudges() error {
+	d, err := t.Tx.Draft(t.User.ID)
+	if IsNotFound(err) {
+		return t.OldButton()
 	}
 	if err != nil {
 		return err
 	}
 	d.Nudges.Off = true
-	if err := t.planNudge(t.tx, &d, t.now); err != nil {
+	if err := t.bot.planNudge(t.Tx, &d, t.Now); err != nil {
 		return err
 	}
-	if err := t.tx.PutDraft(d); err != nil {
+	if err := t.Tx.PutDraft(d); err != nil {
 		return err
 	}
-	t.toast("")
-	t.edit(t.text("nudge.stopped", nil), nil)
+	t.Toast("")
+	t.Edit(t.Text("nudge.stopped", nil), nil)
 	return nil
 }
 
 // cameBackByTap marks her draft as come back after a reminder when she
 // taps "Continue" under it.
-func (t *turn) cameBackByTap() error {
-	d, err := t.tx.Draft(t.user.ID)
-	if isNotFound(err) || (err == nil && !d.Nudges.CameBackAt.IsZero()) {
+func (t *Turn) cameBackByTap() error {
+	d, err := t.Tx.Draft(t.User.ID)
+	if IsNotFound(err) || (err == nil && !d.Nudges.CameBackAt.IsZero()) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	cameBack(&d, t.now)
-	return t.tx.PutDraft(d)
+	cameBack(&d, t.Now)
+	return t.Tx.PutDraft(d)
 }
 
 // cameBack marks on d that she answered after a reminder, the first time.

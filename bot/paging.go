@@ -22,79 +22,79 @@ const (
 
 // pagedList is one of the long lists: how to show a page of it, and how to
 // send all of it as one document.
-type pagedList struct {
-	size int // rows on a page: a phone screen, far under Telegram's 4096 characters
-	page func(*turn, window) (listPage, error)
-	file func(*turn) error
+type PagedList struct {
+	Size int // rows on a page: a phone screen, far under Telegram's 4096 characters
+	Page func(*Turn, Window) (Page, error)
+	File func(*Turn) error
 }
 
 // window is the rows one page shows.
-type window struct {
-	offset, limit int
+type Window struct {
+	Offset, Limit int
 	// mark is the list as it was when first shown, for a list that keeps
 	// one (the audit log, which every page tap adds to); 0 is as it is now.
-	mark uint64
+	Mark uint64
 }
 
 // listPage is one page as its list renders it.
-type listPage struct {
-	text    string
-	buttons [][]store.Button // the list's own, above the paging buttons
-	total   int              // rows in the whole list
-	mark    uint64           // for the next pages; 0 for a list that keeps none
+type Page struct {
+	Text    string
+	Buttons [][]store.Button // the list's own, above the paging buttons
+	Total   int              // rows in the whole list
+	Mark    uint64           // for the next pages; 0 for a list that keeps none
 }
 
 // firstPage is the command that shows a list: its first page, as a new
 // message.
-func firstPage(name string) func(*turn) error {
-	return func(t *turn) error { return t.showPage(name, 1, 0) }
+func FirstPage(name string) func(*Turn) error {
+	return func(t *Turn) error { return t.ShowPage(name, 1, 0) }
 }
 
 // showPage shows page n of a list (from 1): a new message for a command,
 // the tapped message edited for a page button. A page past the end, from
 // an old button on a list that shrank, shows the last page.
-func (t *turn) showPage(name string, n int, mark uint64) error {
-	l := t.routes.lists[name]
+func (t *Turn) ShowPage(name string, n int, mark uint64) error {
+	l := t.bot.routes.lists[name]
 	n = max(n, 1)
-	p, err := l.page(t, window{offset: (n - 1) * l.size, limit: l.size, mark: mark})
+	p, err := l.Page(t, Window{Offset: (n - 1) * l.Size, Limit: l.Size, Mark: mark})
 	if err != nil {
 		return err
 	}
-	if last := pageCount(p.total, l.size); n > last {
+	if last := pageCount(p.Total, l.Size); n > last {
 		n = last
-		if p, err = l.page(t, window{offset: (n - 1) * l.size, limit: l.size, mark: mark}); err != nil {
+		if p, err = l.Page(t, Window{Offset: (n - 1) * l.Size, Limit: l.Size, Mark: mark}); err != nil {
 			return err
 		}
 	}
-	text, buttons := t.pageView(name, n, p, l.size)
-	if t.u.CallbackID != "" {
-		t.edit(text, buttons)
+	text, buttons := t.pageView(name, n, p, l.Size)
+	if t.Update.CallbackID != "" {
+		t.Edit(text, buttons)
 		return nil
 	}
-	t.send(text, buttons)
+	t.Send(text, buttons)
 	return nil
 }
 
 // pageView adds the page mark "2/17", the ◀ ▶ buttons and the file button
 // to a page.
-func (t *turn) pageView(name string, n int, p listPage, size int) (string, [][]store.Button) {
-	text, buttons := p.text, p.buttons
-	pages := pageCount(p.total, size)
+func (t *Turn) pageView(name string, n int, p Page, size int) (string, [][]store.Button) {
+	text, buttons := p.Text, p.Buttons
+	pages := pageCount(p.Total, size)
 	if pages > 1 {
-		text += "\n\n" + t.text("list.page", map[string]any{"N": n, "Of": pages})
+		text += "\n\n" + t.Text("list.page", map[string]any{"N": n, "Of": pages})
 		var nav []store.Button
 		if n > 1 {
-			nav = append(nav, store.Button{Text: "◀", Data: pageData(name, n-1, p.mark)})
+			nav = append(nav, store.Button{Text: "◀", Data: pageData(name, n-1, p.Mark)})
 		}
 		if n < pages {
-			nav = append(nav, store.Button{Text: "▶", Data: pageData(name, n+1, p.mark)})
+			nav = append(nav, store.Button{Text: "▶", Data: pageData(name, n+1, p.Mark)})
 		}
 		buttons = append(buttons, nav)
 	}
-	if p.total > 0 {
-		buttons = append(buttons, []store.Button{t.button("list.file", "pgf:"+name)})
+	if p.Total > 0 {
+		buttons = append(buttons, []store.Button{t.Button("list.file", "pgf:"+name)})
 	}
-	if !fits(text, MaxMessage) {
+	if !Fits(text, MaxMessage) {
 		// A page is far shorter; this keeps an edit from being refused.
 		text = text[:prefixWithin(text, MaxMessage-1)] + "…"
 	}
@@ -114,40 +114,40 @@ func pageData(name string, n int, mark uint64) string {
 }
 
 // tapPage handles ◀ and ▶: "apps:3", "audit:2:1234".
-func (t *turn) tapPage(args string) error {
+func (t *Turn) tapPage(args string) error {
 	parts := strings.Split(args, ":")
-	if _, ok := t.routes.lists[parts[0]]; !ok || len(parts) < 2 || len(parts) > 3 {
-		return t.oldButton()
+	if _, ok := t.bot.routes.lists[parts[0]]; !ok || len(parts) < 2 || len(parts) > 3 {
+		return t.OldButton()
 	}
 	n, err := strconv.Atoi(parts[1])
 	if err != nil {
-		return t.oldButton()
+		return t.OldButton()
 	}
 	var mark uint64
 	if len(parts) == 3 {
 		if mark, err = strconv.ParseUint(parts[2], 10, 64); err != nil {
-			return t.oldButton()
+			return t.OldButton()
 		}
 	}
-	t.toast("")
-	return t.showPage(parts[0], n, mark)
+	t.Toast("")
+	return t.ShowPage(parts[0], n, mark)
 }
 
 // tapListFile sends the whole list as a file; the page stays as it is.
-func (t *turn) tapListFile(name string) error {
-	l, ok := t.routes.lists[name]
+func (t *Turn) tapListFile(name string) error {
+	l, ok := t.bot.routes.lists[name]
 	if !ok {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	t.toast("")
-	return l.file(t)
+	t.Toast("")
+	return l.File(t)
 }
 
 // section is a titled run of rows within a list: the people of one role,
 // the ranking of one category.
-type section struct {
-	index    int // in the list's sections
-	from, to int // the rows of the section on the page
+type Section struct {
+	Index    int // in the list's sections
+	From, To int // the rows of the section on the page
 }
 
 // sectionsOn returns the parts of sections (given by their sizes) that a
@@ -155,20 +155,20 @@ type section struct {
 // so its title can be repeated over the rest. An empty section is shown
 // on the page where its rows would start, so its title (with its count
 // of 0) is still seen once.
-func sectionsOn(sizes []int, w window) []section {
+func SectionsOn(sizes []int, w Window) []Section {
 	total := 0
 	for _, n := range sizes {
 		total += n
 	}
-	end := w.offset + w.limit
-	var out []section
+	end := w.Offset + w.Limit
+	var out []Section
 	start := 0
 	for i, n := range sizes {
 		switch {
-		case n == 0 && start >= w.offset && (start < end || start == total):
-			out = append(out, section{index: i})
-		case n > 0 && start < end && start+n > w.offset:
-			out = append(out, section{index: i, from: max(w.offset-start, 0), to: min(end-start, n)})
+		case n == 0 && start >= w.Offset && (start < end || start == total):
+			out = append(out, Section{Index: i})
+		case n > 0 && start < end && start+n > w.Offset:
+			out = append(out, Section{Index: i, From: max(w.Offset-start, 0), To: min(end-start, n)})
 		}
 		start += n
 	}

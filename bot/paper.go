@@ -39,7 +39,7 @@ var entryApplicationDialogue = &dialogue.Dialogue{
 	// Its steps are the form's after two of its own: it changes when the
 	// form does, and with the last digits when its own steps do.
 	Version:  applicationDialogue.Version*100 + 1,
-	Roles:    staffOnly,
+	Roles:    StaffOnly,
 	Callback: entryCallback,
 	Steps:    entrySteps(),
 	Keep:     entryKeeper{},
@@ -63,11 +63,11 @@ func entrySteps() []dialogue.Step {
 			}},
 		{ID: stepEntryArrived, Takes: dialogue.Text, Ask: "entry.arrived.ask", Parse: readArrival, Check: checkArrival,
 			Data: func(c *dialogue.Context) map[string]any {
-				t := turnOf(c)
-				return map[string]any{"Example": t.date(t.now), "Deadline": t.date(t.Deadline)}
+				t := TurnOf(c)
+				return map[string]any{"Example": t.Date(t.Now), "Deadline": t.Date(t.School().Deadline)}
 			},
 			Taken: func(c *dialogue.Context, _ string) error {
-				turnOf(c).say("entry.form_next", nil)
+				TurnOf(c).Say("entry.form_next", nil)
 				return nil
 			}},
 	}
@@ -87,7 +87,7 @@ func readArrival(c *dialogue.Context) (string, error) {
 	if !c.In.Typed || c.In.Media != nil {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
-	day, err := form.ParseArrivalDate(c.In.Text, turnOf(c).formRules())
+	day, err := form.ParseArrivalDate(c.In.Text, TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -97,15 +97,15 @@ func readArrival(c *dialogue.Context) (string, error) {
 // checkArrival refuses a day still to come, and one after the deadline:
 // such an application takes no part in the selection.
 func checkArrival(c *dialogue.Context, answer string) error {
-	t := turnOf(c)
+	t := TurnOf(c)
 	day, ok := t.parseStoredDate(answer)
 	switch {
 	case !ok:
 		return &form.Invalid{Key: "form.invalid.date"}
-	case day.After(t.now):
+	case day.After(t.Now):
 		return &form.Invalid{Key: "entry.arrived.future"}
-	case !form.ArrivedInTime(day, t.formRules()):
-		return &form.Invalid{Key: "entry.arrived.late", Data: map[string]any{"Date": t.date(day), "Deadline": t.date(t.Deadline)}}
+	case !form.ArrivedInTime(day, t.FormRules()):
+		return &form.Invalid{Key: "entry.arrived.late", Data: map[string]any{"Date": t.Date(day), "Deadline": t.Date(t.School().Deadline)}}
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func readTheirPhone(c *dialogue.Context) (string, error) {
 type entryKeeper struct{}
 
 func (entryKeeper) Load(c *dialogue.Context) (map[string]string, error) {
-	d, err := turnOf(c).entry()
+	d, err := TurnOf(c).entry()
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (entryKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 }
 
 func (entryKeeper) Save(c *dialogue.Context, answers map[string]string) error {
-	t := turnOf(c)
+	t := TurnOf(c)
 	d, err := t.entry()
 	if err != nil {
 		return err
@@ -154,73 +154,73 @@ func (entryKeeper) Save(c *dialogue.Context, answers map[string]string) error {
 		d.ArrivedAt = day
 	}
 	keepAnswers(&d, answers)
-	d.UpdatedAt = t.now
-	return t.tx.PutEntry(t.user.ID, d)
+	d.UpdatedAt = t.Now
+	return t.Tx.PutEntry(t.User.ID, d)
 }
 
 // entry is the application the staff member is entering, a new one if
 // none.
-func (t *turn) entry() (store.Application, error) {
-	d, err := t.tx.Entry(t.user.ID)
-	if isNotFound(err) {
-		return store.Application{Answers: map[string]string{}, StartedAt: t.now, EnteredBy: t.user.ID}, nil
+func (t *Turn) entry() (store.Application, error) {
+	d, err := t.Tx.Entry(t.User.ID)
+	if IsNotFound(err) {
+		return store.Application{Answers: map[string]string{}, StartedAt: t.Now, EnteredBy: t.User.ID}, nil
 	}
 	return d, err
 }
 
 // addApplication is /application_add: a new entry, from its first step
 // (one left half-way before is dropped).
-func (t *turn) addApplication() error {
-	if err := t.tx.DropEntry(t.user.ID); err != nil {
+func (t *Turn) addApplication() error {
+	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
-	return t.dialogues().Start(t.talk(), entryDialogue, nil)
+	return t.Dialogues().Start(t.Talk(), entryDialogue, nil)
 }
 
 // tapEntry takes a button of the entry. The dialogue's roles guard it (re-checked
 // at every tap), and the command that starts it and its end are audited:
 // a tap is not, or one application would fill the audit log.
-func tapEntry(t *turn, args string) error {
-	if handled, err := t.dialogues().TapStep(t.talk(), entryCallback, args); handled || err != nil {
+func tapEntry(t *Turn, args string) error {
+	if handled, err := t.Dialogues().TapStep(t.Talk(), entryCallback, args); handled || err != nil {
 		return err
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // submitEntered turns the entry into a submitted application.
 func submitEntered(c *dialogue.Context) error {
-	t := turnOf(c)
+	t := TurnOf(c)
 	d, err := t.entry()
 	if err != nil {
 		return err
 	}
 	// The form's language is the one it was entered in, until she links
 	// it and it takes hers.
-	d.Language = t.lang()
-	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.formRules()))
-	d.EnteredBy = t.user.ID
-	app, err := t.tx.SubmitEntered(d, t.now)
+	d.Language = t.Lang()
+	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.FormRules()))
+	d.EnteredBy = t.User.ID
+	app, err := t.Tx.SubmitEntered(d, t.Now)
 	if err != nil {
 		return err
 	}
-	if err := t.tx.DropEntry(t.user.ID); err != nil {
+	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
-	if err := t.audit(staffOnly, "application entered", app.Code+" "+app.Source); err != nil {
+	if err := t.Audit(StaffOnly, "application entered", app.Code+" "+app.Source); err != nil {
 		return err
 	}
-	t.Log.Info("application entered", "by", t.user.ID, "code", app.Code, "source", app.Source)
-	t.say("entry.saved", map[string]any{"Code": app.Code, "Source": t.text("entry.via."+app.Source, nil), "Date": t.date(app.ArrivedAt)})
+	t.Log().Info("application entered", "by", t.User.ID, "code", app.Code, "source", app.Source)
+	t.Say("entry.saved", map[string]any{"Code": app.Code, "Source": t.Text("entry.via."+app.Source, nil), "Date": t.Date(app.ArrivedAt)})
 	return nil
 }
 
 // leftEntry drops the entry on /cancel: nothing was submitted.
 func leftEntry(c *dialogue.Context) error {
-	t := turnOf(c)
-	if err := t.tx.DropEntry(t.user.ID); err != nil {
+	t := TurnOf(c)
+	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
-	t.say("entry.left", nil)
+	t.Say("entry.left", nil)
 	return nil
 }
 
@@ -229,65 +229,65 @@ func leftEntry(c *dialogue.Context) error {
 // no application of her own: it becomes hers, and she is told its status.
 // linked is false when there is nothing to link. Staff entering an
 // application are not linked by a contact they share there.
-func (t *turn) linkByContact() (linked bool, err error) {
-	if t.u.Kind != KindContact || t.u.ContactOwner != t.user.ID || t.user.ID == 0 {
+func (t *Turn) linkByContact() (linked bool, err error) {
+	if t.Update.Kind != KindContact || t.Update.ContactOwner != t.User.ID || t.User.ID == 0 {
 		return false, nil
 	}
-	if d, _, err := t.dialogues().Current(t.talk()); err != nil || d != nil && d.Name != formDialogue {
+	if d, _, err := t.Dialogues().Current(t.Talk()); err != nil || d != nil && d.Name != formDialogue {
 		return false, err
 	}
-	if _, err := t.tx.ApplicationOf(t.user.ID); !isNotFound(err) {
+	if _, err := t.Tx.ApplicationOf(t.User.ID); !IsNotFound(err) {
 		return false, err // she has one: nothing to link
 	}
-	phone, err := form.ParsePhone(t.u.Phone)
+	phone, err := form.ParsePhone(t.Update.Phone)
 	if err != nil {
 		return false, nil
 	}
-	found, err := t.tx.UnlinkedByPhone(phone)
-	if isNotFound(err) {
+	found, err := t.Tx.UnlinkedByPhone(phone)
+	if IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	if d, err := t.tx.Draft(t.user.ID); err == nil {
-		if err := t.dropNudge(t.tx, &d); err != nil { // her draft goes: no reminders to finish it
+	if d, err := t.Tx.Draft(t.User.ID); err == nil {
+		if err := t.bot.dropNudge(t.Tx, &d); err != nil { // her draft goes: no reminders to finish it
 			return false, err
 		}
-	} else if !isNotFound(err) {
+	} else if !IsNotFound(err) {
 		return false, err
 	}
-	app, err := t.tx.LinkApplication(found.Code, t.user.ID)
+	app, err := t.Tx.LinkApplication(found.Code, t.User.ID)
 	if errors.Is(err, store.ErrLinked) || errors.Is(err, store.ErrAlreadySubmitted) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	app.Language = t.lang() // her results come in her language
-	if err := t.tx.PutApplication(app); err != nil {
+	app.Language = t.Lang() // her results come in her language
+	if err := t.Tx.PutApplication(app); err != nil {
 		return false, err
 	}
-	if app.Status == store.StatusAccepted && !app.PublishedAt.IsZero() && !t.user.HasRole(store.RoleParticipant) {
-		t.user.Roles = append(t.user.Roles, store.RoleParticipant)
+	if app.Status == store.StatusAccepted && !app.PublishedAt.IsZero() && !t.User.HasRole(store.RoleParticipant) {
+		t.User.Roles = append(t.User.Roles, store.RoleParticipant)
 	}
 	if err := t.dialoguesEnd(); err != nil {
 		return false, err
 	}
-	if err := t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: "application linked", Detail: app.Code}); err != nil {
+	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "application linked", Detail: app.Code}); err != nil {
 		return false, err
 	}
-	t.Log.Info("application linked", "user", t.user.ID, "code", app.Code)
-	t.out = append(t.out, store.Outgoing{Kind: store.KindMessage, ChatID: t.u.ChatID, RemoveKeyboard: true,
-		Text: t.text("app.linked", map[string]any{"Code": app.Code, "Source": t.text("entry.via."+app.Source, nil)})})
-	t.send(t.applicationStatus(app), nil)
+	t.Log().Info("application linked", "user", t.User.ID, "code", app.Code)
+	t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, RemoveKeyboard: true,
+		Text: t.Text("app.linked", map[string]any{"Code": app.Code, "Source": t.Text("entry.via."+app.Source, nil)})})
+	t.Send(t.applicationStatus(app), nil)
 	return true, nil
 }
 
 // dialoguesEnd ends the form she was in, if any: her application is here.
-func (t *turn) dialoguesEnd() error {
-	if in, err := t.dialogues().In(t.talk(), formDialogue); !in || err != nil {
+func (t *Turn) dialoguesEnd() error {
+	if in, err := t.Dialogues().In(t.Talk(), formDialogue); !in || err != nil {
 		return err
 	}
-	return t.dialogues().End(t.talk())
+	return t.Dialogues().End(t.Talk())
 }

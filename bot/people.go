@@ -16,10 +16,10 @@ import (
 // with them, the participants and applicants found by name, application
 // code, Telegram ID or oblast, each with the Telegram ID that /helper
 // and /revoke take.
-func (t *turn) people() error {
-	query := strings.TrimSpace(t.u.Args)
+func (t *Turn) people() error {
+	query := strings.TrimSpace(t.Update.Args)
 	if query == "" {
-		return t.showPage("people", 1, 0)
+		return t.ShowPage("people", 1, 0)
 	}
 	return t.findPeople(query)
 }
@@ -36,7 +36,7 @@ type found struct {
 }
 
 // findPeople answers /people WHO.
-func (t *turn) findPeople(query string) error {
+func (t *Turn) findPeople(query string) error {
 	all, err := t.searchable()
 	if err != nil {
 		return err
@@ -50,41 +50,41 @@ func (t *turn) findPeople(query string) error {
 	}
 	shown := textnorm.ForStaff(query)
 	if len(hits) == 0 {
-		t.say("people.search.none", map[string]any{"Query": shown})
+		t.Say("people.search.none", map[string]any{"Query": shown})
 		return nil
 	}
 	var sb strings.Builder
-	sb.WriteString(t.text("people.search.head", map[string]any{"Query": shown, "Count": len(hits)}))
+	sb.WriteString(t.Text("people.search.head", map[string]any{"Query": shown, "Count": len(hits)}))
 	for _, f := range hits[:min(len(hits), peopleFound)] {
 		sb.WriteString("\n" + t.foundLine(f))
 	}
 	if len(hits) > peopleFound {
-		sb.WriteString("\n" + t.text("people.search.more", map[string]any{"Count": len(hits) - peopleFound}))
+		sb.WriteString("\n" + t.Text("people.search.more", map[string]any{"Count": len(hits) - peopleFound}))
 	}
-	sb.WriteString("\n\n" + t.text("people.search.hint", nil))
-	t.send(sb.String(), nil)
+	sb.WriteString("\n\n" + t.Text("people.search.hint", nil))
+	t.Send(sb.String(), nil)
 	return nil
 }
 
 // searchable are the people /people WHO looks among: every applicant, by
 // code, then the participants, candidates and deputies who have no
 // application in the store.
-func (t *turn) searchable() ([]found, error) {
-	apps, err := t.tx.Applications()
+func (t *Turn) searchable() ([]found, error) {
+	apps, err := t.Tx.Applications()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]found, 0, len(apps))
 	applied := map[int64]bool{}
 	for _, a := range apps {
-		u, err := t.tx.User(a.UserID)
-		if err != nil && !isNotFound(err) {
+		u, err := t.Tx.User(a.UserID)
+		if err != nil && !IsNotFound(err) {
 			return nil, err
 		}
 		applied[a.UserID] = true
 		out = append(out, found{app: a, user: u})
 	}
-	users, err := t.tx.UsersWithRoles(store.RoleParticipant, store.RoleCandidate, store.RoleDeputy)
+	users, err := t.Tx.UsersWithRoles(store.RoleParticipant, store.RoleCandidate, store.RoleDeputy)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (t *turn) searchable() ([]found, error) {
 // its name in either language, or a part of her name as she wrote it in
 // the form or in Telegram. Names are compared folded (textnorm.Fold):
 // "Айгуль", "айгүл" and "Aйгyл" typed half in Latin are one name.
-func (t *turn) matcher(query string) func(found) bool {
+func (t *Turn) matcher(query string) func(found) bool {
 	if code, ok := store.ParseCode(query); ok {
 		return func(f found) bool { return f.app.Code == code }
 	}
@@ -127,12 +127,12 @@ func (t *turn) matcher(query string) func(found) bool {
 // by name in either language ("Нарын", "Нарынская"), whole, as the start
 // of the name (at least three letters: "Нар"), or followed by more words
 // ("Нарынская область").
-func (t *turn) oblastsNamed(folded string) map[string]bool {
+func (t *Turn) oblastsNamed(folded string) map[string]bool {
 	named := map[string]bool{}
 	for _, o := range form.Oblasts {
 		names := []string{o}
 		for _, lang := range locales.Languages {
-			names = append(names, t.Texts.Text(lang, "form.oblast.opt."+o, nil))
+			names = append(names, t.Texts().Text(lang, "form.oblast.opt."+o, nil))
 		}
 		for _, name := range names {
 			n := textnorm.Fold(name)
@@ -146,10 +146,10 @@ func (t *turn) oblastsNamed(folded string) map[string]bool {
 
 // foundLine is one person found: her name, the Telegram ID, and her
 // application's code, oblast and decision when she has one.
-func (t *turn) foundLine(f found) string {
+func (t *Turn) foundLine(f found) string {
 	name := textnorm.ForStaff(f.app.Answers["full_name"])
 	if name == "" {
-		name = displayName(f.user)
+		name = DisplayName(f.user)
 	}
 	id := f.user.ID
 	if id == 0 {
@@ -157,17 +157,17 @@ func (t *turn) foundLine(f found) string {
 	}
 	line := fmt.Sprintf("• %s — %d", name, id)
 	if f.app.Code == "" {
-		return line + " · " + t.text("people.search.participant", nil)
+		return line + " · " + t.Text("people.search.participant", nil)
 	}
 	line += " · " + f.app.Code
 	if o := f.app.Answers["oblast"]; o != "" {
-		line += " · " + t.text("form.oblast.opt."+o, nil)
+		line += " · " + t.Text("form.oblast.opt."+o, nil)
 	}
 	switch {
 	case f.app.Status.Decided():
-		line += " · " + t.text("decision."+string(f.app.Status), nil)
+		line += " · " + t.Text("decision."+string(f.app.Status), nil)
 	case !f.app.Active():
-		line += " · " + t.text("people.search.withdrawn", nil)
+		line += " · " + t.Text("people.search.withdrawn", nil)
 	}
 	return line
 }

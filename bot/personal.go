@@ -10,11 +10,11 @@ import (
 // log, backups and undelivered messages, and the pages of long lists.
 var recordsFeature = Feature{
 	Commands: []Command{
-		{Name: "mydata", Run: (*turn).myData, Help: true},
-		{Name: "forget", Run: (*turn).askForget, Help: true},
+		{Name: "mydata", Run: (*Turn).myData, Help: true},
+		{Name: "forget", Run: (*Turn).askForget, Help: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixForget, Run: (*turn).tapForget},
+		{Prefix: prefixForget, Run: (*Turn).tapForget},
 	},
 }
 
@@ -22,15 +22,15 @@ var recordsFeature = Feature{
 const prefixForget = "fg"
 
 // myData is /mydata: everything the bot holds about her, as a file.
-func (t *turn) myData() error {
-	if !t.known {
-		t.say("mydata.nothing", nil)
+func (t *Turn) myData() error {
+	if !t.Known() {
+		t.Say("mydata.nothing", nil)
 		return nil
 	}
 	if err := t.commitUserFirst(); err != nil {
 		return err
 	}
-	pd, err := t.tx.PersonalData(t.user.ID)
+	pd, err := t.Tx.PersonalData(t.User.ID)
 	if err != nil {
 		return err
 	}
@@ -38,53 +38,53 @@ func (t *turn) myData() error {
 	if err != nil {
 		return err
 	}
-	t.out = append(t.out, store.Outgoing{Kind: store.KindDocument, ChatID: t.u.ChatID, Text: t.text("mydata.caption", nil),
+	t.Queue(store.Outgoing{Kind: store.KindDocument, ChatID: t.Update.ChatID, Text: t.Text("mydata.caption", nil),
 		Document: &store.File{Name: "mydata.json", Data: data}})
 	return nil
 }
 
 // commitUserFirst saves her record now, so what is gathered from the
 // store includes this update's changes to it.
-func (t *turn) commitUserFirst() error { return t.tx.PutUser(t.user) }
+func (t *Turn) commitUserFirst() error { return t.Tx.PutUser(t.User) }
 
 // askForget is /forget: erase her personal data, after she confirms.
-func (t *turn) askForget() error {
-	if !t.known {
-		t.say("mydata.nothing", nil)
+func (t *Turn) askForget() error {
+	if !t.Known() {
+		t.Say("mydata.nothing", nil)
 		return nil
 	}
-	t.send(t.text("forget.ask", nil), [][]store.Button{{t.button("forget.yes", "fg:yes"), t.button("forget.no", "fg:no")}})
+	t.Send(t.Text("forget.ask", nil), [][]store.Button{{t.Button("forget.yes", "fg:yes"), t.Button("forget.no", "fg:no")}})
 	return nil
 }
 
 // tapForget takes the confirmation. Staff are told, by code only.
-func (t *turn) tapForget(answer string) error {
-	t.toast("")
-	t.editButtons(nil)
+func (t *Turn) tapForget(answer string) error {
+	t.Toast("")
+	t.EditButtons(nil)
 	if answer != "yes" {
-		t.say("forget.kept", nil)
+		t.Say("forget.kept", nil)
 		return nil
 	}
 	if err := t.commitUserFirst(); err != nil {
 		return err
 	}
-	code, err := t.tx.Forget(t.user.ID, t.now)
+	code, err := t.Tx.Forget(t.User.ID, t.Now)
 	if err != nil {
 		return err
 	}
 	// The erased record is what commit saves.
-	if t.user, err = t.tx.User(t.user.ID); err != nil {
+	if t.User, err = t.Tx.User(t.User.ID); err != nil {
 		return err
 	}
-	if err := t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: "/forget"}); err != nil {
+	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "/forget"}); err != nil {
 		return err
 	}
-	t.Log.Info("personal data erased on request", "user_id", t.user.ID)
-	t.out = nil // nothing queued for her before now carries her data further
-	t.toast("")
-	t.say("forget.done", nil)
+	t.Log().Info("personal data erased on request", "user_id", t.User.ID)
+	t.DropQueued() // nothing queued for her before now carries her data further
+	t.Toast("")
+	t.Say("forget.done", nil)
 	if code == "" {
 		code = "—"
 	}
-	return t.Bot.tellStaff(t.tx, t.now, "forget.staff", map[string]any{"Code": code, "ID": t.user.ID})
+	return t.bot.TellStaff(t.Tx, t.Now, "forget.staff", map[string]any{"Code": code, "ID": t.User.ID})
 }

@@ -31,7 +31,7 @@ var checkReasons = []string{"unreadable", "figures_differ", "not_protocol", "no_
 // "version"): Verified records it and shows the next; Rejected asks why
 // first. It goes on until none is left unchecked, or staff leave it.
 var photoCheckDialogue = &dialogue.Dialogue{
-	Name: "photocheck", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "photocheck", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Lost: func(*dialogue.Context) bool { return false }, // each check is recorded as it is made
 	Steps: []dialogue.Step{
 		{ID: "verdict", Prompt: checkPrompt, Before: showProtocol, Takes: dialogue.Buttons, NoBack: true,
@@ -42,7 +42,7 @@ var photoCheckDialogue = &dialogue.Dialogue{
 				if verdict != store.CheckVerified {
 					return nil
 				}
-				return turnOf(c).recordCheck(c.Answers, store.CheckVerified, "")
+				return TurnOf(c).recordCheck(c.Answers, store.CheckVerified, "")
 			},
 			Next: func(c *dialogue.Context) string {
 				if c.Answers["verdict"] == store.CheckRejected {
@@ -59,12 +59,12 @@ var photoCheckDialogue = &dialogue.Dialogue{
 				return out
 			},
 			Taken: func(c *dialogue.Context, reason string) error {
-				return turnOf(c).recordCheck(c.Answers, store.CheckRejected, reason)
+				return TurnOf(c).recordCheck(c.Answers, store.CheckRejected, reason)
 			},
 			Next: nextChecked},
 	},
 	Finish: func(c *dialogue.Context) error {
-		turnOf(c).say("check.all_done", nil)
+		TurnOf(c).Say("check.all_done", nil)
 		return nil
 	},
 }
@@ -80,22 +80,22 @@ func nextChecked(c *dialogue.Context) string {
 
 // checkPhotos is /tally's "check photos" button: the oldest unchecked
 // result first.
-func (t *turn) checkPhotos(string) error {
-	t.toast("")
+func (t *Turn) checkPhotos(string) error {
+	t.Toast("")
 	next, ok, err := t.nextUnchecked()
 	if err != nil {
 		return err
 	}
 	if !ok {
-		t.say("check.none", nil)
+		t.Say("check.none", nil)
 		return nil
 	}
-	return t.startDialogue(photoCheckDialogue.Name, next)
+	return t.StartDialogue(photoCheckDialogue.Name, next)
 }
 
 // nextUnchecked names the oldest result not checked yet, as the check
 // dialogue's answers.
-func (t *turn) nextUnchecked() (map[string]string, bool, error) {
+func (t *Turn) nextUnchecked() (map[string]string, bool, error) {
 	et, err := t.electionTally()
 	if err != nil || len(et.unchecked) == 0 {
 		return nil, false, err
@@ -121,7 +121,7 @@ func checkedResult(c *dialogue.Context) (store.ResultReport, error) {
 // showProtocol sends the result's photo (by its file_id) before the
 // question, headed by whose it is.
 func showProtocol(c *dialogue.Context) {
-	t := turnOf(c)
+	t := TurnOf(c)
 	r, err := checkedResult(c)
 	if err != nil || r.PhotoFileID == "" {
 		return // the question says there is no photo
@@ -130,47 +130,47 @@ func showProtocol(c *dialogue.Context) {
 	if kind == "" {
 		kind = "photo"
 	}
-	t.sendPost(t.u.ChatID, t.whose(r.UserID), store.Post{Media: &store.Media{Type: kind, FileID: r.PhotoFileID}}, nil)
+	t.SendPost(t.Update.ChatID, t.whose(r.UserID), store.Post{Media: &store.Media{Type: kind, FileID: r.PhotoFileID}}, nil)
 }
 
 // whose is the candidate as staff see her: her application's code and
 // name, and her Telegram ID.
-func (t *turn) whose(userID int64) string {
-	u, _ := t.tx.User(userID)
-	name := displayName(u)
+func (t *Turn) whose(userID int64) string {
+	u, _ := t.Tx.User(userID)
+	name := DisplayName(u)
 	code := "—"
-	if app, err := t.tx.ApplicationOf(userID); err == nil {
+	if app, err := t.Tx.ApplicationOf(userID); err == nil {
 		code = app.Code
 		if n := textnorm.ForStaff(app.Answers["full_name"]); n != "" {
 			name = n
 		}
 	}
-	return t.text("check.whose", map[string]any{"Code": code, "Name": name, "ID": userID})
+	return t.Text("check.whose", map[string]any{"Code": code, "Name": name, "ID": userID})
 }
 
 // checkPrompt is the result's figures beside whose it is.
 func checkPrompt(c *dialogue.Context) string {
-	t := turnOf(c)
+	t := TurnOf(c)
 	r, err := checkedResult(c)
 	if err != nil {
-		return t.text("check.none", nil)
+		return t.Text("check.none", nil)
 	}
-	lines := []string{t.whose(r.UserID) + " · " + t.text("check.version", map[string]any{"Version": r.Version}),
-		t.text("check.received", map[string]any{"N": r.VotesReceived}),
-		t.text("check.cast", map[string]any{"N": r.VotesCast})}
+	lines := []string{t.whose(r.UserID) + " · " + t.Text("check.version", map[string]any{"Version": r.Version}),
+		t.Text("check.received", map[string]any{"N": r.VotesReceived}),
+		t.Text("check.cast", map[string]any{"N": r.VotesCast})}
 	if r.Voters > 0 {
-		lines = append(lines, t.text("check.voters", map[string]any{"N": r.Voters}))
+		lines = append(lines, t.Text("check.voters", map[string]any{"N": r.Voters}))
 	} else {
-		lines = append(lines, t.text("check.voters_none", nil))
+		lines = append(lines, t.Text("check.voters_none", nil))
 	}
-	lines = append(lines, t.text("check.seats", map[string]any{"N": r.Seats}), t.text("check.elected."+r.Elected, nil))
+	lines = append(lines, t.Text("check.seats", map[string]any{"N": r.Seats}), t.Text("check.elected."+r.Elected, nil))
 	if r.PhotoFileID == "" {
-		lines = append(lines, t.text("check.no_photo", nil))
+		lines = append(lines, t.Text("check.no_photo", nil))
 	}
 	for _, f := range r.Flags {
-		lines = append(lines, "⚠️ "+t.text("election.flag."+f, nil))
+		lines = append(lines, "⚠️ "+t.Text("election.flag."+f, nil))
 	}
-	return strings.Join(lines, "\n") + "\n\n" + t.text("check.ask", nil)
+	return strings.Join(lines, "\n") + "\n\n" + t.Text("check.ask", nil)
 }
 
 // recordCheck records staff's check of the result shown, audited, tells
@@ -178,20 +178,20 @@ func checkPrompt(c *dialogue.Context) string {
 // answers ("user" "" when none is left). A result checked by someone
 // else meanwhile, or corrected by her, keeps its state: staff are told,
 // and go on with the next.
-func (t *turn) recordCheck(answers map[string]string, check, reason string) error {
+func (t *Turn) recordCheck(answers map[string]string, check, reason string) error {
 	id, _ := strconv.ParseInt(answers["user"], 10, 64)
 	version := atoi(answers["version"])
-	versions, err := t.tx.Reports(id)
+	versions, err := t.Tx.Reports(id)
 	if err != nil {
 		return err
 	}
 	r, err := store.ResultReport{}, store.ErrChecked // she sent a correction since: check that instead
 	if len(versions) == version {
-		r, err = t.tx.CheckReport(id, version, check, reason, t.user.ID, t.now)
+		r, err = t.Tx.CheckReport(id, version, check, reason, t.User.ID, t.Now)
 	}
 	switch {
 	case errors.Is(err, store.ErrChecked):
-		t.say("check.moved_on", nil)
+		t.Say("check.moved_on", nil)
 	case err != nil:
 		return err
 	default:
@@ -214,32 +214,32 @@ func (t *turn) recordCheck(answers map[string]string, check, reason string) erro
 
 // afterCheck audits a check and, for a rejected result, asks her kindly
 // for a new photo or corrected figures, saying why.
-func (t *turn) afterCheck(r store.ResultReport) error {
+func (t *Turn) afterCheck(r store.ResultReport) error {
 	detail := fmt.Sprintf("%d v%d %s", r.UserID, r.Version, r.Check)
 	if r.Check == store.CheckRejected {
 		detail += ": " + r.Reason
 	}
-	if err := t.audit(staffOnly, "result check", detail); err != nil {
+	if err := t.Audit(StaffOnly, "result check", detail); err != nil {
 		return err
 	}
-	t.Log.Info("election result checked", "by", t.user.ID, "user_id", r.UserID, "version", r.Version, "check", r.Check)
+	t.Log().Info("election result checked", "by", t.User.ID, "user_id", r.UserID, "version", r.Version, "check", r.Check)
 	if r.Check != store.CheckRejected {
 		return nil
 	}
-	u, err := t.tx.User(r.UserID)
+	u, err := t.Tx.User(r.UserID)
 	if err != nil {
 		return err
 	}
 	why := func(lang string) string {
 		if slices.Contains(checkReasons, r.Reason) {
-			return t.Texts.Text(lang, "check.reason."+r.Reason, nil)
+			return t.Texts().Text(lang, "check.reason."+r.Reason, nil)
 		}
 		return r.Reason
 	}
-	t.notify([]store.User{u}, func(lang string) string {
-		return t.Texts.Text(lang, "election.check_rejected", map[string]any{"What": why(lang)})
+	t.Notify([]store.User{u}, func(lang string) string {
+		return t.Texts().Text(lang, "election.check_rejected", map[string]any{"What": why(lang)})
 	}, func(lang string) [][]store.Button {
-		return [][]store.Button{{{Text: t.Texts.Text(lang, "election.report", nil), Data: prefixElection + ":report"}}}
+		return [][]store.Button{{{Text: t.Texts().Text(lang, "election.report", nil), Data: prefixElection + ":report"}}}
 	})
 	return nil
 }

@@ -16,26 +16,26 @@ import (
 // workbook from the command line. The figures are bot/report's, from
 // the facts gathered here in one read transaction.
 var reportFeature = Feature{
-	Bundles: map[string]func(*turn, string) (fileBundle, error){"report": (*turn).reportFile},
+	Bundles: map[string]func(*Turn, string) (FileBundle, error){"report": (*Turn).reportFile},
 	Commands: []Command{
-		{Name: "report", Roles: staffOnly, Run: (*turn).programmeReport, Help: true, Menu: true},
+		{Name: "report", Roles: StaffOnly, Run: (*Turn).programmeReport, Help: true, Menu: true},
 	},
 }
 
 // programmeReport is /report: made by the file worker, like the other
 // workbooks, since it reads every record the school holds.
-func (t *turn) programmeReport() error { return t.fileJob("report", "") }
+func (t *Turn) programmeReport() error { return t.FileJob("report", "") }
 
 // reportFile builds it, in the worker (RunFileJobs).
-func (t *turn) reportFile(string) (fileBundle, error) {
-	facts, err := ReportFacts(t.tx, t.StaffIDs, t.now, t.Location)
+func (t *Turn) reportFile(string) (FileBundle, error) {
+	facts, err := ReportFacts(t.Tx, t.School().StaffIDs, t.Now, t.School().Location)
 	if err != nil {
-		return fileBundle{}, err
+		return FileBundle{}, err
 	}
 	r := report.Compute(facts)
-	words := func(key string, data map[string]any) string { return t.text(key, data) }
-	wb := export.Report(r, t.lang(), t.Location, words)
-	return fileBundle{sheets: wb.Sheets, name: "report", caption: export.Headline(r, words), charts: t.reportCharts(r)}, nil
+	words := func(key string, data map[string]any) string { return t.Text(key, data) }
+	wb := export.Report(r, t.Lang(), t.School().Location, words)
+	return FileBundle{Sheets: wb.Sheets, Name: "report", Caption: export.Headline(r, words), Charts: t.reportCharts(r)}, nil
 }
 
 // ReportFacts gathers what the programme's report is computed from, as
@@ -72,7 +72,7 @@ func ReportFacts(tx *store.Tx, staffIDs []int64, at time.Time, loc *time.Locatio
 		if e.Kind != store.EventMeeting && e.Kind != store.EventSession {
 			continue
 		}
-		users, err := audienceOf(tx, e.Audience, staffIDs)
+		users, err := AudienceOf(tx, e.Audience, staffIDs)
 		if err != nil {
 			return f, err
 		}
@@ -109,10 +109,10 @@ var (
 // reportCharts are the charts sent beside the workbook: applications by
 // oblast, and attendance of the latest events against their plan. A
 // chart with nothing to show is left out.
-func (t *turn) reportCharts(r report.Report) []chartFile {
-	var out []chartFile
+func (t *Turn) reportCharts(r report.Report) []ChartFile {
+	var out []ChartFile
 	if rows := r.Applications.ByOblast; len(rows) > 0 {
-		c := chart.Bars{Title: t.text("report.chart.applications", nil), YLabel: t.text("tally.chart_people", nil)}
+		c := chart.Bars{Title: t.Text("report.chart.applications", nil), YLabel: t.Text("tally.chart_people", nil)}
 		var started, submitted, withdrawn []float64
 		for _, a := range rows {
 			c.Groups = append(c.Groups, t.reportOblast(a.Key))
@@ -121,11 +121,11 @@ func (t *turn) reportCharts(r report.Report) []chartFile {
 			withdrawn = append(withdrawn, float64(a.Withdrawn))
 		}
 		c.Series = []chart.Series{
-			{Label: t.text("export.col.started", nil), Values: started, Color: lightBlue},
-			{Label: t.text("export.col.submitted", nil), Values: submitted, Color: midBlue},
-			{Label: t.text("export.col.withdrawn", nil), Values: withdrawn, Color: darkBlue},
+			{Label: t.Text("export.col.started", nil), Values: started, Color: lightBlue},
+			{Label: t.Text("export.col.submitted", nil), Values: submitted, Color: midBlue},
+			{Label: t.Text("export.col.withdrawn", nil), Values: withdrawn, Color: darkBlue},
 		}
-		out = append(out, chartFile{name: "report-applications.png", bars: c})
+		out = append(out, ChartFile{Name: "report-applications.png", Bars: c})
 	}
 	var held []report.Attendance
 	for _, a := range r.Attendance {
@@ -137,7 +137,7 @@ func (t *turn) reportCharts(r report.Report) []chartFile {
 		held = held[len(held)-chartEvents:]
 	}
 	if len(held) > 0 {
-		c := chart.Bars{Title: t.text("report.chart.attendance", nil), YLabel: t.text("tally.chart_people", nil)}
+		c := chart.Bars{Title: t.Text("report.chart.attendance", nil), YLabel: t.Text("tally.chart_people", nil)}
 		var planned, coming, came []float64
 		for _, a := range held {
 			c.Groups = append(c.Groups, a.Event.ID)
@@ -146,19 +146,19 @@ func (t *turn) reportCharts(r report.Report) []chartFile {
 			came = append(came, float64(a.Came))
 		}
 		c.Series = []chart.Series{
-			{Label: t.text("export.col.planned", nil), Values: planned, Color: lightBlue},
-			{Label: t.text("export.col.coming", nil), Values: coming, Color: midBlue},
-			{Label: t.text("export.col.came", nil), Values: came, Color: darkBlue},
+			{Label: t.Text("export.col.planned", nil), Values: planned, Color: lightBlue},
+			{Label: t.Text("export.col.coming", nil), Values: coming, Color: midBlue},
+			{Label: t.Text("export.col.came", nil), Values: came, Color: darkBlue},
 		}
-		out = append(out, chartFile{name: "report-attendance.png", bars: c})
+		out = append(out, ChartFile{Name: "report-attendance.png", Bars: c})
 	}
 	return out
 }
 
 // reportOblast names an oblast on a chart, or says it is not given.
-func (t *turn) reportOblast(o string) string {
+func (t *Turn) reportOblast(o string) string {
 	if o == report.Unknown {
-		return t.text("report.unknown", nil)
+		return t.Text("report.unknown", nil)
 	}
-	return t.text("form.oblast.opt."+o, nil)
+	return t.Text("form.oblast.opt."+o, nil)
 }

@@ -25,7 +25,7 @@ const prefixRecusal = "rcs"
 
 // recusalDialogue asks her how she knows the applicant of "code".
 var recusalDialogue = &dialogue.Dialogue{
-	Name: "recusal", Version: 1, Roles: commissionOnly, CancelButton: true,
+	Name: "recusal", Version: 1, Roles: CommissionOnly, CancelButton: true,
 	Steps: []dialogue.Step{{ID: "why", Ask: "recusal.ask", Takes: dialogue.Buttons,
 		Data: func(c *dialogue.Context) map[string]any { return map[string]any{"Code": c.Answers["code"]} },
 		Options: func(*dialogue.Context) []dialogue.Option {
@@ -36,94 +36,94 @@ var recusalDialogue = &dialogue.Dialogue{
 			return opts
 		}}},
 	Finish: func(c *dialogue.Context) error {
-		return turnOf(c).recuse(c.Answers["code"], store.Recusal(c.Answers["why"]))
+		return TurnOf(c).recuse(c.Answers["code"], store.Recusal(c.Answers["why"]))
 	},
 }
 
 // askRecusal is her tap on "I know this person" under an application.
-func (t *turn) askRecusal(s store.Score) error {
-	t.toast("")
-	return t.startDialogue(recusalDialogue.Name, map[string]string{"code": s.Code})
+func (t *Turn) askRecusal(s store.Score) error {
+	t.Toast("")
+	return t.StartDialogue(recusalDialogue.Name, map[string]string{"code": s.Code})
 }
 
 // recuse keeps her recusal from code, tells staff, and shows her the
 // next application. Scores she had begun are dropped.
-func (t *turn) recuse(code string, why store.Recusal) error {
+func (t *Turn) recuse(code string, why store.Recusal) error {
 	if !slices.Contains(store.Recusals, why) {
-		return t.oldButton()
+		return t.OldButton()
 	}
 	// She may have confirmed from another message meanwhile, or staff
 	// closed scoring: her answer came by a tap the engine has answered.
 	if _, refusal, err := t.mayScore(code); refusal != "" || err != nil {
 		if refusal != "" {
-			t.say(refusal, nil)
+			t.Say(refusal, nil)
 		}
 		return err
 	}
-	s := store.Score{Code: code, MemberID: t.user.ID, Recusal: why, RecusedAt: t.now, UpdatedAt: t.now}
-	if err := t.tx.PutScore(s); err != nil {
+	s := store.Score{Code: code, MemberID: t.User.ID, Recusal: why, RecusedAt: t.Now, UpdatedAt: t.Now}
+	if err := t.Tx.PutScore(s); err != nil {
 		return err
 	}
 	// Her own action, not staff's, so not through t.audit: the log is
 	// where staff look when someone asks why a member's column is blank.
-	if err := t.tx.Audit(store.AuditEntry{At: t.now, UserID: t.user.ID, Action: "recusal", Detail: code + " " + string(why)}); err != nil {
+	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "recusal", Detail: code + " " + string(why)}); err != nil {
 		return err
 	}
-	staff, err := staffOf(t.tx, t.StaffIDs)
+	staff, err := StaffOf(t.Tx, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
-	name, member := displayName(t.user), t.user.ID
-	t.notify(staff, func(lang string) string {
-		return t.Texts.Text(lang, "recusal.staff", map[string]any{
-			"Name": name, "ID": member, "Code": code, "What": t.Texts.Text(lang, "recusal.reason."+string(why), nil),
+	name, member := DisplayName(t.User), t.User.ID
+	t.Notify(staff, func(lang string) string {
+		return t.Texts().Text(lang, "recusal.staff", map[string]any{
+			"Name": name, "ID": member, "Code": code, "What": t.Texts().Text(lang, "recusal.reason."+string(why), nil),
 		})
 	}, func(lang string) [][]store.Button {
-		return [][]store.Button{{{Text: t.Texts.Text(lang, "recusal.undo", nil), Data: prefixRecusal + ":" + code + ":" + strconv.FormatInt(member, 10)}}}
+		return [][]store.Button{{{Text: t.Texts().Text(lang, "recusal.undo", nil), Data: prefixRecusal + ":" + code + ":" + strconv.FormatInt(member, 10)}}}
 	})
-	t.Log.Info("recusal", "member", member, "code", code, "why", why)
-	t.say("recusal.done", map[string]any{"Code": code})
+	t.Log().Info("recusal", "member", member, "code", code, "why", why)
+	t.Say("recusal.done", map[string]any{"Code": code})
 	return t.nextToScore()
 }
 
 // tapUndoRecusal is staff's "recused by mistake": her recusal from the
 // application goes, and she is told it is back in her list.
-func (t *turn) tapUndoRecusal(args string) error {
+func (t *Turn) tapUndoRecusal(args string) error {
 	code, memberText, _ := strings.Cut(args, ":")
 	member, err := strconv.ParseInt(memberText, 10, 64)
 	if err != nil {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	sel, err := t.tx.Selection()
+	sel, err := t.Tx.Selection()
 	if err != nil {
 		return err
 	}
 	if !sel.PublishedAt.IsZero() {
-		t.toast("scoring.published")
+		t.Toast("scoring.published")
 		return nil
 	}
-	s, err := t.tx.Score(code, member)
-	if isNotFound(err) || err == nil && !s.Recused() {
-		t.toast("recusal.not_recused")
-		t.editButtons(nil)
+	s, err := t.Tx.Score(code, member)
+	if IsNotFound(err) || err == nil && !s.Recused() {
+		t.Toast("recusal.not_recused")
+		t.EditButtons(nil)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := t.tx.PutScore(store.Score{Code: code, MemberID: member, UpdatedAt: t.now}); err != nil {
+	if err := t.Tx.PutScore(store.Score{Code: code, MemberID: member, UpdatedAt: t.Now}); err != nil {
 		return err
 	}
-	t.toast("")
-	t.editButtons(nil)
-	u, err := t.tx.User(member)
-	if err != nil && !isNotFound(err) {
+	t.Toast("")
+	t.EditButtons(nil)
+	u, err := t.Tx.User(member)
+	if err != nil && !IsNotFound(err) {
 		return err
 	}
-	t.Log.Info("recusal undone", "by", t.user.ID, "member", member, "code", code)
-	t.say("recusal.undone", map[string]any{"Code": code, "Name": displayName(u), "ID": member})
+	t.Log().Info("recusal undone", "by", t.User.ID, "member", member, "code", code)
+	t.Say("recusal.undone", map[string]any{"Code": code, "Name": DisplayName(u), "ID": member})
 	if err == nil && sel.Phase == store.PhaseOpen {
-		t.notify([]store.User{u}, t.byKey("recusal.back", map[string]any{"Code": code}), nil)
+		t.Notify([]store.User{u}, t.bot.ByKey("recusal.back", map[string]any{"Code": code}), nil)
 	}
 	return nil
 }

@@ -16,12 +16,12 @@ import (
 
 // freed is what the end of a role set free, for the staff member who
 // ended it.
-type freed struct {
-	step      bool // the dialogue she is in needs the role: it saves nothing more
-	questions int  // questions she had taken, back in their queues
+type Freed struct {
+	Step      bool // the dialogue she is in needs the role: it saves nothing more
+	Questions int  // questions she had taken, back in their queues
 	// confirmed and unfinished count her scores of active applications,
 	// when the role was the commission's.
-	confirmed, unfinished int
+	Confirmed, Unfinished int
 }
 
 // endRole ends the work u had for the roles she no longer holds (the
@@ -41,15 +41,15 @@ type freed struct {
 //
 // The parts free their own work (Feature.RoleEnds): mentoring the
 // questions, the selection the scores.
-func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error) {
-	var f freed
-	lapsed, err := t.dialogues().Lapsed(t.tx, u.ID, func(roles []store.Role) bool { return t.holds(u, roles) })
+func (t *Turn) EndRole(u store.User, role store.Role) (store.User, Freed, error) {
+	var f Freed
+	lapsed, err := t.Dialogues().Lapsed(t.Tx, u.ID, func(roles []store.Role) bool { return t.bot.Holds(u, roles) })
 	if err != nil {
 		return u, f, err
 	}
-	f.step = lapsed
+	f.Step = lapsed
 	var afters []func() error
-	for _, feat := range t.routes.features {
+	for _, feat := range t.bot.routes.features {
 		if feat.RoleEnds == nil {
 			continue
 		}
@@ -63,7 +63,7 @@ func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error)
 	}
 	// Saved before the parts tell others (the questions announced again),
 	// so that she is not among those told.
-	if err := t.saveOther(&u); err != nil {
+	if err := t.SaveOther(&u); err != nil {
 		return u, f, err
 	}
 	for _, after := range afters {
@@ -71,32 +71,32 @@ func (t *turn) endRole(u store.User, role store.Role) (store.User, freed, error)
 			return u, f, err
 		}
 	}
-	t.Log.Info("role's work ended", "user_id", u.ID, "role", role, "questions", f.questions, "step", f.step)
+	t.Log().Info("role's work ended", "user_id", u.ID, "role", role, "questions", f.Questions, "step", f.Step)
 	return u, f, nil
 }
 
 // sayFreed tells the staff member who ended a role what that set free,
 // in one message; nothing when nothing was.
-func (t *turn) sayFreed(f freed) {
+func (t *Turn) SayFreed(f Freed) {
 	var lines []string
-	if f.questions > 0 {
-		lines = append(lines, t.text("revoke.questions", map[string]any{"Count": f.questions}))
+	if f.Questions > 0 {
+		lines = append(lines, t.Text("revoke.questions", map[string]any{"Count": f.Questions}))
 	}
-	if f.step {
-		lines = append(lines, t.text("revoke.step", nil))
+	if f.Step {
+		lines = append(lines, t.Text("revoke.step", nil))
 	}
-	if f.confirmed+f.unfinished > 0 {
-		lines = append(lines, t.text("revoke.scores", map[string]any{"Confirmed": f.confirmed, "Unfinished": f.unfinished}))
+	if f.Confirmed+f.Unfinished > 0 {
+		lines = append(lines, t.Text("revoke.scores", map[string]any{"Confirmed": f.Confirmed, "Unfinished": f.Unfinished}))
 	}
 	if lines != nil {
-		t.send(strings.Join(lines, "\n"), nil)
+		t.Send(strings.Join(lines, "\n"), nil)
 	}
 }
 
 // keepSelf copies what a staff action changed in her own record into
 // t.user, which commit saves last.
-func (t *turn) keepSelf(u store.User) {
-	if u.ID == t.user.ID {
-		t.user.Roles, t.user.Step, t.user.Menu = u.Roles, u.Step, u.Menu
+func (t *Turn) KeepSelf(u store.User) {
+	if u.ID == t.User.ID {
+		t.User.Roles, t.User.Step, t.User.Menu = u.Roles, u.Step, u.Menu
 	}
 }

@@ -16,13 +16,13 @@ const prefixScore = "sc"
 
 // nextToScore is /score: the application she is in the middle of, or the
 // next one she has not scored, shown blind.
-func (t *turn) nextToScore() error {
-	sel, err := t.tx.Selection()
+func (t *Turn) nextToScore() error {
+	sel, err := t.Tx.Selection()
 	if err != nil {
 		return err
 	}
 	if sel.Phase != store.PhaseOpen {
-		t.say("score.not_open", nil)
+		t.Say("score.not_open", nil)
 		return nil
 	}
 	apps, err := t.activeApplications()
@@ -32,7 +32,7 @@ func (t *turn) nextToScore() error {
 	var next *store.Application
 	done, recused := 0, 0
 	for i := range apps {
-		s, err := t.tx.Score(apps[i].Code, t.user.ID)
+		s, err := t.Tx.Score(apps[i].Code, t.User.ID)
 		switch {
 		case err == nil && s.Recused():
 			recused++ // she stood aside: it leaves her list
@@ -40,30 +40,30 @@ func (t *turn) nextToScore() error {
 			done++
 		case err == nil && next == nil:
 			next = &apps[i] // half-scored comes first
-		case isNotFound(err) && next == nil:
+		case IsNotFound(err) && next == nil:
 			next = &apps[i]
-		case err != nil && !isNotFound(err):
+		case err != nil && !IsNotFound(err):
 			return err
 		}
 	}
 	total := len(apps) - recused
 	if next == nil {
-		t.say("score.all_done", map[string]any{"Count": total})
+		t.Say("score.all_done", map[string]any{"Count": total})
 		return nil
 	}
-	t.say("score.progress", map[string]any{"Done": done, "Total": total, "Left": total - done})
-	t.send(t.blindView(*next), nil)
+	t.Say("score.progress", map[string]any{"Done": done, "Total": total, "Left": total - done})
+	t.Send(t.blindView(*next), nil)
 	s, err := t.scoreOf(next.Code)
 	if err != nil {
 		return err
 	}
-	t.send(t.criterionText(s, firstUnscored(s)), t.criterionButtons(s, firstUnscored(s)))
+	t.Send(t.criterionText(s, firstUnscored(s)), t.criterionButtons(s, firstUnscored(s)))
 	return nil
 }
 
 // activeApplications are the submitted applications not withdrawn.
-func (t *turn) activeApplications() ([]store.Application, error) {
-	apps, err := t.tx.Applications()
+func (t *Turn) activeApplications() ([]store.Application, error) {
+	apps, err := t.Tx.Applications()
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +80,9 @@ func (t *turn) activeApplications() ([]store.Application, error) {
 // criteria need (sections 3–8), with what could identify her masked.
 // Nothing of section 1 or 2 is shown: not her name, birth date, village,
 // workplace, phone or e-mail.
-func (t *turn) blindView(a store.Application) string {
+func (t *Turn) blindView(a store.Application) string {
 	blind := store.Application{Answers: maskedAnswers(a)}
-	return t.text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.summaryText(blind.Answers, false, 3)
+	return t.Text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.SummaryText(blind.Answers, false, 3)
 }
 
 // maskedAnswers are her answers from section 3 on, free text masked: by
@@ -124,10 +124,10 @@ func maskedAnswers(a store.Application) map[string]string {
 func isFreeText(f form.Field) bool { return f.Kind == form.LongText || f.Kind == form.Essay }
 
 // scoreOf loads her scores of an application, empty if she has none yet.
-func (t *turn) scoreOf(code string) (store.Score, error) {
-	s, err := t.tx.Score(code, t.user.ID)
-	if isNotFound(err) {
-		return store.Score{Code: code, MemberID: t.user.ID}, nil
+func (t *Turn) scoreOf(code string) (store.Score, error) {
+	s, err := t.Tx.Score(code, t.User.ID)
+	if IsNotFound(err) {
+		return store.Score{Code: code, MemberID: t.User.ID}, nil
 	}
 	return s, err
 }
@@ -143,12 +143,12 @@ func firstUnscored(s store.Score) int {
 
 // criterionText shows one criterion, its weight, what shows it, and her
 // scores so far.
-func (t *turn) criterionText(s store.Score, k int) string {
-	return t.text("score.criterion", map[string]any{
+func (t *Turn) criterionText(s store.Score, k int) string {
+	return t.Text("score.criterion", map[string]any{
 		"Code": s.Code, "N": k + 1, "Weight": selection.Weights[k],
-		"Name": t.text(fmt.Sprintf("criterion.%d.name", k+1), nil),
-		"Hint": t.text(fmt.Sprintf("criterion.%d.hint", k+1), nil),
-	}) + "\n\n" + t.text("score.so_far", map[string]any{"Points": pointsLine(s)})
+		"Name": t.Text(fmt.Sprintf("criterion.%d.name", k+1), nil),
+		"Hint": t.Text(fmt.Sprintf("criterion.%d.hint", k+1), nil),
+	}) + "\n\n" + t.Text("score.so_far", map[string]any{"Points": pointsLine(s)})
 }
 
 func pointsLine(s store.Score) string {
@@ -164,7 +164,7 @@ func pointsLine(s store.Score) string {
 
 // criterionButtons are 1–5 (her choice marked), back and forward, and the
 // summary once all seven have a score.
-func (t *turn) criterionButtons(s store.Score, k int) [][]store.Button {
+func (t *Turn) criterionButtons(s store.Score, k int) [][]store.Button {
 	var points []store.Button
 	for p := 1; p <= selection.MaxPoints; p++ {
 		label := strconv.Itoa(p)
@@ -182,36 +182,36 @@ func (t *turn) criterionButtons(s store.Score, k int) [][]store.Button {
 	}
 	rows := [][]store.Button{points, nav}
 	if s.Complete() {
-		rows = append(rows, []store.Button{t.button("score.to_summary", "sc:"+s.Code+":sum")})
+		rows = append(rows, []store.Button{t.Button("score.to_summary", "sc:"+s.Code+":sum")})
 	}
 	// Until she confirms she can still stand aside (recusal.go).
-	return append(rows, []store.Button{t.button("recusal.button", "sc:"+s.Code+":know")})
+	return append(rows, []store.Button{t.Button("recusal.button", "sc:"+s.Code+":know")})
 }
 
 // scoreSummary lists her seven scores and the weighted total, with
 // Confirm and a button per criterion to change it.
-func (t *turn) scoreSummary(s store.Score) (string, [][]store.Button) {
+func (t *Turn) scoreSummary(s store.Score) (string, [][]store.Button) {
 	var sb strings.Builder
-	sb.WriteString(t.text("score.summary", map[string]any{"Code": s.Code}))
+	sb.WriteString(t.Text("score.summary", map[string]any{"Code": s.Code}))
 	for k, p := range s.Points {
-		fmt.Fprintf(&sb, "\n%d. %s (%d%%): %d", k+1, t.text(fmt.Sprintf("criterion.%d.name", k+1), nil), selection.Weights[k], p)
+		fmt.Fprintf(&sb, "\n%d. %s (%d%%): %d", k+1, t.Text(fmt.Sprintf("criterion.%d.name", k+1), nil), selection.Weights[k], p)
 	}
 	total, _ := selection.Total(s.Points)
-	sb.WriteString("\n\n" + t.text("score.total", map[string]any{"Total": formatPoints(total)}))
+	sb.WriteString("\n\n" + t.Text("score.total", map[string]any{"Total": FormatPoints(total)}))
 	var change []store.Button
 	for k := range s.Points {
 		change = append(change, store.Button{Text: "✏️" + strconv.Itoa(k+1), Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k)})
 	}
-	return sb.String(), [][]store.Button{{t.button("score.confirm", "sc:"+s.Code+":ok")}, change[:4], change[4:]}
+	return sb.String(), [][]store.Button{{t.Button("score.confirm", "sc:"+s.Code+":ok")}, change[:4], change[4:]}
 }
 
 // tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,
 // "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms,
 // "CODE:know" asks how she knows the applicant (recusal.go).
-func (t *turn) tapScore(args string) error {
+func (t *Turn) tapScore(args string) error {
 	parts := strings.Split(args, ":")
 	if len(parts) < 2 {
-		return t.oldButton()
+		return t.OldButton()
 	}
 	s, ok, err := t.openScore(parts[0])
 	if !ok || err != nil {
@@ -222,38 +222,38 @@ func (t *turn) tapScore(args string) error {
 		k, err1 := strconv.Atoi(parts[2])
 		p, err2 := strconv.Atoi(parts[3])
 		if err1 != nil || err2 != nil || k < 0 || k >= store.Criteria || p < 1 || p > selection.MaxPoints {
-			return t.oldButton()
+			return t.OldButton()
 		}
 		return t.setPoints(s, k, p)
 	case parts[1] == "g" && len(parts) == 3:
 		k, err := strconv.Atoi(parts[2])
 		if err != nil || k < 0 || k >= store.Criteria {
-			return t.oldButton()
+			return t.OldButton()
 		}
-		t.toast("")
-		t.edit(t.criterionText(s, k), t.criterionButtons(s, k))
+		t.Toast("")
+		t.Edit(t.criterionText(s, k), t.criterionButtons(s, k))
 		return nil
 	case parts[1] == "sum" && s.Complete():
-		t.toast("")
-		t.edit(t.scoreSummary(s))
+		t.Toast("")
+		t.Edit(t.scoreSummary(s))
 		return nil
 	case parts[1] == "ok" && s.Complete():
 		return t.confirmScore(s)
 	case parts[1] == "know":
 		return t.askRecusal(s)
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // openScore loads her scores of code if she may still change them
 // (mayScore), and answers her tap with why not if she may not.
-func (t *turn) openScore(code string) (s store.Score, ok bool, err error) {
+func (t *Turn) openScore(code string) (s store.Score, ok bool, err error) {
 	s, refusal, err := t.mayScore(code)
 	if err != nil {
 		return s, false, err
 	}
 	if refusal != "" {
-		t.toast(refusal)
+		t.Toast(refusal)
 		return s, false, nil
 	}
 	return s, true, nil
@@ -262,13 +262,13 @@ func (t *turn) openScore(code string) (s store.Score, ok bool, err error) {
 // mayScore loads her scores of code, and the message key of why she may
 // not change them, "" if she may: scoring is open, the application is
 // active, and she has neither confirmed nor stood aside.
-func (t *turn) mayScore(code string) (s store.Score, refusal string, err error) {
-	sel, err := t.tx.Selection()
+func (t *Turn) mayScore(code string) (s store.Score, refusal string, err error) {
+	sel, err := t.Tx.Selection()
 	if err != nil {
 		return s, "", err
 	}
-	app, err := t.tx.Application(code)
-	if err != nil && !isNotFound(err) {
+	app, err := t.Tx.Application(code)
+	if err != nil && !IsNotFound(err) {
 		return s, "", err
 	}
 	if sel.Phase != store.PhaseOpen || err != nil || !app.Active() {
@@ -288,30 +288,30 @@ func (t *turn) mayScore(code string) (s store.Score, refusal string, err error) 
 
 // setPoints records one score and moves to the next unscored criterion,
 // or to the summary when all seven have one.
-func (t *turn) setPoints(s store.Score, k, p int) error {
+func (t *Turn) setPoints(s store.Score, k, p int) error {
 	s.Points[k] = p
-	s.UpdatedAt = t.now
-	if err := t.tx.PutScore(s); err != nil {
+	s.UpdatedAt = t.Now
+	if err := t.Tx.PutScore(s); err != nil {
 		return err
 	}
-	t.toast("")
+	t.Toast("")
 	if s.Complete() {
-		t.edit(t.scoreSummary(s))
+		t.Edit(t.scoreSummary(s))
 		return nil
 	}
 	next := firstUnscored(s)
-	t.edit(t.criterionText(s, next), t.criterionButtons(s, next))
+	t.Edit(t.criterionText(s, next), t.criterionButtons(s, next))
 	return nil
 }
 
 // confirmScore makes her scores final and shows the next application.
-func (t *turn) confirmScore(s store.Score) error {
-	s.Confirmed, s.ConfirmedAt, s.UpdatedAt = true, t.now, t.now
-	if err := t.tx.PutScore(s); err != nil {
+func (t *Turn) confirmScore(s store.Score) error {
+	s.Confirmed, s.ConfirmedAt, s.UpdatedAt = true, t.Now, t.Now
+	if err := t.Tx.PutScore(s); err != nil {
 		return err
 	}
-	t.toast("")
+	t.Toast("")
 	total, _ := selection.Total(s.Points)
-	t.edit(t.text("score.confirmed", map[string]any{"Code": s.Code, "Total": formatPoints(total)}), nil)
+	t.Edit(t.Text("score.confirmed", map[string]any{"Code": s.Code, "Total": FormatPoints(total)}), nil)
 	return t.nextToScore()
 }

@@ -17,31 +17,31 @@ import (
 // commission scores (scoring.go).
 var selectionFeature = Feature{
 	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
-	Lists:     map[string]pagedList{"rank": {20, (*turn).ranking, (*turn).rankingFile}},
-	Tables: map[string]func(*turn, string) (fileTable, error){
-		"scores":  (*turn).exportScoresTable,
-		"ranking": (*turn).rankingFileTable,
+	Lists:     map[string]PagedList{"rank": {20, (*Turn).ranking, (*Turn).rankingFile}},
+	Tables: map[string]func(*Turn, string) (FileTable, error){
+		"scores":  (*Turn).exportScoresTable,
+		"ranking": (*Turn).rankingFileTable,
 	},
-	Sure:     map[string]func(*turn, string) error{"scoring": (*turn).closeScoring},
-	Before:   (*turn).forgetMaskStep,
-	RoleEnds: (*turn).scoresLeft,
+	Sure:     map[string]func(*Turn, string) error{"scoring": (*Turn).closeScoring},
+	Before:   (*Turn).forgetMaskStep,
+	RoleEnds: (*Turn).scoresLeft,
 	Commands: []Command{
-		{Name: "scoring", Roles: staffOnly, Run: (*turn).scoringState, Help: true, Menu: true},
-		{Name: "progress", Roles: staffOnly, Run: (*turn).progress, Help: true, Menu: true},
-		{Name: "mask", Roles: staffOnly, Run: (*turn).showMasked, Help: true},
-		{Name: "ranking", Roles: staffOnly, Run: firstPage("rank"), Help: true, Menu: true},
-		{Name: "decide", Roles: staffOnly, Run: (*turn).decide, Help: true, Menu: true},
-		{Name: "publish", Roles: staffOnly, Run: (*turn).askPublish, Help: true, Menu: true},
-		{Name: "scores", Roles: staffOnly, Run: (*turn).exportScores, Help: true},
-		{Name: "score", Roles: commissionOnly, Run: (*turn).nextToScore, Help: true, Menu: true},
+		{Name: "scoring", Roles: StaffOnly, Run: (*Turn).scoringState, Help: true, Menu: true},
+		{Name: "progress", Roles: StaffOnly, Run: (*Turn).progress, Help: true, Menu: true},
+		{Name: "mask", Roles: StaffOnly, Run: (*Turn).showMasked, Help: true},
+		{Name: "ranking", Roles: StaffOnly, Run: FirstPage("rank"), Help: true, Menu: true},
+		{Name: "decide", Roles: StaffOnly, Run: (*Turn).decide, Help: true, Menu: true},
+		{Name: "publish", Roles: StaffOnly, Run: (*Turn).askPublish, Help: true, Menu: true},
+		{Name: "scores", Roles: StaffOnly, Run: (*Turn).exportScores, Help: true},
+		{Name: "score", Roles: CommissionOnly, Run: (*Turn).nextToScore, Help: true, Menu: true},
 	},
 	Buttons: []Button{
-		{Prefix: prefixScoring, Roles: staffOnly, Run: (*turn).tapScoring},
-		{Prefix: prefixMask, Roles: staffOnly, Run: (*turn).tapMask},
-		{Prefix: prefixDecide, Roles: staffOnly, Run: (*turn).tapDecide},
-		{Prefix: prefixPublish, Roles: staffOnly, Run: (*turn).tapPublish},
-		{Prefix: prefixScore, Roles: commissionOnly, Run: (*turn).tapScore},
-		{Prefix: prefixRecusal, Roles: staffOnly, Run: (*turn).tapUndoRecusal},
+		{Prefix: prefixScoring, Roles: StaffOnly, Run: (*Turn).tapScoring},
+		{Prefix: prefixMask, Roles: StaffOnly, Run: (*Turn).tapMask},
+		{Prefix: prefixDecide, Roles: StaffOnly, Run: (*Turn).tapDecide},
+		{Prefix: prefixPublish, Roles: StaffOnly, Run: (*Turn).tapPublish},
+		{Prefix: prefixScore, Roles: CommissionOnly, Run: (*Turn).tapScore},
+		{Prefix: prefixRecusal, Roles: StaffOnly, Run: (*Turn).tapUndoRecusal},
 	},
 }
 
@@ -61,19 +61,19 @@ type standing struct {
 	scores  []store.Score
 }
 
-func (t *turn) standing() (standing, error) {
+func (t *Turn) standing() (standing, error) {
 	var st standing
 	var err error
-	if st.sel, err = t.tx.Selection(); err != nil {
+	if st.sel, err = t.Tx.Selection(); err != nil {
 		return st, err
 	}
 	if st.apps, err = t.activeApplications(); err != nil {
 		return st, err
 	}
-	if st.members, err = t.tx.UsersWithRole(store.RoleCommission); err != nil {
+	if st.members, err = t.Tx.UsersWithRole(store.RoleCommission); err != nil {
 		return st, err
 	}
-	st.scores, err = t.tx.Scores()
+	st.scores, err = t.Tx.Scores()
 	return st, err
 }
 
@@ -123,11 +123,11 @@ func (st standing) complete() bool {
 
 // stillToConfirm lists, one line each, the members who have
 // applications left to confirm, and how many.
-func (t *turn) stillToConfirm(st standing) string {
+func (t *Turn) stillToConfirm(st standing) string {
 	var lines []string
 	for _, m := range st.members {
 		if n := st.leftFor(m.ID); n > 0 {
-			lines = append(lines, t.text("scoring.member_left", map[string]any{"Name": displayName(m), "ID": m.ID, "Count": n}))
+			lines = append(lines, t.Text("scoring.member_left", map[string]any{"Name": DisplayName(m), "ID": m.ID, "Count": n}))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -144,14 +144,14 @@ func (st standing) agreement() selection.Agreement {
 func (st standing) decidable() bool { return st.complete() || st.sel.Phase == store.PhaseClosed }
 
 // ranked returns the ranking of one category.
-func (t *turn) ranked(st standing, cat store.Category) []selection.Result {
+func (t *Turn) ranked(st standing, cat store.Category) []selection.Result {
 	var apps []store.Application
 	for _, a := range st.apps {
 		if a.Category == cat {
 			apps = append(apps, a)
 		}
 	}
-	return selection.Rank(apps, st.scores, t.Selection.SpreadLimit, t.Selection.Quotas[cat])
+	return selection.Rank(apps, st.scores, t.School().Selection.SpreadLimit, t.School().Selection.Quotas[cat])
 }
 
 // allDecided reports whether every active application has a decision.
@@ -168,134 +168,134 @@ func (st standing) allDecided() bool {
 // opens or closes it. "/scoring close" asks whether to close it.
 // Scoring does not open with nobody in the commission: staff are told how
 // to invite a member.
-func (t *turn) scoringState() error {
+func (t *Turn) scoringState() error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
-	if strings.EqualFold(strings.TrimSpace(t.u.Args), "close") && st.sel.PublishedAt.IsZero() && st.sel.Phase == store.PhaseOpen {
+	if strings.EqualFold(strings.TrimSpace(t.Update.Args), "close") && st.sel.PublishedAt.IsZero() && st.sel.Phase == store.PhaseOpen {
 		return t.askCloseScoring(st)
 	}
 	data := map[string]any{"Apps": len(st.apps), "Members": len(st.members)}
 	switch {
 	case !st.sel.PublishedAt.IsZero():
-		t.say("scoring.published", nil)
+		t.Say("scoring.published", nil)
 	case st.sel.Phase == store.PhaseOpen:
-		t.send(t.text("scoring.is_open", data), [][]store.Button{{t.button("scoring.close", "scoring:close")}})
+		t.Send(t.Text("scoring.is_open", data), [][]store.Button{{t.Button("scoring.close", "scoring:close")}})
 	case len(st.members) == 0:
-		t.say("scoring.no_members", nil)
+		t.Say("scoring.no_members", nil)
 	default:
 		key := "scoring.not_open"
 		if st.sel.Phase == store.PhaseClosed {
 			key = "scoring.is_closed"
 		}
-		if !t.closed() {
+		if !t.Closed() {
 			key += "_before_deadline"
 		}
-		t.send(t.text(key, data), [][]store.Button{{t.button("scoring.open", "scoring:open")}})
+		t.Send(t.Text(key, data), [][]store.Button{{t.Button("scoring.open", "scoring:open")}})
 	}
 	return nil
 }
 
 // tapScoring opens scoring, telling every member, or asks whether to
 // close it.
-func (t *turn) tapScoring(action string) error {
+func (t *Turn) tapScoring(action string) error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
 	if !st.sel.PublishedAt.IsZero() {
-		t.toast("scoring.published")
+		t.Toast("scoring.published")
 		return nil
 	}
 	switch {
 	case action == "open" && st.sel.Phase != store.PhaseOpen && len(st.members) == 0:
-		t.toast("")
-		t.editButtons(nil)
-		t.say("scoring.no_members", nil)
+		t.Toast("")
+		t.EditButtons(nil)
+		t.Say("scoring.no_members", nil)
 		return nil
 	case action == "open" && st.sel.Phase != store.PhaseOpen:
-		t.toast("")
+		t.Toast("")
 		return t.openScoring(st)
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
-		t.toast("")
-		t.editButtons(nil)
+		t.Toast("")
+		t.EditButtons(nil)
 		return t.askCloseScoring(st)
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // openScoring opens it and tells the members; staff hear how many got
 // the message, and who did not (she blocked the bot).
-func (t *turn) openScoring(st standing) error {
-	st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.now
-	if err := t.tx.PutSelection(st.sel); err != nil {
+func (t *Turn) openScoring(st standing) error {
+	st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.Now
+	if err := t.Tx.PutSelection(st.sel); err != nil {
 		return err
 	}
-	notified := t.notify(st.members, t.byKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
-	t.Log.Info("scoring opened", "by", t.user.ID, "applications", len(st.apps), "members", len(st.members), "notified", notified)
-	t.editButtons(nil)
-	t.say("scoring.opened", map[string]any{"Apps": len(st.apps), "Count": notified})
+	notified := t.Notify(st.members, t.bot.ByKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
+	t.Log().Info("scoring opened", "by", t.User.ID, "applications", len(st.apps), "members", len(st.members), "notified", notified)
+	t.EditButtons(nil)
+	t.Say("scoring.opened", map[string]any{"Apps": len(st.apps), "Count": notified})
 	var unreached []string
 	for _, m := range st.members {
 		if m.Blocked {
-			unreached = append(unreached, fmt.Sprintf("%s (%d)", displayName(m), m.ID))
+			unreached = append(unreached, fmt.Sprintf("%s (%d)", DisplayName(m), m.ID))
 		}
 	}
 	if len(unreached) > 0 {
-		t.say("scoring.not_notified", map[string]any{"Names": strings.Join(unreached, ", ")})
+		t.Say("scoring.not_notified", map[string]any{"Names": strings.Join(unreached, ", ")})
 	}
 	return nil
 }
 
 // askCloseScoring asks staff, yes or no, whether to close scoring, saying
 // who still has how many to confirm: their missing scores stay missing.
-func (t *turn) askCloseScoring(st standing) error {
-	q := t.text("scoring.close_ask", nil)
+func (t *Turn) askCloseScoring(st standing) error {
+	q := t.Text("scoring.close_ask", nil)
 	if left := t.stillToConfirm(st); left != "" {
-		q += "\n\n" + t.text("scoring.still_to_confirm", nil) + "\n" + left
+		q += "\n\n" + t.Text("scoring.still_to_confirm", nil) + "\n" + left
 	}
-	return t.startDialogue(sureDialogue.Name, map[string]string{"question": q, "command": "scoring", "id": "close"})
+	return t.StartDialogue(SureDialogue.Name, map[string]string{"question": q, "command": "scoring", "id": "close"})
 }
 
 // closeScoring is the yes to askCloseScoring.
-func (t *turn) closeScoring(string) error {
-	sel, err := t.tx.Selection()
+func (t *Turn) closeScoring(string) error {
+	sel, err := t.Tx.Selection()
 	if err != nil {
 		return err
 	}
 	if sel.Phase != store.PhaseOpen || !sel.PublishedAt.IsZero() {
-		t.say("scoring.not_open_now", nil)
+		t.Say("scoring.not_open_now", nil)
 		return nil
 	}
-	sel.Phase, sel.ClosedAt = store.PhaseClosed, t.now
-	if err := t.tx.PutSelection(sel); err != nil {
+	sel.Phase, sel.ClosedAt = store.PhaseClosed, t.Now
+	if err := t.Tx.PutSelection(sel); err != nil {
 		return err
 	}
-	t.Log.Info("scoring closed", "by", t.user.ID)
-	t.say("scoring.closed", nil)
+	t.Log().Info("scoring closed", "by", t.User.ID)
+	t.Say("scoring.closed", nil)
 	return nil
 }
 
 // progress is /progress: how many each member has scored.
-func (t *turn) progress() error {
+func (t *Turn) progress() error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
-	sb.WriteString(t.text("progress.head", map[string]any{"Phase": t.text("phase."+phaseKey(st.sel.Phase), nil), "Apps": len(st.apps)}))
+	sb.WriteString(t.Text("progress.head", map[string]any{"Phase": t.Text("phase."+phaseKey(st.sel.Phase), nil), "Apps": len(st.apps)}))
 	for _, m := range st.members {
 		recused := st.recusedBy(m.ID)
-		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", displayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps)-recused)
+		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", DisplayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps)-recused)
 		if recused > 0 {
-			sb.WriteString(" " + t.text("progress.recused", map[string]any{"Count": recused}))
+			sb.WriteString(" " + t.Text("progress.recused", map[string]any{"Count": recused}))
 		}
 	}
 	if len(st.members) == 0 {
-		sb.WriteString("\n" + t.text("progress.no_members", nil))
+		sb.WriteString("\n" + t.Text("progress.no_members", nil))
 	}
-	t.send(sb.String(), nil)
+	t.Send(sb.String(), nil)
 	return nil
 }
 
@@ -316,65 +316,65 @@ func phaseKey(p store.Phase) string {
 // warning that scoring is incomplete and the legend are on every page.
 // Ranking needs every score, so all are read, but only the page is
 // rendered.
-func (t *turn) ranking(w window) (listPage, error) {
+func (t *Turn) ranking(w Window) (Page, error) {
 	st, err := t.standing()
 	if err != nil {
-		return listPage{}, err
+		return Page{}, err
 	}
 	reveal := st.allDecided()
 	ag := st.agreement()
-	ranked := make([][]selection.Result, len(categories))
-	sizes := make([]int, len(categories))
+	ranked := make([][]selection.Result, len(Categories))
+	sizes := make([]int, len(Categories))
 	total := 0
-	for i, cat := range categories {
+	for i, cat := range Categories {
 		ranked[i] = t.ranked(st, cat)
 		sizes[i] = len(ranked[i])
 		total += sizes[i]
 	}
 	var sb strings.Builder
 	if !st.complete() {
-		sb.WriteString(t.text("ranking.incomplete", nil) + "\n\n")
+		sb.WriteString(t.Text("ranking.incomplete", nil) + "\n\n")
 	}
-	for _, s := range sectionsOn(sizes, w) {
-		cat := categories[s.index]
-		q := t.Selection.Quotas[cat]
-		sb.WriteString(t.text("ranking.category", map[string]any{"Category": t.text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
-		for i := s.from; i < s.to; i++ {
-			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.index][i], st, ag, reveal))
+	for _, s := range SectionsOn(sizes, w) {
+		cat := Categories[s.Index]
+		q := t.School().Selection.Quotas[cat]
+		sb.WriteString(t.Text("ranking.category", map[string]any{"Category": t.Text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
+		for i := s.From; i < s.To; i++ {
+			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.Index][i], st, ag, reveal))
 		}
 		sb.WriteString("\n\n")
 	}
 	sb.WriteString(t.agreementText(ag) + "\n\n")
-	sb.WriteString(t.text("ranking.legend", map[string]any{"Count": formatPoints(t.Selection.SpreadLimit)}))
-	return listPage{text: strings.TrimSpace(sb.String()), total: total}, nil
+	sb.WriteString(t.Text("ranking.legend", map[string]any{"Count": FormatPoints(t.School().Selection.SpreadLimit)}))
+	return Page{Text: strings.TrimSpace(sb.String()), Total: total}, nil
 }
 
 // rankingFile sends the whole ranking as a workbook, as the pages show it.
-func (t *turn) rankingFile() error { return t.fileJob("ranking", "") }
+func (t *Turn) rankingFile() error { return t.FileJob("ranking", "") }
 
 // rankingFileTable builds it, in the worker (RunFileJobs).
-func (t *turn) rankingFileTable(string) (fileTable, error) {
+func (t *Turn) rankingFileTable(string) (FileTable, error) {
 	st, err := t.standing()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
 	var ranking []export.RankedCategory
 	n := 0
-	for _, cat := range categories {
+	for _, cat := range Categories {
 		results := t.ranked(st, cat)
 		ranking = append(ranking, export.RankedCategory{Category: cat, Results: results})
 		n += len(results)
 	}
 	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
-	caption := t.text("ranking.caption", map[string]any{"Count": n}) + "\n" + t.agreementText(st.agreement())
-	return fileTable{tb, "ranking", caption}, nil
+	caption := t.Text("ranking.caption", map[string]any{"Count": n}) + "\n" + t.agreementText(st.agreement())
+	return FileTable{tb, "ranking", caption}, nil
 }
 
 // rankLine is "1. A-004 — 86 (84 · ✋ · 86) z +0.52 ⚠ → accepted". The
 // totals are the members', then former members' (selection.Scorers); ✋
 // is a member who stood aside. z is the mean of the members' totals
 // standardised against each one's own scoring.
-func (t *turn) rankLine(place int, r selection.Result, st standing, ag selection.Agreement, reveal bool) string {
+func (t *Turn) rankLine(place int, r selection.Result, st standing, ag selection.Agreement, reveal bool) string {
 	scorers := selection.Scorers(memberIDs(st.members), st.scores)
 	recused := map[int64]bool{}
 	for _, s := range st.scores {
@@ -386,27 +386,27 @@ func (t *turn) rankLine(place int, r selection.Result, st standing, ag selection
 	for i, id := range scorers {
 		totals[i] = "–"
 		if v, ok := r.Totals[id]; ok {
-			totals[i] = formatPoints(v)
+			totals[i] = FormatPoints(v)
 		} else if recused[id] {
 			totals[i] = "✋"
 		}
 	}
 	line := fmt.Sprintf("%d. %s", place, r.App.Code)
 	if reveal {
-		line += " " + clip(r.App.Answers["full_name"], listName)
+		line += " " + Clip(r.App.Answers["full_name"], ListName)
 	}
 	if len(r.Totals) == 0 {
 		line += " — –"
 	} else {
-		line += fmt.Sprintf(" — %s (%s) z %s", formatPoints(r.Mean), strings.Join(totals, " · "), zText(selection.ZMean(r.Totals, ag.Scales)))
+		line += fmt.Sprintf(" — %s (%s) z %s", FormatPoints(r.Mean), strings.Join(totals, " · "), zText(selection.ZMean(r.Totals, ag.Scales)))
 	}
 	if r.Flagged {
-		line += " ⚠" + formatPoints(r.Spread)
+		line += " ⚠" + FormatPoints(r.Spread)
 	}
 	if r.App.Status.Decided() {
-		return line + " → " + t.text("decision."+string(r.App.Status), nil)
+		return line + " → " + t.Text("decision."+string(r.App.Status), nil)
 	}
-	return line + " · " + t.text("ranking.proposed", map[string]any{"Decision": t.text("decision."+string(r.Proposed), nil)})
+	return line + " · " + t.Text("ranking.proposed", map[string]any{"Decision": t.Text("decision."+string(r.Proposed), nil)})
 }
 
 // zText is a z-mean with its sign and two decimals, "–" where there is
@@ -436,17 +436,17 @@ func alphaText(a float64) string {
 
 // agreementText is the commission's agreement as /ranking shows it: alpha
 // and the applications whose leaving out would raise it most.
-func (t *turn) agreementText(ag selection.Agreement) string {
+func (t *Turn) agreementText(ag selection.Agreement) string {
 	if !ag.AlphaOK {
-		return t.text("ranking.agreement_none", nil)
+		return t.Text("ranking.agreement_none", nil)
 	}
-	text := t.text("ranking.agreement", map[string]any{"Alpha": alphaText(ag.Alpha)})
+	text := t.Text("ranking.agreement", map[string]any{"Alpha": alphaText(ag.Alpha)})
 	var down []string
 	for _, d := range ag.PullingDown(pullingDownShown) {
-		down = append(down, t.text("ranking.without", map[string]any{"Code": d.Code, "Alpha": alphaText(d.Without)}))
+		down = append(down, t.Text("ranking.without", map[string]any{"Code": d.Code, "Alpha": alphaText(d.Without)}))
 	}
 	if len(down) > 0 {
-		text += "\n" + t.text("ranking.pulling_down", map[string]any{"Codes": strings.Join(down, ", ")})
+		text += "\n" + t.Text("ranking.pulling_down", map[string]any{"Codes": strings.Join(down, ", ")})
 	}
 	return text
 }
@@ -458,14 +458,14 @@ const pullingDownShown = 3
 // decide is /decide [CODE accept|waitlist|decline]: with a code it takes
 // that decision; without, it shows the next undecided application in the
 // ranking's order with the three choices and the bot's proposal.
-func (t *turn) decide() error {
+func (t *Turn) decide() error {
 	// A decision mistyped is told how to write before anything else.
-	fields := strings.Fields(t.u.Args)
+	fields := strings.Fields(t.Update.Args)
 	var status store.Status
 	if len(fields) != 0 {
 		var ok bool
 		if status, ok = decisionWord(fields[len(fields)-1]); len(fields) != 2 || !ok {
-			t.say("decide.usage", nil)
+			t.Say("decide.usage", nil)
 			return nil
 		}
 	}
@@ -474,11 +474,11 @@ func (t *turn) decide() error {
 		return err
 	}
 	if !st.sel.PublishedAt.IsZero() {
-		t.say("scoring.published", nil)
+		t.Say("scoring.published", nil)
 		return nil
 	}
 	if !st.decidable() {
-		t.say("decide.not_yet", nil)
+		t.Say("decide.not_yet", nil)
 		return nil
 	}
 	if len(fields) == 0 {
@@ -487,7 +487,7 @@ func (t *turn) decide() error {
 	}
 	code, ok := store.ParseCode(fields[0])
 	if !ok {
-		t.say("staff.application.not_found", map[string]any{"Code": fields[0]})
+		t.Say("staff.application.not_found", map[string]any{"Code": fields[0]})
 		return nil
 	}
 	return t.setDecision(code, status)
@@ -507,43 +507,43 @@ func decisionWord(w string) (store.Status, bool) {
 
 // showUndecided shows the best undecided application, or says all are
 // decided. edit replaces the message of the tap instead of sending.
-func (t *turn) showUndecided(st standing, edit bool) {
-	show := t.send
+func (t *Turn) showUndecided(st standing, edit bool) {
+	show := t.Send
 	if edit {
-		show = t.edit
+		show = t.Edit
 	}
-	for _, cat := range categories {
+	for _, cat := range Categories {
 		for i, r := range t.ranked(st, cat) {
 			if r.App.Status.Decided() {
 				continue
 			}
-			text := t.text("decide.next", map[string]any{"Category": t.text("category."+string(cat), nil)}) + "\n" +
+			text := t.Text("decide.next", map[string]any{"Category": t.Text("category."+string(cat), nil)}) + "\n" +
 				t.rankLine(i+1, r, st, st.agreement(), false)
 			code := r.App.Code
 			show(text, [][]store.Button{
-				{t.button("decide.accept", "dec:"+code+":accepted"), t.button("decide.waitlist", "dec:"+code+":waitlisted"), t.button("decide.decline", "dec:"+code+":declined")},
-				{t.button("decide.all_proposed", "dec:all")},
+				{t.Button("decide.accept", "dec:"+code+":accepted"), t.Button("decide.waitlist", "dec:"+code+":waitlisted"), t.Button("decide.decline", "dec:"+code+":declined")},
+				{t.Button("decide.all_proposed", "dec:all")},
 			})
 			return
 		}
 	}
-	show(t.text("decide.all_done", nil), nil)
+	show(t.Text("decide.all_done", nil), nil)
 }
 
 // tapDecide takes a decision button: "CODE:status", or "all" for the
 // bot's proposal on every undecided application.
-func (t *turn) tapDecide(args string) error {
+func (t *Turn) tapDecide(args string) error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
 	if !st.sel.PublishedAt.IsZero() || !st.decidable() {
-		t.toast("decide.not_yet")
+		t.Toast("decide.not_yet")
 		return nil
 	}
-	t.toast("")
+	t.Toast("")
 	if args == "all" {
-		for _, cat := range categories {
+		for _, cat := range Categories {
 			for _, r := range t.ranked(st, cat) {
 				if !r.App.Status.Decided() {
 					if err := t.putDecision(r.App, r.Proposed); err != nil {
@@ -556,9 +556,9 @@ func (t *turn) tapDecide(args string) error {
 		code, word, _ := strings.Cut(args, ":")
 		status, ok := decisionWord(word)
 		if !ok {
-			return t.oldButton()
+			return t.OldButton()
 		}
-		app, err := t.tx.Application(code)
+		app, err := t.Tx.Application(code)
 		if err != nil {
 			return err
 		}
@@ -574,10 +574,10 @@ func (t *turn) tapDecide(args string) error {
 }
 
 // setDecision is a decision typed with /decide CODE WORD.
-func (t *turn) setDecision(code string, status store.Status) error {
-	app, err := t.tx.Application(code)
-	if isNotFound(err) || (err == nil && !app.Active()) {
-		t.say("staff.application.not_found", map[string]any{"Code": code})
+func (t *Turn) setDecision(code string, status store.Status) error {
+	app, err := t.Tx.Application(code)
+	if IsNotFound(err) || (err == nil && !app.Active()) {
+		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
 	if err != nil {
@@ -586,54 +586,54 @@ func (t *turn) setDecision(code string, status store.Status) error {
 	if err := t.putDecision(app, status); err != nil {
 		return err
 	}
-	t.say("decide.done", map[string]any{"Code": code, "Decision": t.text("decision."+string(status), nil)})
+	t.Say("decide.done", map[string]any{"Code": code, "Decision": t.Text("decision."+string(status), nil)})
 	return nil
 }
 
-func (t *turn) putDecision(app store.Application, status store.Status) error {
-	app.Status, app.DecidedAt = status, t.now
-	t.Log.Info("decision", "by", t.user.ID, "code", app.Code, "decision", status)
-	return t.tx.PutApplication(app)
+func (t *Turn) putDecision(app store.Application, status store.Status) error {
+	app.Status, app.DecidedAt = status, t.Now
+	t.Log().Info("decision", "by", t.User.ID, "code", app.Code, "decision", status)
+	return t.Tx.PutApplication(app)
 }
 
 // publishRefusal is why the results cannot go out yet, "" when they
 // can: not before the application deadline (a woman may still apply),
 // not while a member has applications left to confirm unless staff
 // closed scoring, and not before every application is decided.
-func (t *turn) publishRefusal(st standing) string {
+func (t *Turn) publishRefusal(st standing) string {
 	switch {
 	case !st.sel.PublishedAt.IsZero():
-		return t.text("scoring.published", nil)
-	case !t.closed():
-		return t.text("publish.before_deadline", map[string]any{"Deadline": t.dateTime(t.Deadline)})
+		return t.Text("scoring.published", nil)
+	case !t.Closed():
+		return t.Text("publish.before_deadline", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
 	case st.sel.Phase == store.PhaseNotOpen:
-		return t.text("publish.not_scored", nil)
+		return t.Text("publish.not_scored", nil)
 	case st.sel.Phase == store.PhaseOpen && !st.complete():
-		return t.text("publish.scoring_open", nil) + "\n" + t.stillToConfirm(st)
+		return t.Text("publish.scoring_open", nil) + "\n" + t.stillToConfirm(st)
 	case !st.allDecided():
-		return t.text("publish.undecided", nil)
+		return t.Text("publish.undecided", nil)
 	}
 	return ""
 }
 
 // askPublish is /publish: the counts, and a button to send the results,
 // or why they cannot go out yet.
-func (t *turn) askPublish() error {
+func (t *Turn) askPublish() error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
 	if refusal := t.publishRefusal(st); refusal != "" {
-		t.send(refusal, nil)
+		t.Send(refusal, nil)
 		return nil
 	}
 	count := map[store.Status]int{}
 	for _, a := range st.apps {
 		count[a.Status]++
 	}
-	t.send(t.text("publish.confirm", map[string]any{
+	t.Send(t.Text("publish.confirm", map[string]any{
 		"Accepted": count[store.StatusAccepted], "Waitlisted": count[store.StatusWaitlisted], "Declined": count[store.StatusDeclined],
-	}), [][]store.Button{{t.button("publish.go", "pub:go")}})
+	}), [][]store.Button{{t.Button("publish.go", "pub:go")}})
 	return nil
 }
 
@@ -641,22 +641,22 @@ func (t *turn) askPublish() error {
 // message is queued and the application marked in the same transaction,
 // so a second tap or a restart sends nothing again. Those accepted become
 // participants.
-func (t *turn) tapPublish(string) error {
+func (t *Turn) tapPublish(string) error {
 	st, err := t.standing()
 	if err != nil {
 		return err
 	}
 	if !st.sel.PublishedAt.IsZero() {
-		t.toast("scoring.published")
+		t.Toast("scoring.published")
 		return nil
 	}
 	if refusal := t.publishRefusal(st); refusal != "" {
-		t.toast("")
-		t.editButtons(nil)
-		t.send(refusal, nil)
+		t.Toast("")
+		t.EditButtons(nil)
+		t.Send(refusal, nil)
 		return nil
 	}
-	t.toast("")
+	t.Toast("")
 	sent := 0
 	for _, app := range st.apps {
 		if !app.PublishedAt.IsZero() {
@@ -665,8 +665,8 @@ func (t *turn) tapPublish(string) error {
 		if store.Unlinked(app.UserID) {
 			// Entered from paper or e-mail, and she has not opened the
 			// bot: staff tell her; she sees it here once she links it.
-			app.PublishedAt = t.now
-			if err := t.tx.PutApplication(app); err != nil {
+			app.PublishedAt = t.Now
+			if err := t.Tx.PutApplication(app); err != nil {
 				return err
 			}
 			continue
@@ -676,55 +676,55 @@ func (t *turn) tapPublish(string) error {
 		}
 		sent++
 	}
-	st.sel.PublishedAt = t.now
+	st.sel.PublishedAt = t.Now
 	if st.sel.Phase == store.PhaseOpen {
-		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.now
+		st.sel.Phase, st.sel.ClosedAt = store.PhaseClosed, t.Now
 	}
-	if err := t.tx.PutSelection(st.sel); err != nil {
+	if err := t.Tx.PutSelection(st.sel); err != nil {
 		return err
 	}
-	t.Log.Info("results published", "by", t.user.ID, "messages", sent)
-	t.editButtons(nil)
-	t.say("publish.done", map[string]any{"Count": sent})
+	t.Log().Info("results published", "by", t.User.ID, "messages", sent)
+	t.EditButtons(nil)
+	t.Say("publish.done", map[string]any{"Count": sent})
 	return nil
 }
 
-func (t *turn) publishResult(app store.Application) error {
-	u, err := t.tx.User(app.UserID)
-	if err != nil && !isNotFound(err) {
+func (t *Turn) publishResult(app store.Application) error {
+	u, err := t.Tx.User(app.UserID)
+	if err != nil && !IsNotFound(err) {
 		return err
 	}
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		u = store.User{ID: app.UserID, Language: app.Language}
 	}
 	if app.Status == store.StatusAccepted && !u.HasRole(store.RoleParticipant) {
 		u.Roles = append(u.Roles, store.RoleParticipant)
-		if err := t.saveOther(&u); err != nil {
+		if err := t.SaveOther(&u); err != nil {
 			return err
 		}
 	}
-	t.notify([]store.User{u}, t.byKey("result."+string(app.Status), map[string]any{
-		"Code": app.Code, "Start": t.date(t.Selection.SchoolStart), "End": t.date(t.Selection.SchoolEnd),
+	t.Notify([]store.User{u}, t.bot.ByKey("result."+string(app.Status), map[string]any{
+		"Code": app.Code, "Start": t.Date(t.School().Selection.SchoolStart), "End": t.Date(t.School().Selection.SchoolEnd),
 	}), nil)
-	app.PublishedAt = t.now
-	return t.tx.PutApplication(app)
+	app.PublishedAt = t.Now
+	return t.Tx.PutApplication(app)
 }
 
 // exportScores is /scores: every member's scores as a workbook.
-func (t *turn) exportScores() error { return t.fileJob("scores", "") }
+func (t *Turn) exportScores() error { return t.FileJob("scores", "") }
 
 // exportScoresTable builds it, in the worker (RunFileJobs).
-func (t *turn) exportScoresTable(string) (fileTable, error) {
+func (t *Turn) exportScoresTable(string) (FileTable, error) {
 	st, err := t.standing()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	apps, err := t.tx.Applications()
+	apps, err := t.Tx.Applications()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	caption := t.text("staff.scores.caption", nil) + "\n" + t.agreementText(st.agreement())
-	return fileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", caption}, nil
+	caption := t.Text("staff.scores.caption", nil) + "\n" + t.agreementText(st.agreement())
+	return FileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", caption}, nil
 }
 
 func memberIDs(users []store.User) []int64 {
@@ -738,10 +738,10 @@ func memberIDs(users []store.User) []int64 {
 // maskDialogue is staff rewriting the commission's copy of one free-text
 // answer ("field") of an application ("code").
 var maskDialogue = &dialogue.Dialogue{
-	Name: "mask", Version: 1, Roles: staffOnly, CancelButton: true,
+	Name: "mask", Version: 1, Roles: StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{{ID: "text", Ask: "mask.send", Data: maskData, Takes: dialogue.Text, Max: MaxMessage}},
 	Finish: func(c *dialogue.Context) error {
-		return turnOf(c).saveMask(c.Answers["code"], c.Answers["field"], c.Answers["text"])
+		return TurnOf(c).saveMask(c.Answers["code"], c.Answers["field"], c.Answers["text"])
 	},
 }
 
@@ -756,24 +756,24 @@ func maskData(c *dialogue.Context) map[string]any {
 const legacyMaskStep = "mask:"
 
 // forgetMaskStep drops a legacyMaskStep.
-func (t *turn) forgetMaskStep() error {
-	if strings.HasPrefix(t.user.Step, legacyMaskStep) {
-		t.user.Step = ""
+func (t *Turn) forgetMaskStep() error {
+	if strings.HasPrefix(t.User.Step, legacyMaskStep) {
+		t.User.Step = ""
 	}
 	return nil
 }
 
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
-func (t *turn) showMasked() error {
-	typed := strings.TrimSpace(t.u.Args)
+func (t *Turn) showMasked() error {
+	typed := strings.TrimSpace(t.Update.Args)
 	if typed == "" {
-		t.say("mask.usage", nil)
+		t.Say("mask.usage", nil)
 		return nil
 	}
-	app, err := t.application(typed)
-	if isNotFound(err) {
-		t.say("staff.application.not_found", map[string]any{"Code": typed})
+	app, err := t.Application(typed)
+	if IsNotFound(err) {
+		t.Say("staff.application.not_found", map[string]any{"Code": typed})
 		return nil
 	}
 	if err != nil {
@@ -783,34 +783,34 @@ func (t *turn) showMasked() error {
 	masked := maskedAnswers(app)
 	var rows [][]store.Button
 	var sb strings.Builder
-	sb.WriteString(t.text("mask.head", map[string]any{"Code": code}))
+	sb.WriteString(t.Text("mask.head", map[string]any{"Code": code}))
 	for _, f := range form.Fields {
 		if v, ok := masked[f.ID]; ok && isFreeText(f) && v != "" {
-			label := t.text("form."+f.ID+".label", nil)
+			label := t.Text("form."+f.ID+".label", nil)
 			fmt.Fprintf(&sb, "\n\n%s:\n%s", label, v)
 			rows = append(rows, []store.Button{{Text: "✏️ " + label, Data: "mask:" + code + ":" + f.ID}})
 		}
 	}
-	t.send(sb.String(), rows)
+	t.Send(sb.String(), rows)
 	return nil
 }
 
 // tapMask starts rewriting one masked answer.
-func (t *turn) tapMask(args string) error {
+func (t *Turn) tapMask(args string) error {
 	code, field, _ := strings.Cut(args, ":")
 	f, ok := form.ByID(field)
-	if _, err := t.tx.Application(code); err != nil || !ok || !isFreeText(f) {
-		return t.oldButton()
+	if _, err := t.Tx.Application(code); err != nil || !ok || !isFreeText(f) {
+		return t.OldButton()
 	}
-	t.toast("")
-	return t.startDialogue(maskDialogue.Name, map[string]string{"code": code, "field": field})
+	t.Toast("")
+	return t.StartDialogue(maskDialogue.Name, map[string]string{"code": code, "field": field})
 }
 
 // saveMask keeps staff's rewritten answer.
-func (t *turn) saveMask(code, field, text string) error {
-	app, err := t.tx.Application(code)
-	if isNotFound(err) {
-		t.say("staff.application.not_found", map[string]any{"Code": code})
+func (t *Turn) saveMask(code, field, text string) error {
+	app, err := t.Tx.Application(code)
+	if IsNotFound(err) {
+		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
 	if err != nil {
@@ -820,20 +820,20 @@ func (t *turn) saveMask(code, field, text string) error {
 		app.Masked = map[string]string{}
 	}
 	app.Masked[field] = text
-	if err := t.tx.PutApplication(app); err != nil {
+	if err := t.Tx.PutApplication(app); err != nil {
 		return err
 	}
-	if err := t.audit(staffOnly, "mask text", code+" "+field); err != nil {
+	if err := t.Audit(StaffOnly, "mask text", code+" "+field); err != nil {
 		return err
 	}
-	t.Log.Info("masked answer edited", "by", t.user.ID, "code", code, "field", field)
-	t.say("mask.saved", map[string]any{"Code": code})
+	t.Log().Info("masked answer edited", "by", t.User.ID, "code", code, "field", field)
+	t.Say("mask.saved", map[string]any{"Code": code})
 	return nil
 }
 
 // countScores counts a member's confirmed and unfinished scores of the
 // active applications.
-func (t *turn) countScores(member int64, f *freed) error {
+func (t *Turn) countScores(member int64, f *Freed) error {
 	apps, err := t.activeApplications()
 	if err != nil {
 		return err
@@ -842,7 +842,7 @@ func (t *turn) countScores(member int64, f *freed) error {
 	for _, a := range apps {
 		active[a.Code] = true
 	}
-	scores, err := t.tx.Scores()
+	scores, err := t.Tx.Scores()
 	if err != nil {
 		return err
 	}
@@ -850,9 +850,9 @@ func (t *turn) countScores(member int64, f *freed) error {
 		switch {
 		case s.MemberID != member || !active[s.Code]:
 		case s.Confirmed:
-			f.confirmed++
+			f.Confirmed++
 		default:
-			f.unfinished++
+			f.Unfinished++
 		}
 	}
 	return nil
@@ -860,8 +860,8 @@ func (t *turn) countScores(member int64, f *freed) error {
 
 // scoresLeft is the end of a role for the selection (Feature.RoleEnds):
 // a member who left the commission has her scores counted for staff.
-func (t *turn) scoresLeft(u store.User, role store.Role, f *freed) (func() error, error) {
-	if role != store.RoleCommission || t.holds(u, commissionOnly) {
+func (t *Turn) scoresLeft(u store.User, role store.Role, f *Freed) (func() error, error) {
+	if role != store.RoleCommission || t.bot.Holds(u, CommissionOnly) {
 		return nil, nil
 	}
 	return nil, t.countScores(u.ID, f)

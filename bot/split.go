@@ -13,7 +13,7 @@ const MaxMessage = 4096
 // long answer reads naturally across messages.
 func Split(text string, max int) []string {
 	var parts []string
-	for !fits(text, max) {
+	for !Fits(text, max) {
 		cut := cutPoint(text, max)
 		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
 		text = strings.TrimLeft(text[cut:], " \n")
@@ -56,7 +56,7 @@ func prefixWithin(text string, max int) int {
 
 // fits reports whether s takes at most max UTF-16 code units. A string of
 // at most max bytes always does: no rune takes more units than bytes.
-func fits(s string, max int) bool {
+func Fits(s string, max int) bool {
 	if len(s) <= max {
 		return true
 	}

@@ -13,20 +13,20 @@ import (
 // back, and the counts per source), then the page's applications in code
 // order, with names: staff may see them. Only the page's applications are
 // read.
-func (t *turn) listApplications(w window) (listPage, error) {
-	apps, counts, err := t.tx.ApplicationsPage(w.offset, w.limit)
+func (t *Turn) listApplications(w Window) (Page, error) {
+	apps, counts, err := t.Tx.ApplicationsPage(w.Offset, w.Limit)
 	if err != nil {
-		return listPage{}, err
+		return Page{}, err
 	}
 	var sb strings.Builder
-	sb.WriteString(t.text("staff.applications.count", map[string]any{
+	sb.WriteString(t.Text("staff.applications.count", map[string]any{
 		"Count": counts.Total, "Older": counts.ByCategory[store.Category28Plus], "Younger": counts.ByCategory[store.CategoryUnder28],
-		"Deadline": t.dateTime(t.Deadline),
+		"Deadline": t.DateTime(t.School().Deadline),
 	}))
-	if w.offset == 0 {
+	if w.Offset == 0 {
 		head, err := t.sourcesHead()
 		if err != nil {
-			return listPage{}, err
+			return Page{}, err
 		}
 		if head != "" {
 			sb.WriteString("\n" + head)
@@ -36,49 +36,49 @@ func (t *turn) listApplications(w window) (listPage, error) {
 		}
 	}
 	for _, a := range apps {
-		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.text("category."+string(a.Category), nil), t.date(a.SubmittedAt), clip(a.Answers["full_name"], listName))
+		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.Text("category."+string(a.Category), nil), t.Date(a.SubmittedAt), Clip(a.Answers["full_name"], ListName))
 	}
 	if counts.Total > 0 {
-		sb.WriteString("\n\n" + t.text("staff.applications.hint", nil))
+		sb.WriteString("\n\n" + t.Text("staff.applications.hint", nil))
 	}
-	return listPage{text: sb.String(), total: counts.Total}, nil
+	return Page{Text: sb.String(), Total: counts.Total}, nil
 }
 
 // showApplication shows one application in full: /application A-001.
-func (t *turn) showApplication() error {
-	code := strings.TrimSpace(t.u.Args)
+func (t *Turn) showApplication() error {
+	code := strings.TrimSpace(t.Update.Args)
 	if code == "" {
-		t.say("staff.application.usage", nil)
+		t.Say("staff.application.usage", nil)
 		return nil
 	}
-	app, err := t.application(code)
-	if isNotFound(err) {
-		t.say("staff.application.not_found", map[string]any{"Code": code})
+	app, err := t.Application(code)
+	if IsNotFound(err) {
+		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	head := t.text("staff.application.head", map[string]any{
-		"Code": app.Code, "Category": t.text("category."+string(app.Category), nil),
-		"Date": t.dateTime(app.SubmittedAt), "Language": app.Language,
+	head := t.Text("staff.application.head", map[string]any{
+		"Code": app.Code, "Category": t.Text("category."+string(app.Category), nil),
+		"Date": t.DateTime(app.SubmittedAt), "Language": app.Language,
 	})
 	if !app.ArrivedAt.IsZero() {
-		head += "\n" + t.text("staff.application.arrived", map[string]any{"Source": t.text("entry.via."+app.Source, nil), "Date": t.date(app.ArrivedAt)})
+		head += "\n" + t.Text("staff.application.arrived", map[string]any{"Source": t.Text("entry.via."+app.Source, nil), "Date": t.Date(app.ArrivedAt)})
 	}
-	t.send(head+"\n\n"+t.summaryText(app.Answers, false, 1), nil)
+	t.Send(head+"\n\n"+t.SummaryText(app.Answers, false, 1), nil)
 	return nil
 }
 
 // exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
-func (t *turn) exportApplications() error { return t.fileJob("applications", "") }
+func (t *Turn) exportApplications() error { return t.FileJob("applications", "") }
 
 // exportApplicationsTable builds it, in the worker (RunFileJobs).
-func (t *turn) exportApplicationsTable(string) (fileTable, error) {
-	apps, err := t.tx.Applications()
+func (t *Turn) exportApplicationsTable(string) (FileTable, error) {
+	apps, err := t.Tx.Applications()
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	return fileTable{export.Applications(apps, t.Location), "applications", t.text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
+	return FileTable{export.Applications(apps, t.School().Location), "applications", t.Text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
 }

@@ -13,43 +13,43 @@ import (
 // language and the school's time. It reads them with the turn's own
 // transaction: the update is already being handled in one, and a second
 // one inside it could wait on the first.
-func (t *turn) showStatus() error {
-	h, err := t.tx.Health(t.BackupDir)
+func (t *Turn) showStatus() error {
+	h, err := t.Tx.Health(t.bot.BackupDir)
 	if err != nil {
 		return err
 	}
-	lines := []string{t.text("health.head", nil), t.text("health.schema", map[string]any{"Schema": h.Schema}), t.lastUpdateLine(h)}
+	lines := []string{t.Text("health.head", nil), t.Text("health.schema", map[string]any{"Schema": h.Schema}), t.lastUpdateLine(h)}
 	total := 0
 	for _, l := range store.Lanes {
 		total += h.Outbox[l]
 	}
-	lines = append(lines, t.text("health.outbox", map[string]any{"Total": total,
+	lines = append(lines, t.Text("health.outbox", map[string]any{"Total": total,
 		"Tap": h.Outbox[store.LaneTap], "Reply": h.Outbox[store.LaneReply], "Notice": h.Outbox[store.LaneNotice], "Bulk": h.Outbox[store.LaneBulk]}))
-	lines = append(lines, t.text("health.dead", map[string]any{"Count": h.DeadLetters}))
+	lines = append(lines, t.Text("health.dead", map[string]any{"Count": h.DeadLetters}))
 	lines = append(lines, t.broadcastLines(h.Broadcasts)...)
 	lines = append(lines, t.dueLines(h.NextDue)...)
 	lines = append(lines, t.backupLine(h))
-	t.send(strings.Join(lines, "\n"), nil)
+	t.Send(strings.Join(lines, "\n"), nil)
 	return nil
 }
 
 // lastUpdateLine tells the newest update handled, and when.
-func (t *turn) lastUpdateLine(h store.Health) string {
+func (t *Turn) lastUpdateLine(h store.Health) string {
 	if h.LastHandledAt.IsZero() {
-		return t.text("health.last_update.none", map[string]any{"Hours": int(store.HandledFor.Hours())})
+		return t.Text("health.last_update.none", map[string]any{"Hours": int(store.HandledFor.Hours())})
 	}
-	return t.text("health.last_update", map[string]any{"ID": h.LastUpdate, "When": t.dateTime(h.LastHandledAt), "Ago": t.ago(h.LastHandledAt)})
+	return t.Text("health.last_update", map[string]any{"ID": h.LastUpdate, "When": t.DateTime(h.LastHandledAt), "Ago": t.ago(h.LastHandledAt)})
 }
 
 // broadcastLines is a line per broadcast running or paused.
-func (t *turn) broadcastLines(list []store.Broadcast) []string {
+func (t *Turn) broadcastLines(list []store.Broadcast) []string {
 	if len(list) == 0 {
-		return []string{t.text("health.broadcasts.none", nil)}
+		return []string{t.Text("health.broadcasts.none", nil)}
 	}
 	var lines []string
 	for _, b := range list {
-		lines = append(lines, t.text("health.broadcast", map[string]any{
-			"ID": b.ID, "Status": t.text("bc.status."+string(b.Status), nil), "Settled": b.Settled(), "Total": b.Total,
+		lines = append(lines, t.Text("health.broadcast", map[string]any{
+			"ID": b.ID, "Status": t.Text("bc.status."+string(b.Status), nil), "Settled": b.Settled(), "Total": b.Total,
 			"Sent": b.Sent, "Blocked": b.Blocked, "Failed": b.Failed,
 		}))
 	}
@@ -57,57 +57,57 @@ func (t *turn) broadcastLines(list []store.Broadcast) []string {
 }
 
 // dueLines lists the next due items: what, of which event, and when.
-func (t *turn) dueLines(due []store.Due) []string {
+func (t *Turn) dueLines(due []store.Due) []string {
 	if len(due) == 0 {
-		return []string{t.text("health.due.none", nil)}
+		return []string{t.Text("health.due.none", nil)}
 	}
-	lines := []string{t.text("health.due.head", nil)}
+	lines := []string{t.Text("health.due.head", nil)}
 	for _, d := range due {
-		lines = append(lines, t.text("health.due", map[string]any{
-			"When": t.dateTime(d.At), "Kind": t.text("health.due.kind."+string(d.Kind), nil), "ID": d.EventID,
+		lines = append(lines, t.Text("health.due", map[string]any{
+			"When": t.DateTime(d.At), "Kind": t.Text("health.due.kind."+string(d.Kind), nil), "ID": d.EventID,
 		}))
 	}
 	return lines
 }
 
 // backupLine tells the newest complete backup and its age.
-func (t *turn) backupLine(h store.Health) string {
+func (t *Turn) backupLine(h store.Health) string {
 	if h.LastBackup == "" {
-		return t.text("health.backup.none", nil)
+		return t.Text("health.backup.none", nil)
 	}
-	return t.text("health.backup", map[string]any{"Name": h.LastBackup, "When": t.dateTime(h.LastBackupAt), "Ago": t.ago(h.LastBackupAt)})
+	return t.Text("health.backup", map[string]any{"Name": h.LastBackup, "When": t.DateTime(h.LastBackupAt), "Ago": t.ago(h.LastBackupAt)})
 }
 
 // ago says how long ago at was, in whole minutes, hours or days: enough
 // to see that something has stopped.
-func (t *turn) ago(at time.Time) string {
-	d := t.now.Sub(at)
+func (t *Turn) ago(at time.Time) string {
+	d := t.Now.Sub(at)
 	switch {
 	case d < time.Minute:
-		return t.text("health.ago.now", nil)
+		return t.Text("health.ago.now", nil)
 	case d < time.Hour:
-		return t.text("health.ago.minutes", map[string]any{"N": int(d.Minutes())})
+		return t.Text("health.ago.minutes", map[string]any{"N": int(d.Minutes())})
 	case d < 48*time.Hour:
-		return t.text("health.ago.hours", map[string]any{"N": int(d.Hours())})
+		return t.Text("health.ago.hours", map[string]any{"N": int(d.Hours())})
 	}
-	return t.text("health.ago.days", map[string]any{"N": int(d.Hours() / 24)})
+	return t.Text("health.ago.days", map[string]any{"N": int(d.Hours() / 24)})
 }
 
 // counts tallies a broadcast's recipients.
-type counts struct{ total, sent, blocked, failed, left int }
+type Counts struct{ Total, Sent, Blocked, Failed, Left int }
 
-func countRecipients(rs []store.Recipient) counts {
-	c := counts{total: len(rs)}
+func CountRecipients(rs []store.Recipient) Counts {
+	c := Counts{Total: len(rs)}
 	for _, r := range rs {
 		switch r.State {
 		case store.RecipientSent:
-			c.sent++
+			c.Sent++
 		case store.RecipientBlocked:
-			c.blocked++
+			c.Blocked++
 		case store.RecipientFailed:
-			c.failed++
+			c.Failed++
 		default:
-			c.left++
+			c.Left++
 		}
 	}
 	return c

@@ -8,12 +8,6 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Prefixes of the summary's buttons, handled here.
-const (
-	prefixSummary = "sum"  // sum:submit, sum:edit
-	prefixEdit    = "edit" // edit:FIELD, the answer to change
-)
-
 // How much of a long answer the summary shows: enough to recognise it,
 // short enough that the summary fits a phone screen or two.
 const (
@@ -23,10 +17,10 @@ const (
 
 // summaryText lays out the answers by section, from section from on.
 // Short shortens long answers; staff and the commission see them whole.
-func (t *turn) summaryText(answers map[string]string, short bool, from int) string {
+func (t *Turn) SummaryText(answers map[string]string, short bool, from int) string {
 	var sb strings.Builder
 	if short {
-		sb.WriteString(t.text("summary.title", nil))
+		sb.WriteString(t.Text("summary.title", nil))
 	}
 	section := 0
 	for _, f := range form.Fields {
@@ -37,19 +31,19 @@ func (t *turn) summaryText(answers map[string]string, short bool, from int) stri
 		}
 		if f.Section != section {
 			section = f.Section
-			sb.WriteString("\n\n" + t.text(fmt.Sprintf("form.section.%d", section), nil))
+			sb.WriteString("\n\n" + t.Text(fmt.Sprintf("form.section.%d", section), nil))
 		}
 		answer := t.answerText(f, answers, short)
 		if !strings.HasPrefix(answer, "\n") {
 			answer = " " + answer
 		}
-		sb.WriteString("\n" + t.text("form."+f.ID+".label", nil) + ":" + answer)
+		sb.WriteString("\n" + t.Text("form."+f.ID+".label", nil) + ":" + answer)
 	}
 	return strings.TrimSpace(sb.String())
 }
 
 // answerText shows one answer as she would say it.
-func (t *turn) answerText(f form.Field, answers map[string]string, short bool) string {
+func (t *Turn) answerText(f form.Field, answers map[string]string, short bool) string {
 	v := answers[f.ID]
 	switch f.Kind {
 	case form.YesNo, form.Choice:
@@ -57,23 +51,23 @@ func (t *turn) answerText(f form.Field, answers map[string]string, short bool) s
 		return label
 	case form.Date:
 		if day, ok := t.parseStoredDate(v); ok {
-			return t.date(day)
+			return t.Date(day)
 		}
 	case form.Email:
 		if v == "" {
-			return t.text("summary.skipped", nil)
+			return t.Text("summary.skipped", nil)
 		}
 	case form.Checklist:
 		return "\n" + t.checklistSummary(f, answers)
 	case form.LongText:
 		if short {
-			return "\n" + clip(v, summaryLongText)
+			return "\n" + Clip(v, summaryLongText)
 		}
 		return "\n" + v
 	case form.Essay:
-		words := t.Texts.Plural(t.lang(), "summary.words", form.CountWords(v), nil)
+		words := t.Texts().Plural(t.Lang(), "summary.words", form.CountWords(v), nil)
 		if short {
-			return words + "\n" + clip(v, summaryEssay)
+			return words + "\n" + Clip(v, summaryEssay)
 		}
 		return words + "\n" + v
 	}
@@ -81,38 +75,38 @@ func (t *turn) answerText(f form.Field, answers map[string]string, short bool) s
 }
 
 // checklistSummary lists every stage with her ✅ or ⬜.
-func (t *turn) checklistSummary(f form.Field, answers map[string]string) string {
+func (t *Turn) checklistSummary(f form.Field, answers map[string]string) string {
 	var lines []string
 	for _, item := range f.Items {
 		mark := "⬜ "
 		if answers[item] == form.Yes {
 			mark = "✅ "
 		}
-		lines = append(lines, mark+t.text("form."+item+".short", nil))
+		lines = append(lines, mark+t.Text("form."+item+".short", nil))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // editButtons replaces only the buttons of the message she tapped: the
 // summary's text may span several messages and stays as it is.
-func (t *turn) editButtons(buttons [][]store.Button) {
-	t.out = append(t.out, store.Outgoing{Kind: store.KindEdit, ChatID: t.u.ChatID, MessageID: t.u.MessageID, Buttons: buttons})
+func (t *Turn) EditButtons(buttons [][]store.Button) {
+	t.Queue(store.Outgoing{Kind: store.KindEdit, ChatID: t.Update.ChatID, MessageID: t.Update.MessageID, Buttons: buttons})
 }
 
 // optionLabel is the label of a yes/no or choice answer, as she tapped it.
-func (t *turn) optionLabel(f form.Field, value string) (string, bool) {
+func (t *Turn) optionLabel(f form.Field, value string) (string, bool) {
 	if f.Kind == form.YesNo {
 		switch value {
 		case form.Yes:
-			return t.text("answer.yes", nil), true
+			return t.Text("answer.yes", nil), true
 		case form.No:
-			return t.text("answer.no", nil), true
+			return t.Text("answer.no", nil), true
 		}
 		return "", false
 	}
 	for _, opt := range f.Options {
 		if opt == value {
-			return t.text("form."+f.ID+".opt."+opt, nil), true
+			return t.Text("form."+f.ID+".opt."+opt, nil), true
 		}
 	}
 	return "", false
@@ -121,14 +115,14 @@ func (t *turn) optionLabel(f form.Field, value string) (string, bool) {
 // listName is how much of a name a list row shows, so that a page of
 // them stays well under Telegram's 4096 characters: the whole name is in
 // /application and the file.
-const listName = 60
+const ListName = 60
 
 // application loads the application whose code staff typed, however
 // they typed it (store.ParseCode); a text that is no code is not found.
-func (t *turn) application(typed string) (store.Application, error) {
+func (t *Turn) Application(typed string) (store.Application, error) {
 	code, ok := store.ParseCode(typed)
 	if !ok {
 		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
 	}
-	return t.tx.Application(code)
+	return t.Tx.Application(code)
 }

@@ -39,19 +39,19 @@ type electionTally struct {
 
 // tally counts the participants, the candidates and their latest reports,
 // by oblast (from the candidacy) and by category (from the application).
-func (t *turn) electionTally() (electionTally, error) {
+func (t *Turn) electionTally() (electionTally, error) {
 	et := electionTally{byOblast: map[string]*tallyRow{}, byCategory: map[store.Category]*tallyRow{}}
-	users, err := t.tx.UsersWithRole(store.RoleParticipant)
+	users, err := t.Tx.UsersWithRole(store.RoleParticipant)
 	if err != nil {
 		return et, err
 	}
 	for _, u := range users {
-		app, err := t.tx.ApplicationOf(u.ID)
-		if err != nil && !isNotFound(err) {
+		app, err := t.Tx.ApplicationOf(u.ID)
+		if err != nil && !IsNotFound(err) {
 			return et, err
 		}
-		c, err := t.tx.Candidacy(u.ID)
-		if err != nil && !isNotFound(err) {
+		c, err := t.Tx.Candidacy(u.ID)
+		if err != nil && !IsNotFound(err) {
 			return et, err
 		}
 		oblast := c.Oblast
@@ -59,7 +59,7 @@ func (t *turn) electionTally() (electionTally, error) {
 			oblast = app.Answers["oblast"]
 		}
 		rows := []*tallyRow{&et.all, row(et.byOblast, oblast), row(et.byCategory, app.Category)}
-		reports, err := t.tx.Reports(u.ID)
+		reports, err := t.Tx.Reports(u.ID)
 		if err != nil {
 			return et, err
 		}
@@ -119,67 +119,67 @@ func row[K comparable](m map[K]*tallyRow, k K) *tallyRow {
 }
 
 // tally is /tally: the live count for staff, refreshed each time asked.
-func (t *turn) tally() error {
+func (t *Turn) tally() error {
 	et, err := t.electionTally()
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
-	sb.WriteString(t.text("tally.head", map[string]any{
+	sb.WriteString(t.Text("tally.head", map[string]any{
 		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
-		"Count": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates), "Target": percent(int(TargetShare*100), 100),
+		"Count": et.all.Graduates, "Share": Percent(et.all.Elected, et.all.Graduates), "Target": Percent(int(TargetShare*100), 100),
 	}))
-	sb.WriteString("\n" + t.text("tally.checks", map[string]any{
+	sb.WriteString("\n" + t.Text("tally.checks", map[string]any{
 		"Verified": et.all.Verified, "Elected": et.all.VerifiedElected, "Rejected": et.all.Rejected, "Unchecked": et.all.Unchecked}))
-	sb.WriteString("\n\n" + t.text("tally.by_oblast", nil))
+	sb.WriteString("\n\n" + t.Text("tally.by_oblast", nil))
 	for _, o := range form.Oblasts {
 		if r := et.byOblast[o]; r != nil {
-			fmt.Fprintf(&sb, "\n%s: %s", t.text("form.oblast.opt."+o, nil), t.tallyLine(*r))
+			fmt.Fprintf(&sb, "\n%s: %s", t.Text("form.oblast.opt."+o, nil), t.tallyLine(*r))
 		}
 	}
-	sb.WriteString("\n\n" + t.text("tally.by_category", nil))
-	for _, c := range categories {
+	sb.WriteString("\n\n" + t.Text("tally.by_category", nil))
+	for _, c := range Categories {
 		if r := et.byCategory[c]; r != nil {
-			fmt.Fprintf(&sb, "\n%s: %s", t.text("category."+string(c), nil), t.tallyLine(*r))
+			fmt.Fprintf(&sb, "\n%s: %s", t.Text("category."+string(c), nil), t.tallyLine(*r))
 		}
 	}
 	var buttons [][]store.Button
 	if n := len(et.unchecked); n > 0 {
-		buttons = append(buttons, []store.Button{t.buttonWith("tally.check_photos", map[string]any{"Count": n}, prefixCheck+":")})
+		buttons = append(buttons, []store.Button{t.ButtonWith("tally.check_photos", map[string]any{"Count": n}, prefixCheck+":")})
 	}
 	if len(et.unreported) > 0 {
 		names := make([]string, 0, len(et.unreported))
 		for _, u := range et.unreported {
-			names = append(names, fmt.Sprintf("%s (%d)", displayName(u), u.ID))
+			names = append(names, fmt.Sprintf("%s (%d)", DisplayName(u), u.ID))
 		}
-		sb.WriteString("\n\n" + t.text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
-		buttons = append(buttons, []store.Button{t.button("tally.remind", "elr:")})
+		sb.WriteString("\n\n" + t.Text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
+		buttons = append(buttons, []store.Button{t.Button("tally.remind", "elr:")})
 	}
-	t.send(sb.String(), buttons)
+	t.Send(sb.String(), buttons)
 	return nil
 }
 
-func (t *turn) tallyLine(r tallyRow) string {
-	return t.text("tally.line", map[string]any{"Registered": r.Registered, "Reported": r.Reported, "Elected": r.Elected,
-		"Graduates": r.Graduates, "Share": percent(r.Elected, r.Graduates)})
+func (t *Turn) tallyLine(r tallyRow) string {
+	return t.Text("tally.line", map[string]any{"Registered": r.Registered, "Reported": r.Reported, "Elected": r.Elected,
+		"Graduates": r.Graduates, "Share": Percent(r.Elected, r.Graduates)})
 }
 
 // remindUnreported writes to every registered candidate who has not
 // reported yet, with the day's buttons.
-func (t *turn) remindUnreported() error {
+func (t *Turn) remindUnreported() error {
 	et, err := t.electionTally()
 	if err != nil {
 		return err
 	}
-	t.notify(et.unreported, t.byKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts.Text, lang) })
-	t.Log.Info("reminded candidates to report", "by", t.user.ID, "count", len(et.unreported))
-	t.say("tally.reminded", map[string]any{"Count": len(et.unreported)})
+	t.Notify(et.unreported, t.bot.ByKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts().Text, lang) })
+	t.Log().Info("reminded candidates to report", "by", t.User.ID, "count", len(et.unreported))
+	t.Say("tally.reminded", map[string]any{"Count": len(et.unreported)})
 	return nil
 }
 
 // tallyChart is /tally_chart: the same count as a bar chart by oblast,
 // drawn with gonum/plot and sent as a photo.
-func (t *turn) tallyChart() error {
+func (t *Turn) tallyChart() error {
 	et, err := t.electionTally()
 	if err != nil {
 		return err
@@ -188,15 +188,15 @@ func (t *turn) tallyChart() error {
 	if err != nil {
 		return err
 	}
-	t.out = append(t.out, store.Outgoing{Kind: store.KindPhoto, ChatID: t.u.ChatID,
-		Text:     t.text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Count": et.all.Graduates, "Share": percent(et.all.Elected, et.all.Graduates)}),
+	t.Queue(store.Outgoing{Kind: store.KindPhoto, ChatID: t.Update.ChatID,
+		Text:     t.Text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Count": et.all.Graduates, "Share": Percent(et.all.Elected, et.all.Graduates)}),
 		Document: &store.File{Name: "tally.png", Data: png}})
 	return nil
 }
 
 // drawTally renders registered, reported and elected candidates per
 // oblast, with the 20% target of each oblast's graduates as a dot.
-func (t *turn) drawTally(et electionTally) ([]byte, error) {
+func (t *Turn) drawTally(et electionTally) ([]byte, error) {
 	var oblasts []string
 	for _, o := range form.Oblasts {
 		if et.byOblast[o] != nil {
@@ -216,29 +216,29 @@ func (t *turn) drawTally(et electionTally) ([]byte, error) {
 		return v
 	}
 	c := chart.Bars{
-		Title:  t.text("tally.chart_title", nil),
-		YLabel: t.text("tally.chart_people", nil),
+		Title:  t.Text("tally.chart_title", nil),
+		YLabel: t.Text("tally.chart_people", nil),
 		Series: []chart.Series{
-			{Label: t.text("tally.chart_registered", nil), Values: series(func(r tallyRow) float64 { return float64(r.Registered) }), Color: color.RGBA{R: 158, G: 202, B: 225, A: 255}},
-			{Label: t.text("tally.chart_reported", nil), Values: series(func(r tallyRow) float64 { return float64(r.Reported) }), Color: color.RGBA{R: 66, G: 146, B: 198, A: 255}},
-			{Label: t.text("tally.chart_elected", nil), Values: series(func(r tallyRow) float64 { return float64(r.Elected) }), Color: color.RGBA{R: 8, G: 81, B: 156, A: 255}},
+			{Label: t.Text("tally.chart_registered", nil), Values: series(func(r tallyRow) float64 { return float64(r.Registered) }), Color: color.RGBA{R: 158, G: 202, B: 225, A: 255}},
+			{Label: t.Text("tally.chart_reported", nil), Values: series(func(r tallyRow) float64 { return float64(r.Reported) }), Color: color.RGBA{R: 66, G: 146, B: 198, A: 255}},
+			{Label: t.Text("tally.chart_elected", nil), Values: series(func(r tallyRow) float64 { return float64(r.Elected) }), Color: color.RGBA{R: 8, G: 81, B: 156, A: 255}},
 		},
-		Target: chart.Series{Label: t.text("tally.chart_target", nil), Values: series(func(r tallyRow) float64 { return TargetShare * float64(r.Graduates) })},
+		Target: chart.Series{Label: t.Text("tally.chart_target", nil), Values: series(func(r tallyRow) float64 { return TargetShare * float64(r.Graduates) })},
 	}
 	for _, o := range oblasts {
-		c.Groups = append(c.Groups, t.text("form.oblast.opt."+o, nil))
+		c.Groups = append(c.Groups, t.Text("form.oblast.opt."+o, nil))
 	}
 	return c.PNG()
 }
 
 // exportResults is /results_export: one row per participant.
-func (t *turn) exportResults() error { return t.fileJob("results", "") }
+func (t *Turn) exportResults() error { return t.FileJob("results", "") }
 
 // exportResultsTable builds it, in the worker (RunFileJobs).
-func (t *turn) exportResultsTable(string) (fileTable, error) {
-	rows, err := export.ResultRows(t.tx)
+func (t *Turn) exportResultsTable(string) (FileTable, error) {
+	rows, err := export.ResultRows(t.Tx)
 	if err != nil {
-		return fileTable{}, err
+		return FileTable{}, err
 	}
-	return fileTable{export.Results(rows, t.Location), "results", t.text("tally.export_caption", nil)}, nil
+	return FileTable{export.Results(rows, t.School().Location), "results", t.Text("tally.export_caption", nil)}, nil
 }

@@ -19,9 +19,9 @@ const (
 
 // start is /start: the first greeting for someone new, and for everyone
 // else a return to where she was. It never wipes an answer.
-func (t *turn) start() error {
-	payload := strings.TrimSpace(t.u.Args)
-	for _, f := range t.routes.features {
+func (t *Turn) start() error {
+	payload := strings.TrimSpace(t.Update.Args)
+	for _, f := range t.bot.routes.features {
 		if f.Start == nil {
 			continue
 		}
@@ -29,67 +29,67 @@ func (t *turn) start() error {
 			return err
 		}
 	}
-	inForm, err := t.dialogues().In(t.talk(), t.routes.home.Dialogue)
+	inForm, err := t.Dialogues().In(t.Talk(), t.bot.routes.home.Dialogue)
 	if err != nil {
 		return err
 	}
 	if len(t.workRoles()) > 0 && !inForm {
 		// Staff, the commission, mentors and lawyers work here; they are
 		// not walked into the application form.
-		if t.user.Language == "" {
-			t.user.Language = t.lang()
+		if t.User.Language == "" {
+			t.User.Language = t.Lang()
 		}
-		t.help()
+		t.Help()
 		return nil
 	}
 	switch {
-	case t.user.Language == "":
+	case t.User.Language == "":
 		return t.askLanguage()
-	case t.user.ConsentAt.IsZero():
+	case t.User.ConsentAt.IsZero():
 		t.askConsent()
 		return nil
 	}
-	return t.resume(true)
+	return t.Resume(true)
 }
 
 // resume puts her back where she was, by the newcomer's home
 // (Feature.Home): the form, or her application.
-func (t *turn) resume(greet bool) error {
-	if t.routes.home.Resume == nil {
-		t.help()
+func (t *Turn) Resume(greet bool) error {
+	if t.bot.routes.home.Resume == nil {
+		t.Help()
 		return nil
 	}
-	return t.routes.home.Resume(t, greet)
+	return t.bot.routes.home.Resume(t, greet)
 }
 
 // askLanguage shows the two languages. The greeting is in both, since we
 // do not know yet which one she reads.
-func (t *turn) askLanguage() error {
-	t.send(t.Texts.Text("ky", "language.ask", nil)+"\n\n"+t.Texts.Text("ru", "language.ask", nil), [][]store.Button{{
-		{Text: t.Texts.Text("ky", "language.self", nil), Data: "lang:ky"},
-		{Text: t.Texts.Text("ru", "language.self", nil), Data: "lang:ru"},
+func (t *Turn) askLanguage() error {
+	t.Send(t.Texts().Text("ky", "language.ask", nil)+"\n\n"+t.Texts().Text("ru", "language.ask", nil), [][]store.Button{{
+		{Text: t.Texts().Text("ky", "language.self", nil), Data: "lang:ky"},
+		{Text: t.Texts().Text("ru", "language.self", nil), Data: "lang:ru"},
 	}})
 	return nil
 }
 
 // chooseLanguage records her language, then goes on where she was.
-func (t *turn) chooseLanguage(lang string) error {
+func (t *Turn) chooseLanguage(lang string) error {
 	if !locales.Supported(lang) {
-		return t.oldButton()
+		return t.OldButton()
 	}
-	t.user.Language = lang
-	t.toast("")
-	t.edit(t.text("language.chosen", nil), nil)
-	inDialogue, _, err := t.dialogues().Current(t.talk())
+	t.User.Language = lang
+	t.Toast("")
+	t.Edit(t.Text("language.chosen", nil), nil)
+	inDialogue, _, err := t.Dialogues().Current(t.Talk())
 	if err != nil {
 		return err
 	}
-	if len(t.workRoles()) > 0 && inDialogue == nil && t.user.Step == "" {
+	if len(t.workRoles()) > 0 && inDialogue == nil && t.User.Step == "" {
 		// Staff, the commission, mentors and lawyers do not apply.
-		t.help()
+		t.Help()
 		return nil
 	}
-	if t.user.ConsentAt.IsZero() {
+	if t.User.ConsentAt.IsZero() {
 		t.askConsent()
 		return nil
 	}
@@ -97,65 +97,65 @@ func (t *turn) chooseLanguage(lang string) error {
 }
 
 // askConsent asks her to agree to the processing of her personal data.
-func (t *turn) askConsent() {
-	t.send(t.text("consent.ask", nil), [][]store.Button{
-		{t.button("consent.yes", "consent:yes")},
-		{t.button("consent.no", "consent:no")},
+func (t *Turn) askConsent() {
+	t.Send(t.Text("consent.ask", nil), [][]store.Button{
+		{t.Button("consent.yes", "consent:yes")},
+		{t.Button("consent.no", "consent:no")},
 	})
 }
 
 // consent takes her answer to the consent question; once she agreed, its
 // buttons are old.
-func (t *turn) consent(answer string) error {
-	if !t.user.ConsentAt.IsZero() {
-		return t.oldButton()
+func (t *Turn) consent(answer string) error {
+	if !t.User.ConsentAt.IsZero() {
+		return t.OldButton()
 	}
-	t.toast("")
+	t.Toast("")
 	switch answer {
 	case "yes":
-		t.user.ConsentAt = t.now
-		t.edit(t.text("consent.ask", nil)+"\n\n✅ "+t.text("consent.yes", nil), nil)
-		return t.resume(false)
+		t.User.ConsentAt = t.Now
+		t.Edit(t.Text("consent.ask", nil)+"\n\n✅ "+t.Text("consent.yes", nil), nil)
+		return t.Resume(false)
 	case "no":
-		t.edit(t.text("consent.ask", nil), nil)
-		t.say("consent.declined", nil)
+		t.Edit(t.Text("consent.ask", nil), nil)
+		t.Say("consent.declined", nil)
 		return nil
 	}
-	return t.oldButton()
+	return t.OldButton()
 }
 
 // applyingOpen reports whether stage I is under way: the form has opened
 // (the calendar's stage I) and the deadline has not passed.
-func (t *turn) applyingOpen() bool {
-	if s, ok := t.Programme.Stage("I"); ok && t.now.Before(s.Starts) {
+func (t *Turn) ApplyingOpen() bool {
+	if s, ok := t.School().Programme.Stage("I"); ok && t.Now.Before(s.Starts) {
 		return false
 	}
-	return !t.closed()
+	return !t.Closed()
 }
 
 // closed reports whether the application deadline has passed.
-func (t *turn) closed() bool { return !t.now.Before(t.Deadline) }
+func (t *Turn) Closed() bool { return !t.Now.Before(t.School().Deadline) }
 
-func (t *turn) sayClosed() {
-	t.say("app.closed", map[string]any{"Deadline": t.dateTime(t.Deadline)})
+func (t *Turn) SayClosed() {
+	t.Say("app.closed", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
 }
 
 // reask repeats the question she is on, in her language.
-func (t *turn) reask() error {
-	if handled, err := t.dialogues().Reask(t.talk()); handled || err != nil {
+func (t *Turn) reask() error {
+	if handled, err := t.Dialogues().Reask(t.Talk()); handled || err != nil {
 		return err
 	}
 	switch {
 	case len(t.workRoles()) > 0:
 		return nil // staff and the commission have no question pending
-	case t.user.Language == "":
+	case t.User.Language == "":
 		return t.askLanguage()
-	case t.user.ConsentAt.IsZero():
+	case t.User.ConsentAt.IsZero():
 		t.askConsent()
 		return nil
 	}
-	if t.routes.home.Again == nil {
-		return t.resume(false)
+	if t.bot.routes.home.Again == nil {
+		return t.Resume(false)
 	}
-	return t.routes.home.Again(t)
+	return t.bot.routes.home.Again(t)
 }
