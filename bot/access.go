@@ -43,7 +43,7 @@ func (t *Turn) workRoles() []store.Role {
 // may reports whether she holds one of roles.
 func (t *Turn) may(roles []store.Role) bool { return t.bot.Holds(t.User, roles) }
 
-// holds reports whether u holds one of roles. Staff named in the config
+// Holds reports whether u holds one of roles. Staff named in the config
 // hold the staff role whatever the store says.
 func (b *Bot) Holds(u store.User, roles []store.Role) bool {
 	for _, r := range roles {
@@ -65,7 +65,7 @@ func (t *Turn) refuse() {
 	t.Say("access.denied", nil)
 }
 
-// audit records a staff action in the audit log: every command and button
+// Audit records a staff action in the audit log: every command and button
 // that staff alone may use (exports, decisions, broadcasts, role changes,
 // ...). It is written in the action's own transaction, so a failed action
 // leaves no entry and a done one always has one.

@@ -11,7 +11,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// audienceOf returns the people an audience names, by ID, without those
+// AudienceOf returns the people an audience names, by ID, without those
 // who blocked the bot. It reads only them: roles come from the store's
 // index of users by role, applicants from the applications. Only
 // "everyone" reads every user. It names the same people as inAudience.
@@ -53,7 +53,7 @@ func audienceMembers(tx *store.Tx, audience string, staffIDs []int64) ([]store.U
 	return nil, nil
 }
 
-// staffOf is the stored staff: those with the role, and those the config
+// StaffOf is the stored staff: those with the role, and those the config
 // names who have written to the bot.
 func StaffOf(tx *store.Tx, staffIDs []int64) ([]store.User, error) {
 	users, err := tx.UsersWithRole(store.RoleStaff)
@@ -124,7 +124,7 @@ func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]stor
 	return out, nil
 }
 
-// inAudience reports whether u is in the audience kind:value; it decides
+// InAudience reports whether u is in the audience kind:value; it decides
 // for one person what audienceOf decides for all.
 func InAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
 	switch kind {
@@ -162,11 +162,11 @@ func InAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64
 	return false, nil
 }
 
-// broadcastAudiences are offered as buttons; oblast and category open a
+// Audiences are offered as buttons; oblast and category open a
 // second picker.
 var Audiences = []string{"everyone", "applicants", "participants", "candidates", "deputies", "mentors", "oblast", "category"}
 
-// narrowOptions are the oblasts, or the age groups.
+// NarrowOptions are the oblasts, or the age groups.
 func NarrowOptions(c *dialogue.Context) []dialogue.Option {
 	var out []dialogue.Option
 	if c.Answers["audience"] == "category" {
@@ -181,7 +181,7 @@ func NarrowOptions(c *dialogue.Context) []dialogue.Option {
 	return out
 }
 
-// broadcastAudience is the audience the answers name: "participants",
+// AnsweredAudience is the audience the answers name: "participants",
 // "oblast:naryn".
 func AnsweredAudience(a map[string]string) string {
 	if n := a["narrow"]; n != "" && (a["audience"] == "oblast" || a["audience"] == "category") {
@@ -190,12 +190,12 @@ func AnsweredAudience(a map[string]string) string {
 	return a["audience"]
 }
 
-// exampleTime is a time a week ahead, as the bot writes times.
+// ExampleTime is a time a week ahead, as the bot writes times.
 func ExampleTime(c *dialogue.Context) map[string]any {
 	return map[string]any{"Example": c.Now().In(c.Location()).AddDate(0, 0, 7).Format(dialogue.DateTimeLayout)}
 }
 
-// inFuture refuses a time that has passed.
+// InFuture refuses a time that has passed.
 func InFuture(c *dialogue.Context, v string) error {
 	at, _ := time.Parse(time.RFC3339, v)
 	if !at.After(c.Now()) {

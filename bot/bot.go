@@ -207,7 +207,7 @@ func (b *Bot) handle(u Update) (err error) {
 	return err
 }
 
-// turn is one update being handled: who sent it, what she has, and the
+// Turn is one update being handled: who sent it, what she has, and the
 // replies it owes her. Handlers are methods on it.
 type Turn struct {
 	bot    *Bot
@@ -246,7 +246,7 @@ func (b *Bot) begin(tx *store.Tx, u Update) (*Turn, error) {
 	return t, nil
 }
 
-// isStaff reports whether she is staff: listed in the config (checked on
+// IsStaff reports whether she is staff: listed in the config (checked on
 // every update, so removing her from the file takes effect at the next
 // start) or given the role in the bot.
 func (t *Turn) IsStaff() bool {
@@ -279,7 +279,7 @@ func (t *Turn) commit() error {
 	return t.Tx.Enqueue(t.Now, t.out...)
 }
 
-// lang is the language to speak to her: her choice, else Telegram's guess.
+// Lang is the language to speak to her: her choice, else Telegram's guess.
 func (t *Turn) Lang() string {
 	if t.User.Language != "" {
 		return t.User.Language
@@ -287,10 +287,10 @@ func (t *Turn) Lang() string {
 	return locales.Guess(t.Update.LangCode)
 }
 
-// text returns a message in her language.
+// Text returns a message in her language.
 func (t *Turn) Text(key string, data any) string { return t.Texts().Text(t.Lang(), key, data) }
 
-// send queues a message to her chat, split if Telegram would refuse its
+// Send queues a message to her chat, split if Telegram would refuse its
 // length; the buttons go with the last part.
 func (t *Turn) Send(text string, buttons [][]store.Button) {
 	parts := Split(text, MaxMessage)
@@ -303,10 +303,10 @@ func (t *Turn) Send(text string, buttons [][]store.Button) {
 	}
 }
 
-// say queues a message by key.
+// Say queues a message by key.
 func (t *Turn) Say(key string, data any) { t.Send(t.Text(key, data), nil) }
 
-// edit replaces the text and buttons of the message her tap came from.
+// Edit replaces the text and buttons of the message her tap came from.
 func (t *Turn) Edit(text string, buttons [][]store.Button) {
 	if t.Update.MessageID == 0 {
 		t.Send(text, buttons)
@@ -315,7 +315,7 @@ func (t *Turn) Edit(text string, buttons [][]store.Button) {
 	t.out = append(t.out, store.Outgoing{Kind: store.KindEdit, ChatID: t.Update.ChatID, MessageID: t.Update.MessageID, Text: text, Buttons: buttons})
 }
 
-// toast answers her tap; Telegram shows text, if any, as a small notice.
+// Toast answers her tap; Telegram shows text, if any, as a small notice.
 func (t *Turn) Toast(key string) {
 	if t.Update.CallbackID == "" {
 		return
@@ -327,20 +327,20 @@ func (t *Turn) Toast(key string) {
 	t.out = append(t.out, m)
 }
 
-// button makes one inline button labelled by key.
+// Button makes one inline button labelled by key.
 func (t *Turn) Button(key, data string) store.Button {
 	return store.Button{Text: t.Text(key, nil), Data: data}
 }
 
-// formRules are the facts eligibility is judged against now.
+// FormRules are the facts eligibility is judged against now.
 func (t *Turn) FormRules() form.Rules {
 	return form.Rules{Deadline: t.School().Deadline, Location: t.School().Location, Now: t.Now}
 }
 
-// date formats a time as her language writes dates, in the school's zone.
+// Date formats a time as her language writes dates, in the school's zone.
 func (t *Turn) Date(tm time.Time) string { return tm.In(t.School().Location).Format("02.01.2006") }
 
-// dateTime formats a time with hours, in the school's zone.
+// DateTime formats a time with hours, in the school's zone.
 func (t *Turn) DateTime(tm time.Time) string {
 	return tm.In(t.School().Location).Format("02.01.2006 15:04")
 }

@@ -18,14 +18,14 @@ import (
 // applications takes most of a second: inside the update it would hold
 // every other update waiting for the store.
 
-// fileTable is a workbook's table, with the file's name before the date
+// FileTable is a workbook's table, with the file's name before the date
 // ("applications", "broadcast-3") and its caption.
 type FileTable struct {
 	Table         export.Table
 	Name, Caption string
 }
 
-// fileBundle is a workbook of several sheets with charts sent after it,
+// FileBundle is a workbook of several sheets with charts sent after it,
 // as photos: the programme's report.
 type FileBundle struct {
 	Sheets        []export.Table
@@ -33,7 +33,7 @@ type FileBundle struct {
 	Charts        []ChartFile
 }
 
-// chartFile is a chart sent beside a workbook, its title the caption:
+// ChartFile is a chart sent beside a workbook, its title the caption:
 // drawn, like the workbook written, outside the read transaction.
 type ChartFile struct {
 	Name string
@@ -56,7 +56,7 @@ func (r *registry) bundleFor(kind string) (func(*Turn, string) (FileBundle, erro
 	}, true
 }
 
-// fileJob asks the worker for a workbook, sent to her chat once made.
+// FileJob asks the worker for a workbook, sent to her chat once made.
 func (t *Turn) FileJob(kind, arg string) error {
 	if _, ok := t.bot.routes.bundleFor(kind); !ok {
 		return fmt.Errorf("no workbook %q", kind)

@@ -11,7 +11,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// clip shortens s to about n characters, at a word boundary, with "…".
+// Clip shortens s to about n characters, at a word boundary, with "…".
 // It puts a person's text into a line of a list, so bidi controls stored
 // before answers were cleaned are removed: they would turn the rest of
 // the line around.
@@ -34,7 +34,7 @@ func Clip(s string, n int) string {
 	return strings.TrimRight(s, " ,.;:\n") + "…"
 }
 
-// displayName is her Telegram name as staff see it. Names stored before
+// DisplayName is her Telegram name as staff see it. Names stored before
 // they were cleaned may still hold bidi controls, so they go through
 // ForStaff here too.
 func DisplayName(u store.User) string {
@@ -44,7 +44,7 @@ func DisplayName(u store.User) string {
 	return "—"
 }
 
-// userLang is the language to write to u in: her choice, else the guess
+// UserLang is the language to write to u in: her choice, else the guess
 // from her phone's language.
 func UserLang(u store.User) string {
 	if u.Language == "" {
@@ -53,7 +53,7 @@ func UserLang(u store.User) string {
 	return u.Language
 }
 
-// errOr returns err if there is one, else what fallback returns.
+// ErrOr returns err if there is one, else what fallback returns.
 func ErrOr(err error, fallback func() error) error {
 	if err != nil {
 		return err
@@ -68,10 +68,10 @@ func Percent(n, of int) string {
 	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
 }
 
-// formatPoints shows a total with at most one decimal: 77, 81.3.
+// FormatPoints shows a total with at most one decimal: 77, 81.3.
 func FormatPoints(v float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 }
 
-// categories in the order staff see them.
+// Categories in the order staff see them.
 var Categories = []store.Category{store.Category28Plus, store.CategoryUnder28}

@@ -42,7 +42,7 @@ func (t *Turn) runHelp() error {
 	return nil
 }
 
-// help lists what she can do. Someone without a work role (staff,
+// Help lists what she can do. Someone without a work role (staff,
 // commission, mentor, lawyer) gets the short part for everyone, with its
 // warm opening; then comes a part for each role she holds.
 func (t *Turn) Help() { t.helpWith("") }

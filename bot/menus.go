@@ -64,7 +64,7 @@ func (t *Turn) updateMenu(u *store.User) {
 	}
 }
 
-// saveOther saves someone else's record after her roles changed, with
+// SaveOther saves someone else's record after her roles changed, with
 // her menu brought up to date.
 func (t *Turn) SaveOther(u *store.User) error {
 	t.updateMenu(u)

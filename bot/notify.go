@@ -8,7 +8,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// notices are one message to each of users who has not blocked the bot,
+// Notices are one message to each of users who has not blocked the bot,
 // written for her language; buttons may be nil. Every message the bot
 // sends to people other than the one it is answering is made here.
 func Notices(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) []store.Outgoing {
@@ -27,22 +27,22 @@ func Notices(users []store.User, text func(lang string) string, buttons func(lan
 	return out
 }
 
-// byKey makes notice text from a message key and its data.
+// ByKey makes notice text from a message key and its data.
 func (b *Bot) ByKey(key string, data any) func(lang string) string {
 	return func(lang string) string { return b.Texts.Text(lang, key, data) }
 }
 
-// notify queues notices after the replies of this turn.
+// Notify queues notices after the replies of this turn.
 func (t *Turn) Notify(users []store.User, text func(lang string) string, buttons func(lang string) [][]store.Button) int {
 	msgs := Notices(users, text, buttons)
 	t.Queue(msgs...)
 	return len(msgs)
 }
 
-// captionMax is Telegram's limit on a media caption.
+// CaptionMax is Telegram's limit on a media caption.
 const CaptionMax = 1024
 
-// sendPost queues one post to chat, with a heading line: text as a
+// SendPost queues one post to chat, with a heading line: text as a
 // message (split if long), media by file_id with the text as caption when
 // it fits, else the text after it.
 func (t *Turn) SendPost(chat int64, heading string, p store.Post, buttons [][]store.Button) {
@@ -67,17 +67,17 @@ func (t *Turn) SendPost(chat int64, heading string, p store.Post, buttons [][]st
 	t.Queue(media)
 }
 
-// buttonWith is a button whose label has placeholders.
+// ButtonWith is a button whose label has placeholders.
 func (t *Turn) ButtonWith(key string, data map[string]any, callback string) store.Button {
 	return store.Button{Text: t.Text(key, data), Data: callback}
 }
 
-// tellStaff queues a message to every staff member.
+// TellStaff queues a message to every staff member.
 func (b *Bot) TellStaff(tx *store.Tx, now time.Time, key string, data any) error {
 	return b.TellStaffText(tx, now, b.ByKey(key, data))
 }
 
-// tellStaffText queues a message, made for each one's language, to every
+// TellStaffText queues a message, made for each one's language, to every
 // staff member.
 func (b *Bot) TellStaffText(tx *store.Tx, now time.Time, text func(lang string) string) error {
 	users, err := b.StaffAudience(tx)
@@ -87,7 +87,7 @@ func (b *Bot) TellStaffText(tx *store.Tx, now time.Time, text func(lang string) 
 	return tx.Enqueue(now, Notices(users, text, nil)...)
 }
 
-// staffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
+// StaffAudience are the staff to tell something: those stored, and staff named in the config who never wrote (they still
 // hear, in the default language).
 func (b *Bot) StaffAudience(tx *store.Tx) ([]store.User, error) {
 	// Blocked ones are kept here (notices leaves them out), so that a

@@ -20,7 +20,7 @@ const (
 // sends the whole list as a file. Ten thousand applications are then one
 // message, not 150 queued in front of every woman's next question.
 
-// pagedList is one of the long lists: how to show a page of it, and how to
+// PagedList is one of the long lists: how to show a page of it, and how to
 // send all of it as one document.
 type PagedList struct {
 	Size int // rows on a page: a phone screen, far under Telegram's 4096 characters
@@ -28,10 +28,10 @@ type PagedList struct {
 	File func(*Turn) error
 }
 
-// window is the rows one page shows.
+// Window is the rows one page shows.
 type Window struct {
 	Offset, Limit int
-	// mark is the list as it was when first shown, for a list that keeps
+	// Mark is the list as it was when first shown, for a list that keeps
 	// one (the audit log, which every page tap adds to); 0 is as it is now.
 	Mark uint64
 }
@@ -44,13 +44,13 @@ type Page struct {
 	Mark    uint64           // for the next pages; 0 for a list that keeps none
 }
 
-// firstPage is the command that shows a list: its first page, as a new
+// FirstPage is the command that shows a list: its first page, as a new
 // message.
 func FirstPage(name string) func(*Turn) error {
 	return func(t *Turn) error { return t.ShowPage(name, 1, 0) }
 }
 
-// showPage shows page n of a list (from 1): a new message for a command,
+// ShowPage shows page n of a list (from 1): a new message for a command,
 // the tapped message edited for a page button. A page past the end, from
 // an old button on a list that shrank, shows the last page.
 func (t *Turn) ShowPage(name string, n int, mark uint64) error {
@@ -143,14 +143,14 @@ func (t *Turn) tapListFile(name string) error {
 	return l.File(t)
 }
 
-// section is a titled run of rows within a list: the people of one role,
+// Section is a titled run of rows within a list: the people of one role,
 // the ranking of one category.
 type Section struct {
 	Index    int // in the list's sections
 	From, To int // the rows of the section on the page
 }
 
-// sectionsOn returns the parts of sections (given by their sizes) that a
+// SectionsOn returns the parts of sections (given by their sizes) that a
 // window shows. A section the window starts inside is shown from there,
 // so its title can be repeated over the rest. An empty section is shown
 // on the page where its rows would start, so its title (with its count

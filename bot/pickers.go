@@ -11,19 +11,19 @@ import (
 // tapped, as if its ID had been typed. The buttons are staff's, so each
 // tap is audited like the command.
 
-// pickerSize is how many events or entries a picker offers: a phone
+// PickerSize is how many events or entries a picker offers: a phone
 // screen of buttons; the rest are reached by typing the ID.
 const PickerSize = 10
 
-// pickerLabel is the length a button's title is clipped to.
+// PickerLabel is the length a button's title is clipped to.
 const PickerLabel = 40
 
-// maxButtonData is the most bytes Telegram takes in a button's data. An
+// MaxButtonData is the most bytes Telegram takes in a button's data. An
 // event whose ID would not fit is left out of its picker: it is reached
 // by typing its ID.
 const MaxButtonData = 64
 
-// tapPicked runs the command a picker's button names (ACTION:ID) for the
+// TapPicked runs the command a picker's button names (ACTION:ID) for the
 // ID, as if "/command ID" had been typed; the picker's buttons go, so a
 // second tap cannot run it twice. The command sure names, which cannot be
 // undone (every woman told of a cancelled meeting, an entry gone), asks
@@ -49,7 +49,7 @@ func (t *Turn) TapPicked(args string, commandOf func(key string) (string, bool),
 	return t.runFor(command, id)
 }
 
-// sureDialogue asks staff whether to do what a picker's tap asked for,
+// SureDialogue asks staff whether to do what a picker's tap asked for,
 // when it cannot be undone.
 var SureDialogue = &dialogue.Dialogue{
 	Name: "sure", Version: 1, Roles: StaffOnly,

@@ -14,17 +14,17 @@ import (
 // tap on it is told that nothing was saved ("access.lapsed"), and a
 // command she sends instead ends it without a word.
 
-// freed is what the end of a role set free, for the staff member who
+// Freed is what the end of a role set free, for the staff member who
 // ended it.
 type Freed struct {
 	Step      bool // the dialogue she is in needs the role: it saves nothing more
 	Questions int  // questions she had taken, back in their queues
-	// confirmed and unfinished count her scores of active applications,
+	// Confirmed and unfinished count her scores of active applications,
 	// when the role was the commission's.
 	Confirmed, Unfinished int
 }
 
-// endRole ends the work u had for the roles she no longer holds (the
+// EndRole ends the work u had for the roles she no longer holds (the
 // caller has taken the role out of u.Roles) and saves her, in the turn's
 // transaction:
 //   - a dialogue she is in that needs them can save nothing more; her
@@ -75,7 +75,7 @@ func (t *Turn) EndRole(u store.User, role store.Role) (store.User, Freed, error)
 	return u, f, nil
 }
 
-// sayFreed tells the staff member who ended a role what that set free,
+// SayFreed tells the staff member who ended a role what that set free,
 // in one message; nothing when nothing was.
 func (t *Turn) SayFreed(f Freed) {
 	var lines []string
@@ -93,7 +93,7 @@ func (t *Turn) SayFreed(f Freed) {
 	}
 }
 
-// keepSelf copies what a staff action changed in her own record into
+// KeepSelf copies what a staff action changed in her own record into
 // t.user, which commit saves last.
 func (t *Turn) KeepSelf(u store.User) {
 	if u.ID == t.User.ID {

@@ -138,7 +138,7 @@ func (t *Turn) tap() error {
 	return b.Run(t, args)
 }
 
-// oldButton answers a tap on a button of a question already answered.
+// OldButton answers a tap on a button of a question already answered.
 func (t *Turn) OldButton() error {
 	t.Toast("input.old_button")
 	return t.reask()

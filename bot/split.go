@@ -54,7 +54,7 @@ func prefixWithin(text string, max int) int {
 	return len(text)
 }
 
-// fits reports whether s takes at most max UTF-16 code units. A string of
+// Fits reports whether s takes at most max UTF-16 code units. A string of
 // at most max bytes always does: no rune takes more units than bytes.
 func Fits(s string, max int) bool {
 	if len(s) <= max {

@@ -93,7 +93,7 @@ func (t *Turn) ago(at time.Time) string {
 	return t.Text("health.ago.days", map[string]any{"N": int(d.Hours() / 24)})
 }
 
-// counts tallies a broadcast's recipients.
+// Counts tallies a broadcast's recipients.
 type Counts struct{ Total, Sent, Blocked, Failed, Left int }
 
 func CountRecipients(rs []store.Recipient) Counts {

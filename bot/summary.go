@@ -15,7 +15,7 @@ const (
 	summaryEssay    = 200
 )
 
-// summaryText lays out the answers by section, from section from on.
+// SummaryText lays out the answers by section, from section from on.
 // Short shortens long answers; staff and the commission see them whole.
 func (t *Turn) SummaryText(answers map[string]string, short bool, from int) string {
 	var sb strings.Builder
@@ -87,7 +87,7 @@ func (t *Turn) checklistSummary(f form.Field, answers map[string]string) string 
 	return strings.Join(lines, "\n")
 }
 
-// editButtons replaces only the buttons of the message she tapped: the
+// EditButtons replaces only the buttons of the message she tapped: the
 // summary's text may span several messages and stays as it is.
 func (t *Turn) EditButtons(buttons [][]store.Button) {
 	t.Queue(store.Outgoing{Kind: store.KindEdit, ChatID: t.Update.ChatID, MessageID: t.Update.MessageID, Buttons: buttons})
@@ -112,12 +112,12 @@ func (t *Turn) optionLabel(f form.Field, value string) (string, bool) {
 	return "", false
 }
 
-// listName is how much of a name a list row shows, so that a page of
+// ListName is how much of a name a list row shows, so that a page of
 // them stays well under Telegram's 4096 characters: the whole name is in
 // /application and the file.
 const ListName = 60
 
-// application loads the application whose code staff typed, however
+// Application loads the application whose code staff typed, however
 // they typed it (store.ParseCode); a text that is no code is not found.
 func (t *Turn) Application(typed string) (store.Application, error) {
 	code, ok := store.ParseCode(typed)

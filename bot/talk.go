@@ -8,7 +8,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// dialogues is the engine of the dialogues the features registered; the
+// Dialogues is the engine of the dialogues the features registered; the
 // router hands them her input while she is in one (see bot/dialogue).
 func (t *Turn) Dialogues() *dialogue.Engine { return t.bot.routes.dialogues }
 
@@ -42,7 +42,7 @@ func (a talk) HideContact(text string) {
 	a.t.out = append(a.t.out, store.Outgoing{Kind: store.KindMessage, ChatID: a.t.Update.ChatID, Text: text, RemoveKeyboard: true})
 }
 
-// turnOf is the bot's turn behind a dialogue's context, for a step or a
+// TurnOf is the bot's turn behind a dialogue's context, for a step or a
 // Finish that needs more than the engine offers (her record, the
 // programme, notices to others).
 func TurnOf(c *dialogue.Context) *Turn { return c.Turn.(talk).t }
@@ -56,7 +56,7 @@ func (t *Turn) input() dialogue.In {
 	return in
 }
 
-// startDialogue begins one of the dialogues for her.
+// StartDialogue begins one of the dialogues for her.
 func (t *Turn) StartDialogue(name string, answers map[string]string) error {
 	return t.Dialogues().Start(t.Talk(), name, answers)
 }
@@ -78,7 +78,7 @@ func (t *Turn) remindDialogue() error {
 	return t.Dialogues().Remind(t.Talk())
 }
 
-// ask opens a question of kind for her, through the part that keeps the
+// Ask opens a question of kind for her, through the part that keeps the
 // questions (Feature.Ask): the election day's "help now".
 func (t *Turn) Ask(kind store.QuestionKind) error {
 	if t.bot.routes.ask == nil {

@@ -52,7 +52,7 @@ func (t *Turn) start() error {
 	return t.Resume(true)
 }
 
-// resume puts her back where she was, by the newcomer's home
+// Resume puts her back where she was, by the newcomer's home
 // (Feature.Home): the form, or her application.
 func (t *Turn) Resume(greet bool) error {
 	if t.bot.routes.home.Resume == nil {
@@ -124,7 +124,7 @@ func (t *Turn) consent(answer string) error {
 	return t.OldButton()
 }
 
-// applyingOpen reports whether stage I is under way: the form has opened
+// ApplyingOpen reports whether stage I is under way: the form has opened
 // (the calendar's stage I) and the deadline has not passed.
 func (t *Turn) ApplyingOpen() bool {
 	if s, ok := t.School().Programme.Stage("I"); ok && t.Now.Before(s.Starts) {
@@ -133,7 +133,7 @@ func (t *Turn) ApplyingOpen() bool {
 	return !t.Closed()
 }
 
-// closed reports whether the application deadline has passed.
+// Closed reports whether the application deadline has passed.
 func (t *Turn) Closed() bool { return !t.Now.Before(t.School().Deadline) }
 
 func (t *Turn) SayClosed() {
