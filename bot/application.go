@@ -20,7 +20,7 @@ const (
 	prefixEdit    = "edit" // edit:FIELD, the answer to change
 )
 
-var applyingFeature = Feature{
+var Applying = Feature{
 	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
 	Lists:     map[string]PagedList{"apps": {20, (*Turn).listApplications, (*Turn).exportApplications}},
 	Tables:    map[string]func(*Turn, string) (FileTable, error){"applications": (*Turn).exportApplicationsTable},

@@ -137,9 +137,6 @@ func New(opts Options) *Bot {
 	if opts.BackupKeep < 1 {
 		opts.BackupKeep = 7
 	}
-	if opts.Features == nil {
-		opts.Features = features()
-	}
 	return &Bot{Options: opts, routes: newRegistry(opts.Features...), broadcastWake: make(chan struct{}, 1), backupWake: make(chan struct{}, 1)}
 }
 

@@ -15,7 +15,7 @@ import (
 
 // Broadcasts: composed on the dialogue engine, then sent and reported
 // (broadcastrun.go).
-var broadcastFeature = Feature{
+var Broadcasts = Feature{
 	Dialogues: []*dialogue.Dialogue{broadcastDialogue},
 	Lists:     map[string]PagedList{"bc": {5, (*Turn).listBroadcasts, (*Turn).broadcastsFile}}, // each takes four lines and a button
 	Tables: map[string]func(*Turn, string) (FileTable, error){

@@ -13,7 +13,7 @@ import (
 
 // The school's calendar: everyone's schedule and answers to reminders,
 // staff's events (events.go).
-var calendarFeature = Feature{
+var Calendar = Feature{
 	Dialogues: []*dialogue.Dialogue{eventDialogue, eventMoveDialogue, eventPlanDialogue, commentDialogue},
 	Due: map[store.DueKind]DueFunc{
 		store.DueReminder: (*Bot).deliverOne, store.DueGreeting: (*Bot).deliverOne,

@@ -117,15 +117,6 @@ type Home struct {
 	Again func(t *Turn) error
 }
 
-// features are the parts of the school, in the order /help and the
-// menus list their commands.
-func features() []Feature {
-	return []Feature{
-		applyingFeature, sourcesFeature, peopleFeature, selectionFeature, calendarFeature,
-		mentoringFeature, faqFeature, broadcastFeature, electionFeature, reportFeature, recordsFeature, Operations,
-	}
-}
-
 // registry holds the registrations, looked up by name and prefix.
 type registry struct {
 	commands  []Command // in /help and menu order

@@ -15,7 +15,7 @@ import (
 
 // Election day: candidacy, the day's reports and help, and staff's
 // tally (tally.go).
-var electionFeature = Feature{
+var Election = Feature{
 	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
 	Tables:    map[string]func(*Turn, string) (FileTable, error){"results": (*Turn).exportResultsTable},
 	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){

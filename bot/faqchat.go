@@ -18,7 +18,7 @@ import (
 // Frequent questions: participants and applicants browse and search
 // them, answerers (staff for the school's questions) file answers under
 // a topic, staff edit them.
-var faqFeature = Feature{
+var FAQ = Feature{
 	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
 	Commands: []Command{
 		{Name: "faq", Roles: StaffOnly, Run: (*Turn).listFAQ, Help: true, Menu: true},

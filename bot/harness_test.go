@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -196,6 +197,7 @@ func (h *harness) start() {
 		DB: db, Texts: h.texts, Log: log, Location: bishkek, Deadline: deadline,
 		StaffIDs: []int64{staffUser.ID}, Now: h.clock.Now, WorkerRetry: 20 * time.Millisecond, Delivered: outbox.Wake, BotUsername: telegramtest.BotUsername,
 		BackupDir: filepath.Join(filepath.Dir(h.path), "backups"), BroadcastProgress: progress,
+		Features: school.Features(),
 	}
 	if h.dueOnTime {
 		opts.Now = time.Now

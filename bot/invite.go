@@ -13,7 +13,7 @@ import (
 )
 
 // People and roles: invitations, who holds which role, revoking one.
-var peopleFeature = Feature{
+var People = Feature{
 	Lists:  map[string]PagedList{"people": {20, (*Turn).listPeople, (*Turn).peopleFile}},
 	Tables: map[string]func(*Turn, string) (FileTable, error){"people": (*Turn).peopleFileTable},
 	Start: func(t *Turn, payload string) (bool, error) {

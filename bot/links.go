@@ -14,7 +14,7 @@ import (
 // keeps its name on her record from her first /start with it, her
 // application carries it, and /applications and the export count by it.
 // Someone who came without a link is "direct".
-var sourcesFeature = Feature{
+var Sources = Feature{
 	Start: func(t *Turn, payload string) (bool, error) { return false, t.noteArrival(payload) },
 	Commands: []Command{
 		{Name: "links", Roles: StaffOnly, Run: (*Turn).links, Help: true, Menu: true},

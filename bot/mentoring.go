@@ -18,7 +18,7 @@ import (
 // /ask is for everyone: during stage I anyone not yet a participant asks
 // the school (KindSchool, answered by staff), participants ask mentors
 // and lawyers (askable says which).
-var mentoringFeature = Feature{
+var Mentoring = Feature{
 	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
 	Tables:    map[string]func(*Turn, string) (FileTable, error){"questions": (*Turn).exportQuestionsTable},
 	Due: map[store.DueKind]DueFunc{store.DueQuestions: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {

@@ -8,7 +8,7 @@ import (
 
 // Personal data and the records: her data and its erasure, staff's audit
 // log, backups and undelivered messages, and the pages of long lists.
-var recordsFeature = Feature{
+var Records = Feature{
 	Commands: []Command{
 		{Name: "mydata", Run: (*Turn).myData, Help: true},
 		{Name: "forget", Run: (*Turn).askForget, Help: true},

@@ -15,7 +15,7 @@ import (
 // and two charts sent beside it; `mentorbot report` writes the same
 // workbook from the command line. The figures are bot/report's, from
 // the facts gathered here in one read transaction.
-var reportFeature = Feature{
+var Report = Feature{
 	Bundles: map[string]func(*Turn, string) (FileBundle, error){"report": (*Turn).reportFile},
 	Commands: []Command{
 		{Name: "report", Roles: StaffOnly, Run: (*Turn).programmeReport, Help: true, Menu: true},

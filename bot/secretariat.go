@@ -15,7 +15,7 @@ import (
 
 // Stage II, the selection: staff run the scoring and decide, the
 // commission scores (scoring.go).
-var selectionFeature = Feature{
+var Selection = Feature{
 	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
 	Lists:     map[string]PagedList{"rank": {20, (*Turn).ranking, (*Turn).rankingFile}},
 	Tables: map[string]func(*Turn, string) (FileTable, error){

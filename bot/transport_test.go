@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func bareBot(t testing.TB, log *slog.Logger, now func() time.Time) (*bot.Bot, *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.New(bot.Options{DB: db, Texts: texts, Log: log, Location: bishkek, Deadline: deadline, Now: now}), db
+	return bot.New(bot.Options{DB: db, Texts: texts, Log: log, Location: bishkek, Deadline: deadline, Now: now, Features: school.Features()}), db
 }
 
 // An update Telegram sends twice (the bot crashed before confirming it)

@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func (r *pollRig) start() {
 	}
 	out := delivery.New(db, client, log)
 	loc, _ := time.LoadLocation("Asia/Bishkek")
-	b := bot.New(bot.Options{DB: db, Texts: r.texts, Log: log, Location: loc, Delivered: out.Wake,
+	b := bot.New(bot.Options{Features: school.Features(), DB: db, Texts: r.texts, Log: log, Location: loc, Delivered: out.Wake,
 		Deadline: time.Date(2026, 12, 11, 17, 0, 0, 0, loc), Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, loc) }})
 	p := &Poller{Client: client, DB: db, Handler: b, Log: log, Timeout: 2 * time.Second,
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Polled: func() { r.alive.Add(1) }}

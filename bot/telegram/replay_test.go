@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func testBot(t testing.TB) (*bot.Bot, *store.DB, *lockedBuffer) {
 	}
 	loc, _ := time.LoadLocation("Asia/Bishkek")
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, loc)
-	b := bot.New(bot.Options{DB: db, Texts: texts, Log: log, Location: loc, StaffIDs: []int64{777},
+	b := bot.New(bot.Options{Features: school.Features(), DB: db, Texts: texts, Log: log, Location: loc, StaffIDs: []int64{777},
 		Deadline: time.Date(2026, 12, 11, 17, 0, 0, 0, loc), Now: func() time.Time { return now }})
 	return b, db, &logs
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -323,6 +324,6 @@ func (a *app) bot(delivered func(), now func() time.Time) *bot.Bot {
 		Location: a.cfg.Location(), Deadline: a.cfg.Deadline(), StaffIDs: a.cfg.Staff,
 		Now: now, Delivered: delivered, Selection: a.cfg.SelectionOptions(), BotUsername: "mentorbot",
 		Programme: a.cfg.ProgrammeResolved(), Mentoring: a.cfg.MentoringOptions(), BackupDir: a.backupDir(),
-		BackupKeep: a.cfg.Backup.Keep,
+		BackupKeep: a.cfg.Backup.Keep, Features: school.Features(),
 	})
 }

@@ -1,0 +1,21 @@
+// Package school assembles the bot: the parts of the school, in the
+// order /help and the command menus list their commands. It is the one
+// list of them, used by cmd/mentorbot and by the tests alike, so no
+// second list has to be kept in step.
+//
+// Imports go one way: school imports the parts, each part imports the
+// core (bot) and never another part, and the core imports no part.
+package school
+
+import "github.com/mentorbot/mentorbot/bot"
+
+// Features are the parts of the school, in /help and menu order; the
+// core's own commands (start, language, help, cancel) come first of all
+// by themselves, and its staff operations last.
+func Features() []bot.Feature {
+	return []bot.Feature{
+		bot.Applying, bot.Sources, bot.People, bot.Selection, bot.Calendar,
+		bot.Mentoring, bot.FAQ, bot.Broadcasts, bot.Election, bot.Report, bot.Records,
+		bot.Operations,
+	}
+}
