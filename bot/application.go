@@ -599,7 +599,7 @@ func (t *Turn) saveDraft(d store.Application) error {
 		d.Source = t.User.Source
 	}
 	cameBack(&d, t.Now)
-	if err := t.bot.planNudge(t.Tx, &d, t.Now); err != nil {
+	if err := t.Bot().planNudge(t.Tx, &d, t.Now); err != nil {
 		return err
 	}
 	return t.Tx.PutDraft(d)
@@ -652,7 +652,7 @@ func submitApplication(c *dialogue.Context) error {
 	if d.Source == "" {
 		d.Source = t.User.Source
 	}
-	if err := t.bot.dropNudge(t.Tx, &d); err != nil { // no more reminders to finish
+	if err := t.Bot().dropNudge(t.Tx, &d); err != nil { // no more reminders to finish
 		return err
 	}
 	app, err := t.Tx.Submit(d, t.Now)

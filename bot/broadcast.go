@@ -209,7 +209,7 @@ func (t *Turn) saveBroadcast(a map[string]string) error {
 	if b, err = t.Tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if err := t.bot.Plan(t.Tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
+	if err := t.Bot().Plan(t.Tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
 		return err
 	}
 	if err := t.Audit(StaffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.School().Location).Format("2006-01-02 15:04"))); err != nil {

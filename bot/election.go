@@ -504,7 +504,7 @@ func (t *Turn) tellFlagged(r store.ResultReport) error {
 		}
 		return t.Texts().Text(lang, "election.flagged", map[string]any{"Name": DisplayName(t.User), "ID": t.User.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
 	}
-	return t.bot.TellStaffText(t.Tx, t.Now, flagged)
+	return t.Bot().TellStaffText(t.Tx, t.Now, flagged)
 }
 
 // sayWhatNext congratulates an elected woman and tells her what the
@@ -534,14 +534,14 @@ func (t *Turn) saveViolation(a map[string]string) error {
 		return err
 	}
 	data := map[string]any{"ID": v.ID, "Name": DisplayName(t.User), "What": Clip(v.What, 300), "Where": Clip(v.Where, 200)}
-	if err := t.bot.TellStaff(t.Tx, t.Now, "election.violation_new", data); err != nil {
+	if err := t.Bot().TellStaff(t.Tx, t.Now, "election.violation_new", data); err != nil {
 		return err
 	}
 	lawyers, err := t.Tx.UsersWithRole(store.RoleLawyer)
 	if err != nil {
 		return err
 	}
-	t.Notify(lawyers, t.bot.ByKey("election.violation_new", data), nil)
+	t.Notify(lawyers, t.Bot().ByKey("election.violation_new", data), nil)
 	t.Say("election.violation_saved", map[string]any{"ID": v.ID})
 	return nil
 }

@@ -289,7 +289,7 @@ func (t *Turn) saveEvent(a map[string]string) error {
 		return err
 	}
 	e.ID, e.UpdatedAt = id, t.Now
-	if err := t.bot.saveAndPlan(t.Tx, e); err != nil {
+	if err := t.Bot().saveAndPlan(t.Tx, e); err != nil {
 		return err
 	}
 	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)

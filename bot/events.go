@@ -118,10 +118,10 @@ func (t *Turn) moveEvent() error {
 // moveTo moves e to at.
 func (t *Turn) moveTo(e store.Event, at time.Time) error {
 	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.Now
-	if err := t.bot.saveAndPlan(t.Tx, e); err != nil {
+	if err := t.Bot().saveAndPlan(t.Tx, e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.moved", t.bot.joinButton)
+	n, err := t.tellAudience(e, "event.moved", t.Bot().joinButton)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (t *Turn) tellAudience(e store.Event, key string, buttons func(lang string,
 	if buttons != nil {
 		rows = func(lang string) [][]store.Button { return buttons(lang, e) }
 	}
-	return t.Notify(users, func(lang string) string { return t.bot.eventText(lang, key, e) }, rows), nil
+	return t.Notify(users, func(lang string) string { return t.Bot().eventText(lang, key, e) }, rows), nil
 }
 
 // attendance is /attendance ID: the plan (staff's, else the audience)

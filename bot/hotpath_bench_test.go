@@ -100,7 +100,7 @@ func benchBot(b *testing.B) *Bot {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return New(Options{Features: []Feature{Applying, Sources, People, Selection, Calendar, Mentoring, FAQ, Broadcasts, Election, Report, Records, Operations}, DB: db, Texts: texts, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: time.UTC,
+	return New(Options{Features: []Feature{Applying, Sources, People, Selection, Calendar, Mentoring, FAQ, Broadcasts, Election, Report, Operations}, DB: db, Texts: texts, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: time.UTC,
 		Deadline: at.AddDate(0, 1, 0), StaffIDs: []int64{benchConfigID}, Now: func() time.Time { return at.AddDate(0, 5, 0) }})
 }
 

@@ -297,7 +297,7 @@ func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 	if q.Kind == store.KindHelp {
 		// Election day cannot wait for a digest: everyone who can help
 		// hears of it now.
-		if _, err := t.bot.announceQuestions(t.Tx, q.Kind, t.Now); err != nil {
+		if _, err := t.Bot().announceQuestions(t.Tx, q.Kind, t.Now); err != nil {
 			return err
 		}
 	} else if err := t.planAnnounce(q.Kind); err != nil {
@@ -311,7 +311,7 @@ func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 // planAnnounce plans the notice of new questions of a kind, a moment
 // later, so questions that arrive together make one digest.
 func (t *Turn) planAnnounce(kind store.QuestionKind) error {
-	return t.bot.Plan(t.Tx, store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
+	return t.Bot().Plan(t.Tx, store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
 // myQuestions is /questions: her questions, each with a button to open
@@ -391,7 +391,7 @@ func (b *Bot) serves(u store.User, kind store.QuestionKind) bool {
 }
 
 // servesQueue reports whether she answers questions of kind.
-func (t *Turn) servesQueue(kind store.QuestionKind) bool { return t.bot.serves(t.User, kind) }
+func (t *Turn) servesQueue(kind store.QuestionKind) bool { return t.Bot().serves(t.User, kind) }
 
 // tapView shows a question's thread with what she can do with it.
 func (t *Turn) tapView(arg string) error {
@@ -505,7 +505,7 @@ func (t *Turn) taker(q store.Question) (store.User, bool, error) {
 	if IsNotFound(err) {
 		return u, false, nil
 	}
-	return u, err == nil && t.bot.serves(u, q.Kind), err
+	return u, err == nil && t.Bot().serves(u, q.Kind), err
 }
 
 // tapResolve marks her question resolved.
@@ -802,7 +802,7 @@ func (t *Turn) releaseQuestions(u store.User, f *Freed) ([]store.QuestionKind, e
 	}
 	var kinds []store.QuestionKind
 	for _, q := range qs {
-		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.bot.serves(u, q.Kind) {
+		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.Bot().serves(u, q.Kind) {
 			continue
 		}
 		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new
@@ -827,7 +827,7 @@ func (t *Turn) questionsFreed(u store.User, _ store.Role, f *Freed) (func() erro
 	}
 	return func() error {
 		for _, k := range kinds {
-			if _, err := t.bot.announceQuestions(t.Tx, k, t.Now); err != nil {
+			if _, err := t.Bot().announceQuestions(t.Tx, k, t.Now); err != nil {
 				return err
 			}
 		}

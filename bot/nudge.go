@@ -205,7 +205,7 @@ func (t *Turn) stopNudges() error {
 		return err
 	}
 	d.Nudges.Off = true
-	if err := t.bot.planNudge(t.Tx, &d, t.Now); err != nil {
+	if err := t.Bot().planNudge(t.Tx, &d, t.Now); err != nil {
 		return err
 	}
 	if err := t.Tx.PutDraft(d); err != nil {

@@ -251,7 +251,7 @@ func (t *Turn) linkByContact() (linked bool, err error) {
 		return false, err
 	}
 	if d, err := t.Tx.Draft(t.User.ID); err == nil {
-		if err := t.bot.dropNudge(t.Tx, &d); err != nil { // her draft goes: no reminders to finish it
+		if err := t.Bot().dropNudge(t.Tx, &d); err != nil { // her draft goes: no reminders to finish it
 			return false, err
 		}
 	} else if !IsNotFound(err) {

@@ -123,7 +123,7 @@ func (t *Turn) tapUndoRecusal(args string) error {
 	t.Log().Info("recusal undone", "by", t.User.ID, "member", member, "code", code)
 	t.Say("recusal.undone", map[string]any{"Code": code, "Name": DisplayName(u), "ID": member})
 	if err == nil && sel.Phase == store.PhaseOpen {
-		t.Notify([]store.User{u}, t.bot.ByKey("recusal.back", map[string]any{"Code": code}), nil)
+		t.Notify([]store.User{u}, t.Bot().ByKey("recusal.back", map[string]any{"Code": code}), nil)
 	}
 	return nil
 }

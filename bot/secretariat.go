@@ -232,7 +232,7 @@ func (t *Turn) openScoring(st standing) error {
 	if err := t.Tx.PutSelection(st.sel); err != nil {
 		return err
 	}
-	notified := t.Notify(st.members, t.bot.ByKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
+	notified := t.Notify(st.members, t.Bot().ByKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
 	t.Log().Info("scoring opened", "by", t.User.ID, "applications", len(st.apps), "members", len(st.members), "notified", notified)
 	t.EditButtons(nil)
 	t.Say("scoring.opened", map[string]any{"Apps": len(st.apps), "Count": notified})
@@ -703,7 +703,7 @@ func (t *Turn) publishResult(app store.Application) error {
 			return err
 		}
 	}
-	t.Notify([]store.User{u}, t.bot.ByKey("result."+string(app.Status), map[string]any{
+	t.Notify([]store.User{u}, t.Bot().ByKey("result."+string(app.Status), map[string]any{
 		"Code": app.Code, "Start": t.Date(t.School().Selection.SchoolStart), "End": t.Date(t.School().Selection.SchoolEnd),
 	}), nil)
 	app.PublishedAt = t.Now
@@ -861,7 +861,7 @@ func (t *Turn) countScores(member int64, f *Freed) error {
 // scoresLeft is the end of a role for the selection (Feature.RoleEnds):
 // a member who left the commission has her scores counted for staff.
 func (t *Turn) scoresLeft(u store.User, role store.Role, f *Freed) (func() error, error) {
-	if role != store.RoleCommission || t.bot.Holds(u, CommissionOnly) {
+	if role != store.RoleCommission || t.Bot().Holds(u, CommissionOnly) {
 		return nil, nil
 	}
 	return nil, t.countScores(u.ID, f)

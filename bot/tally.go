@@ -171,7 +171,7 @@ func (t *Turn) remindUnreported() error {
 	if err != nil {
 		return err
 	}
-	t.Notify(et.unreported, t.bot.ByKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts().Text, lang) })
+	t.Notify(et.unreported, t.Bot().ByKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts().Text, lang) })
 	t.Log().Info("reminded candidates to report", "by", t.User.ID, "count", len(et.unreported))
 	t.Say("tally.reminded", map[string]any{"Count": len(et.unreported)})
 	return nil

@@ -7,7 +7,10 @@
 // core (bot) and never another part, and the core imports no part.
 package school
 
-import "github.com/mentorbot/mentorbot/bot"
+import (
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/records"
+)
 
 // Features are the parts of the school, in /help and menu order; the
 // core's own commands (start, language, help, cancel) come first of all
@@ -15,7 +18,7 @@ import "github.com/mentorbot/mentorbot/bot"
 func Features() []bot.Feature {
 	return []bot.Feature{
 		bot.Applying, bot.Sources, bot.People, bot.Selection, bot.Calendar,
-		bot.Mentoring, bot.FAQ, bot.Broadcasts, bot.Election, bot.Report, bot.Records,
+		bot.Mentoring, bot.FAQ, bot.Broadcasts, bot.Election, bot.Report, records.Feature,
 		bot.Operations,
 	}
 }

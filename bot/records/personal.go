@@ -1,20 +1,25 @@
-package bot
+// Package records is the part of the bot about personal data: /mydata
+// sends her everything the bot holds about her, /forget erases it on
+// her word (and tells staff which application to take out of their
+// files).
+package records
 
 import (
 	"encoding/json"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Personal data and the records: her data and its erasure, staff's audit
-// log, backups and undelivered messages, and the pages of long lists.
-var Records = Feature{
-	Commands: []Command{
-		{Name: "mydata", Run: (*Turn).myData, Help: true},
-		{Name: "forget", Run: (*Turn).askForget, Help: true},
+// Feature is the part of personal data: her data as a file, and its
+// erasure.
+var Feature = bot.Feature{
+	Commands: []bot.Command{
+		{Name: "mydata", Run: myData, Help: true},
+		{Name: "forget", Run: askForget, Help: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixForget, Run: (*Turn).tapForget},
+	Buttons: []bot.Button{
+		{Prefix: prefixForget, Run: tapForget},
 	},
 }
 
@@ -22,12 +27,12 @@ var Records = Feature{
 const prefixForget = "fg"
 
 // myData is /mydata: everything the bot holds about her, as a file.
-func (t *Turn) myData() error {
+func myData(t *bot.Turn) error {
 	if !t.Known() {
 		t.Say("mydata.nothing", nil)
 		return nil
 	}
-	if err := t.commitUserFirst(); err != nil {
+	if err := commitUserFirst(t); err != nil {
 		return err
 	}
 	pd, err := t.Tx.PersonalData(t.User.ID)
@@ -45,10 +50,10 @@ func (t *Turn) myData() error {
 
 // commitUserFirst saves her record now, so what is gathered from the
 // store includes this update's changes to it.
-func (t *Turn) commitUserFirst() error { return t.Tx.PutUser(t.User) }
+func commitUserFirst(t *bot.Turn) error { return t.Tx.PutUser(t.User) }
 
 // askForget is /forget: erase her personal data, after she confirms.
-func (t *Turn) askForget() error {
+func askForget(t *bot.Turn) error {
 	if !t.Known() {
 		t.Say("mydata.nothing", nil)
 		return nil
@@ -58,14 +63,14 @@ func (t *Turn) askForget() error {
 }
 
 // tapForget takes the confirmation. Staff are told, by code only.
-func (t *Turn) tapForget(answer string) error {
+func tapForget(t *bot.Turn, answer string) error {
 	t.Toast("")
 	t.EditButtons(nil)
 	if answer != "yes" {
 		t.Say("forget.kept", nil)
 		return nil
 	}
-	if err := t.commitUserFirst(); err != nil {
+	if err := commitUserFirst(t); err != nil {
 		return err
 	}
 	code, err := t.Tx.Forget(t.User.ID, t.Now)
@@ -86,5 +91,5 @@ func (t *Turn) tapForget(answer string) error {
 	if code == "" {
 		code = "—"
 	}
-	return t.bot.TellStaff(t.Tx, t.Now, "forget.staff", map[string]any{"Code": code, "ID": t.User.ID})
+	return t.Bot().TellStaff(t.Tx, t.Now, "forget.staff", map[string]any{"Code": code, "ID": t.User.ID})
 }
