@@ -120,5 +120,5 @@ func (t *Turn) auditFileTable(string) (FileTable, error) {
 			names[e.UserID] = t.nameOf(e.UserID)
 		}
 	}
-	return FileTable{export.Audit(p.Entries, names, t.School().Location), "audit", t.Text("audit.caption", map[string]any{"Count": p.Total})}, nil
+	return FileTable{Table: export.Audit(p.Entries, names, t.School().Location), Name: "audit", Caption: t.Text("audit.caption", map[string]any{"Count": p.Total})}, nil
 }

@@ -662,9 +662,3 @@ func submitApplication(c *dialogue.Context) error {
 	t.Say("app.submitted", map[string]any{"Code": app.Code})
 	return nil
 }
-
-// parseStoredDate reads a date answer back.
-func (t *Turn) parseStoredDate(s string) (time.Time, bool) {
-	day, err := time.ParseInLocation(form.DateLayout, s, t.School().Location)
-	return day, err == nil
-}

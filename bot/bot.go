@@ -402,3 +402,14 @@ func (t *Turn) DropQueued() { t.out = nil }
 // background shares with the turn (planning a reminder, announcing a
 // question) in the turn's transaction.
 func (t *Turn) Bot() *Bot { return t.bot }
+
+// WakeBroadcasts tells RunBroadcasts that copies were recorded.
+func (b *Bot) WakeBroadcasts() {
+	select {
+	case b.broadcastWake <- struct{}{}:
+	default:
+	}
+}
+
+// BroadcastsWoken is where the broadcasts' runner hears WakeBroadcasts.
+func (b *Bot) BroadcastsWoken() <-chan struct{} { return b.broadcastWake }

@@ -26,7 +26,7 @@ var Broadcasts = Feature{
 		return b.startScheduled(tx, d)
 	}},
 	Commands: []Command{
-		{Name: "broadcast", Roles: StaffOnly, Run: (*Turn).startBroadcast, Help: true, Menu: true},
+		{Name: "broadcast", Roles: StaffOnly, Run: (*Turn).composeBroadcast, Help: true, Menu: true},
 		{Name: "broadcasts", Roles: StaffOnly, Run: FirstPage("bc"), Help: true, Menu: true},
 	},
 	Buttons: []Button{{Prefix: prefixBroadcast, Roles: StaffOnly, Run: (*Turn).tapBroadcast}},
@@ -182,7 +182,7 @@ func confirmBroadcast(c *dialogue.Context) string {
 }
 
 // startBroadcast is /broadcast.
-func (t *Turn) startBroadcast() error { return t.StartDialogue(broadcastDialogue.Name, nil) }
+func (t *Turn) composeBroadcast() error { return t.StartDialogue(broadcastDialogue.Name, nil) }
 
 // saveBroadcast keeps the broadcast written, and starts it now or plans
 // it for its time.
@@ -408,7 +408,7 @@ func (t *Turn) broadcastReportTable(id string) (FileTable, error) {
 	if err != nil {
 		return FileTable{}, err
 	}
-	return FileTable{export.BroadcastReport(b, rs, t.School().Location), fmt.Sprintf("broadcast-%d", b.ID), t.Text("bc.csv", nil)}, nil
+	return FileTable{Table: export.BroadcastReport(b, rs, t.School().Location), Name: fmt.Sprintf("broadcast-%d", b.ID), Caption: t.Text("bc.csv", nil)}, nil
 }
 
 // sentBroadcasts are the broadcasts past the draft, newest first.
@@ -441,5 +441,5 @@ func (t *Turn) broadcastsFileTable(string) (FileTable, error) {
 		c := CountRecipients(rs)
 		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.Sent, Blocked: c.Blocked, Failed: c.Failed, Left: c.Left}}
 	}
-	return FileTable{export.Broadcasts(lines, t.School().Location), "broadcasts", t.Text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
+	return FileTable{Table: export.Broadcasts(lines, t.School().Location), Name: "broadcasts", Caption: t.Text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
 }

@@ -32,16 +32,8 @@ func (b *Bot) RunBroadcasts(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-		case <-b.broadcastWake:
+		case <-b.BroadcastsWoken():
 		}
-	}
-}
-
-// WakeBroadcasts tells RunBroadcasts that copies were recorded.
-func (b *Bot) WakeBroadcasts() {
-	select {
-	case b.broadcastWake <- struct{}{}:
-	default:
 	}
 }
 

@@ -327,3 +327,6 @@ func (b *Bot) Commands() []CommandHelp {
 	}
 	return out
 }
+
+// Dialogues lists the registered dialogues, for tests.
+func (b *Bot) Dialogues() []*dialogue.Dialogue { return b.routes.dialogues.Dialogues() }

@@ -121,7 +121,7 @@ func (t *Turn) moveTo(e store.Event, at time.Time) error {
 	if err := t.Bot().saveAndPlan(t.Tx, e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.moved", t.Bot().joinButton)
+	n, err := t.tellAudience(e, "event.moved", func(lang string, e store.Event) [][]store.Button { return t.Bot().joinButton(lang, e) })
 	if err != nil {
 		return err
 	}

@@ -437,7 +437,7 @@ func (t *Turn) exportQuestionsTable(string) (FileTable, error) {
 	if err != nil {
 		return FileTable{}, err
 	}
-	return FileTable{export.Questions(qs, t.School().Location), "questions", t.Text("staff.questions.caption", nil)}, nil
+	return FileTable{Table: export.Questions(qs, t.School().Location), Name: "questions", Caption: t.Text("staff.questions.caption", nil)}, nil
 }
 
 // median of durations; -1 when there are none.

@@ -120,7 +120,7 @@ func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
 	var ft FileBundle
 	var lang string
 	err := b.DB.View(func(tx *store.Tx) error {
-		t, err := b.readTurn(tx, j)
+		t, err := b.ReadTurn(tx, j)
 		if err != nil {
 			return err
 		}
@@ -150,9 +150,9 @@ func (b *Bot) fileFor(j store.FileJob) ([]store.Outgoing, error) {
 	return out, nil
 }
 
-// readTurn is the turn a workbook is built in: the staff member who
+// ReadTurn is the turn a workbook is built in: the staff member who
 // asked, at the moment she asked, reading through tx.
-func (b *Bot) readTurn(tx *store.Tx, j store.FileJob) (*Turn, error) {
+func (b *Bot) ReadTurn(tx *store.Tx, j store.FileJob) (*Turn, error) {
 	u, err := tx.User(j.UserID)
 	if IsNotFound(err) {
 		u, err = store.User{ID: j.UserID}, nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mentorbot/mentorbot/bot/school"
 
 	"github.com/robfig/cron/v3"
 

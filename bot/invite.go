@@ -231,5 +231,5 @@ func (t *Turn) peopleFileTable(string) (FileTable, error) {
 			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
 		}
 	}
-	return FileTable{export.People(holders), "people", t.Text("people.caption", map[string]any{"Count": len(holders)})}, nil
+	return FileTable{Table: export.People(holders), Name: "people", Caption: t.Text("people.caption", map[string]any{"Count": len(holders)})}, nil
 }

@@ -61,7 +61,7 @@ type standing struct {
 	scores  []store.Score
 }
 
-func (t *Turn) standing() (standing, error) {
+func (t *Turn) readStanding() (standing, error) {
 	var st standing
 	var err error
 	if st.sel, err = t.Tx.Selection(); err != nil {
@@ -169,7 +169,7 @@ func (st standing) allDecided() bool {
 // Scoring does not open with nobody in the commission: staff are told how
 // to invite a member.
 func (t *Turn) scoringState() error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (t *Turn) scoringState() error {
 // tapScoring opens scoring, telling every member, or asks whether to
 // close it.
 func (t *Turn) tapScoring(action string) error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (t *Turn) closeScoring(string) error {
 
 // progress is /progress: how many each member has scored.
 func (t *Turn) progress() error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func phaseKey(p store.Phase) string {
 // Ranking needs every score, so all are read, but only the page is
 // rendered.
 func (t *Turn) ranking(w Window) (Page, error) {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return Page{}, err
 	}
@@ -354,7 +354,7 @@ func (t *Turn) rankingFile() error { return t.FileJob("ranking", "") }
 
 // rankingFileTable builds it, in the worker (RunFileJobs).
 func (t *Turn) rankingFileTable(string) (FileTable, error) {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return FileTable{}, err
 	}
@@ -367,7 +367,7 @@ func (t *Turn) rankingFileTable(string) (FileTable, error) {
 	}
 	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
 	caption := t.Text("ranking.caption", map[string]any{"Count": n}) + "\n" + t.agreementText(st.agreement())
-	return FileTable{tb, "ranking", caption}, nil
+	return FileTable{Table: tb, Name: "ranking", Caption: caption}, nil
 }
 
 // rankLine is "1. A-004 — 86 (84 · ✋ · 86) z +0.52 ⚠ → accepted". The
@@ -469,7 +469,7 @@ func (t *Turn) decide() error {
 			return nil
 		}
 	}
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -533,7 +533,7 @@ func (t *Turn) showUndecided(st standing, edit bool) {
 // tapDecide takes a decision button: "CODE:status", or "all" for the
 // bot's proposal on every undecided application.
 func (t *Turn) tapDecide(args string) error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -566,7 +566,7 @@ func (t *Turn) tapDecide(args string) error {
 			return err
 		}
 	}
-	if st, err = t.standing(); err != nil {
+	if st, err = t.readStanding(); err != nil {
 		return err
 	}
 	t.showUndecided(st, true)
@@ -619,7 +619,7 @@ func (t *Turn) publishRefusal(st standing) string {
 // askPublish is /publish: the counts, and a button to send the results,
 // or why they cannot go out yet.
 func (t *Turn) askPublish() error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -642,7 +642,7 @@ func (t *Turn) askPublish() error {
 // so a second tap or a restart sends nothing again. Those accepted become
 // participants.
 func (t *Turn) tapPublish(string) error {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return err
 	}
@@ -715,7 +715,7 @@ func (t *Turn) exportScores() error { return t.FileJob("scores", "") }
 
 // exportScoresTable builds it, in the worker (RunFileJobs).
 func (t *Turn) exportScoresTable(string) (FileTable, error) {
-	st, err := t.standing()
+	st, err := t.readStanding()
 	if err != nil {
 		return FileTable{}, err
 	}
@@ -724,7 +724,7 @@ func (t *Turn) exportScoresTable(string) (FileTable, error) {
 		return FileTable{}, err
 	}
 	caption := t.Text("staff.scores.caption", nil) + "\n" + t.agreementText(st.agreement())
-	return FileTable{export.Scores(apps, st.scores, memberIDs(st.members)), "scores", caption}, nil
+	return FileTable{Table: export.Scores(apps, st.scores, memberIDs(st.members)), Name: "scores", Caption: caption}, nil
 }
 
 func memberIDs(users []store.User) []int64 {

@@ -80,5 +80,5 @@ func (t *Turn) exportApplicationsTable(string) (FileTable, error) {
 	if err != nil {
 		return FileTable{}, err
 	}
-	return FileTable{export.Applications(apps, t.School().Location), "applications", t.Text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
+	return FileTable{Table: export.Applications(apps, t.School().Location), Name: "applications", Caption: t.Text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
 }

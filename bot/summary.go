@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
@@ -125,4 +126,10 @@ func (t *Turn) Application(typed string) (store.Application, error) {
 		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
 	}
 	return t.Tx.Application(code)
+}
+
+// parseStoredDate reads a date answer back.
+func (t *Turn) parseStoredDate(s string) (time.Time, bool) {
+	day, err := time.ParseInLocation(form.DateLayout, s, t.School().Location)
+	return day, err == nil
 }

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mentorbot/mentorbot/bot/school"
 
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"

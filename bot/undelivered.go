@@ -45,5 +45,5 @@ func (t *Turn) undeliveredFileTable(string) (FileTable, error) {
 			names[d.Outgoing.ChatID] = t.nameOf(d.Outgoing.ChatID)
 		}
 	}
-	return FileTable{export.Undelivered(dead, names, t.School().Location), "undelivered", t.Text("undelivered.caption", map[string]any{"Count": total})}, nil
+	return FileTable{Table: export.Undelivered(dead, names, t.School().Location), Name: "undelivered", Caption: t.Text("undelivered.caption", map[string]any{"Count": total})}, nil
 }

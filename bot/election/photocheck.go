@@ -1,4 +1,4 @@
-package bot
+package election
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/store"
@@ -31,7 +32,7 @@ var checkReasons = []string{"unreadable", "figures_differ", "not_protocol", "no_
 // "version"): Verified records it and shows the next; Rejected asks why
 // first. It goes on until none is left unchecked, or staff leave it.
 var photoCheckDialogue = &dialogue.Dialogue{
-	Name: "photocheck", Version: 1, Roles: StaffOnly, CancelButton: true,
+	Name: "photocheck", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
 	Lost: func(*dialogue.Context) bool { return false }, // each check is recorded as it is made
 	Steps: []dialogue.Step{
 		{ID: "verdict", Prompt: checkPrompt, Before: showProtocol, Takes: dialogue.Buttons, NoBack: true,
@@ -42,7 +43,7 @@ var photoCheckDialogue = &dialogue.Dialogue{
 				if verdict != store.CheckVerified {
 					return nil
 				}
-				return TurnOf(c).recordCheck(c.Answers, store.CheckVerified, "")
+				return recordCheck(bot.TurnOf(c), c.Answers, store.CheckVerified, "")
 			},
 			Next: func(c *dialogue.Context) string {
 				if c.Answers["verdict"] == store.CheckRejected {
@@ -59,12 +60,12 @@ var photoCheckDialogue = &dialogue.Dialogue{
 				return out
 			},
 			Taken: func(c *dialogue.Context, reason string) error {
-				return TurnOf(c).recordCheck(c.Answers, store.CheckRejected, reason)
+				return recordCheck(bot.TurnOf(c), c.Answers, store.CheckRejected, reason)
 			},
 			Next: nextChecked},
 	},
 	Finish: func(c *dialogue.Context) error {
-		TurnOf(c).Say("check.all_done", nil)
+		bot.TurnOf(c).Say("check.all_done", nil)
 		return nil
 	},
 }
@@ -80,9 +81,9 @@ func nextChecked(c *dialogue.Context) string {
 
 // checkPhotos is /tally's "check photos" button: the oldest unchecked
 // result first.
-func (t *Turn) checkPhotos(string) error {
+func checkPhotos(t *bot.Turn, _ string) error {
 	t.Toast("")
-	next, ok, err := t.nextUnchecked()
+	next, ok, err := nextUnchecked(t)
 	if err != nil {
 		return err
 	}
@@ -95,8 +96,8 @@ func (t *Turn) checkPhotos(string) error {
 
 // nextUnchecked names the oldest result not checked yet, as the check
 // dialogue's answers.
-func (t *Turn) nextUnchecked() (map[string]string, bool, error) {
-	et, err := t.electionTally()
+func nextUnchecked(t *bot.Turn) (map[string]string, bool, error) {
+	et, err := readTally(t)
 	if err != nil || len(et.unchecked) == 0 {
 		return nil, false, err
 	}
@@ -121,7 +122,7 @@ func checkedResult(c *dialogue.Context) (store.ResultReport, error) {
 // showProtocol sends the result's photo (by its file_id) before the
 // question, headed by whose it is.
 func showProtocol(c *dialogue.Context) {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	r, err := checkedResult(c)
 	if err != nil || r.PhotoFileID == "" {
 		return // the question says there is no photo
@@ -130,14 +131,14 @@ func showProtocol(c *dialogue.Context) {
 	if kind == "" {
 		kind = "photo"
 	}
-	t.SendPost(t.Update.ChatID, t.whose(r.UserID), store.Post{Media: &store.Media{Type: kind, FileID: r.PhotoFileID}}, nil)
+	t.SendPost(t.Update.ChatID, whose(t, r.UserID), store.Post{Media: &store.Media{Type: kind, FileID: r.PhotoFileID}}, nil)
 }
 
 // whose is the candidate as staff see her: her application's code and
 // name, and her Telegram ID.
-func (t *Turn) whose(userID int64) string {
+func whose(t *bot.Turn, userID int64) string {
 	u, _ := t.Tx.User(userID)
-	name := DisplayName(u)
+	name := bot.DisplayName(u)
 	code := "—"
 	if app, err := t.Tx.ApplicationOf(userID); err == nil {
 		code = app.Code
@@ -150,12 +151,12 @@ func (t *Turn) whose(userID int64) string {
 
 // checkPrompt is the result's figures beside whose it is.
 func checkPrompt(c *dialogue.Context) string {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	r, err := checkedResult(c)
 	if err != nil {
 		return t.Text("check.none", nil)
 	}
-	lines := []string{t.whose(r.UserID) + " · " + t.Text("check.version", map[string]any{"Version": r.Version}),
+	lines := []string{whose(t, r.UserID) + " · " + t.Text("check.version", map[string]any{"Version": r.Version}),
 		t.Text("check.received", map[string]any{"N": r.VotesReceived}),
 		t.Text("check.cast", map[string]any{"N": r.VotesCast})}
 	if r.Voters > 0 {
@@ -178,7 +179,7 @@ func checkPrompt(c *dialogue.Context) string {
 // answers ("user" "" when none is left). A result checked by someone
 // else meanwhile, or corrected by her, keeps its state: staff are told,
 // and go on with the next.
-func (t *Turn) recordCheck(answers map[string]string, check, reason string) error {
+func recordCheck(t *bot.Turn, answers map[string]string, check, reason string) error {
 	id, _ := strconv.ParseInt(answers["user"], 10, 64)
 	version := atoi(answers["version"])
 	versions, err := t.Tx.Reports(id)
@@ -195,11 +196,11 @@ func (t *Turn) recordCheck(answers map[string]string, check, reason string) erro
 	case err != nil:
 		return err
 	default:
-		if err := t.afterCheck(r); err != nil {
+		if err := afterCheck(t, r); err != nil {
 			return err
 		}
 	}
-	next, ok, err := t.nextUnchecked()
+	next, ok, err := nextUnchecked(t)
 	if err != nil {
 		return err
 	}
@@ -214,12 +215,12 @@ func (t *Turn) recordCheck(answers map[string]string, check, reason string) erro
 
 // afterCheck audits a check and, for a rejected result, asks her kindly
 // for a new photo or corrected figures, saying why.
-func (t *Turn) afterCheck(r store.ResultReport) error {
+func afterCheck(t *bot.Turn, r store.ResultReport) error {
 	detail := fmt.Sprintf("%d v%d %s", r.UserID, r.Version, r.Check)
 	if r.Check == store.CheckRejected {
 		detail += ": " + r.Reason
 	}
-	if err := t.Audit(StaffOnly, "result check", detail); err != nil {
+	if err := t.Audit(bot.StaffOnly, "result check", detail); err != nil {
 		return err
 	}
 	t.Log().Info("election result checked", "by", t.User.ID, "user_id", r.UserID, "version", r.Version, "check", r.Check)

@@ -1,4 +1,4 @@
-package bot
+package election
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -39,7 +40,7 @@ type electionTally struct {
 
 // tally counts the participants, the candidates and their latest reports,
 // by oblast (from the candidacy) and by category (from the application).
-func (t *Turn) electionTally() (electionTally, error) {
+func readTally(t *bot.Turn) (electionTally, error) {
 	et := electionTally{byOblast: map[string]*tallyRow{}, byCategory: map[store.Category]*tallyRow{}}
 	users, err := t.Tx.UsersWithRole(store.RoleParticipant)
 	if err != nil {
@@ -47,11 +48,11 @@ func (t *Turn) electionTally() (electionTally, error) {
 	}
 	for _, u := range users {
 		app, err := t.Tx.ApplicationOf(u.ID)
-		if err != nil && !IsNotFound(err) {
+		if err != nil && !bot.IsNotFound(err) {
 			return et, err
 		}
 		c, err := t.Tx.Candidacy(u.ID)
-		if err != nil && !IsNotFound(err) {
+		if err != nil && !bot.IsNotFound(err) {
 			return et, err
 		}
 		oblast := c.Oblast
@@ -119,28 +120,28 @@ func row[K comparable](m map[K]*tallyRow, k K) *tallyRow {
 }
 
 // tally is /tally: the live count for staff, refreshed each time asked.
-func (t *Turn) tally() error {
-	et, err := t.electionTally()
+func tally(t *bot.Turn) error {
+	et, err := readTally(t)
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
 	sb.WriteString(t.Text("tally.head", map[string]any{
 		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
-		"Count": et.all.Graduates, "Share": Percent(et.all.Elected, et.all.Graduates), "Target": Percent(int(TargetShare*100), 100),
+		"Count": et.all.Graduates, "Share": bot.Percent(et.all.Elected, et.all.Graduates), "Target": bot.Percent(int(TargetShare*100), 100),
 	}))
 	sb.WriteString("\n" + t.Text("tally.checks", map[string]any{
 		"Verified": et.all.Verified, "Elected": et.all.VerifiedElected, "Rejected": et.all.Rejected, "Unchecked": et.all.Unchecked}))
 	sb.WriteString("\n\n" + t.Text("tally.by_oblast", nil))
 	for _, o := range form.Oblasts {
 		if r := et.byOblast[o]; r != nil {
-			fmt.Fprintf(&sb, "\n%s: %s", t.Text("form.oblast.opt."+o, nil), t.tallyLine(*r))
+			fmt.Fprintf(&sb, "\n%s: %s", t.Text("form.oblast.opt."+o, nil), tallyLine(t, *r))
 		}
 	}
 	sb.WriteString("\n\n" + t.Text("tally.by_category", nil))
-	for _, c := range Categories {
+	for _, c := range bot.Categories {
 		if r := et.byCategory[c]; r != nil {
-			fmt.Fprintf(&sb, "\n%s: %s", t.Text("category."+string(c), nil), t.tallyLine(*r))
+			fmt.Fprintf(&sb, "\n%s: %s", t.Text("category."+string(c), nil), tallyLine(t, *r))
 		}
 	}
 	var buttons [][]store.Button
@@ -150,7 +151,7 @@ func (t *Turn) tally() error {
 	if len(et.unreported) > 0 {
 		names := make([]string, 0, len(et.unreported))
 		for _, u := range et.unreported {
-			names = append(names, fmt.Sprintf("%s (%d)", DisplayName(u), u.ID))
+			names = append(names, fmt.Sprintf("%s (%d)", bot.DisplayName(u), u.ID))
 		}
 		sb.WriteString("\n\n" + t.Text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
 		buttons = append(buttons, []store.Button{t.Button("tally.remind", "elr:")})
@@ -159,15 +160,15 @@ func (t *Turn) tally() error {
 	return nil
 }
 
-func (t *Turn) tallyLine(r tallyRow) string {
+func tallyLine(t *bot.Turn, r tallyRow) string {
 	return t.Text("tally.line", map[string]any{"Registered": r.Registered, "Reported": r.Reported, "Elected": r.Elected,
-		"Graduates": r.Graduates, "Share": Percent(r.Elected, r.Graduates)})
+		"Graduates": r.Graduates, "Share": bot.Percent(r.Elected, r.Graduates)})
 }
 
 // remindUnreported writes to every registered candidate who has not
 // reported yet, with the day's buttons.
-func (t *Turn) remindUnreported() error {
-	et, err := t.electionTally()
+func remindUnreported(t *bot.Turn) error {
+	et, err := readTally(t)
 	if err != nil {
 		return err
 	}
@@ -179,24 +180,24 @@ func (t *Turn) remindUnreported() error {
 
 // tallyChart is /tally_chart: the same count as a bar chart by oblast,
 // drawn with gonum/plot and sent as a photo.
-func (t *Turn) tallyChart() error {
-	et, err := t.electionTally()
+func tallyChart(t *bot.Turn) error {
+	et, err := readTally(t)
 	if err != nil {
 		return err
 	}
-	png, err := t.drawTally(et)
+	png, err := drawTally(t, et)
 	if err != nil {
 		return err
 	}
 	t.Queue(store.Outgoing{Kind: store.KindPhoto, ChatID: t.Update.ChatID,
-		Text:     t.Text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Count": et.all.Graduates, "Share": Percent(et.all.Elected, et.all.Graduates)}),
+		Text:     t.Text("tally.chart_caption", map[string]any{"Elected": et.all.Elected, "Count": et.all.Graduates, "Share": bot.Percent(et.all.Elected, et.all.Graduates)}),
 		Document: &store.File{Name: "tally.png", Data: png}})
 	return nil
 }
 
 // drawTally renders registered, reported and elected candidates per
 // oblast, with the 20% target of each oblast's graduates as a dot.
-func (t *Turn) drawTally(et electionTally) ([]byte, error) {
+func drawTally(t *bot.Turn, et electionTally) ([]byte, error) {
 	var oblasts []string
 	for _, o := range form.Oblasts {
 		if et.byOblast[o] != nil {
@@ -232,13 +233,13 @@ func (t *Turn) drawTally(et electionTally) ([]byte, error) {
 }
 
 // exportResults is /results_export: one row per participant.
-func (t *Turn) exportResults() error { return t.FileJob("results", "") }
+func exportResults(t *bot.Turn) error { return t.FileJob("results", "") }
 
 // exportResultsTable builds it, in the worker (RunFileJobs).
-func (t *Turn) exportResultsTable(string) (FileTable, error) {
+func exportResultsTable(t *bot.Turn, _ string) (bot.FileTable, error) {
 	rows, err := export.ResultRows(t.Tx)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
-	return FileTable{export.Results(rows, t.School().Location), "results", t.Text("tally.export_caption", nil)}, nil
+	return bot.FileTable{Table: export.Results(rows, t.School().Location), Name: "results", Caption: t.Text("tally.export_caption", nil)}, nil
 }

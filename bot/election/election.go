@@ -1,4 +1,9 @@
-package bot
+// Package election is the part of the bot for election day (stage V):
+// a candidate's candidacy, her result and violation reports as dialogues,
+// the "help now" button (a question through the core's Ask hook), staff's
+// tally with its chart, the check of protocol photos, and the results
+// export.
+package election
 
 import (
 	"fmt"
@@ -6,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/votes"
@@ -15,27 +21,28 @@ import (
 
 // Election day: candidacy, the day's reports and help, and staff's
 // tally (tally.go).
-var Election = Feature{
+// Feature is election day's registration with the core.
+var Feature = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
-	Tables:    map[string]func(*Turn, string) (FileTable, error){"results": (*Turn).exportResultsTable},
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"results": exportResultsTable},
 	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){
 		store.DueElection: func(texts *locales.Texts, lang string) (string, [][]store.Button) {
 			return texts.Text(lang, "election.morning", nil), electionButtons(texts.Text, lang)
 		},
 	},
-	Commands: []Command{
-		{Name: "candidacy", For: Participants, Run: (*Turn).startCandidacy, Help: true, Menu: true},
-		{Name: "election", For: Candidates, Run: (*Turn).electionDay, Help: true, Menu: true},
-		{Name: "tally", Roles: StaffOnly, Run: (*Turn).tally, Help: true, Menu: true},
-		{Name: "tally_chart", Roles: StaffOnly, Run: (*Turn).tallyChart, Help: true},
-		{Name: "results_export", Roles: StaffOnly, Run: (*Turn).exportResults, Help: true},
-		{Name: "helper", Roles: StaffOnly, Run: (*Turn).toggleHelper, Help: true},
-		{Name: "violations", Roles: StaffOrLawyer, Run: (*Turn).listViolations, Help: true, Menu: true},
+	Commands: []bot.Command{
+		{Name: "candidacy", For: bot.Participants, Run: startCandidacy, Help: true, Menu: true},
+		{Name: "election", For: bot.Candidates, Run: electionDay, Help: true, Menu: true},
+		{Name: "tally", Roles: bot.StaffOnly, Run: tally, Help: true, Menu: true},
+		{Name: "tally_chart", Roles: bot.StaffOnly, Run: tallyChart, Help: true},
+		{Name: "results_export", Roles: bot.StaffOnly, Run: exportResults, Help: true},
+		{Name: "helper", Roles: bot.StaffOnly, Run: toggleHelper, Help: true},
+		{Name: "violations", Roles: bot.StaffOrLawyer, Run: listViolations, Help: true, Menu: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixElection, Run: (*Turn).tapElection},
-		{Prefix: prefixRemind, Roles: StaffOnly, Run: (*Turn).tapRemind},
-		{Prefix: prefixCheck, Roles: StaffOnly, Run: (*Turn).checkPhotos},
+	Buttons: []bot.Button{
+		{Prefix: prefixElection, Run: tapElection},
+		{Prefix: prefixRemind, Roles: bot.StaffOnly, Run: tapRemind},
+		{Prefix: prefixCheck, Roles: bot.StaffOnly, Run: checkPhotos},
 	},
 }
 
@@ -98,7 +105,7 @@ var candidacyDialogue = &dialogue.Dialogue{
 		}, Next: endIf("list", "independent")},
 		{ID: "party", Ask: "election.ask.party", Takes: dialogue.Text, Max: form.MaxShort},
 	},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveCandidacy(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return saveCandidacy(bot.TurnOf(c), c.Answers) },
 }
 
 // placeParts are the parts of where she stands, as the candidacy's steps
@@ -178,7 +185,7 @@ var resultDialogue = &dialogue.Dialogue{
 		{ID: "fix", Ask: "election.ask.fix", Takes: dialogue.Buttons, Options: figureOptions,
 			Next: func(c *dialogue.Context) string { return c.Answers["fix"] }},
 	},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveReport(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return saveReport(bot.TurnOf(c), c.Answers) },
 }
 
 // fixing reports whether she is fixing one figure from the read-back:
@@ -288,7 +295,7 @@ var violationDialogue = &dialogue.Dialogue{
 		{ID: "where", Ask: "election.ask.where", Takes: dialogue.Text},
 		{ID: "evidence", Ask: "election.ask.evidence", Takes: dialogue.Media, Skip: "election.skip", Parse: photoOrFile("evidence_type")},
 	},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveViolation(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return saveViolation(bot.TurnOf(c), c.Answers) },
 }
 
 // photoOrFile reads a photo, video or file by its file_id, keeping its
@@ -313,7 +320,7 @@ func atoi(s string) int {
 
 // electionDate is the election day, for the candidacy's first question.
 func electionDate(c *dialogue.Context) map[string]any {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	if e, ok := t.School().Programme.ElectionDay(); ok {
 		return map[string]any{"Date": t.Date(e.At)}
 	}
@@ -321,24 +328,24 @@ func electionDate(c *dialogue.Context) map[string]any {
 }
 
 // candidacy loads hers, or a new one.
-func (t *Turn) candidacy() (store.Candidacy, error) {
+func candidacy(t *bot.Turn) (store.Candidacy, error) {
 	c, err := t.Tx.Candidacy(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return store.Candidacy{UserID: t.User.ID}, nil
 	}
 	return c, err
 }
 
 // isCandidate reports whether she registered as a candidate.
-func (t *Turn) isCandidate() bool { return t.User.HasRole(store.RoleCandidate) }
+func isCandidate(t *bot.Turn) bool { return t.User.HasRole(store.RoleCandidate) }
 
 // startCandidacy is /candidacy.
-func (t *Turn) startCandidacy() error {
+func startCandidacy(t *bot.Turn) error {
 	if !t.User.HasRole(store.RoleParticipant) {
 		t.Say("election.participants_only", nil)
 		return nil
 	}
-	known, err := t.knownPlace()
+	known, err := storedPlace(t)
 	if err != nil {
 		return err
 	}
@@ -347,8 +354,8 @@ func (t *Turn) startCandidacy() error {
 
 // knownPlace is where she stands as far as the bot knows: her candidacy
 // if she recorded one, else where her application says she lives.
-func (t *Turn) knownPlace() (map[string]string, error) {
-	c, err := t.candidacy()
+func storedPlace(t *bot.Turn) (map[string]string, error) {
+	c, err := candidacy(t)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +363,7 @@ func (t *Turn) knownPlace() (map[string]string, error) {
 		return map[string]string{"known_oblast": c.Oblast, "known_district": c.District, "known_aiyl": c.AiylOkmotu}, nil
 	}
 	app, err := t.Tx.ApplicationOf(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -367,8 +374,8 @@ func (t *Turn) knownPlace() (map[string]string, error) {
 
 // saveCandidacy keeps what she said of her candidacy, and makes her a
 // candidate (or not).
-func (t *Turn) saveCandidacy(a map[string]string) error {
-	c, err := t.candidacy()
+func saveCandidacy(t *bot.Turn, a map[string]string) error {
+	c, err := candidacy(t)
 	if err != nil {
 		return err
 	}
@@ -401,25 +408,25 @@ func (t *Turn) saveCandidacy(a map[string]string) error {
 // tapElection handles the election day's buttons: "report", "help" and
 // "violation" start things. Staff's "remind those who have not reported"
 // is a button of its own in the access table ("elr").
-func (t *Turn) tapElection(args string) error {
+func tapElection(t *bot.Turn, args string) error {
 	switch args {
 	case "report", "help", "violation":
 		t.Toast("")
-		return t.electionAction(args)
+		return electionAction(t, args)
 	}
 	return t.OldButton()
 }
 
 // tapRemind is staff's button under the tally: remind the candidates who
 // have not reported their result.
-func (t *Turn) tapRemind(string) error {
+func tapRemind(t *bot.Turn, _ string) error {
 	t.Toast("")
-	return t.remindUnreported()
+	return remindUnreported(t)
 }
 
 // electionAction starts a report, a call for help or a violation report.
-func (t *Turn) electionAction(action string) error {
-	if !t.isCandidate() {
+func electionAction(t *bot.Turn, action string) error {
+	if !isCandidate(t) {
 		t.Say("election.not_candidate", nil)
 		return nil
 	}
@@ -433,8 +440,8 @@ func (t *Turn) electionAction(action string) error {
 }
 
 // electionDay is /election: the day's three buttons, all day.
-func (t *Turn) electionDay() error {
-	if !t.isCandidate() {
+func electionDay(t *bot.Turn) error {
+	if !isCandidate(t) {
 		t.Say("election.not_candidate", nil)
 		return nil
 	}
@@ -454,7 +461,7 @@ func electionButtons(text func(lang, key string, data any) string, lang string) 
 // saveReport stores a new version of her result, once she confirmed its
 // read-back; flags what looks wrong to staff, makes her a deputy if she
 // was elected, and says a word for what the result means to her.
-func (t *Turn) saveReport(a map[string]string) error {
+func saveReport(t *bot.Turn, a map[string]string) error {
 	r := store.ResultReport{UserID: t.User.ID, VotesReceived: atoi(a["received"]), VotesCast: atoi(a["cast"]), Voters: atoi(a["voters"]),
 		Seats: atoi(a["seats"]), Elected: a["elected"], PhotoFileID: a["protocol"], At: t.Now}
 	if r.PhotoFileID != "" && a["protocol_type"] != "photo" {
@@ -479,7 +486,7 @@ func (t *Turn) saveReport(a map[string]string) error {
 		t.User.Roles = append(t.User.Roles, store.RoleDeputy)
 	}
 	t.Log().Info("election result reported", "user_id", t.User.ID, "version", r.Version, "flags", len(r.Flags))
-	if err := t.tellFlagged(r); err != nil {
+	if err := tellFlagged(t, r); err != nil {
 		return err
 	}
 	key := "election.report_saved"
@@ -487,13 +494,13 @@ func (t *Turn) saveReport(a map[string]string) error {
 		key = "election.report_corrected"
 	}
 	t.Say(key, map[string]any{"Version": r.Version})
-	t.sayWhatNext(before.Elected, r.Elected)
+	sayWhatNext(t, before.Elected, r.Elected)
 	return nil
 }
 
 // tellFlagged tells staff what looks implausible in her result, if
 // anything does.
-func (t *Turn) tellFlagged(r store.ResultReport) error {
+func tellFlagged(t *bot.Turn, r store.ResultReport) error {
 	if len(r.Flags) == 0 {
 		return nil
 	}
@@ -502,7 +509,7 @@ func (t *Turn) tellFlagged(r store.ResultReport) error {
 		for _, f := range r.Flags {
 			flags = append(flags, t.Texts().Text(lang, "election.flag."+f, nil))
 		}
-		return t.Texts().Text(lang, "election.flagged", map[string]any{"Name": DisplayName(t.User), "ID": t.User.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
+		return t.Texts().Text(lang, "election.flagged", map[string]any{"Name": bot.DisplayName(t.User), "ID": t.User.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
 	}
 	return t.Bot().TellStaffText(t.Tx, t.Now, flagged)
 }
@@ -511,7 +518,7 @@ func (t *Turn) tellFlagged(r store.ResultReport) error {
 // school does for new deputies (stage VI), or says a kind word to one
 // who was not elected; once, when her result first says so (a
 // correction of her figures is not a second victory).
-func (t *Turn) sayWhatNext(before, now string) {
+func sayWhatNext(t *bot.Turn, before, now string) {
 	if before == now {
 		return
 	}
@@ -524,7 +531,7 @@ func (t *Turn) sayWhatNext(before, now string) {
 }
 
 // saveViolation keeps a violation report and shows it to staff and lawyers.
-func (t *Turn) saveViolation(a map[string]string) error {
+func saveViolation(t *bot.Turn, a map[string]string) error {
 	v := store.Violation{UserID: t.User.ID, What: a["what"], Where: a["where"], At: t.Now}
 	if a["evidence"] != "" {
 		v.Media = &store.Media{Type: a["evidence_type"], FileID: a["evidence"]}
@@ -533,7 +540,7 @@ func (t *Turn) saveViolation(a map[string]string) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": v.ID, "Name": DisplayName(t.User), "What": Clip(v.What, 300), "Where": Clip(v.Where, 200)}
+	data := map[string]any{"ID": v.ID, "Name": bot.DisplayName(t.User), "What": bot.Clip(v.What, 300), "Where": bot.Clip(v.Where, 200)}
 	if err := t.Bot().TellStaff(t.Tx, t.Now, "election.violation_new", data); err != nil {
 		return err
 	}
@@ -547,7 +554,7 @@ func (t *Turn) saveViolation(a map[string]string) error {
 }
 
 // listViolations is /violations for staff and lawyers.
-func (t *Turn) listViolations() error {
+func listViolations(t *bot.Turn) error {
 	vs, err := t.Tx.Violations()
 	if err != nil {
 		return err
@@ -559,7 +566,7 @@ func (t *Turn) listViolations() error {
 	for _, v := range vs {
 		u, _ := t.Tx.User(v.UserID)
 		post := store.Post{Text: v.What + "\n📍 " + v.Where, Media: v.Media}
-		t.SendPost(t.Update.ChatID, fmt.Sprintf("⚠️ #%d · %s · %s", v.ID, t.DateTime(v.At), DisplayName(u)), post, nil)
+		t.SendPost(t.Update.ChatID, fmt.Sprintf("⚠️ #%d · %s · %s", v.ID, t.DateTime(v.At), bot.DisplayName(u)), post, nil)
 	}
 	return nil
 }
@@ -567,12 +574,12 @@ func (t *Turn) listViolations() error {
 // toggleHelper is /helper ID: staff mark an experienced participant as a
 // helper on election day, or unmark her. Her application's code does as
 // well as her Telegram ID.
-func (t *Turn) toggleHelper() error {
+func toggleHelper(t *bot.Turn) error {
 	arg := strings.TrimSpace(t.Update.Args)
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
 		app, appErr := t.Application(arg)
-		if appErr != nil && !IsNotFound(appErr) {
+		if appErr != nil && !bot.IsNotFound(appErr) {
 			return appErr
 		}
 		id, err = app.UserID, appErr
@@ -582,14 +589,14 @@ func (t *Turn) toggleHelper() error {
 		return nil
 	}
 	u, err := t.Tx.User(id)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("election.helper_usage", nil)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Name": DisplayName(u), "ID": id}
+	data := map[string]any{"Name": bot.DisplayName(u), "ID": id}
 	if !u.HasRole(store.RoleHelper) {
 		u.Roles = append(u.Roles, store.RoleHelper)
 		if err := t.SaveOther(&u); err != nil {
