@@ -19,9 +19,8 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Election day: candidacy, the day's reports and help, and staff's
-// tally (tally.go).
-// Feature is election day's registration with the core.
+// Feature is election day: candidacy, the day's reports and help, and
+// staff's tally (tally.go).
 var Feature = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
 	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"results": exportResultsTable},

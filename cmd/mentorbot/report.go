@@ -9,8 +9,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
+	"github.com/mentorbot/mentorbot/bot/programme"
 	"github.com/mentorbot/mentorbot/bot/report"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
@@ -81,7 +81,7 @@ func (m reportMaker) workbook(db *store.DB, lang string, at time.Time) ([]byte, 
 	loc := m.cfg.Location()
 	var r report.Report
 	err := db.View(func(tx *store.Tx) error {
-		facts, err := bot.ReportFacts(tx, m.cfg.Staff, at, loc)
+		facts, err := programme.ReportFacts(tx, m.cfg.Staff, at, loc)
 		r = report.Compute(facts)
 		return err
 	})

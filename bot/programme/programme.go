@@ -1,41 +1,44 @@
-package bot
+// Package programme is the part of the bot with the programme's report
+// for its donor: /report asks the file worker for one workbook (a
+// summary and a sheet per stage, bot/export's Report) and two charts
+// sent beside it; `mentorbot report` writes the same workbook from the
+// command line with ReportFacts. The figures are bot/report's, from the
+// facts gathered here in one read transaction.
+package programme
 
 import (
 	"image/color"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/report"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// The programme's report for its donor: /report asks the file worker for
-// one workbook (a summary and a sheet per stage, bot/export's Report)
-// and two charts sent beside it; `mentorbot report` writes the same
-// workbook from the command line. The figures are bot/report's, from
-// the facts gathered here in one read transaction.
-var Report = Feature{
-	Bundles: map[string]func(*Turn, string) (FileBundle, error){"report": (*Turn).reportFile},
-	Commands: []Command{
-		{Name: "report", Roles: StaffOnly, Run: (*Turn).programmeReport, Help: true, Menu: true},
+// Feature is /report, for staff.
+var Feature = bot.Feature{
+	Bundles: map[string]func(*bot.Turn, string) (bot.FileBundle, error){"report": reportFile},
+	Commands: []bot.Command{
+		{Name: "report", Roles: bot.StaffOnly, Run: programmeReport, Help: true, Menu: true},
 	},
 }
 
 // programmeReport is /report: made by the file worker, like the other
 // workbooks, since it reads every record the school holds.
-func (t *Turn) programmeReport() error { return t.FileJob("report", "") }
+func programmeReport(t *bot.Turn) error { return t.FileJob("report", "") }
 
 // reportFile builds it, in the worker (RunFileJobs).
-func (t *Turn) reportFile(string) (FileBundle, error) {
+func reportFile(t *bot.Turn, _ string) (bot.FileBundle, error) {
 	facts, err := ReportFacts(t.Tx, t.School().StaffIDs, t.Now, t.School().Location)
 	if err != nil {
-		return FileBundle{}, err
+		return bot.FileBundle{}, err
 	}
 	r := report.Compute(facts)
 	words := func(key string, data map[string]any) string { return t.Text(key, data) }
 	wb := export.Report(r, t.Lang(), t.School().Location, words)
-	return FileBundle{Sheets: wb.Sheets, Name: "report", Caption: export.Headline(r, words), Charts: t.reportCharts(r)}, nil
+	return bot.FileBundle{Sheets: wb.Sheets, Name: "report", Caption: export.Headline(r, words), Charts: reportCharts(t, r)}, nil
 }
 
 // ReportFacts gathers what the programme's report is computed from, as
@@ -72,7 +75,7 @@ func ReportFacts(tx *store.Tx, staffIDs []int64, at time.Time, loc *time.Locatio
 		if e.Kind != store.EventMeeting && e.Kind != store.EventSession {
 			continue
 		}
-		users, err := AudienceOf(tx, e.Audience, staffIDs)
+		users, err := bot.AudienceOf(tx, e.Audience, staffIDs)
 		if err != nil {
 			return f, err
 		}
@@ -109,13 +112,13 @@ var (
 // reportCharts are the charts sent beside the workbook: applications by
 // oblast, and attendance of the latest events against their plan. A
 // chart with nothing to show is left out.
-func (t *Turn) reportCharts(r report.Report) []ChartFile {
-	var out []ChartFile
+func reportCharts(t *bot.Turn, r report.Report) []bot.ChartFile {
+	var out []bot.ChartFile
 	if rows := r.Applications.ByOblast; len(rows) > 0 {
 		c := chart.Bars{Title: t.Text("report.chart.applications", nil), YLabel: t.Text("tally.chart_people", nil)}
 		var started, submitted, withdrawn []float64
 		for _, a := range rows {
-			c.Groups = append(c.Groups, t.reportOblast(a.Key))
+			c.Groups = append(c.Groups, reportOblast(t, a.Key))
 			started = append(started, float64(a.Started))
 			submitted = append(submitted, float64(a.Submitted))
 			withdrawn = append(withdrawn, float64(a.Withdrawn))
@@ -125,7 +128,7 @@ func (t *Turn) reportCharts(r report.Report) []ChartFile {
 			{Label: t.Text("export.col.submitted", nil), Values: submitted, Color: midBlue},
 			{Label: t.Text("export.col.withdrawn", nil), Values: withdrawn, Color: darkBlue},
 		}
-		out = append(out, ChartFile{Name: "report-applications.png", Bars: c})
+		out = append(out, bot.ChartFile{Name: "report-applications.png", Bars: c})
 	}
 	var held []report.Attendance
 	for _, a := range r.Attendance {
@@ -150,13 +153,13 @@ func (t *Turn) reportCharts(r report.Report) []ChartFile {
 			{Label: t.Text("export.col.coming", nil), Values: coming, Color: midBlue},
 			{Label: t.Text("export.col.came", nil), Values: came, Color: darkBlue},
 		}
-		out = append(out, ChartFile{Name: "report-attendance.png", Bars: c})
+		out = append(out, bot.ChartFile{Name: "report-attendance.png", Bars: c})
 	}
 	return out
 }
 
 // reportOblast names an oblast on a chart, or says it is not given.
-func (t *Turn) reportOblast(o string) string {
+func reportOblast(t *bot.Turn, o string) string {
 	if o == report.Unknown {
 		return t.Text("report.unknown", nil)
 	}
