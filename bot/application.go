@@ -22,7 +22,7 @@ const (
 
 var Applying = Feature{
 	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
-	Lists:     map[string]PagedList{"apps": {20, (*Turn).listApplications, (*Turn).exportApplications}},
+	Lists:     map[string]PagedList{"apps": {Size: 20, Page: (*Turn).listApplications, File: (*Turn).exportApplications}},
 	Tables:    map[string]func(*Turn, string) (FileTable, error){"applications": (*Turn).exportApplicationsTable},
 	Due:       map[store.DueKind]DueFunc{store.DueFinish: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) { return b.deliverNudge(tx, d, now) }},
 	Before:    (*Turn).movedFromOldForm,

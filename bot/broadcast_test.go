@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/broadcasts"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
@@ -326,7 +328,7 @@ func runningBroadcast(tb testing.TB, db *store.DB, first int64, n int, lang, tex
 		if err != nil {
 			return err
 		}
-		_, err = bot.StartBroadcastForTest(tx, bc, nil, today)
+		_, err = broadcasts.Start(tx, bc, nil, today)
 		return err
 	})
 	if err != nil {
@@ -419,7 +421,7 @@ func TestBroadcast_PauseResumeCancel(t *testing.T) {
 	if n := rec.sent(); n != 25 {
 		t.Fatalf("resumed broadcast sent %d of 25", n)
 	}
-	if err := b.TendBroadcasts(); err != nil {
+	if err := broadcasts.Tend(b); err != nil {
 		t.Fatal(err)
 	}
 	tap("bc:pause:1") // done: too late to pause

@@ -242,8 +242,8 @@ var Operations = Feature{
 		{Name: "status", Roles: StaffOnly, Run: (*Turn).showStatus, Help: true, Menu: true},
 	},
 	Lists: map[string]PagedList{
-		"audit": {20, (*Turn).auditLog, (*Turn).auditFile},
-		"dead":  {15, (*Turn).undelivered, (*Turn).undeliveredFile},
+		"audit": {Size: 20, Page: (*Turn).auditLog, File: (*Turn).auditFile},
+		"dead":  {Size: 15, Page: (*Turn).undelivered, File: (*Turn).undeliveredFile},
 	},
 	Tables: map[string]func(*Turn, string) (FileTable, error){
 		"audit":       (*Turn).auditFileTable,

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/broadcasts"
+
 	"github.com/mentorbot/mentorbot/bot/school"
 
 	"github.com/robfig/cron/v3"
@@ -214,7 +216,7 @@ func (h *harness) start() {
 	if err := b.SyncProgramme(); err != nil {
 		h.t.Fatal(err)
 	}
-	if err := b.ResumeBroadcasts(); err != nil {
+	if err := broadcasts.Resume(b); err != nil {
 		h.t.Fatal(err)
 	}
 	if err := b.DeliverDue(); err != nil {
@@ -243,7 +245,7 @@ func (h *harness) start() {
 	h.wg.Add(3)
 	go func() {
 		defer h.wg.Done()
-		b.RunBroadcasts(ctx)
+		broadcasts.Run(ctx, b)
 	}()
 	go func() {
 		defer h.wg.Done()

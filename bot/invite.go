@@ -14,7 +14,7 @@ import (
 
 // People and roles: invitations, who holds which role, revoking one.
 var People = Feature{
-	Lists:  map[string]PagedList{"people": {20, (*Turn).listPeople, (*Turn).peopleFile}},
+	Lists:  map[string]PagedList{"people": {Size: 20, Page: (*Turn).listPeople, File: (*Turn).peopleFile}},
 	Tables: map[string]func(*Turn, string) (FileTable, error){"people": (*Turn).peopleFileTable},
 	Start: func(t *Turn, payload string) (bool, error) {
 		code, ok := strings.CutPrefix(payload, invitePrefix)

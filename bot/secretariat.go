@@ -17,7 +17,7 @@ import (
 // commission scores (scoring.go).
 var Selection = Feature{
 	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
-	Lists:     map[string]PagedList{"rank": {20, (*Turn).ranking, (*Turn).rankingFile}},
+	Lists:     map[string]PagedList{"rank": {Size: 20, Page: (*Turn).ranking, File: (*Turn).rankingFile}},
 	Tables: map[string]func(*Turn, string) (FileTable, error){
 		"scores":  (*Turn).exportScoresTable,
 		"ranking": (*Turn).rankingFileTable,

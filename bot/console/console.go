@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/broadcasts"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/store"
@@ -191,7 +193,7 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 		return err
 	}
 	// A broadcast delivered in full is reported to staff now.
-	if err := c.Bot.TendBroadcasts(); err != nil {
+	if err := broadcasts.Tend(c.Bot); err != nil {
 		return err
 	}
 	return c.Outbox.Flush(ctx)

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/broadcasts"
+
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
@@ -189,7 +191,7 @@ func (c *crashRun) lastStart() *app {
 	if err := b.SyncProgramme(); err != nil {
 		c.fatalf("last start: %v", err)
 	}
-	if err := b.ResumeBroadcasts(); err != nil {
+	if err := broadcasts.Resume(b); err != nil {
 		c.fatalf("last start: %v", err)
 	}
 	if err := b.DeliverDue(); err != nil {
@@ -203,7 +205,7 @@ func (c *crashRun) lastStart() *app {
 		if err := outbox.Flush(ctx); err != nil {
 			c.fatalf("last start: outbox: %v", err)
 		}
-		if err := b.TendBroadcasts(); err != nil {
+		if err := broadcasts.Tend(b); err != nil {
 			c.fatalf("last start: broadcasts: %v", err)
 		}
 	}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mentorbot/mentorbot/bot/school"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/mentorbot/mentorbot/bot/broadcasts"
+	"github.com/mentorbot/mentorbot/bot/school"
 
 	"github.com/robfig/cron/v3"
 
@@ -90,7 +92,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if err := b.SyncProgramme(); err != nil {
 		return err
 	}
-	if err := b.ResumeBroadcasts(); err != nil {
+	if err := broadcasts.Resume(b); err != nil {
 		return err
 	}
 
@@ -151,7 +153,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 			report(err)
 		}
 	}()
-	go b.RunBroadcasts(sendCtx)
+	go broadcasts.Run(sendCtx, b)
 
 	// `mentorbot status` asks here while the bot holds the database.
 	// It is a convenience: a bot that cannot open it still runs.

@@ -1,4 +1,10 @@
-package bot
+// Package broadcasts is the part of the bot for staff's broadcasts: a
+// message composed as a dialogue (text in both languages, the audience,
+// now or later), then sent to every recipient through the outbox's bulk
+// lane with its progress edited in place (Run, Tend), stopped, resumed
+// or reported as a workbook. The audiences are the core's (bot.AudienceOf),
+// shared with the calendar's events.
+package broadcasts
 
 import (
 	"cmp"
@@ -8,28 +14,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Broadcasts: composed on the dialogue engine, then sent and reported
-// (broadcastrun.go).
-var Broadcasts = Feature{
+// Feature is broadcasts: composed on the dialogue engine, then sent and
+// reported (broadcastrun.go).
+var Feature = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{broadcastDialogue},
-	Lists:     map[string]PagedList{"bc": {5, (*Turn).listBroadcasts, (*Turn).broadcastsFile}}, // each takes four lines and a button
-	Tables: map[string]func(*Turn, string) (FileTable, error){
-		"broadcasts": (*Turn).broadcastsFileTable,
-		"broadcast":  (*Turn).broadcastReportTable,
+	Lists:     map[string]bot.PagedList{"bc": {Size: 5, Page: listBroadcasts, File: broadcastsFile}}, // each takes four lines and a button
+	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){
+		"broadcasts": broadcastsFileTable,
+		"broadcast":  broadcastReportTable,
 	},
-	Due: map[store.DueKind]DueFunc{store.DueBroadcast: func(b *Bot, tx *store.Tx, d store.Due, _ time.Time) (int, error) {
-		return b.startScheduled(tx, d)
+	Due: map[store.DueKind]bot.DueFunc{store.DueBroadcast: func(b *bot.Bot, tx *store.Tx, d store.Due, _ time.Time) (int, error) {
+		return startScheduled(b, tx, d)
 	}},
-	Commands: []Command{
-		{Name: "broadcast", Roles: StaffOnly, Run: (*Turn).composeBroadcast, Help: true, Menu: true},
-		{Name: "broadcasts", Roles: StaffOnly, Run: FirstPage("bc"), Help: true, Menu: true},
+	Commands: []bot.Command{
+		{Name: "broadcast", Roles: bot.StaffOnly, Run: composeBroadcast, Help: true, Menu: true},
+		{Name: "broadcasts", Roles: bot.StaffOnly, Run: bot.FirstPage("bc"), Help: true, Menu: true},
 	},
-	Buttons: []Button{{Prefix: prefixBroadcast, Roles: StaffOnly, Run: (*Turn).tapBroadcast}},
+	Buttons: []bot.Button{{Prefix: prefixBroadcast, Roles: bot.StaffOnly, Run: tapBroadcast}},
 }
 
 // prefixBroadcast is a button on a broadcast's report: pause, resume, stop.
@@ -40,7 +47,7 @@ const prefixBroadcast = "bc"
 // audience, then a preview with the number of recipients: send now, or
 // later at a date and time.
 var broadcastDialogue = &dialogue.Dialogue{
-	Name: "broadcast", Version: 1, Roles: StaffOnly, CancelButton: true,
+	Name: "broadcast", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "ky", Ask: "bc.write.ky", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion},
 		{ID: "ru", Ask: "bc.write.ru", Takes: dialogue.TextOrMedia, Skip: "bc.skip", Parse: broadcastVersion,
@@ -66,14 +73,14 @@ var broadcastDialogue = &dialogue.Dialogue{
 				}
 				return "confirm"
 			}},
-		{ID: "narrow", Ask: "bc.audience", Takes: dialogue.Buttons, Options: NarrowOptions, Check: someoneIn("audience")},
+		{ID: "narrow", Ask: "bc.audience", Takes: dialogue.Buttons, Options: bot.NarrowOptions, Check: someoneIn("audience")},
 		{ID: "confirm", Before: previewBroadcast, Prompt: confirmBroadcast, Takes: dialogue.Buttons,
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "now", Label: "bc.send_now"}, {Value: "later", Label: "bc.schedule", Beside: true}}
 			},
 			Check: func(c *dialogue.Context, _ string) error {
 				// The message tapped becomes the progress report.
-				c.Answers["progress"] = strconv.Itoa(TurnOf(c).Update.MessageID)
+				c.Answers["progress"] = strconv.Itoa(bot.TurnOf(c).Update.MessageID)
 				return nil
 			},
 			Next: func(c *dialogue.Context) string {
@@ -82,9 +89,9 @@ var broadcastDialogue = &dialogue.Dialogue{
 				}
 				return ""
 			}},
-		{ID: "when", Ask: "bc.when", Data: ExampleTime, Takes: dialogue.DateTime, Check: InFuture},
+		{ID: "when", Ask: "bc.when", Data: bot.ExampleTime, Takes: dialogue.DateTime, Check: bot.InFuture},
 	},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveBroadcast(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return saveBroadcast(bot.TurnOf(c), c.Answers) },
 }
 
 // broadcastVersion reads one language's version: text, or a photo or
@@ -94,12 +101,12 @@ func broadcastVersion(c *dialogue.Context) (string, error) {
 	if !in.Typed {
 		return "", &dialogue.Refusal{Key: "input.need_text"}
 	}
-	limit := MaxMessage
+	limit := bot.MaxMessage
 	if in.Media != nil || c.Answers["media"] != "" {
-		limit = CaptionMax
+		limit = bot.CaptionMax
 	}
 	text := strings.TrimSpace(in.Text)
-	if !Fits(text, limit) {
+	if !bot.Fits(text, limit) {
 		return "", &dialogue.Refusal{Key: "bc.too_long", Data: map[string]any{"Count": limit}}
 	}
 	if in.Media != nil {
@@ -119,7 +126,7 @@ func oneVersion(c *dialogue.Context) string {
 
 func audienceOptions(*dialogue.Context) []dialogue.Option {
 	var out []dialogue.Option
-	for _, a := range Audiences {
+	for _, a := range bot.Audiences {
 		out = append(out, dialogue.Option{Value: a, Label: "audience." + a})
 	}
 	return out
@@ -135,8 +142,8 @@ func someoneIn(kindStep string) func(*dialogue.Context, string) error {
 		} else if v == "oblast" || v == "category" {
 			return nil
 		}
-		t := TurnOf(c)
-		users, err := AudienceOf(t.Tx, audience, t.School().StaffIDs)
+		t := bot.TurnOf(c)
+		users, err := bot.AudienceOf(t.Tx, audience, t.School().StaffIDs)
 		if err != nil {
 			return err
 		}
@@ -148,8 +155,8 @@ func someoneIn(kindStep string) func(*dialogue.Context, string) error {
 }
 
 // draftBroadcast is the broadcast the answers describe.
-func draftBroadcast(t *Turn, a map[string]string) store.Broadcast {
-	b := store.Broadcast{CreatedBy: t.User.ID, CreatedAt: t.Now, Text: map[string]string{}, Audience: AnsweredAudience(a)}
+func draftBroadcast(t *bot.Turn, a map[string]string) store.Broadcast {
+	b := store.Broadcast{CreatedBy: t.User.ID, CreatedAt: t.Now, Text: map[string]string{}, Audience: bot.AnsweredAudience(a)}
 	for _, lang := range []string{"ky", "ru"} {
 		if a[lang] != "" {
 			b.Text[lang] = a[lang]
@@ -164,29 +171,29 @@ func draftBroadcast(t *Turn, a map[string]string) store.Broadcast {
 // previewBroadcast shows the message itself, as recipients in her
 // language will see it, before asking to send it.
 func previewBroadcast(c *dialogue.Context) {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	t.Queue(broadcastCopy(draftBroadcast(t, c.Answers), t.Update.ChatID, t.Lang()))
 }
 
 // confirmBroadcast counts the recipients, by language.
 func confirmBroadcast(c *dialogue.Context) string {
-	t := TurnOf(c)
-	audience := AnsweredAudience(c.Answers)
-	users, _ := AudienceOf(t.Tx, audience, t.School().StaffIDs)
+	t := bot.TurnOf(c)
+	audience := bot.AnsweredAudience(c.Answers)
+	users, _ := bot.AudienceOf(t.Tx, audience, t.School().StaffIDs)
 	byLang := map[string]int{}
 	for _, u := range users {
-		byLang[UserLang(u)]++
+		byLang[bot.UserLang(u)]++
 	}
 	return c.Text("bc.confirm", map[string]any{"Count": len(users), "Ky": byLang["ky"], "Ru": byLang["ru"],
 		"Audience": c.Text("audience."+strings.Split(audience, ":")[0], nil)})
 }
 
 // startBroadcast is /broadcast.
-func (t *Turn) composeBroadcast() error { return t.StartDialogue(broadcastDialogue.Name, nil) }
+func composeBroadcast(t *bot.Turn) error { return t.StartDialogue(broadcastDialogue.Name, nil) }
 
 // saveBroadcast keeps the broadcast written, and starts it now or plans
 // it for its time.
-func (t *Turn) saveBroadcast(a map[string]string) error {
+func saveBroadcast(t *bot.Turn, a map[string]string) error {
 	b := draftBroadcast(t, a)
 	b.ProgressChat = t.Update.ChatID
 	b.ProgressMessageID, _ = strconv.Atoi(a["progress"])
@@ -196,10 +203,10 @@ func (t *Turn) saveBroadcast(a map[string]string) error {
 		if b, err = t.Tx.PutBroadcast(b); err != nil {
 			return err
 		}
-		if err := t.Audit(StaffOnly, "broadcast", fmt.Sprintf("%d to %s", b.ID, b.Audience)); err != nil {
+		if err := t.Audit(bot.StaffOnly, "broadcast", fmt.Sprintf("%d to %s", b.ID, b.Audience)); err != nil {
 			return err
 		}
-		return t.launchBroadcast(b)
+		return launchBroadcast(t, b)
 	}
 	at, err := time.Parse(time.RFC3339, a["when"])
 	if err != nil {
@@ -212,7 +219,7 @@ func (t *Turn) saveBroadcast(a map[string]string) error {
 	if err := t.Bot().Plan(t.Tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
 		return err
 	}
-	if err := t.Audit(StaffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.School().Location).Format("2006-01-02 15:04"))); err != nil {
+	if err := t.Audit(bot.StaffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.School().Location).Format("2006-01-02 15:04"))); err != nil {
 		return err
 	}
 	t.Say("bc.scheduled", map[string]any{"ID": b.ID, "When": t.DateTime(at)})
@@ -220,13 +227,13 @@ func (t *Turn) saveBroadcast(a map[string]string) error {
 }
 
 // broadcastArg loads a broadcast by ID.
-func (t *Turn) broadcastArg(id string) (store.Broadcast, bool, error) {
+func broadcastArg(t *bot.Turn, id string) (store.Broadcast, bool, error) {
 	n, err := strconv.Atoi(id)
 	if err != nil {
 		return store.Broadcast{}, false, nil
 	}
 	b, err := t.Tx.Broadcast(n)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return b, false, nil
 	}
 	return b, err == nil, err
@@ -234,35 +241,35 @@ func (t *Turn) broadcastArg(id string) (store.Broadcast, bool, error) {
 
 // tapBroadcast handles the buttons of a broadcast sent or planned:
 // "ACTION:ID".
-func (t *Turn) tapBroadcast(args string) error {
+func tapBroadcast(t *bot.Turn, args string) error {
 	parts := strings.SplitN(args, ":", 3)
 	if len(parts) < 2 {
 		return t.OldButton()
 	}
-	b, ok, err := t.broadcastArg(parts[1])
+	b, ok, err := broadcastArg(t, parts[1])
 	if !ok {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	t.Toast("")
 	switch parts[0] {
 	case "pause", "resume", "cancel":
-		return t.controlBroadcast(b, parts[0])
+		return controlBroadcast(t, b, parts[0])
 	case "again":
-		return t.sendAgain(b)
+		return sendAgain(t, b)
 	case "csv":
-		return t.broadcastReport(b)
+		return broadcastReport(t, b)
 	}
 	return t.OldButton()
 }
 
 // launchBroadcast starts sending: the recipients are fixed now, and the
 // message staff tapped becomes the progress report.
-func (t *Turn) launchBroadcast(b store.Broadcast) error {
+func launchBroadcast(t *bot.Turn, b store.Broadcast) error {
 	if b.Status != store.BroadcastDraft && b.Status != store.BroadcastScheduled {
 		return t.OldButton()
 	}
 	b.ProgressChat, b.ProgressMessageID = t.Update.ChatID, t.Update.MessageID
-	n, err := startBroadcast(t.Tx, b, t.School().StaffIDs, t.Now)
+	n, err := Start(t.Tx, b, t.School().StaffIDs, t.Now)
 	if err != nil {
 		return err
 	}
@@ -273,13 +280,13 @@ func (t *Turn) launchBroadcast(b store.Broadcast) error {
 
 // startBroadcast fixes the recipients of b, marks it running and puts
 // their copies in the outbox, all in the caller's transaction.
-func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.Time) (int, error) {
-	users, err := AudienceOf(tx, b.Audience, staffIDs)
+func Start(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.Time) (int, error) {
+	users, err := bot.AudienceOf(tx, b.Audience, staffIDs)
 	if err != nil {
 		return 0, err
 	}
 	for _, u := range users {
-		if err := tx.PutRecipient(store.Recipient{BroadcastID: b.ID, UserID: u.ID, Language: UserLang(u), State: store.RecipientPending}); err != nil {
+		if err := tx.PutRecipient(store.Recipient{BroadcastID: b.ID, UserID: u.ID, Language: bot.UserLang(u), State: store.RecipientPending}); err != nil {
 			return 0, err
 		}
 	}
@@ -292,22 +299,22 @@ func startBroadcast(tx *store.Tx, b store.Broadcast, staffIDs []int64, now time.
 }
 
 // startScheduled starts a scheduled broadcast when its due item comes.
-func (b *Bot) startScheduled(tx *store.Tx, d store.Due) (int, error) {
+func startScheduled(b *bot.Bot, tx *store.Tx, d store.Due) (int, error) {
 	id, _ := strconv.Atoi(d.EventID)
 	bc, err := tx.Broadcast(id)
-	if IsNotFound(err) || (err == nil && bc.Status != store.BroadcastScheduled) {
+	if bot.IsNotFound(err) || (err == nil && bc.Status != store.BroadcastScheduled) {
 		return 0, nil // cancelled meanwhile
 	}
 	if err != nil {
 		return 0, err
 	}
-	return startBroadcast(tx, bc, b.StaffIDs, b.Now())
+	return Start(tx, bc, b.StaffIDs, b.Now())
 }
 
 // controlBroadcast pauses, resumes or cancels a broadcast. A pause takes
 // the copies still waiting out of the outbox (a copy on its way at that
 // moment still arrives and counts); resuming puts them back.
-func (t *Turn) controlBroadcast(b store.Broadcast, action string) error {
+func controlBroadcast(t *bot.Turn, b store.Broadcast, action string) error {
 	var err error
 	switch {
 	case action == "pause" && b.Status == store.BroadcastRunning:
@@ -341,7 +348,7 @@ func (t *Turn) controlBroadcast(b store.Broadcast, action string) error {
 // sendAgain is the report's "send again to those not reached": the
 // recipients whose copy failed get it again (not those who blocked the
 // bot), and the report's message shows the progress.
-func (t *Turn) sendAgain(b store.Broadcast) error {
+func sendAgain(t *bot.Turn, b store.Broadcast) error {
 	if b.Status != store.BroadcastDone || b.Failed == 0 {
 		return t.OldButton()
 	}
@@ -365,27 +372,27 @@ func (t *Turn) sendAgain(b store.Broadcast) error {
 // listBroadcasts is a page of /broadcasts: the broadcasts, newest first,
 // with their counts, and a button for each one's report. Only the page's
 // recipients are counted.
-func (t *Turn) listBroadcasts(w Window) (Page, error) {
-	all, err := t.sentBroadcasts()
+func listBroadcasts(t *bot.Turn, w bot.Window) (bot.Page, error) {
+	all, err := sentBroadcasts(t)
 	if err != nil {
-		return Page{}, err
+		return bot.Page{}, err
 	}
 	if len(all) == 0 {
-		return Page{Text: t.Text("bc.none", nil)}, nil
+		return bot.Page{Text: t.Text("bc.none", nil)}, nil
 	}
 	var sb strings.Builder
 	var reports []store.Button
 	for _, b := range all[min(w.Offset, len(all)):min(w.Offset+w.Limit, len(all))] {
 		rs, err := t.Tx.Recipients(b.ID)
 		if err != nil {
-			return Page{}, err
+			return bot.Page{}, err
 		}
-		c := CountRecipients(rs)
+		c := bot.CountRecipients(rs)
 		fmt.Fprintf(&sb, "#%d · %s · %s · %s\n%s\n✅ %d 🚫 %d ❌ %d ⏳ %d\n\n", b.ID, t.DateTime(b.CreatedAt), t.Text("bc.status."+string(b.Status), nil), b.Audience,
-			Clip(b.TextFor(t.Lang()), 60), c.Sent, c.Blocked, c.Failed, c.Left)
+			bot.Clip(b.TextFor(t.Lang()), 60), c.Sent, c.Blocked, c.Failed, c.Left)
 		reports = append(reports, store.Button{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf("bc:csv:%d", b.ID)})
 	}
-	p := Page{Text: strings.TrimSpace(sb.String()), Total: len(all)}
+	p := bot.Page{Text: strings.TrimSpace(sb.String()), Total: len(all)}
 	if len(reports) > 0 {
 		p.Buttons = [][]store.Button{reports}
 	}
@@ -394,25 +401,25 @@ func (t *Turn) listBroadcasts(w Window) (Page, error) {
 
 // broadcastReport sends a broadcast's recipients and their outcome as a
 // workbook (the button's data still says csv, so old buttons work).
-func (t *Turn) broadcastReport(b store.Broadcast) error {
+func broadcastReport(t *bot.Turn, b store.Broadcast) error {
 	return t.FileJob("broadcast", strconv.Itoa(b.ID))
 }
 
 // broadcastReportTable builds it, in the worker (RunFileJobs).
-func (t *Turn) broadcastReportTable(id string) (FileTable, error) {
-	b, ok, err := t.broadcastArg(id)
+func broadcastReportTable(t *bot.Turn, id string) (bot.FileTable, error) {
+	b, ok, err := broadcastArg(t, id)
 	if !ok {
-		return FileTable{}, ErrOr(err, func() error { return fmt.Errorf("broadcast %s is gone", id) })
+		return bot.FileTable{}, bot.ErrOr(err, func() error { return fmt.Errorf("broadcast %s is gone", id) })
 	}
 	rs, err := t.Tx.Recipients(b.ID)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
-	return FileTable{Table: export.BroadcastReport(b, rs, t.School().Location), Name: fmt.Sprintf("broadcast-%d", b.ID), Caption: t.Text("bc.csv", nil)}, nil
+	return bot.FileTable{Table: export.BroadcastReport(b, rs, t.School().Location), Name: fmt.Sprintf("broadcast-%d", b.ID), Caption: t.Text("bc.csv", nil)}, nil
 }
 
 // sentBroadcasts are the broadcasts past the draft, newest first.
-func (t *Turn) sentBroadcasts() ([]store.Broadcast, error) {
+func sentBroadcasts(t *bot.Turn) ([]store.Broadcast, error) {
 	all, err := t.Tx.Broadcasts()
 	if err != nil {
 		return nil, err
@@ -424,22 +431,22 @@ func (t *Turn) sentBroadcasts() ([]store.Broadcast, error) {
 
 // broadcastsFile sends every broadcast with its recipients counted as a
 // workbook.
-func (t *Turn) broadcastsFile() error { return t.FileJob("broadcasts", "") }
+func broadcastsFile(t *bot.Turn) error { return t.FileJob("broadcasts", "") }
 
 // broadcastsFileTable builds it, in the worker (RunFileJobs).
-func (t *Turn) broadcastsFileTable(string) (FileTable, error) {
-	all, err := t.sentBroadcasts()
+func broadcastsFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {
+	all, err := sentBroadcasts(t)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
 	lines := make([]export.BroadcastLine, len(all))
 	for i, b := range all {
 		rs, err := t.Tx.Recipients(b.ID)
 		if err != nil {
-			return FileTable{}, err
+			return bot.FileTable{}, err
 		}
-		c := CountRecipients(rs)
+		c := bot.CountRecipients(rs)
 		lines[i] = export.BroadcastLine{Broadcast: b, Counts: export.BroadcastCounts{Sent: c.Sent, Blocked: c.Blocked, Failed: c.Failed, Left: c.Left}}
 	}
-	return FileTable{Table: export.Broadcasts(lines, t.School().Location), Name: "broadcasts", Caption: t.Text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
+	return bot.FileTable{Table: export.Broadcasts(lines, t.School().Location), Name: "broadcasts", Caption: t.Text("bc.list_caption", map[string]any{"Count": len(lines)})}, nil
 }

@@ -1,10 +1,11 @@
-package bot
+package broadcasts
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/locales"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -21,11 +22,11 @@ import (
 // RunBroadcasts keeps staff's progress messages current and reports the
 // end of each broadcast, until ctx ends: every second, and when woken by
 // WakeBroadcasts (the outbox recorded broadcast copies).
-func (b *Bot) RunBroadcasts(ctx context.Context) {
+func Run(ctx context.Context, b *bot.Bot) {
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	for {
-		if err := b.TendBroadcasts(); err != nil && ctx.Err() == nil {
+		if err := Tend(b); err != nil && ctx.Err() == nil {
 			b.Log.Error("broadcast progress", "err", err)
 		}
 		select {
@@ -39,14 +40,14 @@ func (b *Bot) RunBroadcasts(ctx context.Context) {
 
 // TendBroadcasts reports progress on the running broadcasts that moved,
 // and finishes those whose every recipient has an outcome.
-func (b *Bot) TendBroadcasts() error {
+func Tend(b *bot.Bot) error {
 	now := b.Now()
 	// Most of the time nothing runs: a read transaction costs no write.
 	var due []store.Broadcast
 	err := b.DB.View(func(tx *store.Tx) error {
 		all, err := tx.Broadcasts()
 		for _, bc := range all {
-			if bc.Status == store.BroadcastRunning && (bc.Settled() >= bc.Total || b.progressDue(bc, now)) {
+			if bc.Status == store.BroadcastRunning && (bc.Settled() >= bc.Total || progressDue(b, bc, now)) {
 				due = append(due, bc)
 			}
 		}
@@ -65,12 +66,12 @@ func (b *Bot) TendBroadcasts() error {
 				continue
 			}
 			if bc.Settled() >= bc.Total {
-				if err := b.finishBroadcast(tx, bc, now); err != nil {
+				if err := finishBroadcast(b, tx, bc, now); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := b.reportProgress(tx, bc, now); err != nil {
+			if err := reportProgress(b, tx, bc, now); err != nil {
 				return err
 			}
 		}
@@ -85,15 +86,15 @@ func (b *Bot) TendBroadcasts() error {
 
 // progressDue reports whether a running broadcast's progress message is
 // worth an edit: it moved, and the last edit is old enough.
-func (b *Bot) progressDue(bc store.Broadcast, now time.Time) bool {
+func progressDue(b *bot.Bot, bc store.Broadcast, now time.Time) bool {
 	return bc.ProgressMessageID != 0 && bc.Settled() != bc.ProgressShown && now.Sub(bc.ProgressAt) >= b.BroadcastProgress
 }
 
 // reportProgress edits the staff member's progress message.
-func (b *Bot) reportProgress(tx *store.Tx, bc store.Broadcast, now time.Time) error {
+func reportProgress(b *bot.Bot, tx *store.Tx, bc store.Broadcast, now time.Time) error {
 	lang := staffLang(tx, bc.CreatedBy)
 	edit := store.Outgoing{Kind: store.KindEdit, ChatID: bc.ProgressChat, MessageID: bc.ProgressMessageID, Lane: store.LaneNotice,
-		Text: b.progressText(lang, bc), Buttons: controlButtons(b.Texts, lang, bc)}
+		Text: progressText(b, lang, bc), Buttons: controlButtons(b.Texts, lang, bc)}
 	bc.ProgressAt, bc.ProgressShown = now, bc.Settled()
 	if _, err := tx.PutBroadcast(bc); err != nil {
 		return err
@@ -103,7 +104,7 @@ func (b *Bot) reportProgress(tx *store.Tx, bc store.Broadcast, now time.Time) er
 
 // finishBroadcast marks a broadcast done and reports to the staff member
 // who sent it, offering to send again to those not reached.
-func (b *Bot) finishBroadcast(tx *store.Tx, bc store.Broadcast, now time.Time) error {
+func finishBroadcast(b *bot.Bot, tx *store.Tx, bc store.Broadcast, now time.Time) error {
 	bc.Status, bc.FinishedAt = store.BroadcastDone, now
 	bc.ProgressAt, bc.ProgressShown = now, bc.Settled()
 	if _, err := tx.PutBroadcast(bc); err != nil {
@@ -119,7 +120,7 @@ func (b *Bot) finishBroadcast(tx *store.Tx, bc store.Broadcast, now time.Time) e
 	msgs := []store.Outgoing{{Kind: store.KindMessage, ChatID: bc.ProgressChat, Text: text, Buttons: buttons, Lane: store.LaneNotice}}
 	if bc.ProgressMessageID != 0 {
 		msgs = append([]store.Outgoing{{Kind: store.KindEdit, ChatID: bc.ProgressChat, MessageID: bc.ProgressMessageID, Lane: store.LaneNotice,
-			Text: b.progressText(lang, bc)}}, msgs...)
+			Text: progressText(b, lang, bc)}}, msgs...)
 	}
 	return tx.Enqueue(now, msgs...)
 }
@@ -127,7 +128,7 @@ func (b *Bot) finishBroadcast(tx *store.Tx, bc store.Broadcast, now time.Time) e
 // ResumeBroadcasts, at start, puts back into the outbox the recipients of
 // running broadcasts that are not there: those an older bot had marked in
 // flight or pending, whose counts it did not keep.
-func (b *Bot) ResumeBroadcasts() error {
+func Resume(b *bot.Bot) error {
 	err := b.DB.Update(func(tx *store.Tx) error {
 		all, err := tx.Broadcasts()
 		if err != nil {
@@ -163,10 +164,10 @@ func staffLang(tx *store.Tx, id int64) string {
 	if err != nil {
 		return locales.Default
 	}
-	return UserLang(u)
+	return bot.UserLang(u)
 }
 
-func (b *Bot) progressText(lang string, bc store.Broadcast) string {
+func progressText(b *bot.Bot, lang string, bc store.Broadcast) string {
 	return b.Texts.Text(lang, "bc.progress", map[string]any{"ID": bc.ID, "Sent": bc.Settled(), "Total": bc.Total, "Blocked": bc.Blocked, "Failed": bc.Failed})
 }
 
