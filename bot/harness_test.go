@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/calendar"
+
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 
 	"github.com/mentorbot/mentorbot/bot/school"
@@ -213,7 +215,7 @@ func (h *harness) start() {
 	outbox.Recorded = func([]store.Outcome) { b.WakeBroadcasts() }
 	// As mentorbot run does: the programme into the store, then what fell
 	// due while the bot was down.
-	if err := b.SyncProgramme(); err != nil {
+	if err := calendar.SyncProgramme(b); err != nil {
 		h.t.Fatal(err)
 	}
 	if err := broadcasts.Resume(b); err != nil {

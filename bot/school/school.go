@@ -10,6 +10,7 @@ package school
 import (
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
+	"github.com/mentorbot/mentorbot/bot/calendar"
 	"github.com/mentorbot/mentorbot/bot/election"
 	"github.com/mentorbot/mentorbot/bot/programme"
 	"github.com/mentorbot/mentorbot/bot/records"
@@ -20,7 +21,7 @@ import (
 // by themselves, and its staff operations last.
 func Features() []bot.Feature {
 	return []bot.Feature{
-		bot.Applying, bot.Sources, bot.People, bot.Selection, bot.Calendar,
+		bot.Applying, bot.Sources, bot.People, bot.Selection, calendar.Feature,
 		bot.Mentoring, bot.FAQ, broadcasts.Feature, election.Feature, programme.Feature, records.Feature,
 		bot.Operations,
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/mentorbot/mentorbot/bot/calendar"
+
 	"github.com/mentorbot/mentorbot/bot/console"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 )
@@ -35,7 +37,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	con.Outbox = delivery.New(app.db, con.Messenger(), log)
 	con.Outbox.Workers = 1 // the console prints in order
 	con.Bot = app.bot(nil, nil)
-	if err := con.Bot.SyncProgramme(); err != nil {
+	if err := calendar.SyncProgramme(con.Bot); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Data: %s\n", app.db.Path())

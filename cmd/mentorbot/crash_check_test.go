@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/calendar"
+
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/delivery"
 	"github.com/mentorbot/mentorbot/bot/telegram"
@@ -340,7 +342,7 @@ func (c *crashRun) goldenRun(flood []crashStep, began time.Time) golden {
 	}
 	outbox := delivery.New(app.db, client, log)
 	b := app.bot(outbox.Wake, nil)
-	if err := b.SyncProgramme(); err != nil {
+	if err := calendar.SyncProgramme(b); err != nil {
 		c.fatalf("golden run: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

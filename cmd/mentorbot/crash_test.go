@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/calendar"
+
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 
 	"github.com/mentorbot/mentorbot/bot/delivery"
@@ -188,7 +190,7 @@ func (c *crashRun) lastStart() *app {
 	outbox := delivery.New(a.db, client, a.log)
 	later := time.Now().Add(a.cfg.MentoringOptions().DigestDelay + time.Minute)
 	b := a.bot(outbox.Wake, func() time.Time { return later })
-	if err := b.SyncProgramme(); err != nil {
+	if err := calendar.SyncProgramme(b); err != nil {
 		c.fatalf("last start: %v", err)
 	}
 	if err := broadcasts.Resume(b); err != nil {

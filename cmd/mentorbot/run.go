@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/calendar"
+
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 	"github.com/mentorbot/mentorbot/bot/school"
 
@@ -89,7 +91,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	if err := b.SyncMenus(); err != nil {
 		return err
 	}
-	if err := b.SyncProgramme(); err != nil {
+	if err := calendar.SyncProgramme(b); err != nil {
 		return err
 	}
 	if err := broadcasts.Resume(b); err != nil {

@@ -1,38 +1,45 @@
-package bot
+// Package calendar is the part of the bot for the school's calendar:
+// the programme's events synced into the store (SyncProgramme), their
+// reminders, greetings and follow-ups delivered when due, everyone's
+// /schedule with her answers (coming, attended, a rating and a comment),
+// and staff's events: added, moved, cancelled and planned as dialogues,
+// with the attendance.
+package calendar
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// The school's calendar: everyone's schedule and answers to reminders,
-// staff's events (events.go).
-var Calendar = Feature{
+// Feature is the school's calendar: everyone's schedule and answers to
+// reminders, staff's events (events.go).
+var Feature = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{eventDialogue, eventMoveDialogue, eventPlanDialogue, commentDialogue},
-	Due: map[store.DueKind]DueFunc{
-		store.DueReminder: (*Bot).deliverOne, store.DueGreeting: (*Bot).deliverOne,
-		store.DueFollowUp: (*Bot).deliverOne, store.DueElection: (*Bot).deliverOne,
+	Due: map[store.DueKind]bot.DueFunc{
+		store.DueReminder: deliverOne, store.DueGreeting: deliverOne,
+		store.DueFollowUp: deliverOne, store.DueElection: deliverOne,
 	},
-	Commands: []Command{
-		{Name: "schedule", Run: (*Turn).showSchedule, Help: true, Menu: true},
-		{Name: "events", Roles: StaffOnly, Run: (*Turn).listEvents, Help: true, Menu: true},
-		{Name: "event_add", Roles: StaffOnly, Run: (*Turn).addEvent, Help: true, Menu: true},
-		{Name: "event_move", Roles: StaffOnly, Run: (*Turn).moveEvent, Help: true},
-		{Name: "event_cancel", Roles: StaffOnly, Run: (*Turn).cancelEvent, Help: true},
-		{Name: "attendance", Roles: StaffOnly, Run: (*Turn).attendance, Help: true},
-		{Name: "event_plan", Roles: StaffOnly, Run: (*Turn).planEvent, Help: true},
+	Commands: []bot.Command{
+		{Name: "schedule", Run: showSchedule, Help: true, Menu: true},
+		{Name: "events", Roles: bot.StaffOnly, Run: listEvents, Help: true, Menu: true},
+		{Name: "event_add", Roles: bot.StaffOnly, Run: addEvent, Help: true, Menu: true},
+		{Name: "event_move", Roles: bot.StaffOnly, Run: moveEvent, Help: true},
+		{Name: "event_cancel", Roles: bot.StaffOnly, Run: cancelEvent, Help: true},
+		{Name: "attendance", Roles: bot.StaffOnly, Run: attendance, Help: true},
+		{Name: "event_plan", Roles: bot.StaffOnly, Run: planEvent, Help: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixRSVP, Run: (*Turn).tapRSVP},
-		{Prefix: prefixAttended, Run: (*Turn).tapAttended},
-		{Prefix: prefixRating, Run: (*Turn).tapRating},
-		{Prefix: prefixPickEvent, Roles: StaffOnly, Run: (*Turn).tapPickEvent},
+	Buttons: []bot.Button{
+		{Prefix: prefixRSVP, Run: tapRSVP},
+		{Prefix: prefixAttended, Run: tapAttended},
+		{Prefix: prefixRating, Run: tapRating},
+		{Prefix: prefixPickEvent, Roles: bot.StaffOnly, Run: tapPickEvent},
 	},
 }
 
@@ -47,7 +54,7 @@ const (
 // their reminders. A new event is added; an event whose definition in the
 // file changed is updated and planned again; one that did not change is
 // left as staff may have moved it in the chat.
-func (b *Bot) SyncProgramme() error {
+func SyncProgramme(b *bot.Bot) error {
 	return b.DB.Update(func(tx *store.Tx) error {
 		for _, e := range b.Programme.Events {
 			hash := schedule.Hash(e)
@@ -61,13 +68,13 @@ func (b *Bot) SyncProgramme() error {
 				// The file has no plan of attendance: staff's stays.
 				e.Planned = stored.Planned
 				b.Log.Info("event changed in the config; planning it again", "event", e.ID)
-			case IsNotFound(err):
+			case bot.IsNotFound(err):
 				e.Version = 1
 			default:
 				return err
 			}
 			e.ConfigHash, e.UpdatedAt = hash, b.Now()
-			if err := b.saveAndPlan(tx, e); err != nil {
+			if err := saveAndPlan(b, tx, e); err != nil {
 				return err
 			}
 		}
@@ -76,7 +83,7 @@ func (b *Bot) SyncProgramme() error {
 }
 
 // saveAndPlan saves an event and plans its due items for its version.
-func (b *Bot) saveAndPlan(tx *store.Tx, e store.Event) error {
+func saveAndPlan(b *bot.Bot, tx *store.Tx, e store.Event) error {
 	if err := tx.PutEvent(e); err != nil {
 		return err
 	}
@@ -94,9 +101,9 @@ const (
 	followUpLate = 3 * 24 * time.Hour
 )
 
-func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) {
+func deliverOne(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
 	e, err := tx.Event(d.EventID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return 0, nil
 	}
 	if err != nil {
@@ -114,7 +121,7 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 		b.Log.Warn("dropped: too late to send", "event", e.ID, "kind", d.Kind, "due", d.At)
 		return 0, nil
 	}
-	users, err := AudienceOf(tx, e.Audience, b.StaffIDs)
+	users, err := bot.AudienceOf(tx, e.Audience, b.StaffIDs)
 	if err != nil {
 		return 0, err
 	}
@@ -133,7 +140,7 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 		if !first {
 			continue
 		}
-		if err := tx.Enqueue(now, b.eventMessage(d.Kind, e, u)); err != nil {
+		if err := tx.Enqueue(now, eventMessage(b, d.Kind, e, u)); err != nil {
 			return sent, err
 		}
 		sent++
@@ -143,8 +150,8 @@ func (b *Bot) deliverOne(tx *store.Tx, d store.Due, now time.Time) (int, error) 
 }
 
 // eventMessage is the reminder, greeting or follow-up for one person.
-func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) store.Outgoing {
-	lang := UserLang(u)
+func eventMessage(b *bot.Bot, kind store.DueKind, e store.Event, u store.User) store.Outgoing {
+	lang := bot.UserLang(u)
 	m := store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Lane: store.LaneBulk}
 	switch kind {
 	case store.DueGreeting:
@@ -158,8 +165,8 @@ func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) stor
 			{Text: b.Texts.Text(lang, "event.attended_no", nil), Data: "att:" + e.ID + ":no"},
 		}}
 	default:
-		m.Text = b.eventText(lang, "event.reminder", e)
-		m.Buttons = append(b.joinButton(lang, e), []store.Button{
+		m.Text = eventText(b, lang, "event.reminder", e)
+		m.Buttons = append(joinButton(b, lang, e), []store.Button{
 			{Text: b.Texts.Text(lang, "event.coming", nil), Data: "rsvp:" + e.ID + ":yes"},
 			{Text: b.Texts.Text(lang, "event.not_coming", nil), Data: "rsvp:" + e.ID + ":no"},
 		})
@@ -170,7 +177,7 @@ func (b *Bot) eventMessage(kind store.DueKind, e store.Event, u store.User) stor
 // eventText renders an event message by key with its title and time and,
 // for a meeting without a link yet, the word that it comes later. The
 // link itself is the joinButton under the message.
-func (b *Bot) eventText(lang, key string, e store.Event) string {
+func eventText(b *bot.Bot, lang, key string, e store.Event) string {
 	text := b.Texts.Text(lang, key, map[string]any{"Title": e.Title[lang], "When": e.At.In(b.Location).Format("02.01.2006 15:04")})
 	if e.Link == "" && e.Kind == store.EventMeeting {
 		text += "\n" + b.Texts.Text(lang, "event.link_later", nil)
@@ -181,7 +188,7 @@ func (b *Bot) eventText(lang, key string, e store.Event) string {
 // joinButton is the row with the "Join" button that opens the event's
 // link, or no rows for an event without one: a button is one tap on a
 // phone, where a link in the text has to be found and pressed exactly.
-func (b *Bot) joinButton(lang string, e store.Event) [][]store.Button {
+func joinButton(b *bot.Bot, lang string, e store.Event) [][]store.Button {
 	if e.Link == "" {
 		return nil
 	}
@@ -190,7 +197,7 @@ func (b *Bot) joinButton(lang string, e store.Event) [][]store.Button {
 
 // showSchedule is /schedule: the stage under way and what is coming for
 // her, in her language, in Bishkek time.
-func (t *Turn) showSchedule() error {
+func showSchedule(t *bot.Turn) error {
 	var sb strings.Builder
 	if s, ok := t.School().Programme.StageAt(t.Now); ok {
 		sb.WriteString(t.Text("schedule.stage", map[string]any{"Stage": t.Text("stage."+s.ID, nil)}) + "\n\n")
@@ -205,7 +212,7 @@ func (t *Turn) showSchedule() error {
 			continue
 		}
 		kind, value, _ := strings.Cut(e.Audience, ":")
-		in, err := InAudience(t.Tx, t.User, kind, value, t.School().StaffIDs)
+		in, err := bot.InAudience(t.Tx, t.User, kind, value, t.School().StaffIDs)
 		if err != nil {
 			return err
 		}
@@ -227,11 +234,11 @@ func (t *Turn) showSchedule() error {
 }
 
 // tapRSVP takes "I'll be there" or "I can't come" under a reminder.
-func (t *Turn) tapRSVP(args string) error {
+func tapRSVP(t *bot.Turn, args string) error {
 	id, answer, _ := strings.Cut(args, ":")
-	r, ok, err := t.eventAnswer(id)
+	r, ok, err := eventAnswer(t, id)
 	if !ok || (answer != "yes" && answer != "no") {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	r.Coming, r.UpdatedAt = answer, t.Now
 	if err := t.Tx.PutRSVP(r); err != nil {
@@ -242,9 +249,9 @@ func (t *Turn) tapRSVP(args string) error {
 }
 
 // eventAnswer loads her answers about an event that still exists.
-func (t *Turn) eventAnswer(id string) (store.RSVP, bool, error) {
+func eventAnswer(t *bot.Turn, id string) (store.RSVP, bool, error) {
 	e, err := t.Tx.Event(id)
-	if IsNotFound(err) || (err == nil && e.Cancelled) {
+	if bot.IsNotFound(err) || (err == nil && e.Cancelled) {
 		return store.RSVP{}, false, nil
 	}
 	if err != nil {
@@ -256,11 +263,11 @@ func (t *Turn) eventAnswer(id string) (store.RSVP, bool, error) {
 
 // tapAttended takes the follow-up's "did you attend?", then asks for a
 // rating.
-func (t *Turn) tapAttended(args string) error {
+func tapAttended(t *bot.Turn, args string) error {
 	id, answer, _ := strings.Cut(args, ":")
-	r, ok, err := t.eventAnswer(id)
+	r, ok, err := eventAnswer(t, id)
 	if !ok || (answer != "yes" && answer != "no") {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	r.Attended, r.UpdatedAt = answer, t.Now
 	if err := t.Tx.PutRSVP(r); err != nil {
@@ -280,13 +287,13 @@ func (t *Turn) tapAttended(args string) error {
 }
 
 // tapRating takes a 1–5 rating and offers a comment.
-func (t *Turn) tapRating(args string) error {
+func tapRating(t *bot.Turn, args string) error {
 	id, value, _ := strings.Cut(args, ":")
-	r, ok, err := t.eventAnswer(id)
+	r, ok, err := eventAnswer(t, id)
 	n := 0
 	fmt.Sscan(value, &n)
 	if !ok || n < 1 || n > 5 {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	r.Rating, r.UpdatedAt = n, t.Now
 	if err := t.Tx.PutRSVP(r); err != nil {
@@ -308,7 +315,7 @@ var commentDialogue = &dialogue.Dialogue{
 		{ID: "comment", Ask: "event.comment", Takes: dialogue.Text, Skip: "event.comment_skip", Parse: readComment},
 	},
 	Finish: func(c *dialogue.Context) error {
-		return TurnOf(c).saveComment(c.Answers["event"], c.Answers["comment"])
+		return saveComment(bot.TurnOf(c), c.Answers["event"], c.Answers["comment"])
 	},
 	Left: func(c *dialogue.Context) error {
 		c.Send(c.Text("event.thanks", nil), nil) // her rating is kept
@@ -330,8 +337,8 @@ func readComment(c *dialogue.Context) (string, error) {
 }
 
 // saveComment keeps her comment on meeting id, if she wrote one.
-func (t *Turn) saveComment(id, comment string) error {
-	r, ok, err := t.eventAnswer(id)
+func saveComment(t *bot.Turn, id, comment string) error {
+	r, ok, err := eventAnswer(t, id)
 	if !ok || comment == "" {
 		if err == nil {
 			t.Say("event.thanks", nil)

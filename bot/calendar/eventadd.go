@@ -1,10 +1,11 @@
-package bot
+package calendar
 
 import (
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/schedule"
 	"github.com/mentorbot/mentorbot/store"
@@ -16,19 +17,19 @@ import (
 // planned to attend; then a preview to save or
 // change. Which steps apply, and what comes after each, is eventFlow.
 var eventDialogue = &dialogue.Dialogue{
-	Name: "event", Version: 1, Roles: StaffOnly, CancelButton: true,
+	Name: "event", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "kind", Ask: "event_add.kind", Takes: dialogue.Buttons, Options: eventKindOptions, Next: eventFlow("kind")},
-		{ID: "when", Ask: "event_add.when", Data: ExampleTime, Takes: dialogue.DateTime, Check: InFuture, Next: eventFlow("when")},
+		{ID: "when", Ask: "event_add.when", Data: bot.ExampleTime, Takes: dialogue.DateTime, Check: bot.InFuture, Next: eventFlow("when")},
 		{ID: "title_ky", Ask: "event_add.title_ky", Takes: dialogue.Text, Max: eventTitleMax, Next: eventFlow("title_ky")},
 		{ID: "title_ru", Ask: "event_add.title_ru", Takes: dialogue.Text, Max: eventTitleMax, Next: eventFlow("title_ru")},
-		{ID: "text_ky", Ask: "event_add.text_ky", Takes: dialogue.Text, Max: MaxMessage, Next: eventFlow("text_ky")},
-		{ID: "text_ru", Ask: "event_add.text_ru", Takes: dialogue.Text, Max: MaxMessage, Next: eventFlow("text_ru")},
+		{ID: "text_ky", Ask: "event_add.text_ky", Takes: dialogue.Text, Max: bot.MaxMessage, Next: eventFlow("text_ky")},
+		{ID: "text_ru", Ask: "event_add.text_ru", Takes: dialogue.Text, Max: bot.MaxMessage, Next: eventFlow("text_ru")},
 		{ID: "link", Ask: "event_add.link", Takes: dialogue.Text, Max: 500, Check: checkEventLink, Next: eventFlow("link")},
 		{ID: "session_link", Ask: "event_add.session_link", Takes: dialogue.Text, Max: 500, Skip: "event_add.no_link_button",
 			Check: checkEventLink, Next: eventFlow("session_link")},
 		{ID: "audience", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: eventAudienceOptions, Next: eventFlow("audience")},
-		{ID: "narrow", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: NarrowOptions, Next: eventFlow("narrow")},
+		{ID: "narrow", Ask: "event_add.audience", Takes: dialogue.Buttons, Options: bot.NarrowOptions, Next: eventFlow("narrow")},
 		{ID: "remind", Ask: "event_add.remind", Takes: dialogue.Buttons, Options: remindOptions, Next: eventFlow("remind")},
 		// The plan is what the report holds attendance against; staff may
 		// skip it and set it later with /event_plan.
@@ -40,7 +41,7 @@ var eventDialogue = &dialogue.Dialogue{
 			Check: func(c *dialogue.Context, v string) error {
 				// The preview may have waited past the event's time.
 				if v == "save" {
-					return InFuture(c, c.Answers["when"])
+					return bot.InFuture(c, c.Answers["when"])
 				}
 				return nil
 			},
@@ -56,7 +57,7 @@ var eventDialogue = &dialogue.Dialogue{
 				return c.Answers["change"]
 			}},
 	},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).saveEvent(c.Answers) },
+	Finish: func(c *dialogue.Context) error { return saveEvent(bot.TurnOf(c), c.Answers) },
 }
 
 // eventTitleMax keeps a title short enough for a reminder's first line.
@@ -190,14 +191,14 @@ func eventChangeOptions(c *dialogue.Context) []dialogue.Option {
 }
 
 // draftEvent is the event the answers describe.
-func draftEvent(t *Turn, a map[string]string) store.Event {
+func draftEvent(t *bot.Turn, a map[string]string) store.Event {
 	kind := store.EventKind(a["kind"])
 	at, _ := time.Parse(time.RFC3339, a["when"])
 	e := store.Event{
 		Kind:     kind,
 		At:       at.UTC(),
 		Title:    map[string]string{"ky": a["title_ky"], "ru": a["title_ru"]},
-		Audience: AnsweredAudience(a),
+		Audience: bot.AnsweredAudience(a),
 		Duration: 2 * time.Hour,
 		Source:   schedule.SourceChat,
 		Version:  1,
@@ -221,9 +222,9 @@ func draftEvent(t *Turn, a map[string]string) store.Event {
 
 // previewEvent shows the event whole, with how many it reaches.
 func previewEvent(c *dialogue.Context) string {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	e := draftEvent(t, c.Answers)
-	users, _ := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
+	users, _ := bot.AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	audience := c.Text("audience."+c.Answers["audience"], nil)
 	if n := c.Answers["narrow"]; eventStepApplies(c.Answers, "narrow") && n != "" {
 		audience += ": " + c.Text(narrowLabel(c.Answers["audience"], n), nil)
@@ -279,20 +280,20 @@ func remindLabel(v string) string {
 }
 
 // addEvent is /event_add: the event is asked step by step.
-func (t *Turn) addEvent() error { return t.StartDialogue(eventDialogue.Name, nil) }
+func addEvent(t *bot.Turn) error { return t.StartDialogue(eventDialogue.Name, nil) }
 
 // saveEvent keeps the event from the preview and plans its reminders.
-func (t *Turn) saveEvent(a map[string]string) error {
+func saveEvent(t *bot.Turn, a map[string]string) error {
 	e := draftEvent(t, a)
-	id, err := t.newEventID(e.At)
+	id, err := newEventID(t, e.At)
 	if err != nil {
 		return err
 	}
 	e.ID, e.UpdatedAt = id, t.Now
-	if err := t.Bot().saveAndPlan(t.Tx, e); err != nil {
+	if err := saveAndPlan(t.Bot(), t.Tx, e); err != nil {
 		return err
 	}
-	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
+	users, err := bot.AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
@@ -304,16 +305,16 @@ func (t *Turn) saveEvent(a map[string]string) error {
 // eventMoveDialogue is /event_move ID without a time: it asks the new
 // time.
 var eventMoveDialogue = &dialogue.Dialogue{
-	Name: "event_move", Version: 1, Roles: StaffOnly, CancelButton: true,
+	Name: "event_move", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "when", Ask: "event_move.when", Data: func(c *dialogue.Context) map[string]any {
-			d := ExampleTime(c)
+			d := bot.ExampleTime(c)
 			d["ID"] = c.Answers["id"]
 			return d
-		}, Takes: dialogue.DateTime, Check: InFuture},
+		}, Takes: dialogue.DateTime, Check: bot.InFuture},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := TurnOf(c)
+		t := bot.TurnOf(c)
 		e, err := t.Tx.Event(c.Answers["id"])
 		if err != nil {
 			return err
@@ -323,6 +324,6 @@ var eventMoveDialogue = &dialogue.Dialogue{
 			return nil
 		}
 		at, _ := time.Parse(time.RFC3339, c.Answers["when"])
-		return t.moveTo(e, at)
+		return moveTo(t, e, at)
 	},
 }

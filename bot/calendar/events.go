@@ -1,4 +1,4 @@
-package bot
+package calendar
 
 import (
 	"fmt"
@@ -7,13 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // listEvents is /events: every event not long past, with its ID for the
 // commands that change it, and the answers to its reminders.
-func (t *Turn) listEvents() error {
+func listEvents(t *bot.Turn) error {
 	events, err := t.Tx.Events()
 	if err != nil {
 		return err
@@ -52,7 +53,7 @@ func (t *Turn) listEvents() error {
 
 // eventTime reads a date and time typed by staff, as the bot writes them
 // ("04.03.2027 15:00") or ISO, refusing impossible ones and those past.
-func (t *Turn) eventTime(s string) (time.Time, bool) {
+func eventTime(t *bot.Turn, s string) (time.Time, bool) {
 	at, ok := dialogue.ParseDateTime(s, t.School().Location)
 	if !ok {
 		t.Say("event.err.date", map[string]any{"Input": s, "Example": t.DateTime(t.Now.AddDate(0, 0, 7))})
@@ -66,12 +67,12 @@ func (t *Turn) eventTime(s string) (time.Time, bool) {
 }
 
 // newEventID is "e-0304-1": the date, and a number if that is taken.
-func (t *Turn) newEventID(at time.Time) (string, error) {
+func newEventID(t *bot.Turn, at time.Time) (string, error) {
 	base := "e-" + at.In(t.School().Location).Format("0102")
 	for n := 1; ; n++ {
 		id := fmt.Sprintf("%s-%d", base, n)
 		_, err := t.Tx.Event(id)
-		if IsNotFound(err) {
+		if bot.IsNotFound(err) {
 			return id, nil
 		}
 		if err != nil {
@@ -81,13 +82,13 @@ func (t *Turn) newEventID(at time.Time) (string, error) {
 }
 
 // eventArg loads the event named by the first word of the arguments.
-func (t *Turn) eventArg() (store.Event, string, bool, error) {
+func eventArg(t *bot.Turn) (store.Event, string, bool, error) {
 	id, rest, _ := strings.Cut(strings.TrimSpace(t.Update.Args), " ")
 	if id == "" {
-		return store.Event{}, "", false, t.pickEvent()
+		return store.Event{}, "", false, pickEvent(t)
 	}
 	e, err := t.Tx.Event(id)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("event.err.not_found", map[string]any{"ID": id})
 		return e, "", false, nil
 	}
@@ -96,8 +97,8 @@ func (t *Turn) eventArg() (store.Event, string, bool, error) {
 
 // moveEvent is /event_move ID DATE TIME: a new time, reminders planned
 // again, and everyone it concerns told. Without the time, it is asked.
-func (t *Turn) moveEvent() error {
-	e, rest, ok, err := t.eventArg()
+func moveEvent(t *bot.Turn) error {
+	e, rest, ok, err := eventArg(t)
 	if !ok {
 		return err
 	}
@@ -108,20 +109,20 @@ func (t *Turn) moveEvent() error {
 	if rest == "" {
 		return t.StartDialogue(eventMoveDialogue.Name, map[string]string{"id": e.ID})
 	}
-	at, ok := t.eventTime(rest)
+	at, ok := eventTime(t, rest)
 	if !ok {
 		return nil
 	}
-	return t.moveTo(e, at)
+	return moveTo(t, e, at)
 }
 
 // moveTo moves e to at.
-func (t *Turn) moveTo(e store.Event, at time.Time) error {
+func moveTo(t *bot.Turn, e store.Event, at time.Time) error {
 	e.At, e.Version, e.UpdatedAt = at, e.Version+1, t.Now
-	if err := t.Bot().saveAndPlan(t.Tx, e); err != nil {
+	if err := saveAndPlan(t.Bot(), t.Tx, e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.moved", func(lang string, e store.Event) [][]store.Button { return t.Bot().joinButton(lang, e) })
+	n, err := tellAudience(t, e, "event.moved", func(lang string, e store.Event) [][]store.Button { return joinButton(t.Bot(), lang, e) })
 	if err != nil {
 		return err
 	}
@@ -132,8 +133,8 @@ func (t *Turn) moveTo(e store.Event, at time.Time) error {
 
 // cancelEvent is /event_cancel ID: nothing more is sent for it, and
 // everyone it concerns is told.
-func (t *Turn) cancelEvent() error {
-	e, _, ok, err := t.eventArg()
+func cancelEvent(t *bot.Turn) error {
+	e, _, ok, err := eventArg(t)
 	if !ok {
 		return err
 	}
@@ -145,7 +146,7 @@ func (t *Turn) cancelEvent() error {
 	if err := t.Tx.PutEvent(e); err != nil {
 		return err
 	}
-	n, err := t.tellAudience(e, "event.cancelled", nil)
+	n, err := tellAudience(t, e, "event.cancelled", nil)
 	if err != nil {
 		return err
 	}
@@ -157,8 +158,8 @@ func (t *Turn) cancelEvent() error {
 // tellAudience queues a message about e to everyone it concerns, with
 // the buttons of buttons if it is not nil (the moved meeting's "Join"; a
 // cancelled one has nothing to join).
-func (t *Turn) tellAudience(e store.Event, key string, buttons func(lang string, e store.Event) [][]store.Button) (int, error) {
-	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
+func tellAudience(t *bot.Turn, e store.Event, key string, buttons func(lang string, e store.Event) [][]store.Button) (int, error) {
+	users, err := bot.AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return 0, err
 	}
@@ -166,18 +167,18 @@ func (t *Turn) tellAudience(e store.Event, key string, buttons func(lang string,
 	if buttons != nil {
 		rows = func(lang string) [][]store.Button { return buttons(lang, e) }
 	}
-	return t.Notify(users, func(lang string) string { return t.Bot().eventText(lang, key, e) }, rows), nil
+	return t.Notify(users, func(lang string) string { return eventText(t.Bot(), lang, key, e) }, rows), nil
 }
 
 // attendance is /attendance ID: the plan (staff's, else the audience)
 // against who came, and how they rated it. The school reports attendance
 // as a share of the plan.
-func (t *Turn) attendance() error {
-	e, _, ok, err := t.eventArg()
+func attendance(t *bot.Turn) error {
+	e, _, ok, err := eventArg(t)
 	if !ok {
 		return err
 	}
-	users, err := AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
+	users, err := bot.AudienceOf(t.Tx, e.Audience, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
@@ -213,10 +214,10 @@ func (t *Turn) attendance() error {
 	}
 	data := map[string]any{
 		"Title": e.Title[t.Lang()], "Planned": planned, "Yes": yes, "No": no, "Came": came,
-		"Share": Percent(came, planned), "Rated": rated, "Rating": "–",
+		"Share": bot.Percent(came, planned), "Rated": rated, "Rating": "–",
 	}
 	if rated > 0 {
-		data["Rating"] = FormatPoints(float64(sum) / float64(rated))
+		data["Rating"] = bot.FormatPoints(float64(sum) / float64(rated))
 	}
 	text := t.Text("attendance.report", data)
 	if len(comments) > 0 {
@@ -229,8 +230,8 @@ func (t *Turn) attendance() error {
 // planEvent is /event_plan ID N: the attendance planned for an event,
 // which the programme's report holds who came against; 0 clears it.
 // Without N it is asked.
-func (t *Turn) planEvent() error {
-	e, rest, ok, err := t.eventArg()
+func planEvent(t *bot.Turn) error {
+	e, rest, ok, err := eventArg(t)
 	if !ok {
 		return err
 	}
@@ -246,30 +247,30 @@ func (t *Turn) planEvent() error {
 		t.Say("event_plan.usage", map[string]any{"ID": e.ID})
 		return nil
 	}
-	return t.setPlan(e, n)
+	return setPlan(t, e, n)
 }
 
 // eventPlanDialogue is /event_plan ID without the number: it asks it.
 var eventPlanDialogue = &dialogue.Dialogue{
-	Name: "event_plan", Version: 1, Roles: StaffOnly, CancelButton: true,
+	Name: "event_plan", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
 	Steps: []dialogue.Step{
 		{ID: "plan", Ask: "event_plan.ask", Data: func(c *dialogue.Context) map[string]any {
 			return map[string]any{"ID": c.Answers["id"]}
 		}, Takes: dialogue.Number, Skip: "event_add.no_plan_button"},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := TurnOf(c)
+		t := bot.TurnOf(c)
 		e, err := t.Tx.Event(c.Answers["id"])
 		if err != nil {
 			return err
 		}
 		n, _ := strconv.Atoi(c.Answers["plan"])
-		return t.setPlan(e, n)
+		return setPlan(t, e, n)
 	},
 }
 
 // setPlan keeps n as e's planned attendance.
-func (t *Turn) setPlan(e store.Event, n int) error {
+func setPlan(t *bot.Turn, e store.Event, n int) error {
 	e.Planned, e.UpdatedAt = n, t.Now
 	if err := t.Tx.PutEvent(e); err != nil {
 		return err
@@ -316,7 +317,7 @@ func eventActionOf(command string) (string, eventAction) {
 
 // pickEvent answers a command typed without its event: the events it can
 // be about as buttons, or how to write it when there are none.
-func (t *Turn) pickEvent() error {
+func pickEvent(t *bot.Turn) error {
 	key, action := eventActionOf(t.Update.Command)
 	events, err := t.Tx.Events()
 	if err != nil {
@@ -325,7 +326,7 @@ func (t *Turn) pickEvent() error {
 	var offered []store.Event
 	for _, e := range events {
 		begun := !e.At.After(t.Now)
-		fits := len(prefixPickEvent+":"+key+":"+e.ID) <= MaxButtonData
+		fits := len(prefixPickEvent+":"+key+":"+e.ID) <= bot.MaxButtonData
 		if !e.Cancelled && begun == action.past && fits {
 			offered = append(offered, e)
 		}
@@ -338,8 +339,8 @@ func (t *Turn) pickEvent() error {
 		return nil
 	}
 	var rows [][]store.Button
-	for _, e := range offered[:min(len(offered), PickerSize)] {
-		label := fmt.Sprintf("%s · %s · %s", e.ID, t.DateTime(e.At), Clip(e.Title[t.Lang()], PickerLabel))
+	for _, e := range offered[:min(len(offered), bot.PickerSize)] {
+		label := fmt.Sprintf("%s · %s · %s", e.ID, t.DateTime(e.At), bot.Clip(e.Title[t.Lang()], bot.PickerLabel))
 		rows = append(rows, []store.Button{{Text: label, Data: prefixPickEvent + ":" + key + ":" + e.ID}})
 	}
 	t.Send(t.Text("event.pick", map[string]any{"Command": t.Update.Command}), rows)
@@ -348,13 +349,13 @@ func (t *Turn) pickEvent() error {
 
 // tapPickEvent runs the picker's command for the event tapped; a cancel
 // asks first.
-func (t *Turn) tapPickEvent(args string) error {
+func tapPickEvent(t *bot.Turn, args string) error {
 	return t.TapPicked(args, func(key string) (string, bool) {
 		a, ok := eventActions[key]
 		return a.command, ok
 	}, "event_cancel", func(id string) (string, bool, error) {
 		e, err := t.Tx.Event(id)
-		if IsNotFound(err) {
+		if bot.IsNotFound(err) {
 			return "", false, nil // the command says it is gone
 		}
 		return t.Text("event.cancel_ask", map[string]any{"ID": e.ID, "Title": e.Title[t.Lang()], "When": t.DateTime(e.At)}), err == nil, err
