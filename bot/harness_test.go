@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/mentoring"
+
 	"github.com/mentorbot/mentorbot/bot/calendar"
 
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
@@ -347,7 +349,7 @@ func (h *harness) tick(at time.Time) {
 	if err := h.bot.DeliverDue(); err != nil {
 		h.t.Fatal(err)
 	}
-	if err := h.bot.ChaseQuestions(); err != nil {
+	if err := mentoring.ChaseQuestions(h.bot); err != nil {
 		h.t.Fatal(err)
 	}
 	h.waitOutbox()

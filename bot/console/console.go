@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/mentoring"
+
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 
 	"github.com/mentorbot/mentorbot/bot"
@@ -186,7 +188,7 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 	if err := c.Bot.RunBackupRequests(); err != nil {
 		return err
 	}
-	if err := c.Bot.ChaseQuestions(); err != nil {
+	if err := mentoring.ChaseQuestions(c.Bot); err != nil {
 		return err
 	}
 	if err := c.Outbox.Flush(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 	"github.com/mentorbot/mentorbot/bot/calendar"
 	"github.com/mentorbot/mentorbot/bot/election"
+	"github.com/mentorbot/mentorbot/bot/mentoring"
 	"github.com/mentorbot/mentorbot/bot/programme"
 	"github.com/mentorbot/mentorbot/bot/records"
 )
@@ -22,7 +23,7 @@ import (
 func Features() []bot.Feature {
 	return []bot.Feature{
 		bot.Applying, bot.Sources, bot.People, bot.Selection, calendar.Feature,
-		bot.Mentoring, bot.FAQ, broadcasts.Feature, election.Feature, programme.Feature, records.Feature,
+		mentoring.Feature, mentoring.FAQ, broadcasts.Feature, election.Feature, programme.Feature, records.Feature,
 		bot.Operations,
 	}
 }

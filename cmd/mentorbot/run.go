@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/mentoring"
+
 	"github.com/mentorbot/mentorbot/bot/calendar"
 
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
@@ -119,7 +121,7 @@ func runBot(ctx context.Context, args []string, env Env) error {
 	// Every minute: questions waiting too long, and the outbox retries
 	// what it could not deliver.
 	minutely := func() {
-		if err := b.ChaseQuestions(); err != nil {
+		if err := mentoring.ChaseQuestions(b); err != nil {
 			log.Error("chase questions", "err", err)
 		}
 		outbox.Wake()

@@ -1,4 +1,11 @@
-package bot
+// Package mentoring is the part of the bot for questions and answers
+// (stage IV, and the school's questions in stage I): /ask as a dialogue,
+// the queues of mentors, lawyers, helpers and staff with taking, answering
+// and handing back, reminders to a queue and to staff when nobody answers
+// (ChaseQuestions), and the FAQ that answers become (faqchat.go). Other
+// parts open a question through the core's Ask hook, which this part
+// registers; a role that ends frees its questions (Feature.RoleEnds).
+package mentoring
 
 import (
 	"fmt"
@@ -7,42 +14,43 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Mentoring: participants' questions, applicants' questions to the
-// school, the answerers' queues, staff's overview (faqchat.go).
+// Feature is mentoring: participants' questions, applicants' questions
+// to the school, the answerers' queues, staff's overview.
 //
 // /ask is for everyone: during stage I anyone not yet a participant asks
 // the school (KindSchool, answered by staff), participants ask mentors
 // and lawyers (askable says which).
-var Mentoring = Feature{
+var Feature = bot.Feature{
 	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
-	Tables:    map[string]func(*Turn, string) (FileTable, error){"questions": (*Turn).exportQuestionsTable},
-	Due: map[store.DueKind]DueFunc{store.DueQuestions: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
-		return b.announceQuestions(tx, store.QuestionKind(d.EventID), now)
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"questions": exportQuestionsTable},
+	Due: map[store.DueKind]bot.DueFunc{store.DueQuestions: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
+		return announceQuestions(b, tx, store.QuestionKind(d.EventID), now)
 	}},
-	RoleEnds: (*Turn).questionsFreed,
-	Ask: func(t *Turn, kind store.QuestionKind) error {
+	RoleEnds: questionsFreed,
+	Ask: func(t *bot.Turn, kind store.QuestionKind) error {
 		return t.StartDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
 	},
-	Commands: []Command{
-		{Name: "ask", Run: (*Turn).askQuestion, Help: true, Menu: true},
-		{Name: "questions", For: Participants, Run: (*Turn).myQuestions, Help: true, Menu: true},
-		{Name: "queue", Roles: queueServers, Run: (*Turn).queue, Help: true, Menu: true},
-		{Name: "mentoring", Roles: StaffOnly, Run: (*Turn).mentoringHealth, Help: true, Menu: true},
-		{Name: "questions_export", Roles: StaffOnly, Run: (*Turn).exportQuestions, Help: true},
+	Commands: []bot.Command{
+		{Name: "ask", Run: askQuestion, Help: true, Menu: true},
+		{Name: "questions", For: bot.Participants, Run: myQuestions, Help: true, Menu: true},
+		{Name: "queue", Roles: queueServers, Run: queue, Help: true, Menu: true},
+		{Name: "mentoring", Roles: bot.StaffOnly, Run: mentoringHealth, Help: true, Menu: true},
+		{Name: "questions_export", Roles: bot.StaffOnly, Run: exportQuestions, Help: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixAsk, Run: (*Turn).tapAsk},
-		{Prefix: prefixViewQuestion, Run: (*Turn).tapView},
-		{Prefix: prefixReply, Run: (*Turn).tapReply},
-		{Prefix: prefixResolve, Run: (*Turn).tapResolve},
-		{Prefix: prefixTake, Roles: queueServers, Run: (*Turn).tapTake},
-		{Prefix: prefixHandBack, Roles: queueServers, Run: (*Turn).tapHandBack},
-		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: (*Turn).tapPublishFAQ},
+	Buttons: []bot.Button{
+		{Prefix: prefixAsk, Run: tapAsk},
+		{Prefix: prefixViewQuestion, Run: tapView},
+		{Prefix: prefixReply, Run: tapReply},
+		{Prefix: prefixResolve, Run: tapResolve},
+		{Prefix: prefixTake, Roles: queueServers, Run: tapTake},
+		{Prefix: prefixHandBack, Roles: queueServers, Run: tapHandBack},
+		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: tapPublishFAQ},
 	},
 }
 
@@ -70,8 +78,8 @@ var askDialogue = &dialogue.Dialogue{
 		{ID: "post", Prompt: askPrompt, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := TurnOf(c)
-		return t.createQuestion(store.QuestionKind(c.Answers["kind"]), t.postOf(c.Answers, false))
+		t := bot.TurnOf(c)
+		return createQuestion(t, store.QuestionKind(c.Answers["kind"]), postOf(t, c.Answers, false))
 	},
 }
 
@@ -82,8 +90,8 @@ var replyDialogue = &dialogue.Dialogue{
 		{ID: "post", Ask: "mentoring.write_reply", Data: questionNumber, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost},
 	},
 	Finish: func(c *dialogue.Context) error {
-		t := TurnOf(c)
-		return t.replyQuestion(c.Answers["question"], t.postOf(c.Answers, false))
+		t := bot.TurnOf(c)
+		return replyQuestion(t, c.Answers["question"], postOf(t, c.Answers, false))
 	},
 }
 
@@ -123,8 +131,8 @@ var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue 
 				}},
 		},
 		Finish: func(c *dialogue.Context) error {
-			t := TurnOf(c)
-			return t.answerQuestion(c.Answers["question"], t.postOf(c.Answers, true))
+			t := bot.TurnOf(c)
+			return answerQuestion(t, c.Answers["question"], postOf(t, c.Answers, true))
 		},
 	}
 })
@@ -150,7 +158,7 @@ func readPost(c *dialogue.Context) (string, error) {
 	delete(c.Answers, "media_type")
 	var text string
 	if c.In.Text != "" {
-		text, _ = form.CleanText(c.In.Text, 4*MaxMessage)
+		text, _ = form.CleanText(c.In.Text, 4*bot.MaxMessage)
 	}
 	if m := c.In.Media; m != nil {
 		c.Answers["media"], c.Answers["media_type"] = m.FileID, m.Type
@@ -162,7 +170,7 @@ func readPost(c *dialogue.Context) (string, error) {
 }
 
 // postOf is the post readPost read, by her.
-func (t *Turn) postOf(a map[string]string, fromMentor bool) store.Post {
+func postOf(t *bot.Turn, a map[string]string, fromMentor bool) store.Post {
 	p := store.Post{FromMentor: fromMentor, AuthorID: t.User.ID, At: t.Now, Text: a["post"]}
 	if a["media"] != "" {
 		p.Media = &store.Media{Type: a["media_type"], FileID: a["media"]}
@@ -172,26 +180,26 @@ func (t *Turn) postOf(a map[string]string, fromMentor bool) store.Post {
 
 // mayAsk reports whether she may ask mentors and lawyers: accepted
 // participants, and staff for testing.
-func (t *Turn) mayAsk() bool { return t.User.HasRole(store.RoleParticipant) || t.IsStaff() }
+func mayAsk(t *bot.Turn) bool { return t.User.HasRole(store.RoleParticipant) || t.IsStaff() }
 
 // mayAskSchool reports whether she may ask the school: during stage I,
 // while applications are taken, anyone who is not a participant (a
 // newcomer, a woman filling in or having sent her form, one not
 // selected in an earlier cycle), and staff for testing.
-func (t *Turn) mayAskSchool() bool {
+func mayAskSchool(t *bot.Turn) bool {
 	return t.ApplyingOpen() && !t.User.HasRole(store.RoleParticipant)
 }
 
 // askable are the queues she may ask now, in the order /ask offers them.
-func (t *Turn) askable() []store.QuestionKind {
+func askable(t *bot.Turn) []store.QuestionKind {
 	var kinds []store.QuestionKind
-	if t.mayAsk() {
+	if mayAsk(t) {
 		kinds = append(kinds, store.KindMentor)
-		if t.lawyerOpen() {
+		if lawyerOpen(t) {
 			kinds = append(kinds, store.KindLawyer)
 		}
 	}
-	if t.mayAskSchool() {
+	if mayAskSchool(t) {
 		kinds = append(kinds, store.KindSchool)
 	}
 	return kinds
@@ -205,7 +213,7 @@ func onlySchool(kinds []store.QuestionKind) bool {
 }
 
 // lawyerOpen reports whether the lawyers' queue takes questions now.
-func (t *Turn) lawyerOpen() bool {
+func lawyerOpen(t *bot.Turn) bool {
 	if t.School().Mentoring.LawyerAlways {
 		return true
 	}
@@ -217,19 +225,19 @@ func (t *Turn) lawyerOpen() bool {
 // mentor or a lawyer; the school before she is a participant). When the
 // school is her only queue and the FAQ has nothing in her language yet,
 // she is asked for her question at once: a tap less on a slow phone.
-func (t *Turn) askQuestion() error {
-	kinds := t.askable()
+func askQuestion(t *bot.Turn) error {
+	kinds := askable(t)
 	if len(kinds) == 0 {
-		t.sayMentoringClosed()
+		sayMentoringClosed(t)
 		return nil
 	}
 	if onlySchool(kinds) {
-		entries, err := t.faqIn(t.Lang())
+		entries, err := faqIn(t, t.Lang())
 		if err != nil {
 			return err
 		}
 		if len(entries) == 0 {
-			return t.startAsk(store.KindSchool)
+			return startAsk(t, store.KindSchool)
 		}
 	}
 	text := t.Text("mentoring.ask", nil)
@@ -246,21 +254,21 @@ func (t *Turn) askQuestion() error {
 
 // askAfterFAQ follows "ask my own question" under the FAQ: her question
 // straight away when the school is her only queue, else the choice.
-func (t *Turn) askAfterFAQ() error {
-	if onlySchool(t.askable()) {
-		return t.startAsk(store.KindSchool)
+func askAfterFAQ(t *bot.Turn) error {
+	if onlySchool(askable(t)) {
+		return startAsk(t, store.KindSchool)
 	}
-	return t.askQuestion()
+	return askQuestion(t)
 }
 
 // startAsk asks her for her question to a queue.
-func (t *Turn) startAsk(kind store.QuestionKind) error {
+func startAsk(t *bot.Turn, kind store.QuestionKind) error {
 	return t.StartDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
 }
 
 // sayMentoringClosed tells an applicant or a stranger, after stage I,
 // when mentoring opens.
-func (t *Turn) sayMentoringClosed() {
+func sayMentoringClosed(t *bot.Turn) {
 	if s, ok := t.School().Programme.Stage("IV"); ok {
 		t.Say("mentoring.closed", map[string]any{"Date": t.Date(s.Starts)})
 		return
@@ -270,23 +278,23 @@ func (t *Turn) sayMentoringClosed() {
 
 // tapAsk takes the choice of queue: one she may ask now, or the button
 // is old (the lawyers' period ended, stage I ended, she was accepted).
-func (t *Turn) tapAsk(kind string) error {
-	kinds := t.askable()
+func tapAsk(t *bot.Turn, kind string) error {
+	kinds := askable(t)
 	if len(kinds) == 0 {
 		t.Toast("")
-		t.sayMentoringClosed()
+		sayMentoringClosed(t)
 		return nil
 	}
 	if !slices.Contains(kinds, store.QuestionKind(kind)) {
 		return t.OldButton()
 	}
 	t.Toast("")
-	return t.startAsk(store.QuestionKind(kind))
+	return startAsk(t, store.QuestionKind(kind))
 }
 
 // createQuestion stores her question, gives her a receipt, and plans the
 // notice to the people of its kind.
-func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
+func createQuestion(t *bot.Turn, kind store.QuestionKind, p store.Post) error {
 	q, err := t.Tx.PutQuestion(store.Question{
 		UserID: t.User.ID, Kind: kind, Language: t.Lang(),
 		Status: store.QuestionOpen, Thread: []store.Post{p}, CreatedAt: t.Now,
@@ -297,10 +305,10 @@ func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 	if q.Kind == store.KindHelp {
 		// Election day cannot wait for a digest: everyone who can help
 		// hears of it now.
-		if _, err := t.Bot().announceQuestions(t.Tx, q.Kind, t.Now); err != nil {
+		if _, err := announceQuestions(t.Bot(), t.Tx, q.Kind, t.Now); err != nil {
 			return err
 		}
-	} else if err := t.planAnnounce(q.Kind); err != nil {
+	} else if err := planAnnounce(t, q.Kind); err != nil {
 		return err
 	}
 	t.Log().Info("question asked", "question", q.ID, "kind", q.Kind)
@@ -310,14 +318,14 @@ func (t *Turn) createQuestion(kind store.QuestionKind, p store.Post) error {
 
 // planAnnounce plans the notice of new questions of a kind, a moment
 // later, so questions that arrive together make one digest.
-func (t *Turn) planAnnounce(kind store.QuestionKind) error {
+func planAnnounce(t *bot.Turn, kind store.QuestionKind) error {
 	return t.Bot().Plan(t.Tx, store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
 // myQuestions is /questions: her questions, each with a button to open
 // it. Anyone who asked sees hers: a question to the school stays hers
 // after stage I and once she is a participant.
-func (t *Turn) myQuestions() error {
+func myQuestions(t *bot.Turn) error {
 	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
@@ -328,12 +336,12 @@ func (t *Turn) myQuestions() error {
 		if q.UserID != t.User.ID {
 			continue
 		}
-		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.Text("status."+string(q.Status), nil), Clip(firstText(q), 80))
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.Text("status."+string(q.Status), nil), bot.Clip(firstText(q), 80))
 		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
 	}
 	if len(rows) == 0 {
-		if len(t.askable()) == 0 {
-			t.sayMentoringClosed()
+		if len(askable(t)) == 0 {
+			sayMentoringClosed(t)
 			return nil
 		}
 		t.Say("mentoring.none", nil)
@@ -354,13 +362,13 @@ func firstText(q store.Question) string {
 }
 
 // questionArg reads a question ID from button data and loads it.
-func (t *Turn) questionArg(arg string) (store.Question, bool, error) {
+func questionArg(t *bot.Turn, arg string) (store.Question, bool, error) {
 	id, err := strconv.Atoi(arg)
 	if err != nil {
 		return store.Question{}, false, nil
 	}
 	q, err := t.Tx.Question(id)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return q, false, nil
 	}
 	return q, err == nil, err
@@ -368,49 +376,49 @@ func (t *Turn) questionArg(arg string) (store.Question, bool, error) {
 
 // mayRead reports whether she may see a question: its owner, the mentors
 // of its kind, and staff.
-func (t *Turn) mayRead(q store.Question) bool {
-	return q.UserID == t.User.ID || t.IsStaff() || t.servesQueue(q.Kind)
+func mayRead(t *bot.Turn, q store.Question) bool {
+	return q.UserID == t.User.ID || t.IsStaff() || servesQueue(t, q.Kind)
 }
 
 // queueRoles are who answers each kind of question.
 var queueRoles = map[store.QuestionKind][]store.Role{
 	store.KindMentor: {store.RoleMentor},
 	store.KindLawyer: {store.RoleLawyer},
-	store.KindHelp:   Answerers,
-	store.KindSchool: StaffOnly,
+	store.KindHelp:   bot.Answerers,
+	store.KindSchool: bot.StaffOnly,
 }
 
 // queueServers are everyone who serves some queue: who may see /queue,
 // take a question, hand it back and publish it to the FAQ.
-var queueServers = append(slices.Clone(Answerers), store.RoleStaff)
+var queueServers = append(slices.Clone(bot.Answerers), store.RoleStaff)
 
 // serves reports whether u answers questions of kind (staff named in the
 // config included).
-func (b *Bot) serves(u store.User, kind store.QuestionKind) bool {
+func serves(b *bot.Bot, u store.User, kind store.QuestionKind) bool {
 	return b.Holds(u, queueRoles[kind])
 }
 
 // servesQueue reports whether she answers questions of kind.
-func (t *Turn) servesQueue(kind store.QuestionKind) bool { return t.Bot().serves(t.User, kind) }
+func servesQueue(t *bot.Turn, kind store.QuestionKind) bool { return serves(t.Bot(), t.User, kind) }
 
 // tapView shows a question's thread with what she can do with it.
-func (t *Turn) tapView(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || !t.mayRead(q) {
-		return ErrOr(err, t.OldButton)
+func tapView(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
+	if !ok || !mayRead(t, q) {
+		return bot.ErrOr(err, t.OldButton)
 	}
 	t.Toast("")
 	mentorView := q.UserID != t.User.ID
-	t.sendThread(q, mentorView)
+	sendThread(t, q, mentorView)
 	var buttons [][]store.Button
 	switch {
 	case !mentorView && q.Status != store.QuestionResolved:
 		buttons = [][]store.Button{{t.Button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.Button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
-	case mentorView && q.Status == store.QuestionOpen && t.servesQueue(q.Kind):
+	case mentorView && q.Status == store.QuestionOpen && servesQueue(t, q.Kind):
 		// (Staff read every queue's threads but take only the school's.)
 		buttons = [][]store.Button{{t.Button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
 	case mentorView && q.TakenBy == t.User.ID && q.Status != store.QuestionResolved:
-		return t.startAnswer(q)
+		return startAnswer(t, q)
 	}
 	if buttons != nil {
 		t.Send(t.Text("mentoring.what_next", nil), buttons)
@@ -421,11 +429,11 @@ func (t *Turn) tapView(arg string) error {
 // sendThread shows a question's posts. Mentors see the participant's
 // first name (they work with her), never her phone; she never sees who
 // the mentor is.
-func (t *Turn) sendThread(q store.Question, mentorView bool) {
+func sendThread(t *bot.Turn, q store.Question, mentorView bool) {
 	head := t.Text("mentoring.thread", map[string]any{"ID": q.ID, "Queue": t.Text("queue."+string(q.Kind), nil), "Status": t.Text("status."+string(q.Status), nil)})
 	if mentorView {
 		if u, err := t.Tx.User(q.UserID); err == nil {
-			head += "\n" + t.Text("queue.asked_by", map[string]any{"Name": DisplayName(u)})
+			head += "\n" + t.Text("queue.asked_by", map[string]any{"Name": bot.DisplayName(u)})
 			if u.Blocked {
 				head += "\n" + t.Text("queue.blocked", nil)
 			}
@@ -451,23 +459,23 @@ func askerLabel(kind store.QuestionKind) string {
 }
 
 // tapReply starts her reply in a thread.
-func (t *Turn) tapReply(arg string) error {
-	q, ok, err := t.questionArg(arg)
+func tapReply(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
 	if !ok || q.UserID != t.User.ID || q.Status == store.QuestionResolved {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	t.Toast("")
 	return t.StartDialogue(replyDialogue.Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // replyQuestion adds her reply to the thread and tells whoever took it.
-func (t *Turn) replyQuestion(arg string, p store.Post) error {
-	q, ok, err := t.questionArg(arg)
+func replyQuestion(t *bot.Turn, arg string, p store.Post) error {
+	q, ok, err := questionArg(t, arg)
 	if !ok || q.UserID != t.User.ID {
 		return err
 	}
 	q.Thread = append(q.Thread, p)
-	mentor, held, err := t.taker(q)
+	mentor, held, err := taker(t, q)
 	if err != nil {
 		return err
 	}
@@ -475,7 +483,7 @@ func (t *Turn) replyQuestion(arg string, p store.Post) error {
 		q.Status = store.QuestionTaken
 		if !mentor.Blocked {
 			t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
-				Text:    t.Texts().Text(UserLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
+				Text:    t.Texts().Text(bot.UserLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
 				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}}}})
 		}
 	} else {
@@ -485,7 +493,7 @@ func (t *Turn) replyQuestion(arg string, p store.Post) error {
 			q.TakenBy, q.AnnouncedAt = 0, time.Time{}
 		}
 		q.Status = store.QuestionOpen
-		if err := t.planAnnounce(q.Kind); err != nil {
+		if err := planAnnounce(t, q.Kind); err != nil {
 			return err
 		}
 	}
@@ -497,22 +505,22 @@ func (t *Turn) replyQuestion(arg string, p store.Post) error {
 }
 
 // taker is who took q, and whether she still serves its queue.
-func (t *Turn) taker(q store.Question) (store.User, bool, error) {
+func taker(t *bot.Turn, q store.Question) (store.User, bool, error) {
 	if q.TakenBy == 0 {
 		return store.User{}, false, nil
 	}
 	u, err := t.Tx.User(q.TakenBy)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return u, false, nil
 	}
-	return u, err == nil && t.Bot().serves(u, q.Kind), err
+	return u, err == nil && serves(t.Bot(), u, q.Kind), err
 }
 
 // tapResolve marks her question resolved.
-func (t *Turn) tapResolve(arg string) error {
-	q, ok, err := t.questionArg(arg)
+func tapResolve(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
 	if !ok || q.UserID != t.User.ID {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	t.Toast("")
 	if q.Status != store.QuestionResolved {
@@ -528,7 +536,7 @@ func (t *Turn) tapResolve(arg string) error {
 
 // queue is /queue: the questions of her kinds (staff: the school's),
 // oldest first, with how long each has waited, and the ones she took.
-func (t *Turn) queue() error {
+func queue(t *bot.Turn) error {
 	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
@@ -540,15 +548,15 @@ func (t *Turn) queue() error {
 		return boolOrder(a.Kind == store.KindHelp, b.Kind == store.KindHelp)
 	})
 	for _, q := range qs {
-		if !t.servesQueue(q.Kind) {
+		if !servesQueue(t, q.Kind) {
 			continue
 		}
 		switch {
 		case q.Status == store.QuestionOpen:
-			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.waited(q.CreatedAt), Clip(firstText(q), 100))
+			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), waited(t, q.CreatedAt), bot.Clip(firstText(q), 100))
 			rows = append(rows, []store.Button{t.ButtonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf("qt:%d", q.ID))})
 		case q.TakenBy == t.User.ID && q.Status == store.QuestionTaken:
-			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.Text("status.taken", nil), Clip(firstText(q), 100))
+			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.Text("status.taken", nil), bot.Clip(firstText(q), 100))
 			rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
 		}
 	}
@@ -572,7 +580,7 @@ func boolOrder(a, b bool) int {
 }
 
 // waited says how long ago, in hours or days.
-func (t *Turn) waited(since time.Time) string {
+func waited(t *bot.Turn, since time.Time) string {
 	d := t.Now.Sub(since)
 	if d < time.Hour {
 		return t.Text("queue.waited_minutes", map[string]any{"N": int(d.Minutes())})
@@ -586,10 +594,10 @@ func (t *Turn) waited(since time.Time) string {
 // tapTake gives her the question, unless someone took it first: the
 // check and the change are one transaction, so two mentors cannot both
 // get it.
-func (t *Turn) tapTake(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || !t.servesQueue(q.Kind) {
-		return ErrOr(err, t.OldButton)
+func tapTake(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
+	if !ok || !servesQueue(t, q.Kind) {
+		return bot.ErrOr(err, t.OldButton)
 	}
 	if q.Status != store.QuestionOpen {
 		t.Toast("queue.taken_already")
@@ -601,30 +609,30 @@ func (t *Turn) tapTake(arg string) error {
 	}
 	t.Toast("queue.yours")
 	t.Log().Info("question taken", "question", q.ID, "by", t.User.ID)
-	t.sendThread(q, true)
-	return t.startAnswer(q)
+	sendThread(t, q, true)
+	return startAnswer(t, q)
 }
 
 // startAnswer asks her for the answer to the question she took.
-func (t *Turn) startAnswer(q store.Question) error {
+func startAnswer(t *bot.Turn, q store.Question) error {
 	return t.StartDialogue(answerDialogues[q.Kind].Name, map[string]string{"question": strconv.Itoa(q.ID)})
 }
 
 // tapHandBack returns a question she took to the queue.
-func (t *Turn) tapHandBack(arg string) error {
-	q, ok, err := t.questionArg(arg)
+func tapHandBack(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
 	if !ok || q.TakenBy != t.User.ID || q.Status != store.QuestionTaken {
-		return ErrOr(err, t.OldButton)
+		return bot.ErrOr(err, t.OldButton)
 	}
 	q.Status, q.TakenBy = store.QuestionOpen, 0
 	q.AnnouncedAt = time.Time{} // announced again as new
 	if _, err := t.Tx.PutQuestion(q); err != nil {
 		return err
 	}
-	if err := t.planAnnounce(q.Kind); err != nil {
+	if err := planAnnounce(t, q.Kind); err != nil {
 		return err
 	}
-	if err := t.endAnswer(q); err != nil {
+	if err := endAnswer(t, q); err != nil {
 		return err
 	}
 	t.Toast("")
@@ -635,7 +643,7 @@ func (t *Turn) tapHandBack(arg string) error {
 
 // endAnswer ends her answer to q, if she is writing one: it went back
 // to the queue.
-func (t *Turn) endAnswer(q store.Question) error {
+func endAnswer(t *bot.Turn, q store.Question) error {
 	d, conv, err := t.Dialogues().Current(t.Talk())
 	if err != nil || d != answerDialogues[q.Kind] || conv.Answers["question"] != strconv.Itoa(q.ID) {
 		return err
@@ -646,8 +654,8 @@ func (t *Turn) endAnswer(q store.Question) error {
 // answerQuestion relays a mentor's (or staff's) answer to her, quoting
 // her question, in the answerer's words and without the answerer's
 // identity: she sees only "Mentor:", "Lawyer:" or "School:".
-func (t *Turn) answerQuestion(arg string, p store.Post) error {
-	q, ok, err := t.questionArg(arg)
+func answerQuestion(t *bot.Turn, arg string, p store.Post) error {
+	q, ok, err := questionArg(t, arg)
 	if err != nil {
 		return err
 	}
@@ -669,9 +677,9 @@ func (t *Turn) answerQuestion(arg string, p store.Post) error {
 	if err != nil {
 		return err
 	}
-	lang := UserLang(her)
+	lang := bot.UserLang(her)
 	heading := t.Texts().Text(lang, "mentoring.answer", map[string]any{
-		"ID": q.ID, "From": t.Texts().Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": Clip(firstText(q), 200),
+		"ID": q.ID, "From": t.Texts().Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": bot.Clip(firstText(q), 200),
 	})
 	buttons := [][]store.Button{{
 		{Text: t.Texts().Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf("qr:%d", q.ID)},
@@ -689,7 +697,7 @@ func (t *Turn) answerQuestion(arg string, p store.Post) error {
 
 // announceQuestions tells the people of a queue about its questions not
 // yet announced: one notice for one, a digest for several.
-func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.Time) (int, error) {
+func announceQuestions(b *bot.Bot, tx *store.Tx, kind store.QuestionKind, now time.Time) (int, error) {
 	qs, err := tx.Questions()
 	if err != nil {
 		return 0, err
@@ -707,7 +715,7 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 	if len(fresh) == 0 {
 		return 0, nil
 	}
-	return b.tellQueue(tx, kind, now, func(lang string) string {
+	return tellQueue(b, tx, kind, now, func(lang string) string {
 		if len(fresh) == 1 {
 			return b.Texts.Text(lang, "queue.new", map[string]any{"ID": fresh[0]})
 		}
@@ -716,18 +724,18 @@ func (b *Bot) announceQuestions(tx *store.Tx, kind store.QuestionKind, now time.
 }
 
 // tellQueue queues a message to everyone who serves a queue.
-func (b *Bot) tellQueue(tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
-	users, err := b.queueMembers(tx, kind)
+func tellQueue(b *bot.Bot, tx *store.Tx, kind store.QuestionKind, now time.Time, text func(lang string) string) (int, error) {
+	users, err := queueMembers(b, tx, kind)
 	if err != nil {
 		return 0, err
 	}
-	msgs := Notices(users, text, nil)
+	msgs := bot.Notices(users, text, nil)
 	return len(msgs), tx.Enqueue(now, msgs...)
 }
 
 // queueMembers are who serve a queue: the holders of its roles, and for
 // a queue staff serve, the staff named in the config too, once each.
-func (b *Bot) queueMembers(tx *store.Tx, kind store.QuestionKind) ([]store.User, error) {
+func queueMembers(b *bot.Bot, tx *store.Tx, kind store.QuestionKind) ([]store.User, error) {
 	roles := queueRoles[kind]
 	users, err := tx.UsersWithRoles(roles...)
 	if err != nil || !slices.Contains(roles, store.RoleStaff) {
@@ -748,8 +756,8 @@ func (b *Bot) queueMembers(tx *store.Tx, kind store.QuestionKind) ([]store.User,
 // ChaseQuestions is the minute's work that is no due item: a question
 // left untaken too long is announced again, and staff are told of one
 // unanswered for twice that. A cron job calls it every minute.
-func (b *Bot) ChaseQuestions() error {
-	if err := b.DB.Update(func(tx *store.Tx) error { return b.chaseQuestions(tx, b.Now()) }); err != nil {
+func ChaseQuestions(b *bot.Bot) error {
+	if err := b.DB.Update(func(tx *store.Tx) error { return chaseQuestions(b, tx, b.Now()) }); err != nil {
 		return fmt.Errorf("chase questions: %w", err)
 	}
 	b.Delivered()
@@ -758,7 +766,7 @@ func (b *Bot) ChaseQuestions() error {
 
 // chaseQuestions announces again a question left untaken too long, and
 // tells staff of one still unanswered after twice as long.
-func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
+func chaseQuestions(b *bot.Bot, tx *store.Tx, now time.Time) error {
 	wait := b.Mentoring.ReannounceAfter
 	if wait <= 0 {
 		return nil
@@ -771,7 +779,7 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 		changed := false
 		if q.Status == store.QuestionOpen && q.ReannouncedAt.IsZero() && now.Sub(q.CreatedAt) >= wait {
 			hours := int(now.Sub(q.CreatedAt).Hours())
-			if _, err := b.tellQueue(tx, q.Kind, now, func(lang string) string {
+			if _, err := tellQueue(b, tx, q.Kind, now, func(lang string) string {
 				return b.Texts.Text(lang, "queue.still_waiting", map[string]any{"ID": q.ID, "Hours": hours})
 			}); err != nil {
 				return err
@@ -795,14 +803,14 @@ func (b *Bot) chaseQuestions(tx *store.Tx, now time.Time) error {
 
 // releaseQuestions puts back in their queues the questions u took and has
 // not answered, in queues she no longer serves, and returns those queues.
-func (t *Turn) releaseQuestions(u store.User, f *Freed) ([]store.QuestionKind, error) {
+func releaseQuestions(t *bot.Turn, u store.User, f *bot.Freed) ([]store.QuestionKind, error) {
 	qs, err := t.Tx.Questions()
 	if err != nil {
 		return nil, err
 	}
 	var kinds []store.QuestionKind
 	for _, q := range qs {
-		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || t.Bot().serves(u, q.Kind) {
+		if q.TakenBy != u.ID || q.Status != store.QuestionTaken || serves(t.Bot(), u, q.Kind) {
 			continue
 		}
 		q.Status, q.TakenBy, q.AnnouncedAt = store.QuestionOpen, 0, time.Time{} // announced again as new
@@ -820,14 +828,14 @@ func (t *Turn) releaseQuestions(u store.User, f *Freed) ([]store.QuestionKind, e
 // questionsFreed is the end of a role for the queues (Feature.RoleEnds):
 // the questions u took and no longer may answer go back to their queues,
 // announced again once she is saved without the role.
-func (t *Turn) questionsFreed(u store.User, _ store.Role, f *Freed) (func() error, error) {
-	kinds, err := t.releaseQuestions(u, f)
+func questionsFreed(t *bot.Turn, u store.User, _ store.Role, f *bot.Freed) (func() error, error) {
+	kinds, err := releaseQuestions(t, u, f)
 	if err != nil || len(kinds) == 0 {
 		return nil, err
 	}
 	return func() error {
 		for _, k := range kinds {
-			if _, err := t.Bot().announceQuestions(t.Tx, k, t.Now); err != nil {
+			if _, err := announceQuestions(t.Bot(), t.Tx, k, t.Now); err != nil {
 				return err
 			}
 		}

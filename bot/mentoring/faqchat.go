@@ -1,4 +1,4 @@
-package bot
+package mentoring
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/faq"
@@ -15,20 +16,20 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Frequent questions: participants and applicants browse and search
+// FAQ is the frequent questions: participants and applicants browse and search
 // them, answerers (staff for the school's questions) file answers under
 // a topic, staff edit them.
-var FAQ = Feature{
+var FAQ = bot.Feature{
 	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
-	Commands: []Command{
-		{Name: "faq", Roles: StaffOnly, Run: (*Turn).listFAQ, Help: true, Menu: true},
-		{Name: "faq_edit", Roles: StaffOnly, Run: (*Turn).editFAQ, Help: true},
-		{Name: "faq_remove", Roles: StaffOnly, Run: (*Turn).removeFAQ, Help: true},
+	Commands: []bot.Command{
+		{Name: "faq", Roles: bot.StaffOnly, Run: listFAQ, Help: true, Menu: true},
+		{Name: "faq_edit", Roles: bot.StaffOnly, Run: editFAQ, Help: true},
+		{Name: "faq_remove", Roles: bot.StaffOnly, Run: removeFAQ, Help: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixFAQ, Run: (*Turn).tapFAQ},
-		{Prefix: prefixEditFAQ, Roles: StaffOnly, Run: (*Turn).tapEditFAQ},
-		{Prefix: prefixPickFAQ, Roles: StaffOnly, Run: (*Turn).tapPickFAQ},
+	Buttons: []bot.Button{
+		{Prefix: prefixFAQ, Run: tapFAQ},
+		{Prefix: prefixEditFAQ, Roles: bot.StaffOnly, Run: tapEditFAQ},
+		{Prefix: prefixPickFAQ, Roles: bot.StaffOnly, Run: tapPickFAQ},
 	},
 }
 
@@ -50,7 +51,7 @@ const faqResults = 10
 var faqSearchDialogue = &dialogue.Dialogue{
 	Name: "faq_search", Version: 1, CancelButton: true,
 	Steps:  []dialogue.Step{{ID: "words", Ask: "faq.search_prompt", Takes: dialogue.Text}},
-	Finish: func(c *dialogue.Context) error { return TurnOf(c).faqSearch(c.Answers["words"]) },
+	Finish: func(c *dialogue.Context) error { return faqSearch(bot.TurnOf(c), c.Answers["words"]) },
 }
 
 // faqDraftDialogues turn an answered question ("question") into an FAQ
@@ -63,31 +64,31 @@ var faqDraftDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogu
 		Name: "faq_draft_" + string(kind), Version: 1, Roles: queueRoles[kind], CancelButton: true,
 		Steps: []dialogue.Step{
 			{ID: "question", Ask: "faq.write_question", Data: draftLanguage, Takes: dialogue.Text, Parse: keepDraft("question", 1000)},
-			{ID: "answer", Ask: "faq.write_answer", Takes: dialogue.Text, Parse: keepDraft("answer", 3*MaxMessage)},
+			{ID: "answer", Ask: "faq.write_answer", Takes: dialogue.Text, Parse: keepDraft("answer", 3*bot.MaxMessage)},
 			{ID: "topic", Ask: "faq.pick_topic", Takes: dialogue.Buttons, Options: topicOptions},
 		},
 		Finish: func(c *dialogue.Context) error {
-			return TurnOf(c).publishFAQ(c.Answers["question_id"], c.Answers["topic"])
+			return publishFAQ(bot.TurnOf(c), c.Answers["question_id"], c.Answers["topic"])
 		},
-		Left: func(c *dialogue.Context) error { return TurnOf(c).dropDraft(c.Answers["question_id"]) },
+		Left: func(c *dialogue.Context) error { return dropDraft(bot.TurnOf(c), c.Answers["question_id"]) },
 	}
 })
 
 // faqEditDialogue is staff rewriting an FAQ entry's ("entry") question
 // or answer ("part": "q" or "a").
 var faqEditDialogue = &dialogue.Dialogue{
-	Name: "faq_edit", Version: 1, Roles: StaffOnly, CancelButton: true,
-	Steps: []dialogue.Step{{ID: "text", Ask: "faq.send_new", Takes: dialogue.Text, Max: 3 * MaxMessage}},
+	Name: "faq_edit", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
+	Steps: []dialogue.Step{{ID: "text", Ask: "faq.send_new", Takes: dialogue.Text, Max: 3 * bot.MaxMessage}},
 	Finish: func(c *dialogue.Context) error {
-		return TurnOf(c).faqEdit(c.Answers["entry"], c.Answers["part"] == "q", c.Answers["text"])
+		return faqEdit(bot.TurnOf(c), c.Answers["entry"], c.Answers["part"] == "q", c.Answers["text"])
 	},
 }
 
 // tapFAQ browses the FAQ in her language: "topics", "t:TOPIC", "e:ID",
 // or "search" to type words.
-func (t *Turn) tapFAQ(args string) error {
+func tapFAQ(t *bot.Turn, args string) error {
 	t.Toast("")
-	entries, err := t.faqIn(t.Lang())
+	entries, err := faqIn(t, t.Lang())
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (t *Turn) tapFAQ(args string) error {
 				list = append(list, e)
 			}
 		}
-		t.faqList(list)
+		faqList(t, list)
 	case "e":
 		id, _ := strconv.Atoi(value)
 		i := slices.IndexFunc(entries, func(e store.FAQEntry) bool { return e.ID == id })
@@ -130,7 +131,7 @@ func (t *Turn) tapFAQ(args string) error {
 	case "search":
 		return t.StartDialogue(faqSearchDialogue.Name, nil)
 	case "ask":
-		return t.askAfterFAQ()
+		return askAfterFAQ(t)
 	default:
 		return t.OldButton()
 	}
@@ -138,7 +139,7 @@ func (t *Turn) tapFAQ(args string) error {
 }
 
 // faqIn returns the entries in a language.
-func (t *Turn) faqIn(lang string) ([]store.FAQEntry, error) {
+func faqIn(t *bot.Turn, lang string) ([]store.FAQEntry, error) {
 	all, err := t.Tx.FAQs()
 	if err != nil {
 		return nil, err
@@ -147,35 +148,35 @@ func (t *Turn) faqIn(lang string) ([]store.FAQEntry, error) {
 }
 
 // faqList shows entries as buttons by their question.
-func (t *Turn) faqList(list []store.FAQEntry) {
+func faqList(t *bot.Turn, list []store.FAQEntry) {
 	if len(list) == 0 {
 		t.Send(t.Text("faq.nothing", nil), [][]store.Button{{t.Button("faq.not_helpful", "faq:ask")}})
 		return
 	}
 	var rows [][]store.Button
 	for _, e := range list[:min(len(list), faqResults)] {
-		rows = append(rows, []store.Button{{Text: Clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
+		rows = append(rows, []store.Button{{Text: bot.Clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
 	}
 	rows = append(rows, []store.Button{t.Button("faq.not_helpful", "faq:ask")})
 	t.Send(t.Text("faq.found", nil), rows)
 }
 
 // faqSearch shows the entries the words she typed find.
-func (t *Turn) faqSearch(words string) error {
+func faqSearch(t *bot.Turn, words string) error {
 	all, err := t.Tx.FAQs()
 	if err != nil {
 		return err
 	}
-	t.faqList(faq.Search(all, t.Lang(), words, faqResults))
+	faqList(t, faq.Search(all, t.Lang(), words, faqResults))
 	return nil
 }
 
 // tapPublishFAQ starts turning an answered question into an FAQ entry, in
 // the mentor's own words, so that it names no one.
-func (t *Turn) tapPublishFAQ(arg string) error {
-	q, ok, err := t.questionArg(arg)
-	if !ok || !t.servesQueue(q.Kind) || q.FirstAnswerAt.IsZero() {
-		return ErrOr(err, t.OldButton)
+func tapPublishFAQ(t *bot.Turn, arg string) error {
+	q, ok, err := questionArg(t, arg)
+	if !ok || !servesQueue(t, q.Kind) || q.FirstAnswerAt.IsZero() {
+		return bot.ErrOr(err, t.OldButton)
 	}
 	t.Toast("")
 	q.FAQ = &store.FAQEntry{Language: q.Language, From: q.ID, By: t.User.ID}
@@ -187,15 +188,15 @@ func (t *Turn) tapPublishFAQ(arg string) error {
 
 // draftOf loads the question whose FAQ draft she is writing; ok is false
 // when it or its draft is gone (erased by the participant's /forget).
-func (t *Turn) draftOf(id string) (store.Question, bool, error) {
-	q, ok, err := t.questionArg(id)
+func draftOf(t *bot.Turn, id string) (store.Question, bool, error) {
+	q, ok, err := questionArg(t, id)
 	return q, ok && q.FAQ != nil, err
 }
 
 // draftLanguage is the language the FAQ entry is written in: the
 // question's.
 func draftLanguage(c *dialogue.Context) map[string]any {
-	q, _, _ := TurnOf(c).draftOf(c.Answers["question_id"])
+	q, _, _ := draftOf(bot.TurnOf(c), c.Answers["question_id"])
 	return map[string]any{"Language": c.Text("language.name."+q.Language, nil)}
 }
 
@@ -214,8 +215,8 @@ func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		t := TurnOf(c)
-		q, ok, err := t.draftOf(c.Answers["question_id"])
+		t := bot.TurnOf(c)
+		q, ok, err := draftOf(t, c.Answers["question_id"])
 		if !ok {
 			return keptDraft, err // the draft is gone: Finish tells her
 		}
@@ -239,8 +240,8 @@ func topicOptions(*dialogue.Context) []dialogue.Option {
 }
 
 // publishFAQ files the draft of question id under a topic and publishes it.
-func (t *Turn) publishFAQ(id, topic string) error {
-	q, ok, err := t.draftOf(id)
+func publishFAQ(t *bot.Turn, id, topic string) error {
+	q, ok, err := draftOf(t, id)
 	if err != nil {
 		return err
 	}
@@ -264,8 +265,8 @@ func (t *Turn) publishFAQ(id, topic string) error {
 }
 
 // dropDraft drops the FAQ draft of question id: she left it.
-func (t *Turn) dropDraft(id string) error {
-	q, ok, err := t.draftOf(id)
+func dropDraft(t *bot.Turn, id string) error {
+	q, ok, err := draftOf(t, id)
 	if ok {
 		q.FAQ = nil
 		_, err = t.Tx.PutQuestion(q)
@@ -278,14 +279,14 @@ func (t *Turn) dropDraft(id string) error {
 }
 
 // listFAQ is /faq for staff: every entry with its ID.
-func (t *Turn) listFAQ() error {
+func listFAQ(t *bot.Turn) error {
 	all, err := t.Tx.FAQs()
 	if err != nil {
 		return err
 	}
 	var sb strings.Builder
 	for _, e := range all {
-		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", e.ID, e.Language, t.Text("topic."+e.Topic, nil), Clip(e.Question, 100))
+		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", e.ID, e.Language, t.Text("topic."+e.Topic, nil), bot.Clip(e.Question, 100))
 	}
 	if len(all) == 0 {
 		sb.WriteString(t.Text("faq.empty", nil) + "\n\n")
@@ -296,9 +297,9 @@ func (t *Turn) listFAQ() error {
 }
 
 // faqArg loads the entry named by the command's argument.
-func (t *Turn) faqArg(arg string) (store.FAQEntry, bool, error) {
+func faqArg(t *bot.Turn, arg string) (store.FAQEntry, bool, error) {
 	if strings.TrimSpace(arg) == "" {
-		return store.FAQEntry{}, false, t.pickFAQ()
+		return store.FAQEntry{}, false, pickFAQ(t)
 	}
 	id, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(arg), "#"))
 	if err != nil {
@@ -306,7 +307,7 @@ func (t *Turn) faqArg(arg string) (store.FAQEntry, bool, error) {
 		return store.FAQEntry{}, false, nil
 	}
 	e, err := t.Tx.FAQ(id)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("faq.not_found", map[string]any{"ID": id})
 		return e, false, nil
 	}
@@ -314,8 +315,8 @@ func (t *Turn) faqArg(arg string) (store.FAQEntry, bool, error) {
 }
 
 // editFAQ is /faq_edit ID: the entry, with buttons to rewrite either part.
-func (t *Turn) editFAQ() error {
-	e, ok, err := t.faqArg(t.Update.Args)
+func editFAQ(t *bot.Turn) error {
+	e, ok, err := faqArg(t, t.Update.Args)
 	if !ok {
 		return err
 	}
@@ -326,9 +327,9 @@ func (t *Turn) editFAQ() error {
 }
 
 // tapEditFAQ starts rewriting an entry's question ("q:ID") or answer ("a:ID").
-func (t *Turn) tapEditFAQ(args string) error {
+func tapEditFAQ(t *bot.Turn, args string) error {
 	part, id, _ := strings.Cut(args, ":")
-	if _, ok, err := t.faqArg(id); !ok {
+	if _, ok, err := faqArg(t, id); !ok {
 		return err
 	}
 	t.Toast("")
@@ -339,8 +340,8 @@ func (t *Turn) tapEditFAQ(args string) error {
 }
 
 // faqEdit saves the new text of entry id's question, or of its answer.
-func (t *Turn) faqEdit(id string, question bool, text string) error {
-	e, ok, err := t.faqArg(id)
+func faqEdit(t *bot.Turn, id string, question bool, text string) error {
+	e, ok, err := faqArg(t, id)
 	if !ok {
 		return err
 	}
@@ -357,7 +358,7 @@ func (t *Turn) faqEdit(id string, question bool, text string) error {
 	if question {
 		part = "question"
 	}
-	if err := t.Audit(StaffOnly, "faq_edit text", fmt.Sprintf("%d %s", e.ID, part)); err != nil {
+	if err := t.Audit(bot.StaffOnly, "faq_edit text", fmt.Sprintf("%d %s", e.ID, part)); err != nil {
 		return err
 	}
 	t.Log().Info("FAQ entry edited", "entry", e.ID, "by", t.User.ID)
@@ -366,8 +367,8 @@ func (t *Turn) faqEdit(id string, question bool, text string) error {
 }
 
 // removeFAQ is /faq_remove ID.
-func (t *Turn) removeFAQ() error {
-	e, ok, err := t.faqArg(t.Update.Args)
+func removeFAQ(t *bot.Turn) error {
+	e, ok, err := faqArg(t, t.Update.Args)
 	if !ok {
 		return err
 	}
@@ -381,7 +382,7 @@ func (t *Turn) removeFAQ() error {
 
 // mentoringHealth is /mentoring for staff: each queue's counts and the
 // median time to a first answer, overall and by week.
-func (t *Turn) mentoringHealth() error {
+func mentoringHealth(t *bot.Turn) error {
 	qs, err := t.Tx.Questions()
 	if err != nil {
 		return err
@@ -404,7 +405,7 @@ func (t *Turn) mentoringHealth() error {
 		}
 		sb.WriteString(t.Text("health.queue", map[string]any{
 			"Queue": t.Text("queue."+string(kind), nil), "Open": count[store.QuestionOpen], "Taken": count[store.QuestionTaken],
-			"Answered": count[store.QuestionAnswered], "Resolved": count[store.QuestionResolved], "Median": t.duration(median(waits)),
+			"Answered": count[store.QuestionAnswered], "Resolved": count[store.QuestionResolved], "Median": duration(t, median(waits)),
 		}))
 		keys := make([]string, 0, len(weeks))
 		for k := range weeks {
@@ -418,7 +419,7 @@ func (t *Turn) mentoringHealth() error {
 					w = append(w, q.FirstAnswerAt.Sub(q.CreatedAt))
 				}
 			}
-			fmt.Fprintf(&sb, "\n  %s: %d · %s", k, len(weeks[k]), t.duration(median(w)))
+			fmt.Fprintf(&sb, "\n  %s: %d · %s", k, len(weeks[k]), duration(t, median(w)))
 		}
 		sb.WriteString("\n\n")
 	}
@@ -429,15 +430,15 @@ func (t *Turn) mentoringHealth() error {
 
 // exportQuestions is /questions_export: every question and answer as a
 // workbook.
-func (t *Turn) exportQuestions() error { return t.FileJob("questions", "") }
+func exportQuestions(t *bot.Turn) error { return t.FileJob("questions", "") }
 
 // exportQuestionsTable builds it, in the worker (RunFileJobs).
-func (t *Turn) exportQuestionsTable(string) (FileTable, error) {
+func exportQuestionsTable(t *bot.Turn, _ string) (bot.FileTable, error) {
 	qs, err := t.Tx.Questions()
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
-	return FileTable{Table: export.Questions(qs, t.School().Location), Name: "questions", Caption: t.Text("staff.questions.caption", nil)}, nil
+	return bot.FileTable{Table: export.Questions(qs, t.School().Location), Name: "questions", Caption: t.Text("staff.questions.caption", nil)}, nil
 }
 
 // median of durations; -1 when there are none.
@@ -453,7 +454,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // duration says a wait in hours and minutes, "–" for none.
-func (t *Turn) duration(d time.Duration) string {
+func duration(t *bot.Turn, d time.Duration) string {
 	if d < 0 {
 		return "–"
 	}
@@ -470,7 +471,7 @@ var faqActions = map[string]string{"e": "faq_edit", "r": "faq_remove"}
 
 // pickFAQ answers a command typed without its entry: the newest entries
 // as buttons, or that there are none.
-func (t *Turn) pickFAQ() error {
+func pickFAQ(t *bot.Turn) error {
 	var key string
 	for k, a := range faqActions {
 		if a == t.Update.Command {
@@ -487,8 +488,8 @@ func (t *Turn) pickFAQ() error {
 	}
 	slices.SortFunc(all, func(a, b store.FAQEntry) int { return b.ID - a.ID })
 	var rows [][]store.Button
-	for _, e := range all[:min(len(all), PickerSize)] {
-		label := fmt.Sprintf("#%d · %s · %s", e.ID, e.Language, Clip(e.Question, PickerLabel))
+	for _, e := range all[:min(len(all), bot.PickerSize)] {
+		label := fmt.Sprintf("#%d · %s · %s", e.ID, e.Language, bot.Clip(e.Question, bot.PickerLabel))
 		rows = append(rows, []store.Button{{Text: label, Data: prefixPickFAQ + ":" + key + ":" + strconv.Itoa(e.ID)}})
 	}
 	t.Send(t.Text("faq.pick", map[string]any{"Command": t.Update.Command}), rows)
@@ -497,7 +498,7 @@ func (t *Turn) pickFAQ() error {
 
 // tapPickFAQ runs the picker's command for the entry tapped; a removal
 // asks first.
-func (t *Turn) tapPickFAQ(args string) error {
+func tapPickFAQ(t *bot.Turn, args string) error {
 	return t.TapPicked(args, func(key string) (string, bool) {
 		command, ok := faqActions[key]
 		return command, ok
@@ -507,9 +508,9 @@ func (t *Turn) tapPickFAQ(args string) error {
 			return "", false, nil
 		}
 		e, err := t.Tx.FAQ(n)
-		if IsNotFound(err) {
+		if bot.IsNotFound(err) {
 			return "", false, nil
 		}
-		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": Clip(e.Question, 100)}), err == nil, err
+		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": bot.Clip(e.Question, 100)}), err == nil, err
 	})
 }
