@@ -11,6 +11,7 @@ import (
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 	"github.com/mentorbot/mentorbot/bot/calendar"
+	"github.com/mentorbot/mentorbot/bot/commission"
 	"github.com/mentorbot/mentorbot/bot/election"
 	"github.com/mentorbot/mentorbot/bot/mentoring"
 	"github.com/mentorbot/mentorbot/bot/programme"
@@ -22,7 +23,7 @@ import (
 // by themselves, and its staff operations last.
 func Features() []bot.Feature {
 	return []bot.Feature{
-		bot.Applying, bot.Sources, bot.People, bot.Selection, calendar.Feature,
+		bot.Applying, bot.Sources, commission.People, commission.Selection, calendar.Feature,
 		mentoring.Feature, mentoring.FAQ, broadcasts.Feature, election.Feature, programme.Feature, records.Feature,
 		bot.Operations,
 	}

@@ -1,4 +1,4 @@
-package bot
+package commission
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/textnorm"
 	"github.com/mentorbot/mentorbot/locales"
@@ -16,12 +17,12 @@ import (
 // with them, the participants and applicants found by name, application
 // code, Telegram ID or oblast, each with the Telegram ID that /helper
 // and /revoke take.
-func (t *Turn) people() error {
+func people(t *bot.Turn) error {
 	query := strings.TrimSpace(t.Update.Args)
 	if query == "" {
 		return t.ShowPage("people", 1, 0)
 	}
-	return t.findPeople(query)
+	return findPeople(t, query)
 }
 
 // peopleFound is how many people a search lists: a phone screen; staff
@@ -36,12 +37,12 @@ type found struct {
 }
 
 // findPeople answers /people WHO.
-func (t *Turn) findPeople(query string) error {
-	all, err := t.searchable()
+func findPeople(t *bot.Turn, query string) error {
+	all, err := searchable(t)
 	if err != nil {
 		return err
 	}
-	match := t.matcher(query)
+	match := matcher(t, query)
 	var hits []found
 	for _, f := range all {
 		if match(f) {
@@ -56,7 +57,7 @@ func (t *Turn) findPeople(query string) error {
 	var sb strings.Builder
 	sb.WriteString(t.Text("people.search.head", map[string]any{"Query": shown, "Count": len(hits)}))
 	for _, f := range hits[:min(len(hits), peopleFound)] {
-		sb.WriteString("\n" + t.foundLine(f))
+		sb.WriteString("\n" + foundLine(t, f))
 	}
 	if len(hits) > peopleFound {
 		sb.WriteString("\n" + t.Text("people.search.more", map[string]any{"Count": len(hits) - peopleFound}))
@@ -69,7 +70,7 @@ func (t *Turn) findPeople(query string) error {
 // searchable are the people /people WHO looks among: every applicant, by
 // code, then the participants, candidates and deputies who have no
 // application in the store.
-func (t *Turn) searchable() ([]found, error) {
+func searchable(t *bot.Turn) ([]found, error) {
 	apps, err := t.Tx.Applications()
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func (t *Turn) searchable() ([]found, error) {
 	applied := map[int64]bool{}
 	for _, a := range apps {
 		u, err := t.Tx.User(a.UserID)
-		if err != nil && !IsNotFound(err) {
+		if err != nil && !bot.IsNotFound(err) {
 			return nil, err
 		}
 		applied[a.UserID] = true
@@ -101,7 +102,7 @@ func (t *Turn) searchable() ([]found, error) {
 // its name in either language, or a part of her name as she wrote it in
 // the form or in Telegram. Names are compared folded (textnorm.Fold):
 // "Айгуль", "айгүл" and "Aйгyл" typed half in Latin are one name.
-func (t *Turn) matcher(query string) func(found) bool {
+func matcher(t *bot.Turn, query string) func(found) bool {
 	if code, ok := store.ParseCode(query); ok {
 		return func(f found) bool { return f.app.Code == code }
 	}
@@ -109,7 +110,7 @@ func (t *Turn) matcher(query string) func(found) bool {
 		return func(f found) bool { return f.user.ID == id || f.app.UserID == id }
 	}
 	folded := textnorm.Fold(query)
-	oblasts := t.oblastsNamed(folded)
+	oblasts := oblastsNamed(t, folded)
 	return func(f found) bool {
 		if oblasts[f.app.Answers["oblast"]] {
 			return true
@@ -127,7 +128,7 @@ func (t *Turn) matcher(query string) func(found) bool {
 // by name in either language ("Нарын", "Нарынская"), whole, as the start
 // of the name (at least three letters: "Нар"), or followed by more words
 // ("Нарынская область").
-func (t *Turn) oblastsNamed(folded string) map[string]bool {
+func oblastsNamed(t *bot.Turn, folded string) map[string]bool {
 	named := map[string]bool{}
 	for _, o := range form.Oblasts {
 		names := []string{o}
@@ -146,10 +147,10 @@ func (t *Turn) oblastsNamed(folded string) map[string]bool {
 
 // foundLine is one person found: her name, the Telegram ID, and her
 // application's code, oblast and decision when she has one.
-func (t *Turn) foundLine(f found) string {
+func foundLine(t *bot.Turn, f found) string {
 	name := textnorm.ForStaff(f.app.Answers["full_name"])
 	if name == "" {
-		name = DisplayName(f.user)
+		name = bot.DisplayName(f.user)
 	}
 	id := f.user.ID
 	if id == 0 {

@@ -1,10 +1,11 @@
-package bot
+package commission
 
 import (
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -25,7 +26,7 @@ const prefixRecusal = "rcs"
 
 // recusalDialogue asks her how she knows the applicant of "code".
 var recusalDialogue = &dialogue.Dialogue{
-	Name: "recusal", Version: 1, Roles: CommissionOnly, CancelButton: true,
+	Name: "recusal", Version: 1, Roles: bot.CommissionOnly, CancelButton: true,
 	Steps: []dialogue.Step{{ID: "why", Ask: "recusal.ask", Takes: dialogue.Buttons,
 		Data: func(c *dialogue.Context) map[string]any { return map[string]any{"Code": c.Answers["code"]} },
 		Options: func(*dialogue.Context) []dialogue.Option {
@@ -36,25 +37,25 @@ var recusalDialogue = &dialogue.Dialogue{
 			return opts
 		}}},
 	Finish: func(c *dialogue.Context) error {
-		return TurnOf(c).recuse(c.Answers["code"], store.Recusal(c.Answers["why"]))
+		return recuse(bot.TurnOf(c), c.Answers["code"], store.Recusal(c.Answers["why"]))
 	},
 }
 
 // askRecusal is her tap on "I know this person" under an application.
-func (t *Turn) askRecusal(s store.Score) error {
+func askRecusal(t *bot.Turn, s store.Score) error {
 	t.Toast("")
 	return t.StartDialogue(recusalDialogue.Name, map[string]string{"code": s.Code})
 }
 
 // recuse keeps her recusal from code, tells staff, and shows her the
 // next application. Scores she had begun are dropped.
-func (t *Turn) recuse(code string, why store.Recusal) error {
+func recuse(t *bot.Turn, code string, why store.Recusal) error {
 	if !slices.Contains(store.Recusals, why) {
 		return t.OldButton()
 	}
 	// She may have confirmed from another message meanwhile, or staff
 	// closed scoring: her answer came by a tap the engine has answered.
-	if _, refusal, err := t.mayScore(code); refusal != "" || err != nil {
+	if _, refusal, err := mayScore(t, code); refusal != "" || err != nil {
 		if refusal != "" {
 			t.Say(refusal, nil)
 		}
@@ -69,11 +70,11 @@ func (t *Turn) recuse(code string, why store.Recusal) error {
 	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "recusal", Detail: code + " " + string(why)}); err != nil {
 		return err
 	}
-	staff, err := StaffOf(t.Tx, t.School().StaffIDs)
+	staff, err := bot.StaffOf(t.Tx, t.School().StaffIDs)
 	if err != nil {
 		return err
 	}
-	name, member := DisplayName(t.User), t.User.ID
+	name, member := bot.DisplayName(t.User), t.User.ID
 	t.Notify(staff, func(lang string) string {
 		return t.Texts().Text(lang, "recusal.staff", map[string]any{
 			"Name": name, "ID": member, "Code": code, "What": t.Texts().Text(lang, "recusal.reason."+string(why), nil),
@@ -83,12 +84,12 @@ func (t *Turn) recuse(code string, why store.Recusal) error {
 	})
 	t.Log().Info("recusal", "member", member, "code", code, "why", why)
 	t.Say("recusal.done", map[string]any{"Code": code})
-	return t.nextToScore()
+	return nextToScore(t)
 }
 
 // tapUndoRecusal is staff's "recused by mistake": her recusal from the
 // application goes, and she is told it is back in her list.
-func (t *Turn) tapUndoRecusal(args string) error {
+func tapUndoRecusal(t *bot.Turn, args string) error {
 	code, memberText, _ := strings.Cut(args, ":")
 	member, err := strconv.ParseInt(memberText, 10, 64)
 	if err != nil {
@@ -103,7 +104,7 @@ func (t *Turn) tapUndoRecusal(args string) error {
 		return nil
 	}
 	s, err := t.Tx.Score(code, member)
-	if IsNotFound(err) || err == nil && !s.Recused() {
+	if bot.IsNotFound(err) || err == nil && !s.Recused() {
 		t.Toast("recusal.not_recused")
 		t.EditButtons(nil)
 		return nil
@@ -117,11 +118,11 @@ func (t *Turn) tapUndoRecusal(args string) error {
 	t.Toast("")
 	t.EditButtons(nil)
 	u, err := t.Tx.User(member)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return err
 	}
 	t.Log().Info("recusal undone", "by", t.User.ID, "member", member, "code", code)
-	t.Say("recusal.undone", map[string]any{"Code": code, "Name": DisplayName(u), "ID": member})
+	t.Say("recusal.undone", map[string]any{"Code": code, "Name": bot.DisplayName(u), "ID": member})
 	if err == nil && sel.Phase == store.PhaseOpen {
 		t.Notify([]store.User{u}, t.Bot().ByKey("recusal.back", map[string]any{"Code": code}), nil)
 	}

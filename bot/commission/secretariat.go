@@ -1,4 +1,11 @@
-package bot
+// Package commission is the part of the bot for the selection (stage
+// II) and the people who run it: the commission's blind scoring with
+// recusal, staff's secretariat (opening and closing the scoring, the
+// ranking with its agreement, decisions, publishing the results, the
+// masked answers), and invitations that give a role, /people and
+// /revoke. A commission member who leaves has her scores counted for
+// staff (Feature.RoleEnds); the questions she had are mentoring's.
+package commission
 
 import (
 	"fmt"
@@ -6,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/form"
@@ -13,35 +21,35 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Stage II, the selection: staff run the scoring and decide, the
-// commission scores (scoring.go).
-var Selection = Feature{
+// Selection is stage II, the selection: staff run the scoring and
+// decide, the commission scores (scoring.go).
+var Selection = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
-	Lists:     map[string]PagedList{"rank": {Size: 20, Page: (*Turn).ranking, File: (*Turn).rankingFile}},
-	Tables: map[string]func(*Turn, string) (FileTable, error){
-		"scores":  (*Turn).exportScoresTable,
-		"ranking": (*Turn).rankingFileTable,
+	Lists:     map[string]bot.PagedList{"rank": {Size: 20, Page: ranking, File: rankingFile}},
+	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){
+		"scores":  exportScoresTable,
+		"ranking": rankingFileTable,
 	},
-	Sure:     map[string]func(*Turn, string) error{"scoring": (*Turn).closeScoring},
-	Before:   (*Turn).forgetMaskStep,
-	RoleEnds: (*Turn).scoresLeft,
-	Commands: []Command{
-		{Name: "scoring", Roles: StaffOnly, Run: (*Turn).scoringState, Help: true, Menu: true},
-		{Name: "progress", Roles: StaffOnly, Run: (*Turn).progress, Help: true, Menu: true},
-		{Name: "mask", Roles: StaffOnly, Run: (*Turn).showMasked, Help: true},
-		{Name: "ranking", Roles: StaffOnly, Run: FirstPage("rank"), Help: true, Menu: true},
-		{Name: "decide", Roles: StaffOnly, Run: (*Turn).decide, Help: true, Menu: true},
-		{Name: "publish", Roles: StaffOnly, Run: (*Turn).askPublish, Help: true, Menu: true},
-		{Name: "scores", Roles: StaffOnly, Run: (*Turn).exportScores, Help: true},
-		{Name: "score", Roles: CommissionOnly, Run: (*Turn).nextToScore, Help: true, Menu: true},
+	Sure:     map[string]func(*bot.Turn, string) error{"scoring": closeScoring},
+	Before:   forgetMaskStep,
+	RoleEnds: scoresLeft,
+	Commands: []bot.Command{
+		{Name: "scoring", Roles: bot.StaffOnly, Run: scoringState, Help: true, Menu: true},
+		{Name: "progress", Roles: bot.StaffOnly, Run: progress, Help: true, Menu: true},
+		{Name: "mask", Roles: bot.StaffOnly, Run: showMasked, Help: true},
+		{Name: "ranking", Roles: bot.StaffOnly, Run: bot.FirstPage("rank"), Help: true, Menu: true},
+		{Name: "decide", Roles: bot.StaffOnly, Run: decide, Help: true, Menu: true},
+		{Name: "publish", Roles: bot.StaffOnly, Run: askPublish, Help: true, Menu: true},
+		{Name: "scores", Roles: bot.StaffOnly, Run: exportScores, Help: true},
+		{Name: "score", Roles: bot.CommissionOnly, Run: nextToScore, Help: true, Menu: true},
 	},
-	Buttons: []Button{
-		{Prefix: prefixScoring, Roles: StaffOnly, Run: (*Turn).tapScoring},
-		{Prefix: prefixMask, Roles: StaffOnly, Run: (*Turn).tapMask},
-		{Prefix: prefixDecide, Roles: StaffOnly, Run: (*Turn).tapDecide},
-		{Prefix: prefixPublish, Roles: StaffOnly, Run: (*Turn).tapPublish},
-		{Prefix: prefixScore, Roles: CommissionOnly, Run: (*Turn).tapScore},
-		{Prefix: prefixRecusal, Roles: StaffOnly, Run: (*Turn).tapUndoRecusal},
+	Buttons: []bot.Button{
+		{Prefix: prefixScoring, Roles: bot.StaffOnly, Run: tapScoring},
+		{Prefix: prefixMask, Roles: bot.StaffOnly, Run: tapMask},
+		{Prefix: prefixDecide, Roles: bot.StaffOnly, Run: tapDecide},
+		{Prefix: prefixPublish, Roles: bot.StaffOnly, Run: tapPublish},
+		{Prefix: prefixScore, Roles: bot.CommissionOnly, Run: tapScore},
+		{Prefix: prefixRecusal, Roles: bot.StaffOnly, Run: tapUndoRecusal},
 	},
 }
 
@@ -61,13 +69,13 @@ type standing struct {
 	scores  []store.Score
 }
 
-func (t *Turn) readStanding() (standing, error) {
+func readStanding(t *bot.Turn) (standing, error) {
 	var st standing
 	var err error
 	if st.sel, err = t.Tx.Selection(); err != nil {
 		return st, err
 	}
-	if st.apps, err = t.activeApplications(); err != nil {
+	if st.apps, err = activeApplications(t); err != nil {
 		return st, err
 	}
 	if st.members, err = t.Tx.UsersWithRole(store.RoleCommission); err != nil {
@@ -123,11 +131,11 @@ func (st standing) complete() bool {
 
 // stillToConfirm lists, one line each, the members who have
 // applications left to confirm, and how many.
-func (t *Turn) stillToConfirm(st standing) string {
+func stillToConfirm(t *bot.Turn, st standing) string {
 	var lines []string
 	for _, m := range st.members {
 		if n := st.leftFor(m.ID); n > 0 {
-			lines = append(lines, t.Text("scoring.member_left", map[string]any{"Name": DisplayName(m), "ID": m.ID, "Count": n}))
+			lines = append(lines, t.Text("scoring.member_left", map[string]any{"Name": bot.DisplayName(m), "ID": m.ID, "Count": n}))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -143,8 +151,8 @@ func (st standing) agreement() selection.Agreement {
 // closed scoring.
 func (st standing) decidable() bool { return st.complete() || st.sel.Phase == store.PhaseClosed }
 
-// ranked returns the ranking of one category.
-func (t *Turn) ranked(st standing, cat store.Category) []selection.Result {
+// rankedIn returns the ranking of one category.
+func rankedIn(t *bot.Turn, st standing, cat store.Category) []selection.Result {
 	var apps []store.Application
 	for _, a := range st.apps {
 		if a.Category == cat {
@@ -168,13 +176,13 @@ func (st standing) allDecided() bool {
 // opens or closes it. "/scoring close" asks whether to close it.
 // Scoring does not open with nobody in the commission: staff are told how
 // to invite a member.
-func (t *Turn) scoringState() error {
-	st, err := t.readStanding()
+func scoringState(t *bot.Turn) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
 	if strings.EqualFold(strings.TrimSpace(t.Update.Args), "close") && st.sel.PublishedAt.IsZero() && st.sel.Phase == store.PhaseOpen {
-		return t.askCloseScoring(st)
+		return askCloseScoring(t, st)
 	}
 	data := map[string]any{"Apps": len(st.apps), "Members": len(st.members)}
 	switch {
@@ -199,8 +207,8 @@ func (t *Turn) scoringState() error {
 
 // tapScoring opens scoring, telling every member, or asks whether to
 // close it.
-func (t *Turn) tapScoring(action string) error {
-	st, err := t.readStanding()
+func tapScoring(t *bot.Turn, action string) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
@@ -216,18 +224,18 @@ func (t *Turn) tapScoring(action string) error {
 		return nil
 	case action == "open" && st.sel.Phase != store.PhaseOpen:
 		t.Toast("")
-		return t.openScoring(st)
+		return openScoring(t, st)
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
 		t.Toast("")
 		t.EditButtons(nil)
-		return t.askCloseScoring(st)
+		return askCloseScoring(t, st)
 	}
 	return t.OldButton()
 }
 
 // openScoring opens it and tells the members; staff hear how many got
 // the message, and who did not (she blocked the bot).
-func (t *Turn) openScoring(st standing) error {
+func openScoring(t *bot.Turn, st standing) error {
 	st.sel.Phase, st.sel.OpenedAt = store.PhaseOpen, t.Now
 	if err := t.Tx.PutSelection(st.sel); err != nil {
 		return err
@@ -239,7 +247,7 @@ func (t *Turn) openScoring(st standing) error {
 	var unreached []string
 	for _, m := range st.members {
 		if m.Blocked {
-			unreached = append(unreached, fmt.Sprintf("%s (%d)", DisplayName(m), m.ID))
+			unreached = append(unreached, fmt.Sprintf("%s (%d)", bot.DisplayName(m), m.ID))
 		}
 	}
 	if len(unreached) > 0 {
@@ -250,16 +258,16 @@ func (t *Turn) openScoring(st standing) error {
 
 // askCloseScoring asks staff, yes or no, whether to close scoring, saying
 // who still has how many to confirm: their missing scores stay missing.
-func (t *Turn) askCloseScoring(st standing) error {
+func askCloseScoring(t *bot.Turn, st standing) error {
 	q := t.Text("scoring.close_ask", nil)
-	if left := t.stillToConfirm(st); left != "" {
+	if left := stillToConfirm(t, st); left != "" {
 		q += "\n\n" + t.Text("scoring.still_to_confirm", nil) + "\n" + left
 	}
-	return t.StartDialogue(SureDialogue.Name, map[string]string{"question": q, "command": "scoring", "id": "close"})
+	return t.StartDialogue(bot.SureDialogue.Name, map[string]string{"question": q, "command": "scoring", "id": "close"})
 }
 
 // closeScoring is the yes to askCloseScoring.
-func (t *Turn) closeScoring(string) error {
+func closeScoring(t *bot.Turn, _ string) error {
 	sel, err := t.Tx.Selection()
 	if err != nil {
 		return err
@@ -278,8 +286,8 @@ func (t *Turn) closeScoring(string) error {
 }
 
 // progress is /progress: how many each member has scored.
-func (t *Turn) progress() error {
-	st, err := t.readStanding()
+func progress(t *bot.Turn) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
@@ -287,7 +295,7 @@ func (t *Turn) progress() error {
 	sb.WriteString(t.Text("progress.head", map[string]any{"Phase": t.Text("phase."+phaseKey(st.sel.Phase), nil), "Apps": len(st.apps)}))
 	for _, m := range st.members {
 		recused := st.recusedBy(m.ID)
-		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", DisplayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps)-recused)
+		fmt.Fprintf(&sb, "\n• %s — %d: %d / %d", bot.DisplayName(m), m.ID, st.confirmedBy(m.ID), len(st.apps)-recused)
 		if recused > 0 {
 			sb.WriteString(" " + t.Text("progress.recused", map[string]any{"Count": recused}))
 		}
@@ -316,18 +324,18 @@ func phaseKey(p store.Phase) string {
 // warning that scoring is incomplete and the legend are on every page.
 // Ranking needs every score, so all are read, but only the page is
 // rendered.
-func (t *Turn) ranking(w Window) (Page, error) {
-	st, err := t.readStanding()
+func ranking(t *bot.Turn, w bot.Window) (bot.Page, error) {
+	st, err := readStanding(t)
 	if err != nil {
-		return Page{}, err
+		return bot.Page{}, err
 	}
 	reveal := st.allDecided()
 	ag := st.agreement()
-	ranked := make([][]selection.Result, len(Categories))
-	sizes := make([]int, len(Categories))
+	ranked := make([][]selection.Result, len(bot.Categories))
+	sizes := make([]int, len(bot.Categories))
 	total := 0
-	for i, cat := range Categories {
-		ranked[i] = t.ranked(st, cat)
+	for i, cat := range bot.Categories {
+		ranked[i] = rankedIn(t, st, cat)
 		sizes[i] = len(ranked[i])
 		total += sizes[i]
 	}
@@ -335,46 +343,46 @@ func (t *Turn) ranking(w Window) (Page, error) {
 	if !st.complete() {
 		sb.WriteString(t.Text("ranking.incomplete", nil) + "\n\n")
 	}
-	for _, s := range SectionsOn(sizes, w) {
-		cat := Categories[s.Index]
+	for _, s := range bot.SectionsOn(sizes, w) {
+		cat := bot.Categories[s.Index]
 		q := t.School().Selection.Quotas[cat]
 		sb.WriteString(t.Text("ranking.category", map[string]any{"Category": t.Text("category."+string(cat), nil), "Accept": q.Accept, "Waitlist": q.Waitlist}))
 		for i := s.From; i < s.To; i++ {
-			sb.WriteString("\n" + t.rankLine(i+1, ranked[s.Index][i], st, ag, reveal))
+			sb.WriteString("\n" + rankLine(t, i+1, ranked[s.Index][i], st, ag, reveal))
 		}
 		sb.WriteString("\n\n")
 	}
-	sb.WriteString(t.agreementText(ag) + "\n\n")
-	sb.WriteString(t.Text("ranking.legend", map[string]any{"Count": FormatPoints(t.School().Selection.SpreadLimit)}))
-	return Page{Text: strings.TrimSpace(sb.String()), Total: total}, nil
+	sb.WriteString(agreementText(t, ag) + "\n\n")
+	sb.WriteString(t.Text("ranking.legend", map[string]any{"Count": bot.FormatPoints(t.School().Selection.SpreadLimit)}))
+	return bot.Page{Text: strings.TrimSpace(sb.String()), Total: total}, nil
 }
 
 // rankingFile sends the whole ranking as a workbook, as the pages show it.
-func (t *Turn) rankingFile() error { return t.FileJob("ranking", "") }
+func rankingFile(t *bot.Turn) error { return t.FileJob("ranking", "") }
 
 // rankingFileTable builds it, in the worker (RunFileJobs).
-func (t *Turn) rankingFileTable(string) (FileTable, error) {
-	st, err := t.readStanding()
+func rankingFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {
+	st, err := readStanding(t)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
 	var ranking []export.RankedCategory
 	n := 0
-	for _, cat := range Categories {
-		results := t.ranked(st, cat)
+	for _, cat := range bot.Categories {
+		results := rankedIn(t, st, cat)
 		ranking = append(ranking, export.RankedCategory{Category: cat, Results: results})
 		n += len(results)
 	}
 	tb := export.Ranking(ranking, selection.Scorers(memberIDs(st.members), st.scores), st.allDecided())
-	caption := t.Text("ranking.caption", map[string]any{"Count": n}) + "\n" + t.agreementText(st.agreement())
-	return FileTable{Table: tb, Name: "ranking", Caption: caption}, nil
+	caption := t.Text("ranking.caption", map[string]any{"Count": n}) + "\n" + agreementText(t, st.agreement())
+	return bot.FileTable{Table: tb, Name: "ranking", Caption: caption}, nil
 }
 
 // rankLine is "1. A-004 — 86 (84 · ✋ · 86) z +0.52 ⚠ → accepted". The
 // totals are the members', then former members' (selection.Scorers); ✋
 // is a member who stood aside. z is the mean of the members' totals
 // standardised against each one's own scoring.
-func (t *Turn) rankLine(place int, r selection.Result, st standing, ag selection.Agreement, reveal bool) string {
+func rankLine(t *bot.Turn, place int, r selection.Result, st standing, ag selection.Agreement, reveal bool) string {
 	scorers := selection.Scorers(memberIDs(st.members), st.scores)
 	recused := map[int64]bool{}
 	for _, s := range st.scores {
@@ -386,22 +394,22 @@ func (t *Turn) rankLine(place int, r selection.Result, st standing, ag selection
 	for i, id := range scorers {
 		totals[i] = "–"
 		if v, ok := r.Totals[id]; ok {
-			totals[i] = FormatPoints(v)
+			totals[i] = bot.FormatPoints(v)
 		} else if recused[id] {
 			totals[i] = "✋"
 		}
 	}
 	line := fmt.Sprintf("%d. %s", place, r.App.Code)
 	if reveal {
-		line += " " + Clip(r.App.Answers["full_name"], ListName)
+		line += " " + bot.Clip(r.App.Answers["full_name"], bot.ListName)
 	}
 	if len(r.Totals) == 0 {
 		line += " — –"
 	} else {
-		line += fmt.Sprintf(" — %s (%s) z %s", FormatPoints(r.Mean), strings.Join(totals, " · "), zText(selection.ZMean(r.Totals, ag.Scales)))
+		line += fmt.Sprintf(" — %s (%s) z %s", bot.FormatPoints(r.Mean), strings.Join(totals, " · "), zText(selection.ZMean(r.Totals, ag.Scales)))
 	}
 	if r.Flagged {
-		line += " ⚠" + FormatPoints(r.Spread)
+		line += " ⚠" + bot.FormatPoints(r.Spread)
 	}
 	if r.App.Status.Decided() {
 		return line + " → " + t.Text("decision."+string(r.App.Status), nil)
@@ -436,7 +444,7 @@ func alphaText(a float64) string {
 
 // agreementText is the commission's agreement as /ranking shows it: alpha
 // and the applications whose leaving out would raise it most.
-func (t *Turn) agreementText(ag selection.Agreement) string {
+func agreementText(t *bot.Turn, ag selection.Agreement) string {
 	if !ag.AlphaOK {
 		return t.Text("ranking.agreement_none", nil)
 	}
@@ -458,7 +466,7 @@ const pullingDownShown = 3
 // decide is /decide [CODE accept|waitlist|decline]: with a code it takes
 // that decision; without, it shows the next undecided application in the
 // ranking's order with the three choices and the bot's proposal.
-func (t *Turn) decide() error {
+func decide(t *bot.Turn) error {
 	// A decision mistyped is told how to write before anything else.
 	fields := strings.Fields(t.Update.Args)
 	var status store.Status
@@ -469,7 +477,7 @@ func (t *Turn) decide() error {
 			return nil
 		}
 	}
-	st, err := t.readStanding()
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
@@ -482,7 +490,7 @@ func (t *Turn) decide() error {
 		return nil
 	}
 	if len(fields) == 0 {
-		t.showUndecided(st, false)
+		showUndecided(t, st, false)
 		return nil
 	}
 	code, ok := store.ParseCode(fields[0])
@@ -490,7 +498,7 @@ func (t *Turn) decide() error {
 		t.Say("staff.application.not_found", map[string]any{"Code": fields[0]})
 		return nil
 	}
-	return t.setDecision(code, status)
+	return setDecision(t, code, status)
 }
 
 func decisionWord(w string) (store.Status, bool) {
@@ -507,18 +515,18 @@ func decisionWord(w string) (store.Status, bool) {
 
 // showUndecided shows the best undecided application, or says all are
 // decided. edit replaces the message of the tap instead of sending.
-func (t *Turn) showUndecided(st standing, edit bool) {
+func showUndecided(t *bot.Turn, st standing, edit bool) {
 	show := t.Send
 	if edit {
 		show = t.Edit
 	}
-	for _, cat := range Categories {
-		for i, r := range t.ranked(st, cat) {
+	for _, cat := range bot.Categories {
+		for i, r := range rankedIn(t, st, cat) {
 			if r.App.Status.Decided() {
 				continue
 			}
 			text := t.Text("decide.next", map[string]any{"Category": t.Text("category."+string(cat), nil)}) + "\n" +
-				t.rankLine(i+1, r, st, st.agreement(), false)
+				rankLine(t, i+1, r, st, st.agreement(), false)
 			code := r.App.Code
 			show(text, [][]store.Button{
 				{t.Button("decide.accept", "dec:"+code+":accepted"), t.Button("decide.waitlist", "dec:"+code+":waitlisted"), t.Button("decide.decline", "dec:"+code+":declined")},
@@ -532,8 +540,8 @@ func (t *Turn) showUndecided(st standing, edit bool) {
 
 // tapDecide takes a decision button: "CODE:status", or "all" for the
 // bot's proposal on every undecided application.
-func (t *Turn) tapDecide(args string) error {
-	st, err := t.readStanding()
+func tapDecide(t *bot.Turn, args string) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
@@ -543,10 +551,10 @@ func (t *Turn) tapDecide(args string) error {
 	}
 	t.Toast("")
 	if args == "all" {
-		for _, cat := range Categories {
-			for _, r := range t.ranked(st, cat) {
+		for _, cat := range bot.Categories {
+			for _, r := range rankedIn(t, st, cat) {
 				if !r.App.Status.Decided() {
-					if err := t.putDecision(r.App, r.Proposed); err != nil {
+					if err := putDecision(t, r.App, r.Proposed); err != nil {
 						return err
 					}
 				}
@@ -562,35 +570,35 @@ func (t *Turn) tapDecide(args string) error {
 		if err != nil {
 			return err
 		}
-		if err := t.putDecision(app, status); err != nil {
+		if err := putDecision(t, app, status); err != nil {
 			return err
 		}
 	}
-	if st, err = t.readStanding(); err != nil {
+	if st, err = readStanding(t); err != nil {
 		return err
 	}
-	t.showUndecided(st, true)
+	showUndecided(t, st, true)
 	return nil
 }
 
 // setDecision is a decision typed with /decide CODE WORD.
-func (t *Turn) setDecision(code string, status store.Status) error {
+func setDecision(t *bot.Turn, code string, status store.Status) error {
 	app, err := t.Tx.Application(code)
-	if IsNotFound(err) || (err == nil && !app.Active()) {
+	if bot.IsNotFound(err) || (err == nil && !app.Active()) {
 		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := t.putDecision(app, status); err != nil {
+	if err := putDecision(t, app, status); err != nil {
 		return err
 	}
 	t.Say("decide.done", map[string]any{"Code": code, "Decision": t.Text("decision."+string(status), nil)})
 	return nil
 }
 
-func (t *Turn) putDecision(app store.Application, status store.Status) error {
+func putDecision(t *bot.Turn, app store.Application, status store.Status) error {
 	app.Status, app.DecidedAt = status, t.Now
 	t.Log().Info("decision", "by", t.User.ID, "code", app.Code, "decision", status)
 	return t.Tx.PutApplication(app)
@@ -600,7 +608,7 @@ func (t *Turn) putDecision(app store.Application, status store.Status) error {
 // can: not before the application deadline (a woman may still apply),
 // not while a member has applications left to confirm unless staff
 // closed scoring, and not before every application is decided.
-func (t *Turn) publishRefusal(st standing) string {
+func publishRefusal(t *bot.Turn, st standing) string {
 	switch {
 	case !st.sel.PublishedAt.IsZero():
 		return t.Text("scoring.published", nil)
@@ -609,7 +617,7 @@ func (t *Turn) publishRefusal(st standing) string {
 	case st.sel.Phase == store.PhaseNotOpen:
 		return t.Text("publish.not_scored", nil)
 	case st.sel.Phase == store.PhaseOpen && !st.complete():
-		return t.Text("publish.scoring_open", nil) + "\n" + t.stillToConfirm(st)
+		return t.Text("publish.scoring_open", nil) + "\n" + stillToConfirm(t, st)
 	case !st.allDecided():
 		return t.Text("publish.undecided", nil)
 	}
@@ -618,12 +626,12 @@ func (t *Turn) publishRefusal(st standing) string {
 
 // askPublish is /publish: the counts, and a button to send the results,
 // or why they cannot go out yet.
-func (t *Turn) askPublish() error {
-	st, err := t.readStanding()
+func askPublish(t *bot.Turn) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
-	if refusal := t.publishRefusal(st); refusal != "" {
+	if refusal := publishRefusal(t, st); refusal != "" {
 		t.Send(refusal, nil)
 		return nil
 	}
@@ -641,8 +649,8 @@ func (t *Turn) askPublish() error {
 // message is queued and the application marked in the same transaction,
 // so a second tap or a restart sends nothing again. Those accepted become
 // participants.
-func (t *Turn) tapPublish(string) error {
-	st, err := t.readStanding()
+func tapPublish(t *bot.Turn, _ string) error {
+	st, err := readStanding(t)
 	if err != nil {
 		return err
 	}
@@ -650,7 +658,7 @@ func (t *Turn) tapPublish(string) error {
 		t.Toast("scoring.published")
 		return nil
 	}
-	if refusal := t.publishRefusal(st); refusal != "" {
+	if refusal := publishRefusal(t, st); refusal != "" {
 		t.Toast("")
 		t.EditButtons(nil)
 		t.Send(refusal, nil)
@@ -671,7 +679,7 @@ func (t *Turn) tapPublish(string) error {
 			}
 			continue
 		}
-		if err := t.publishResult(app); err != nil {
+		if err := publishResult(t, app); err != nil {
 			return err
 		}
 		sent++
@@ -689,12 +697,12 @@ func (t *Turn) tapPublish(string) error {
 	return nil
 }
 
-func (t *Turn) publishResult(app store.Application) error {
+func publishResult(t *bot.Turn, app store.Application) error {
 	u, err := t.Tx.User(app.UserID)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return err
 	}
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		u = store.User{ID: app.UserID, Language: app.Language}
 	}
 	if app.Status == store.StatusAccepted && !u.HasRole(store.RoleParticipant) {
@@ -711,20 +719,20 @@ func (t *Turn) publishResult(app store.Application) error {
 }
 
 // exportScores is /scores: every member's scores as a workbook.
-func (t *Turn) exportScores() error { return t.FileJob("scores", "") }
+func exportScores(t *bot.Turn) error { return t.FileJob("scores", "") }
 
 // exportScoresTable builds it, in the worker (RunFileJobs).
-func (t *Turn) exportScoresTable(string) (FileTable, error) {
-	st, err := t.readStanding()
+func exportScoresTable(t *bot.Turn, _ string) (bot.FileTable, error) {
+	st, err := readStanding(t)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
 	apps, err := t.Tx.Applications()
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
-	caption := t.Text("staff.scores.caption", nil) + "\n" + t.agreementText(st.agreement())
-	return FileTable{Table: export.Scores(apps, st.scores, memberIDs(st.members)), Name: "scores", Caption: caption}, nil
+	caption := t.Text("staff.scores.caption", nil) + "\n" + agreementText(t, st.agreement())
+	return bot.FileTable{Table: export.Scores(apps, st.scores, memberIDs(st.members)), Name: "scores", Caption: caption}, nil
 }
 
 func memberIDs(users []store.User) []int64 {
@@ -738,10 +746,10 @@ func memberIDs(users []store.User) []int64 {
 // maskDialogue is staff rewriting the commission's copy of one free-text
 // answer ("field") of an application ("code").
 var maskDialogue = &dialogue.Dialogue{
-	Name: "mask", Version: 1, Roles: StaffOnly, CancelButton: true,
-	Steps: []dialogue.Step{{ID: "text", Ask: "mask.send", Data: maskData, Takes: dialogue.Text, Max: MaxMessage}},
+	Name: "mask", Version: 1, Roles: bot.StaffOnly, CancelButton: true,
+	Steps: []dialogue.Step{{ID: "text", Ask: "mask.send", Data: maskData, Takes: dialogue.Text, Max: bot.MaxMessage}},
 	Finish: func(c *dialogue.Context) error {
-		return TurnOf(c).saveMask(c.Answers["code"], c.Answers["field"], c.Answers["text"])
+		return saveMask(bot.TurnOf(c), c.Answers["code"], c.Answers["field"], c.Answers["text"])
 	},
 }
 
@@ -756,7 +764,7 @@ func maskData(c *dialogue.Context) map[string]any {
 const legacyMaskStep = "mask:"
 
 // forgetMaskStep drops a legacyMaskStep.
-func (t *Turn) forgetMaskStep() error {
+func forgetMaskStep(t *bot.Turn) error {
 	if strings.HasPrefix(t.User.Step, legacyMaskStep) {
 		t.User.Step = ""
 	}
@@ -765,14 +773,14 @@ func (t *Turn) forgetMaskStep() error {
 
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
-func (t *Turn) showMasked() error {
+func showMasked(t *bot.Turn) error {
 	typed := strings.TrimSpace(t.Update.Args)
 	if typed == "" {
 		t.Say("mask.usage", nil)
 		return nil
 	}
 	app, err := t.Application(typed)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("staff.application.not_found", map[string]any{"Code": typed})
 		return nil
 	}
@@ -796,7 +804,7 @@ func (t *Turn) showMasked() error {
 }
 
 // tapMask starts rewriting one masked answer.
-func (t *Turn) tapMask(args string) error {
+func tapMask(t *bot.Turn, args string) error {
 	code, field, _ := strings.Cut(args, ":")
 	f, ok := form.ByID(field)
 	if _, err := t.Tx.Application(code); err != nil || !ok || !isFreeText(f) {
@@ -807,9 +815,9 @@ func (t *Turn) tapMask(args string) error {
 }
 
 // saveMask keeps staff's rewritten answer.
-func (t *Turn) saveMask(code, field, text string) error {
+func saveMask(t *bot.Turn, code, field, text string) error {
 	app, err := t.Tx.Application(code)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
@@ -823,7 +831,7 @@ func (t *Turn) saveMask(code, field, text string) error {
 	if err := t.Tx.PutApplication(app); err != nil {
 		return err
 	}
-	if err := t.Audit(StaffOnly, "mask text", code+" "+field); err != nil {
+	if err := t.Audit(bot.StaffOnly, "mask text", code+" "+field); err != nil {
 		return err
 	}
 	t.Log().Info("masked answer edited", "by", t.User.ID, "code", code, "field", field)
@@ -833,8 +841,8 @@ func (t *Turn) saveMask(code, field, text string) error {
 
 // countScores counts a member's confirmed and unfinished scores of the
 // active applications.
-func (t *Turn) countScores(member int64, f *Freed) error {
-	apps, err := t.activeApplications()
+func countScores(t *bot.Turn, member int64, f *bot.Freed) error {
+	apps, err := activeApplications(t)
 	if err != nil {
 		return err
 	}
@@ -860,9 +868,9 @@ func (t *Turn) countScores(member int64, f *Freed) error {
 
 // scoresLeft is the end of a role for the selection (Feature.RoleEnds):
 // a member who left the commission has her scores counted for staff.
-func (t *Turn) scoresLeft(u store.User, role store.Role, f *Freed) (func() error, error) {
-	if role != store.RoleCommission || t.Bot().Holds(u, CommissionOnly) {
+func scoresLeft(t *bot.Turn, u store.User, role store.Role, f *bot.Freed) (func() error, error) {
+	if role != store.RoleCommission || t.Bot().Holds(u, bot.CommissionOnly) {
 		return nil, nil
 	}
-	return nil, t.countScores(u.ID, f)
+	return nil, countScores(t, u.ID, f)
 }

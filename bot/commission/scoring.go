@@ -1,10 +1,11 @@
-package bot
+package commission
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/bot/selection"
 	"github.com/mentorbot/mentorbot/bot/textnorm"
@@ -16,7 +17,7 @@ const prefixScore = "sc"
 
 // nextToScore is /score: the application she is in the middle of, or the
 // next one she has not scored, shown blind.
-func (t *Turn) nextToScore() error {
+func nextToScore(t *bot.Turn) error {
 	sel, err := t.Tx.Selection()
 	if err != nil {
 		return err
@@ -25,7 +26,7 @@ func (t *Turn) nextToScore() error {
 		t.Say("score.not_open", nil)
 		return nil
 	}
-	apps, err := t.activeApplications()
+	apps, err := activeApplications(t)
 	if err != nil {
 		return err
 	}
@@ -40,9 +41,9 @@ func (t *Turn) nextToScore() error {
 			done++
 		case err == nil && next == nil:
 			next = &apps[i] // half-scored comes first
-		case IsNotFound(err) && next == nil:
+		case bot.IsNotFound(err) && next == nil:
 			next = &apps[i]
-		case err != nil && !IsNotFound(err):
+		case err != nil && !bot.IsNotFound(err):
 			return err
 		}
 	}
@@ -52,17 +53,17 @@ func (t *Turn) nextToScore() error {
 		return nil
 	}
 	t.Say("score.progress", map[string]any{"Done": done, "Total": total, "Left": total - done})
-	t.Send(t.blindView(*next), nil)
-	s, err := t.scoreOf(next.Code)
+	t.Send(blindView(t, *next), nil)
+	s, err := scoreOf(t, next.Code)
 	if err != nil {
 		return err
 	}
-	t.Send(t.criterionText(s, firstUnscored(s)), t.criterionButtons(s, firstUnscored(s)))
+	t.Send(criterionText(t, s, firstUnscored(s)), criterionButtons(t, s, firstUnscored(s)))
 	return nil
 }
 
 // activeApplications are the submitted applications not withdrawn.
-func (t *Turn) activeApplications() ([]store.Application, error) {
+func activeApplications(t *bot.Turn) ([]store.Application, error) {
 	apps, err := t.Tx.Applications()
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (t *Turn) activeApplications() ([]store.Application, error) {
 // criteria need (sections 3–8), with what could identify her masked.
 // Nothing of section 1 or 2 is shown: not her name, birth date, village,
 // workplace, phone or e-mail.
-func (t *Turn) blindView(a store.Application) string {
+func blindView(t *bot.Turn, a store.Application) string {
 	blind := store.Application{Answers: maskedAnswers(a)}
 	return t.Text("score.head", map[string]any{"Code": a.Code}) + "\n\n" + t.SummaryText(blind.Answers, false, 3)
 }
@@ -124,9 +125,9 @@ func maskedAnswers(a store.Application) map[string]string {
 func isFreeText(f form.Field) bool { return f.Kind == form.LongText || f.Kind == form.Essay }
 
 // scoreOf loads her scores of an application, empty if she has none yet.
-func (t *Turn) scoreOf(code string) (store.Score, error) {
+func scoreOf(t *bot.Turn, code string) (store.Score, error) {
 	s, err := t.Tx.Score(code, t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return store.Score{Code: code, MemberID: t.User.ID}, nil
 	}
 	return s, err
@@ -143,7 +144,7 @@ func firstUnscored(s store.Score) int {
 
 // criterionText shows one criterion, its weight, what shows it, and her
 // scores so far.
-func (t *Turn) criterionText(s store.Score, k int) string {
+func criterionText(t *bot.Turn, s store.Score, k int) string {
 	return t.Text("score.criterion", map[string]any{
 		"Code": s.Code, "N": k + 1, "Weight": selection.Weights[k],
 		"Name": t.Text(fmt.Sprintf("criterion.%d.name", k+1), nil),
@@ -164,7 +165,7 @@ func pointsLine(s store.Score) string {
 
 // criterionButtons are 1–5 (her choice marked), back and forward, and the
 // summary once all seven have a score.
-func (t *Turn) criterionButtons(s store.Score, k int) [][]store.Button {
+func criterionButtons(t *bot.Turn, s store.Score, k int) [][]store.Button {
 	var points []store.Button
 	for p := 1; p <= selection.MaxPoints; p++ {
 		label := strconv.Itoa(p)
@@ -190,14 +191,14 @@ func (t *Turn) criterionButtons(s store.Score, k int) [][]store.Button {
 
 // scoreSummary lists her seven scores and the weighted total, with
 // Confirm and a button per criterion to change it.
-func (t *Turn) scoreSummary(s store.Score) (string, [][]store.Button) {
+func scoreSummary(t *bot.Turn, s store.Score) (string, [][]store.Button) {
 	var sb strings.Builder
 	sb.WriteString(t.Text("score.summary", map[string]any{"Code": s.Code}))
 	for k, p := range s.Points {
 		fmt.Fprintf(&sb, "\n%d. %s (%d%%): %d", k+1, t.Text(fmt.Sprintf("criterion.%d.name", k+1), nil), selection.Weights[k], p)
 	}
 	total, _ := selection.Total(s.Points)
-	sb.WriteString("\n\n" + t.Text("score.total", map[string]any{"Total": FormatPoints(total)}))
+	sb.WriteString("\n\n" + t.Text("score.total", map[string]any{"Total": bot.FormatPoints(total)}))
 	var change []store.Button
 	for k := range s.Points {
 		change = append(change, store.Button{Text: "✏️" + strconv.Itoa(k+1), Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k)})
@@ -208,12 +209,12 @@ func (t *Turn) scoreSummary(s store.Score) (string, [][]store.Button) {
 // tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,
 // "CODE:g:K" goes to it, "CODE:sum" shows the summary, "CODE:ok" confirms,
 // "CODE:know" asks how she knows the applicant (recusal.go).
-func (t *Turn) tapScore(args string) error {
+func tapScore(t *bot.Turn, args string) error {
 	parts := strings.Split(args, ":")
 	if len(parts) < 2 {
 		return t.OldButton()
 	}
-	s, ok, err := t.openScore(parts[0])
+	s, ok, err := openScore(t, parts[0])
 	if !ok || err != nil {
 		return err
 	}
@@ -224,31 +225,31 @@ func (t *Turn) tapScore(args string) error {
 		if err1 != nil || err2 != nil || k < 0 || k >= store.Criteria || p < 1 || p > selection.MaxPoints {
 			return t.OldButton()
 		}
-		return t.setPoints(s, k, p)
+		return setPoints(t, s, k, p)
 	case parts[1] == "g" && len(parts) == 3:
 		k, err := strconv.Atoi(parts[2])
 		if err != nil || k < 0 || k >= store.Criteria {
 			return t.OldButton()
 		}
 		t.Toast("")
-		t.Edit(t.criterionText(s, k), t.criterionButtons(s, k))
+		t.Edit(criterionText(t, s, k), criterionButtons(t, s, k))
 		return nil
 	case parts[1] == "sum" && s.Complete():
 		t.Toast("")
-		t.Edit(t.scoreSummary(s))
+		t.Edit(scoreSummary(t, s))
 		return nil
 	case parts[1] == "ok" && s.Complete():
-		return t.confirmScore(s)
+		return confirmScore(t, s)
 	case parts[1] == "know":
-		return t.askRecusal(s)
+		return askRecusal(t, s)
 	}
 	return t.OldButton()
 }
 
 // openScore loads her scores of code if she may still change them
 // (mayScore), and answers her tap with why not if she may not.
-func (t *Turn) openScore(code string) (s store.Score, ok bool, err error) {
-	s, refusal, err := t.mayScore(code)
+func openScore(t *bot.Turn, code string) (s store.Score, ok bool, err error) {
+	s, refusal, err := mayScore(t, code)
 	if err != nil {
 		return s, false, err
 	}
@@ -262,19 +263,19 @@ func (t *Turn) openScore(code string) (s store.Score, ok bool, err error) {
 // mayScore loads her scores of code, and the message key of why she may
 // not change them, "" if she may: scoring is open, the application is
 // active, and she has neither confirmed nor stood aside.
-func (t *Turn) mayScore(code string) (s store.Score, refusal string, err error) {
+func mayScore(t *bot.Turn, code string) (s store.Score, refusal string, err error) {
 	sel, err := t.Tx.Selection()
 	if err != nil {
 		return s, "", err
 	}
 	app, err := t.Tx.Application(code)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return s, "", err
 	}
 	if sel.Phase != store.PhaseOpen || err != nil || !app.Active() {
 		return s, "score.closed", nil
 	}
-	if s, err = t.scoreOf(code); err != nil {
+	if s, err = scoreOf(t, code); err != nil {
 		return s, "", err
 	}
 	switch {
@@ -288,7 +289,7 @@ func (t *Turn) mayScore(code string) (s store.Score, refusal string, err error) 
 
 // setPoints records one score and moves to the next unscored criterion,
 // or to the summary when all seven have one.
-func (t *Turn) setPoints(s store.Score, k, p int) error {
+func setPoints(t *bot.Turn, s store.Score, k, p int) error {
 	s.Points[k] = p
 	s.UpdatedAt = t.Now
 	if err := t.Tx.PutScore(s); err != nil {
@@ -296,22 +297,22 @@ func (t *Turn) setPoints(s store.Score, k, p int) error {
 	}
 	t.Toast("")
 	if s.Complete() {
-		t.Edit(t.scoreSummary(s))
+		t.Edit(scoreSummary(t, s))
 		return nil
 	}
 	next := firstUnscored(s)
-	t.Edit(t.criterionText(s, next), t.criterionButtons(s, next))
+	t.Edit(criterionText(t, s, next), criterionButtons(t, s, next))
 	return nil
 }
 
 // confirmScore makes her scores final and shows the next application.
-func (t *Turn) confirmScore(s store.Score) error {
+func confirmScore(t *bot.Turn, s store.Score) error {
 	s.Confirmed, s.ConfirmedAt, s.UpdatedAt = true, t.Now, t.Now
 	if err := t.Tx.PutScore(s); err != nil {
 		return err
 	}
 	t.Toast("")
 	total, _ := selection.Total(s.Points)
-	t.Edit(t.Text("score.confirmed", map[string]any{"Code": s.Code, "Total": FormatPoints(total)}), nil)
-	return t.nextToScore()
+	t.Edit(t.Text("score.confirmed", map[string]any{"Code": s.Code, "Total": bot.FormatPoints(total)}), nil)
+	return nextToScore(t)
 }

@@ -1,4 +1,4 @@
-package bot
+package commission
 
 import (
 	"crypto/rand"
@@ -8,27 +8,29 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// People and roles: invitations, who holds which role, revoking one.
-var People = Feature{
-	Lists:  map[string]PagedList{"people": {Size: 20, Page: (*Turn).listPeople, File: (*Turn).peopleFile}},
-	Tables: map[string]func(*Turn, string) (FileTable, error){"people": (*Turn).peopleFileTable},
-	Start: func(t *Turn, payload string) (bool, error) {
+// People is people and roles: invitations, who holds which role,
+// revoking one, and the search of applicants and people by name.
+var People = bot.Feature{
+	Lists:  map[string]bot.PagedList{"people": {Size: 20, Page: listPeople, File: peopleFile}},
+	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){"people": peopleFileTable},
+	Start: func(t *bot.Turn, payload string) (bool, error) {
 		code, ok := strings.CutPrefix(payload, invitePrefix)
 		if !ok {
 			return false, nil
 		}
-		return true, t.redeem(code)
+		return true, redeem(t, code)
 	},
-	Commands: []Command{
-		{Name: "invite", Roles: StaffOnly, Run: (*Turn).invite, Help: true, Menu: true},
-		{Name: "people", Roles: StaffOnly, Run: (*Turn).people, Help: true, Menu: true},
-		{Name: "revoke", Roles: StaffOnly, Run: (*Turn).revoke, Help: true},
+	Commands: []bot.Command{
+		{Name: "invite", Roles: bot.StaffOnly, Run: invite, Help: true, Menu: true},
+		{Name: "people", Roles: bot.StaffOnly, Run: people, Help: true, Menu: true},
+		{Name: "revoke", Roles: bot.StaffOnly, Run: revoke, Help: true},
 	},
-	Buttons: []Button{{Prefix: prefixInvite, Roles: StaffOnly, Run: (*Turn).tapInvite}},
+	Buttons: []bot.Button{{Prefix: prefixInvite, Roles: bot.StaffOnly, Run: tapInvite}},
 }
 
 // prefixInvite is the choice of whom /invite invites: inv:ROLE.
@@ -41,7 +43,7 @@ const invitePrefix = "inv_"
 var invitable = []store.Role{store.RoleCommission, store.RoleMentor, store.RoleLawyer, store.RoleStaff}
 
 // invite is /invite [role]: a one-time link that gives the role.
-func (t *Turn) invite() error {
+func invite(t *bot.Turn) error {
 	role := store.Role(strings.TrimSpace(strings.ToLower(t.Update.Args)))
 	if !slices.Contains(invitable, role) {
 		var rows [][]store.Button
@@ -51,20 +53,20 @@ func (t *Turn) invite() error {
 		t.Send(t.Text("invite.pick", nil), rows)
 		return nil
 	}
-	return t.createInvite(role)
+	return createInvite(t, role)
 }
 
 // tapInvite takes the role picked under /invite.
-func (t *Turn) tapInvite(role string) error {
+func tapInvite(t *bot.Turn, role string) error {
 	if !slices.Contains(invitable, store.Role(role)) {
 		return t.OldButton()
 	}
 	t.Toast("")
 	t.EditButtons(nil)
-	return t.createInvite(store.Role(role))
+	return createInvite(t, store.Role(role))
 }
 
-func (t *Turn) createInvite(role store.Role) error {
+func createInvite(t *bot.Turn, role store.Role) error {
 	code, err := inviteCode()
 	if err != nil {
 		return err
@@ -89,12 +91,12 @@ func inviteCode() (string, error) {
 }
 
 // redeem gives her the role of an invitation, once, before it expires.
-func (t *Turn) redeem(code string) error {
+func redeem(t *bot.Turn, code string) error {
 	if t.User.Language == "" {
 		t.User.Language = t.Lang()
 	}
 	inv, err := t.Tx.Invite(code)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return err
 	}
 	if err != nil || !inv.Usable(t.Now) {
@@ -117,10 +119,10 @@ func (t *Turn) redeem(code string) error {
 
 // listPeople is a page of /people: everyone with a role, by role. A role
 // the page starts inside repeats its title; the count is the role's.
-func (t *Turn) listPeople(w Window) (Page, error) {
-	byRole, err := t.peopleByRole()
+func listPeople(t *bot.Turn, w bot.Window) (bot.Page, error) {
+	byRole, err := peopleByRole(t)
 	if err != nil {
-		return Page{}, err
+		return bot.Page{}, err
 	}
 	sizes := make([]int, len(byRole))
 	total := 0
@@ -129,21 +131,21 @@ func (t *Turn) listPeople(w Window) (Page, error) {
 		total += len(users)
 	}
 	var sb strings.Builder
-	for _, s := range SectionsOn(sizes, w) {
+	for _, s := range bot.SectionsOn(sizes, w) {
 		role, users := invitable[s.Index], byRole[s.Index]
 		fmt.Fprintf(&sb, "%s (%d)\n", t.Text("role."+string(role)+".plural", nil), len(users))
 		for _, u := range users[s.From:s.To] {
-			fmt.Fprintf(&sb, "• %s — %d\n", DisplayName(u), u.ID)
+			fmt.Fprintf(&sb, "• %s — %d\n", bot.DisplayName(u), u.ID)
 		}
 		sb.WriteString("\n")
 	}
 	sb.WriteString(t.Text("people.hint", nil))
-	return Page{Text: sb.String(), Total: total}, nil
+	return bot.Page{Text: sb.String(), Total: total}, nil
 }
 
 // withConfigStaff adds the staff named in the config who have no role in
 // the store.
-func (t *Turn) withConfigStaff(users []store.User) []store.User {
+func withConfigStaff(t *bot.Turn, users []store.User) []store.User {
 	for _, id := range t.School().StaffIDs {
 		if slices.ContainsFunc(users, func(u store.User) bool { return u.ID == id }) {
 			continue
@@ -158,7 +160,7 @@ func (t *Turn) withConfigStaff(users []store.User) []store.User {
 }
 
 // revoke is /revoke ID ROLE.
-func (t *Turn) revoke() error {
+func revoke(t *bot.Turn) error {
 	fields := strings.Fields(t.Update.Args)
 	if len(fields) != 2 {
 		t.Say("revoke.usage", nil)
@@ -171,7 +173,7 @@ func (t *Turn) revoke() error {
 		return nil
 	}
 	u, err := t.Tx.User(id)
-	if IsNotFound(err) || (err == nil && !u.HasRole(role)) {
+	if bot.IsNotFound(err) || (err == nil && !u.HasRole(role)) {
 		t.Say("revoke.none", map[string]any{"ID": id, "Role": t.Text("role."+string(role), nil)})
 		return nil
 	}
@@ -185,7 +187,7 @@ func (t *Turn) revoke() error {
 	}
 	t.KeepSelf(u)
 	t.Log().Info("role revoked", "by", t.User.ID, "user_id", id, "role", role)
-	data := map[string]any{"Name": DisplayName(u), "ID": id, "Role": t.Text("role."+string(role), nil)}
+	data := map[string]any{"Name": bot.DisplayName(u), "ID": id, "Role": t.Text("role."+string(role), nil)}
 	t.Say("revoke.done", data)
 	t.SayFreed(freed)
 	if role == store.RoleStaff && slices.Contains(t.School().StaffIDs, id) {
@@ -196,7 +198,7 @@ func (t *Turn) revoke() error {
 
 // peopleByRole are the holders of each invitable role, in that order,
 // the config's staff among the staff.
-func (t *Turn) peopleByRole() ([][]store.User, error) {
+func peopleByRole(t *bot.Turn) ([][]store.User, error) {
 	out := make([][]store.User, len(invitable))
 	for i, role := range invitable {
 		users, err := t.Tx.UsersWithRole(role)
@@ -204,7 +206,7 @@ func (t *Turn) peopleByRole() ([][]store.User, error) {
 			return nil, err
 		}
 		if role == store.RoleStaff {
-			users = t.withConfigStaff(users)
+			users = withConfigStaff(t, users)
 		}
 		for j, u := range users {
 			if u.ID == t.User.ID {
@@ -217,13 +219,13 @@ func (t *Turn) peopleByRole() ([][]store.User, error) {
 }
 
 // peopleFile sends who holds which role as a workbook.
-func (t *Turn) peopleFile() error { return t.FileJob("people", "") }
+func peopleFile(t *bot.Turn) error { return t.FileJob("people", "") }
 
 // peopleFileTable builds it, in the worker (RunFileJobs).
-func (t *Turn) peopleFileTable(string) (FileTable, error) {
-	byRole, err := t.peopleByRole()
+func peopleFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {
+	byRole, err := peopleByRole(t)
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
 	var holders []export.RoleHolder
 	for i, users := range byRole {
@@ -231,5 +233,5 @@ func (t *Turn) peopleFileTable(string) (FileTable, error) {
 			holders = append(holders, export.RoleHolder{Role: invitable[i], User: u})
 		}
 	}
-	return FileTable{Table: export.People(holders), Name: "people", Caption: t.Text("people.caption", map[string]any{"Count": len(holders)})}, nil
+	return bot.FileTable{Table: export.People(holders), Name: "people", Caption: t.Text("people.caption", map[string]any{"Count": len(holders)})}, nil
 }
