@@ -51,7 +51,7 @@ func (t *Turn) answerText(f form.Field, answers map[string]string, short bool) s
 		label, _ := t.optionLabel(f, v)
 		return label
 	case form.Date:
-		if day, ok := t.parseStoredDate(v); ok {
+		if day, ok := t.ParseStoredDate(v); ok {
 			return t.Date(day)
 		}
 	case form.Email:
@@ -128,8 +128,8 @@ func (t *Turn) Application(typed string) (store.Application, error) {
 	return t.Tx.Application(code)
 }
 
-// parseStoredDate reads a date answer back.
-func (t *Turn) parseStoredDate(s string) (time.Time, bool) {
+// ParseStoredDate reads a date answer back.
+func (t *Turn) ParseStoredDate(s string) (time.Time, bool) {
 	day, err := time.ParseInLocation(form.DateLayout, s, t.School().Location)
 	return day, err == nil
 }

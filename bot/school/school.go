@@ -9,6 +9,7 @@ package school
 
 import (
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/applying"
 	"github.com/mentorbot/mentorbot/bot/broadcasts"
 	"github.com/mentorbot/mentorbot/bot/calendar"
 	"github.com/mentorbot/mentorbot/bot/commission"
@@ -23,7 +24,7 @@ import (
 // by themselves, and its staff operations last.
 func Features() []bot.Feature {
 	return []bot.Feature{
-		bot.Applying, bot.Sources, commission.People, commission.Selection, calendar.Feature,
+		applying.Feature, applying.Sources, commission.People, commission.Selection, calendar.Feature,
 		mentoring.Feature, mentoring.FAQ, broadcasts.Feature, election.Feature, programme.Feature, records.Feature,
 		bot.Operations,
 	}

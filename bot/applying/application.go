@@ -1,4 +1,13 @@
-package bot
+// Package applying is the part of the bot for stage I: the application
+// form as a dialogue built from bot/form (one step per field, the summary,
+// the answers to change), her draft and its reminders to finish
+// (nudge.go), /withdraw, the start links that say where applicants come
+// from (links.go, Sources), applications that came on paper or by e-mail
+// (paper.go), and staff's /applications, /application and /export. It is
+// the newcomer's home: the core's /start hands her to it once she has
+// chosen her language and agreed (Feature.Home), and /help shows her
+// application's status from it (Feature.Status).
+package applying
 
 import (
 	"fmt"
@@ -6,42 +15,46 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// The application form: her way in (/start, in coreFeature), her buttons
-// in the form and the summary, /withdraw, and staff's view of the
-// applications.
 // Prefixes of the summary's buttons, handled by the form.
 const (
 	prefixSummary = "sum"  // sum:submit, sum:edit
 	prefixEdit    = "edit" // edit:FIELD, the answer to change
 )
 
-var Applying = Feature{
+// Feature is the application form: her way in after the core's /start
+// (Feature.Home), her buttons in the form and the summary, /withdraw,
+// reminders to finish, paper entries, and staff's view of the
+// applications.
+var Feature = bot.Feature{
 	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
-	Lists:     map[string]PagedList{"apps": {Size: 20, Page: (*Turn).listApplications, File: (*Turn).exportApplications}},
-	Tables:    map[string]func(*Turn, string) (FileTable, error){"applications": (*Turn).exportApplicationsTable},
-	Due:       map[store.DueKind]DueFunc{store.DueFinish: func(b *Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) { return b.deliverNudge(tx, d, now) }},
-	Before:    (*Turn).movedFromOldForm,
-	Input:     (*Turn).linkByContact,
-	Status:    (*Turn).status,
-	Home:      &Home{Dialogue: formDialogue, Resume: (*Turn).resumeForm, Again: (*Turn).leftFormOrResume},
-	Commands: []Command{
-		{Name: "withdraw", Run: (*Turn).askWithdraw, Help: true},
-		{Name: "applications", Roles: StaffOnly, Run: FirstPage("apps"), Help: true, Menu: true},
-		{Name: "application", Roles: StaffOnly, Run: (*Turn).showApplication, Help: true},
-		{Name: "application_add", Roles: StaffOnly, Run: (*Turn).addApplication, Help: true},
-		{Name: "export", Roles: StaffOnly, Run: (*Turn).exportApplications, Help: true, Menu: true},
+	Lists:     map[string]bot.PagedList{"apps": {Size: 20, Page: listApplications, File: exportApplications}},
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"applications": exportApplicationsTable},
+	Due: map[store.DueKind]bot.DueFunc{store.DueFinish: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
+		return deliverNudge(b, tx, d, now)
+	}},
+	Before: movedFromOldForm,
+	Input:  linkByContact,
+	Status: status,
+	Home:   &bot.Home{Dialogue: formDialogue, Resume: resumeForm, Again: leftFormOrResume},
+	Commands: []bot.Command{
+		{Name: "withdraw", Run: askWithdraw, Help: true},
+		{Name: "applications", Roles: bot.StaffOnly, Run: bot.FirstPage("apps"), Help: true, Menu: true},
+		{Name: "application", Roles: bot.StaffOnly, Run: showApplication, Help: true},
+		{Name: "application_add", Roles: bot.StaffOnly, Run: addApplication, Help: true},
+		{Name: "export", Roles: bot.StaffOnly, Run: exportApplications, Help: true, Menu: true},
 	},
-	Buttons: []Button{
+	Buttons: []bot.Button{
 		{Prefix: formCallback, Run: tapForm(formCallback)},
 		{Prefix: prefixSummary, Run: tapForm(prefixSummary)},
 		{Prefix: prefixEdit, Run: tapForm(prefixEdit)},
-		{Prefix: prefixWithdraw, Run: (*Turn).tapWithdraw},
-		{Prefix: prefixNudge, Run: (*Turn).tapNudge},
+		{Prefix: prefixWithdraw, Run: tapWithdraw},
+		{Prefix: prefixNudge, Run: tapNudge},
 		// Staff's entry of a paper application: the dialogue's roles
 		// guard it (see tapEntry).
 		{Prefix: entryCallback, Run: tapEntry},
@@ -52,8 +65,8 @@ var Applying = Feature{
 // and the summary's "sum:<value>" and "edit:<field>" (the data the bot
 // before the dialogue engine gave them, so a summary she had open then
 // still works).
-func tapForm(prefix string) func(*Turn, string) error {
-	return func(t *Turn, args string) error {
+func tapForm(prefix string) func(*bot.Turn, string) error {
+	return func(t *bot.Turn, args string) error {
 		switch prefix {
 		case prefixSummary:
 			args = stepSummary + ":" + args
@@ -110,7 +123,7 @@ func formSteps() []dialogue.Step {
 	}
 	return append(steps,
 		dialogue.Step{ID: stepSummary, Takes: dialogue.Buttons, KeepText: true, Callback: "sum",
-			Prompt: func(c *dialogue.Context) string { return TurnOf(c).SummaryText(c.Answers, true, 1) },
+			Prompt: func(c *dialogue.Context) string { return bot.TurnOf(c).SummaryText(c.Answers, true, 1) },
 			Options: func(*dialogue.Context) []dialogue.Option {
 				return []dialogue.Option{{Value: "edit", Label: "summary.edit"}, {Value: "submit", Label: "summary.submit"}}
 			},
@@ -138,7 +151,7 @@ func fieldStep(f form.Field) dialogue.Step {
 		s.Applies = func(c *dialogue.Context) bool { return f.Asked(c.Answers) }
 	}
 	if f.Check != nil {
-		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, TurnOf(c).FormRules()) }
+		s.Check = func(c *dialogue.Context, answer string) error { return f.Check(answer, bot.TurnOf(c).FormRules()) }
 	}
 	switch f.Kind {
 	case form.Text, form.LongText:
@@ -193,7 +206,7 @@ func fieldStep(f form.Field) dialogue.Step {
 		s.Takes, s.Share, s.Parse = dialogue.Phone, "form.phone.share", readPhone
 		s.Taken = func(c *dialogue.Context, phone string) error {
 			// Hide the "share my number" keyboard now that it did its job.
-			t := TurnOf(c)
+			t := bot.TurnOf(c)
 			t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, RemoveKeyboard: true,
 				Text: t.Text("form.phone.saved", map[string]any{"Phone": phone})})
 			return nil
@@ -232,11 +245,11 @@ func fieldStep(f form.Field) dialogue.Step {
 		}
 	case form.Essay:
 		s.Takes, s.Done = dialogue.MultiPart, "answer.done"
-		s.Parts = &dialogue.Parts{Sep: "\n\n", MaxPart: MaxMessage,
+		s.Parts = &dialogue.Parts{Sep: "\n\n", MaxPart: bot.MaxMessage,
 			Clear: "form.essay.clear", Keep: "form.essay.keep", Empty: "form.essay.empty", Cleared: "form.essay.cleared",
 			ClearYes: "form.essay.clear_yes", ClearNo: "form.essay.clear_no",
 			ClearAsk: func(c *dialogue.Context, whole string) string {
-				t := TurnOf(c)
+				t := bot.TurnOf(c)
 				return t.Texts().Plural(t.Lang(), "form.essay.clear_ask", form.CountWords(whole), nil)
 			},
 			Check: func(c *dialogue.Context, whole string) error {
@@ -246,14 +259,14 @@ func fieldStep(f form.Field) dialogue.Step {
 				return nil
 			},
 			Receipt: func(c *dialogue.Context, whole string) string {
-				t := TurnOf(c)
+				t := bot.TurnOf(c)
 				return t.Texts().Plural(t.Lang(), "form.essay.received", form.CountWords(whole), essayRoom(whole))
 			}}
 		s.Before = func(c *dialogue.Context) {
 			// Back at an essay she wrote: how long it is, before she
 			// replaces or keeps it.
 			if essay := c.Answers[f.ID]; essay != "" && c.Partial() == "" && !c.Repeated() {
-				t := TurnOf(c)
+				t := bot.TurnOf(c)
 				t.Send(t.Texts().Plural(t.Lang(), "form.essay.current", form.CountWords(essay), essayRoom(essay)), nil)
 			}
 		}
@@ -266,13 +279,13 @@ func fieldStep(f form.Field) dialogue.Step {
 // of a section carries the section's title, unless she is asked it
 // again. An essay begun shows how much of it is saved.
 func fieldPrompt(c *dialogue.Context, f form.Field) string {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	n, total := form.Position(f.ID, c.Answers)
 	head := c.Text("form.mark", map[string]any{"Section": f.Section, "Sections": form.Sections, "N": n, "Total": total})
 	if !c.Repeated() && firstOfSection(f, c.Answers) {
 		head += "\n" + c.Text(fmt.Sprintf("form.section.%d", f.Section), nil)
 	}
-	q := c.Text("form."+f.ID+".ask", t.formYears())
+	q := c.Text("form."+f.ID+".ask", formYears(t))
 	if have := c.Partial(); f.Kind == form.Essay && have != "" {
 		q += "\n\n" + t.Texts().Plural(t.Lang(), "form.essay.so_far", form.CountWords(have), essayRoom(have))
 	}
@@ -287,7 +300,7 @@ func essayRoom(essay string) map[string]any {
 
 // formYears are the years a question names, following the run: the
 // "last two years" before the deadline are its year and the one before.
-func (t *Turn) formYears() map[string]any {
+func formYears(t *bot.Turn) map[string]any {
 	year := t.School().Deadline.In(t.School().Location).Year()
 	return map[string]any{"From": year - 1, "To": year}
 }
@@ -342,7 +355,7 @@ func readBirthDate(c *dialogue.Context) (string, error) {
 	if !c.In.Typed || c.In.Media != nil {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
-	days, err := form.ParseBirthDate(c.In.Text, TurnOf(c).FormRules())
+	days, err := form.ParseBirthDate(c.In.Text, bot.TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -394,7 +407,7 @@ func centuryStep(f form.Field) dialogue.Step {
 			case late[:4]:
 				return late, nil
 			}
-			days, err := form.ParseBirthDate(c.In.Text, TurnOf(c).FormRules())
+			days, err := form.ParseBirthDate(c.In.Text, bot.TurnOf(c).FormRules())
 			switch {
 			case err != nil:
 				return "", err
@@ -407,7 +420,7 @@ func centuryStep(f form.Field) dialogue.Step {
 			if f.Check == nil {
 				return nil
 			}
-			return f.Check(answer, TurnOf(c).FormRules())
+			return f.Check(answer, bot.TurnOf(c).FormRules())
 		}}
 }
 
@@ -450,7 +463,7 @@ func firstOfSection(f form.Field, answers map[string]string) bool {
 // formOpen lets the form go on until the deadline; after it she is told
 // so politely, and her answers stay.
 func formOpen(c *dialogue.Context) bool {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	if t.Closed() {
 		t.SayClosed()
 		return false
@@ -460,7 +473,7 @@ func formOpen(c *dialogue.Context) bool {
 
 // leftForm tells her that /cancel kept her answers.
 func leftForm(c *dialogue.Context) error {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, Text: t.Text("form.left", nil), RemoveKeyboard: true})
 	return nil
 }
@@ -471,7 +484,7 @@ func leftForm(c *dialogue.Context) error {
 type draftKeeper struct{}
 
 func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
-	d, err := TurnOf(c).draft()
+	d, err := draft(bot.TurnOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -479,13 +492,13 @@ func (draftKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 }
 
 func (draftKeeper) Save(c *dialogue.Context, answers map[string]string) error {
-	t := TurnOf(c)
-	d, err := t.draft()
+	t := bot.TurnOf(c)
+	d, err := draft(t)
 	if err != nil {
 		return err
 	}
 	keepAnswers(&d, answers)
-	return t.saveDraft(d)
+	return saveDraft(t, d)
 }
 
 // formAnswers are the answers of application d as the form's dialogue
@@ -582,9 +595,9 @@ func formPlace(answers map[string]string, step string) (string, []string) {
 }
 
 // draft loads her application draft, starting one if she has none.
-func (t *Turn) draft() (store.Application, error) {
+func draft(t *bot.Turn) (store.Application, error) {
 	d, err := t.Tx.Draft(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return store.Application{UserID: t.User.ID, Language: t.Lang(), Answers: map[string]string{}, StartedAt: t.Now}, nil
 	}
 	return d, err
@@ -592,14 +605,14 @@ func (t *Turn) draft() (store.Application, error) {
 
 // saveDraft keeps her answers. An answer is also what her reminders to
 // finish count from (nudge.go): the next is planned again here.
-func (t *Turn) saveDraft(d store.Application) error {
+func saveDraft(t *bot.Turn, d store.Application) error {
 	d.Language = t.Lang()
 	d.UpdatedAt = t.Now
 	if d.Source == "" {
 		d.Source = t.User.Source
 	}
 	cameBack(&d, t.Now)
-	if err := t.Bot().planNudge(t.Tx, &d, t.Now); err != nil {
+	if err := planNudge(t.Bot(), t.Tx, &d, t.Now); err != nil {
 		return err
 	}
 	return t.Tx.PutDraft(d)
@@ -607,7 +620,7 @@ func (t *Turn) saveDraft(d store.Application) error {
 
 // goOnWithForm puts her back in the form where her draft says, asking the
 // question as a new one.
-func (t *Turn) goOnWithForm(d store.Application) error {
+func goOnWithForm(t *bot.Turn, d store.Application) error {
 	step, path := formPlace(d.Answers, "")
 	return t.Dialogues().Place(t.Talk(), formDialogue, step, path, "", true)
 }
@@ -616,7 +629,7 @@ func (t *Turn) goOnWithForm(d store.Application) error {
 // in the middle of the form (User.Step a field ID or "summary", checklist
 // ticks or essay parts in the draft's Pending) onto the engine, at the
 // question she was on; the next thing she sends goes on from there.
-func (t *Turn) movedFromOldForm() error {
+func movedFromOldForm(t *bot.Turn) error {
 	step := t.User.Step
 	if _, isField := form.ByID(step); !isField && step != stepSummary {
 		return nil
@@ -625,7 +638,7 @@ func (t *Turn) movedFromOldForm() error {
 	if d, _, err := t.Dialogues().Current(t.Talk()); d != nil || err != nil {
 		return err
 	}
-	d, err := t.draft()
+	d, err := draft(t)
 	if err != nil {
 		return err
 	}
@@ -642,8 +655,8 @@ func (t *Turn) movedFromOldForm() error {
 
 // submitApplication turns the draft into an application with a code.
 func submitApplication(c *dialogue.Context) error {
-	t := TurnOf(c)
-	d, err := t.draft()
+	t := bot.TurnOf(c)
+	d, err := draft(t)
 	if err != nil {
 		return err
 	}
@@ -652,7 +665,7 @@ func submitApplication(c *dialogue.Context) error {
 	if d.Source == "" {
 		d.Source = t.User.Source
 	}
-	if err := t.Bot().dropNudge(t.Tx, &d); err != nil { // no more reminders to finish
+	if err := dropNudge(t.Bot(), t.Tx, &d); err != nil { // no more reminders to finish
 		return err
 	}
 	app, err := t.Tx.Submit(d, t.Now)

@@ -1,9 +1,10 @@
-package bot
+package applying
 
 import (
 	"errors"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
@@ -39,7 +40,7 @@ var entryApplicationDialogue = &dialogue.Dialogue{
 	// Its steps are the form's after two of its own: it changes when the
 	// form does, and with the last digits when its own steps do.
 	Version:  applicationDialogue.Version*100 + 1,
-	Roles:    StaffOnly,
+	Roles:    bot.StaffOnly,
 	Callback: entryCallback,
 	Steps:    entrySteps(),
 	Keep:     entryKeeper{},
@@ -63,11 +64,11 @@ func entrySteps() []dialogue.Step {
 			}},
 		{ID: stepEntryArrived, Takes: dialogue.Text, Ask: "entry.arrived.ask", Parse: readArrival, Check: checkArrival,
 			Data: func(c *dialogue.Context) map[string]any {
-				t := TurnOf(c)
+				t := bot.TurnOf(c)
 				return map[string]any{"Example": t.Date(t.Now), "Deadline": t.Date(t.School().Deadline)}
 			},
 			Taken: func(c *dialogue.Context, _ string) error {
-				TurnOf(c).Say("entry.form_next", nil)
+				bot.TurnOf(c).Say("entry.form_next", nil)
 				return nil
 			}},
 	}
@@ -87,7 +88,7 @@ func readArrival(c *dialogue.Context) (string, error) {
 	if !c.In.Typed || c.In.Media != nil {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
-	day, err := form.ParseArrivalDate(c.In.Text, TurnOf(c).FormRules())
+	day, err := form.ParseArrivalDate(c.In.Text, bot.TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -97,8 +98,8 @@ func readArrival(c *dialogue.Context) (string, error) {
 // checkArrival refuses a day still to come, and one after the deadline:
 // such an application takes no part in the selection.
 func checkArrival(c *dialogue.Context, answer string) error {
-	t := TurnOf(c)
-	day, ok := t.parseStoredDate(answer)
+	t := bot.TurnOf(c)
+	day, ok := t.ParseStoredDate(answer)
 	switch {
 	case !ok:
 		return &form.Invalid{Key: "form.invalid.date"}
@@ -128,7 +129,7 @@ func readTheirPhone(c *dialogue.Context) (string, error) {
 type entryKeeper struct{}
 
 func (entryKeeper) Load(c *dialogue.Context) (map[string]string, error) {
-	d, err := TurnOf(c).entry()
+	d, err := entry(bot.TurnOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -143,14 +144,14 @@ func (entryKeeper) Load(c *dialogue.Context) (map[string]string, error) {
 }
 
 func (entryKeeper) Save(c *dialogue.Context, answers map[string]string) error {
-	t := TurnOf(c)
-	d, err := t.entry()
+	t := bot.TurnOf(c)
+	d, err := entry(t)
 	if err != nil {
 		return err
 	}
 	d.Source = answers[stepEntrySource]
 	d.ArrivedAt = time.Time{}
-	if day, ok := t.parseStoredDate(answers[stepEntryArrived]); ok {
+	if day, ok := t.ParseStoredDate(answers[stepEntryArrived]); ok {
 		d.ArrivedAt = day
 	}
 	keepAnswers(&d, answers)
@@ -160,9 +161,9 @@ func (entryKeeper) Save(c *dialogue.Context, answers map[string]string) error {
 
 // entry is the application the staff member is entering, a new one if
 // none.
-func (t *Turn) entry() (store.Application, error) {
+func entry(t *bot.Turn) (store.Application, error) {
 	d, err := t.Tx.Entry(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return store.Application{Answers: map[string]string{}, StartedAt: t.Now, EnteredBy: t.User.ID}, nil
 	}
 	return d, err
@@ -170,7 +171,7 @@ func (t *Turn) entry() (store.Application, error) {
 
 // addApplication is /application_add: a new entry, from its first step
 // (one left half-way before is dropped).
-func (t *Turn) addApplication() error {
+func addApplication(t *bot.Turn) error {
 	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
@@ -180,7 +181,7 @@ func (t *Turn) addApplication() error {
 // tapEntry takes a button of the entry. The dialogue's roles guard it (re-checked
 // at every tap), and the command that starts it and its end are audited:
 // a tap is not, or one application would fill the audit log.
-func tapEntry(t *Turn, args string) error {
+func tapEntry(t *bot.Turn, args string) error {
 	if handled, err := t.Dialogues().TapStep(t.Talk(), entryCallback, args); handled || err != nil {
 		return err
 	}
@@ -189,8 +190,8 @@ func tapEntry(t *Turn, args string) error {
 
 // submitEntered turns the entry into a submitted application.
 func submitEntered(c *dialogue.Context) error {
-	t := TurnOf(c)
-	d, err := t.entry()
+	t := bot.TurnOf(c)
+	d, err := entry(t)
 	if err != nil {
 		return err
 	}
@@ -206,7 +207,7 @@ func submitEntered(c *dialogue.Context) error {
 	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
-	if err := t.Audit(StaffOnly, "application entered", app.Code+" "+app.Source); err != nil {
+	if err := t.Audit(bot.StaffOnly, "application entered", app.Code+" "+app.Source); err != nil {
 		return err
 	}
 	t.Log().Info("application entered", "by", t.User.ID, "code", app.Code, "source", app.Source)
@@ -216,7 +217,7 @@ func submitEntered(c *dialogue.Context) error {
 
 // leftEntry drops the entry on /cancel: nothing was submitted.
 func leftEntry(c *dialogue.Context) error {
-	t := TurnOf(c)
+	t := bot.TurnOf(c)
 	if err := t.Tx.DropEntry(t.User.ID); err != nil {
 		return err
 	}
@@ -229,14 +230,14 @@ func leftEntry(c *dialogue.Context) error {
 // no application of her own: it becomes hers, and she is told its status.
 // linked is false when there is nothing to link. Staff entering an
 // application are not linked by a contact they share there.
-func (t *Turn) linkByContact() (linked bool, err error) {
-	if t.Update.Kind != KindContact || t.Update.ContactOwner != t.User.ID || t.User.ID == 0 {
+func linkByContact(t *bot.Turn) (linked bool, err error) {
+	if t.Update.Kind != bot.KindContact || t.Update.ContactOwner != t.User.ID || t.User.ID == 0 {
 		return false, nil
 	}
 	if d, _, err := t.Dialogues().Current(t.Talk()); err != nil || d != nil && d.Name != formDialogue {
 		return false, err
 	}
-	if _, err := t.Tx.ApplicationOf(t.User.ID); !IsNotFound(err) {
+	if _, err := t.Tx.ApplicationOf(t.User.ID); !bot.IsNotFound(err) {
 		return false, err // she has one: nothing to link
 	}
 	phone, err := form.ParsePhone(t.Update.Phone)
@@ -244,17 +245,17 @@ func (t *Turn) linkByContact() (linked bool, err error) {
 		return false, nil
 	}
 	found, err := t.Tx.UnlinkedByPhone(phone)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
 	if d, err := t.Tx.Draft(t.User.ID); err == nil {
-		if err := t.Bot().dropNudge(t.Tx, &d); err != nil { // her draft goes: no reminders to finish it
+		if err := dropNudge(t.Bot(), t.Tx, &d); err != nil { // her draft goes: no reminders to finish it
 			return false, err
 		}
-	} else if !IsNotFound(err) {
+	} else if !bot.IsNotFound(err) {
 		return false, err
 	}
 	app, err := t.Tx.LinkApplication(found.Code, t.User.ID)
@@ -271,7 +272,7 @@ func (t *Turn) linkByContact() (linked bool, err error) {
 	if app.Status == store.StatusAccepted && !app.PublishedAt.IsZero() && !t.User.HasRole(store.RoleParticipant) {
 		t.User.Roles = append(t.User.Roles, store.RoleParticipant)
 	}
-	if err := t.dialoguesEnd(); err != nil {
+	if err := dialoguesEnd(t); err != nil {
 		return false, err
 	}
 	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "application linked", Detail: app.Code}); err != nil {
@@ -280,12 +281,12 @@ func (t *Turn) linkByContact() (linked bool, err error) {
 	t.Log().Info("application linked", "user", t.User.ID, "code", app.Code)
 	t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: t.Update.ChatID, RemoveKeyboard: true,
 		Text: t.Text("app.linked", map[string]any{"Code": app.Code, "Source": t.Text("entry.via."+app.Source, nil)})})
-	t.Send(t.applicationStatus(app), nil)
+	t.Send(applicationStatus(t, app), nil)
 	return true, nil
 }
 
 // dialoguesEnd ends the form she was in, if any: her application is here.
-func (t *Turn) dialoguesEnd() error {
+func dialoguesEnd(t *bot.Turn) error {
 	if in, err := t.Dialogues().In(t.Talk(), formDialogue); !in || err != nil {
 		return err
 	}

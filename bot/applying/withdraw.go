@@ -1,14 +1,17 @@
-package bot
+package applying
 
-import "github.com/mentorbot/mentorbot/store"
+import (
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/store"
+)
 
 // prefixWithdraw is the confirmation of /withdraw: wd:yes, wd:no.
 const prefixWithdraw = "wd"
 
 // askWithdraw is /withdraw: she may take her application back until the
 // results are out. It then leaves the scoring.
-func (t *Turn) askWithdraw() error {
-	app, ok, err := t.withdrawable()
+func askWithdraw(t *bot.Turn) error {
+	app, ok, err := withdrawable(t)
 	if !ok {
 		return err
 	}
@@ -20,12 +23,12 @@ func (t *Turn) askWithdraw() error {
 
 // withdrawable returns her application if she can still withdraw it, and
 // otherwise tells her why not.
-func (t *Turn) withdrawable() (store.Application, bool, error) {
+func withdrawable(t *bot.Turn) (store.Application, bool, error) {
 	if t.User.Language == "" {
 		t.User.Language = t.Lang()
 	}
 	app, err := t.Tx.ApplicationOf(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("withdraw.none", nil)
 		return app, false, nil
 	}
@@ -44,14 +47,14 @@ func (t *Turn) withdrawable() (store.Application, bool, error) {
 }
 
 // tapWithdraw takes her answer to the withdrawal question.
-func (t *Turn) tapWithdraw(answer string) error {
+func tapWithdraw(t *bot.Turn, answer string) error {
 	t.Toast("")
 	t.EditButtons(nil)
 	if answer != "yes" {
 		t.Say("withdraw.kept", nil)
 		return nil
 	}
-	app, ok, err := t.withdrawable()
+	app, ok, err := withdrawable(t)
 	if !ok {
 		return err
 	}

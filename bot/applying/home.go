@@ -1,19 +1,20 @@
-package bot
+package applying
 
 import (
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/form"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // resume puts her back where she was: her submitted application, the
 // closed notice after the deadline, or the question of her form she is on.
-func (t *Turn) resumeForm(greet bool) error {
+func resumeForm(t *bot.Turn, greet bool) error {
 	app, err := t.Tx.ApplicationOf(t.User.ID)
 	if err == nil {
-		t.Send(t.applicationStatus(app), nil)
+		t.Send(applicationStatus(t, app), nil)
 		return nil
 	}
-	if !IsNotFound(err) {
+	if !bot.IsNotFound(err) {
 		return err
 	}
 	if s, ok := t.School().Programme.Stage("I"); ok && t.Now.Before(s.Starts) {
@@ -25,7 +26,7 @@ func (t *Turn) resumeForm(greet bool) error {
 		t.SayClosed()
 		return nil
 	}
-	draft, err := t.draft()
+	draft, err := draft(t)
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func (t *Turn) resumeForm(greet bool) error {
 		t.Say("form.intro", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
 		// She has started: kept as a draft, so she is counted and
 		// reminded if she goes quiet before the first answer.
-		if err := t.saveDraft(draft); err != nil {
+		if err := saveDraft(t, draft); err != nil {
 			return err
 		}
 	case greet:
@@ -48,14 +49,14 @@ func (t *Turn) resumeForm(greet bool) error {
 		_, err = t.Dialogues().Reask(t.Talk())
 		return err
 	}
-	return t.goOnWithForm(draft)
+	return goOnWithForm(t, draft)
 }
 
 // applicationStatus says where her application is, as she may know it:
 // sent, withdrawn, or, once the results are sent out, the decision
 // (accepted with the school's dates, on the waiting list, not selected).
 // Until then a decision is the commission's, and it is still "sent".
-func (t *Turn) applicationStatus(app store.Application) string {
+func applicationStatus(t *bot.Turn, app store.Application) string {
 	data := map[string]any{"Code": app.Code, "Date": t.Date(app.SubmittedAt)}
 	if !app.ArrivedAt.IsZero() {
 		data["Date"] = t.Date(app.ArrivedAt) // it came on paper or by e-mail
@@ -77,16 +78,16 @@ func (t *Turn) applicationStatus(app store.Application) string {
 
 // status is her application's status for /help: her application's, or
 // her draft's progress; "" when she has neither.
-func (t *Turn) status() (string, error) {
+func status(t *bot.Turn) (string, error) {
 	app, err := t.Tx.ApplicationOf(t.User.ID)
 	if err == nil {
-		return t.applicationStatus(app), nil
+		return applicationStatus(t, app), nil
 	}
-	if !IsNotFound(err) {
+	if !bot.IsNotFound(err) {
 		return "", err
 	}
 	d, err := t.Tx.Draft(t.User.ID)
-	if IsNotFound(err) || err == nil && len(d.Answers) == 0 {
+	if bot.IsNotFound(err) || err == nil && len(d.Answers) == 0 {
 		return "", nil
 	}
 	if err != nil {
@@ -99,16 +100,16 @@ func (t *Turn) status() (string, error) {
 // leftFormOrResume follows anything she sends outside the form: after
 // /cancel she is told her answers wait for /start; otherwise where her
 // application is.
-func (t *Turn) leftFormOrResume() error {
-	if _, err := t.Tx.ApplicationOf(t.User.ID); IsNotFound(err) && !t.Closed() {
+func leftFormOrResume(t *bot.Turn) error {
+	if _, err := t.Tx.ApplicationOf(t.User.ID); bot.IsNotFound(err) && !t.Closed() {
 		if _, err := t.Tx.Draft(t.User.ID); err == nil {
 			t.Say("form.left", nil)
 			return nil
-		} else if !IsNotFound(err) {
+		} else if !bot.IsNotFound(err) {
 			return err
 		}
-	} else if err != nil && !IsNotFound(err) {
+	} else if err != nil && !bot.IsNotFound(err) {
 		return err
 	}
-	return t.resumeForm(false)
+	return resumeForm(t, false)
 }

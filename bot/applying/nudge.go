@@ -1,10 +1,11 @@
-package bot
+package applying
 
 import (
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -44,7 +45,7 @@ var nudgeBefore = []time.Duration{3 * 24 * time.Hour, 24 * time.Hour}
 // is done once any reminder went less than a day before its time (it
 // would only repeat that one). Each time is moved into the day's window
 // and must fall before the deadline.
-func (b *Bot) nextNudge(d store.Application, after time.Time) (time.Time, bool) {
+func nextNudge(b *bot.Bot, d store.Application, after time.Time) (time.Time, bool) {
 	n := d.Nudges
 	if n.Off || n.Sent >= maxNudges {
 		return time.Time{}, false
@@ -58,7 +59,7 @@ func (b *Bot) nextNudge(d store.Application, after time.Time) (time.Time, bool) 
 	}
 	var next time.Time
 	for _, at := range times {
-		at = b.inNudgeWindow(at)
+		at = inNudgeWindow(b, at)
 		if !at.After(after) || (!n.LastAt.IsZero() && at.Before(n.LastAt.Add(nudgeGap))) || !at.Before(b.Deadline) {
 			continue
 		}
@@ -71,7 +72,7 @@ func (b *Bot) nextNudge(d store.Application, after time.Time) (time.Time, bool) 
 
 // inNudgeWindow is at, or the next 10:00 in the school's zone when at
 // falls outside 10:00–20:00.
-func (b *Bot) inNudgeWindow(at time.Time) time.Time {
+func inNudgeWindow(b *bot.Bot, at time.Time) time.Time {
 	local := at.In(b.Location)
 	if h := local.Hour(); h >= nudgeFrom && h < nudgeTill {
 		return at
@@ -84,11 +85,11 @@ func (b *Bot) inNudgeWindow(at time.Time) time.Time {
 
 // planNudge drops d's planned reminder and plans her next one after now,
 // if any; the caller saves d in the same transaction.
-func (b *Bot) planNudge(tx *store.Tx, d *store.Application, now time.Time) error {
-	if err := b.dropNudge(tx, d); err != nil {
+func planNudge(b *bot.Bot, tx *store.Tx, d *store.Application, now time.Time) error {
+	if err := dropNudge(b, tx, d); err != nil {
 		return err
 	}
-	next, ok := b.nextNudge(*d, now)
+	next, ok := nextNudge(b, *d, now)
 	if !ok {
 		return nil
 	}
@@ -97,7 +98,7 @@ func (b *Bot) planNudge(tx *store.Tx, d *store.Application, now time.Time) error
 }
 
 // dropNudge drops d's planned reminder, if any; the caller saves d.
-func (b *Bot) dropNudge(tx *store.Tx, d *store.Application) error {
+func dropNudge(b *bot.Bot, tx *store.Tx, d *store.Application) error {
 	if d.Nudges.NextAt.IsZero() {
 		return nil
 	}
@@ -111,13 +112,13 @@ func (b *Bot) dropNudge(tx *store.Tx, d *store.Application) error {
 // deliverNudge sends a reminder to finish that fell due, if her record
 // still wants it, and plans the next. An item planned for a time her
 // draft no longer holds is obsolete and sends nothing.
-func (b *Bot) deliverNudge(tx *store.Tx, d store.Due, now time.Time) (int, error) {
+func deliverNudge(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
 	id, err := strconv.ParseInt(d.EventID, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("reminder to finish for %q: %w", d.EventID, err)
 	}
 	draft, err := tx.Draft(id)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return 0, nil // submitted, or erased
 	}
 	if err != nil {
@@ -128,19 +129,19 @@ func (b *Bot) deliverNudge(tx *store.Tx, d store.Due, now time.Time) (int, error
 	}
 	draft.Nudges.NextAt = time.Time{}
 	u, err := tx.User(id)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return 0, err
 	}
-	if why := b.noNudge(u, err == nil, now); why != "" {
+	if why := noNudge(b, u, err == nil, now); why != "" {
 		b.Log.Info("reminder to finish dropped", "user_id", id, "why", why)
 		return 0, tx.PutDraft(draft)
 	}
-	if err := tx.Enqueue(now, b.nudgeMessage(u)); err != nil {
+	if err := tx.Enqueue(now, nudgeMessage(b, u)); err != nil {
 		return 0, err
 	}
 	draft.Nudges.Sent++
 	draft.Nudges.LastAt = now
-	if err := b.planNudge(tx, &draft, now); err != nil {
+	if err := planNudge(b, tx, &draft, now); err != nil {
 		return 0, err
 	}
 	b.Log.Info("reminder to finish sent", "user_id", id, "sent", draft.Nudges.Sent)
@@ -148,7 +149,7 @@ func (b *Bot) deliverNudge(tx *store.Tx, d store.Due, now time.Time) (int, error
 }
 
 // noNudge says why u is not reminded now, "" if she is.
-func (b *Bot) noNudge(u store.User, known bool, now time.Time) string {
+func noNudge(b *bot.Bot, u store.User, known bool, now time.Time) string {
 	switch {
 	case !known:
 		return "unknown"
@@ -165,10 +166,10 @@ func (b *Bot) noNudge(u store.User, known bool, now time.Time) string {
 }
 
 // nudgeMessage is the reminder to finish, in her language.
-func (b *Bot) nudgeMessage(u store.User) store.Outgoing {
-	lang := UserLang(u)
+func nudgeMessage(b *bot.Bot, u store.User) store.Outgoing {
+	lang := bot.UserLang(u)
 	return store.Outgoing{Kind: store.KindMessage, ChatID: u.ID, Lane: store.LaneBulk,
-		Text: b.Texts.Text(lang, "nudge.text", map[string]any{"Deadline": b.dateIn(b.Deadline)}),
+		Text: b.Texts.Text(lang, "nudge.text", map[string]any{"Deadline": dateIn(b, b.Deadline)}),
 		Buttons: [][]store.Button{
 			{{Text: b.Texts.Text(lang, "nudge.continue", nil), Data: prefixNudge + ":go"}},
 			{{Text: b.Texts.Text(lang, "nudge.stop", nil), Data: prefixNudge + ":off"}},
@@ -176,36 +177,36 @@ func (b *Bot) nudgeMessage(u store.User) store.Outgoing {
 }
 
 // dateIn is a day as people read it, in the school's zone.
-func (b *Bot) dateIn(at time.Time) string { return at.In(b.Location).Format("02.01.2006") }
+func dateIn(b *bot.Bot, at time.Time) string { return at.In(b.Location).Format("02.01.2006") }
 
 // tapNudge takes a button under a reminder to finish.
-func (t *Turn) tapNudge(args string) error {
+func tapNudge(t *bot.Turn, args string) error {
 	switch args {
 	case "go":
 		t.Toast("")
 		t.EditButtons(nil)
-		if err := t.cameBackByTap(); err != nil {
+		if err := cameBackByTap(t); err != nil {
 			return err
 		}
 		return t.Resume(false) // her question again, or where she is
 	case "off":
-		return t.stopNudges()
+		return stopNudges(t)
 	}
 	return t.OldButton()
 }
 
 // stopNudges is "Don't remind me": her planned reminder is dropped and
 // none is planned again.
-func (t *Turn) stopNudges() error {
+func stopNudges(t *bot.Turn) error {
 	d, err := t.Tx.Draft(t.User.ID)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		return t.OldButton()
 	}
 	if err != nil {
 		return err
 	}
 	d.Nudges.Off = true
-	if err := t.Bot().planNudge(t.Tx, &d, t.Now); err != nil {
+	if err := planNudge(t.Bot(), t.Tx, &d, t.Now); err != nil {
 		return err
 	}
 	if err := t.Tx.PutDraft(d); err != nil {
@@ -218,9 +219,9 @@ func (t *Turn) stopNudges() error {
 
 // cameBackByTap marks her draft as come back after a reminder when she
 // taps "Continue" under it.
-func (t *Turn) cameBackByTap() error {
+func cameBackByTap(t *bot.Turn) error {
 	d, err := t.Tx.Draft(t.User.ID)
-	if IsNotFound(err) || (err == nil && !d.Nudges.CameBackAt.IsZero()) {
+	if bot.IsNotFound(err) || (err == nil && !d.Nudges.CameBackAt.IsZero()) {
 		return nil
 	}
 	if err != nil {

@@ -1,9 +1,10 @@
-package bot
+package applying
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -13,10 +14,10 @@ import (
 // back, and the counts per source), then the page's applications in code
 // order, with names: staff may see them. Only the page's applications are
 // read.
-func (t *Turn) listApplications(w Window) (Page, error) {
+func listApplications(t *bot.Turn, w bot.Window) (bot.Page, error) {
 	apps, counts, err := t.Tx.ApplicationsPage(w.Offset, w.Limit)
 	if err != nil {
-		return Page{}, err
+		return bot.Page{}, err
 	}
 	var sb strings.Builder
 	sb.WriteString(t.Text("staff.applications.count", map[string]any{
@@ -24,9 +25,9 @@ func (t *Turn) listApplications(w Window) (Page, error) {
 		"Deadline": t.DateTime(t.School().Deadline),
 	}))
 	if w.Offset == 0 {
-		head, err := t.sourcesHead()
+		head, err := sourcesHead(t)
 		if err != nil {
-			return Page{}, err
+			return bot.Page{}, err
 		}
 		if head != "" {
 			sb.WriteString("\n" + head)
@@ -36,23 +37,23 @@ func (t *Turn) listApplications(w Window) (Page, error) {
 		}
 	}
 	for _, a := range apps {
-		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.Text("category."+string(a.Category), nil), t.Date(a.SubmittedAt), Clip(a.Answers["full_name"], ListName))
+		fmt.Fprintf(&sb, "\n%s · %s · %s · %s", a.Code, t.Text("category."+string(a.Category), nil), t.Date(a.SubmittedAt), bot.Clip(a.Answers["full_name"], bot.ListName))
 	}
 	if counts.Total > 0 {
 		sb.WriteString("\n\n" + t.Text("staff.applications.hint", nil))
 	}
-	return Page{Text: sb.String(), Total: counts.Total}, nil
+	return bot.Page{Text: sb.String(), Total: counts.Total}, nil
 }
 
 // showApplication shows one application in full: /application A-001.
-func (t *Turn) showApplication() error {
+func showApplication(t *bot.Turn) error {
 	code := strings.TrimSpace(t.Update.Args)
 	if code == "" {
 		t.Say("staff.application.usage", nil)
 		return nil
 	}
 	app, err := t.Application(code)
-	if IsNotFound(err) {
+	if bot.IsNotFound(err) {
 		t.Say("staff.application.not_found", map[string]any{"Code": code})
 		return nil
 	}
@@ -72,13 +73,13 @@ func (t *Turn) showApplication() error {
 
 // exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
-func (t *Turn) exportApplications() error { return t.FileJob("applications", "") }
+func exportApplications(t *bot.Turn) error { return t.FileJob("applications", "") }
 
 // exportApplicationsTable builds it, in the worker (RunFileJobs).
-func (t *Turn) exportApplicationsTable(string) (FileTable, error) {
+func exportApplicationsTable(t *bot.Turn, _ string) (bot.FileTable, error) {
 	apps, err := t.Tx.Applications()
 	if err != nil {
-		return FileTable{}, err
+		return bot.FileTable{}, err
 	}
-	return FileTable{Table: export.Applications(apps, t.School().Location), Name: "applications", Caption: t.Text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
+	return bot.FileTable{Table: export.Applications(apps, t.School().Location), Name: "applications", Caption: t.Text("staff.export.caption", map[string]any{"Count": len(apps)})}, nil
 }

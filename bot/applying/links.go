@@ -1,9 +1,10 @@
-package bot
+package applying
 
 import (
 	"errors"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -14,22 +15,22 @@ import (
 // keeps its name on her record from her first /start with it, her
 // application carries it, and /applications and the export count by it.
 // Someone who came without a link is "direct".
-var Sources = Feature{
-	Start: func(t *Turn, payload string) (bool, error) { return false, t.noteArrival(payload) },
-	Commands: []Command{
-		{Name: "links", Roles: StaffOnly, Run: (*Turn).links, Help: true, Menu: true},
+var Sources = bot.Feature{
+	Start: func(t *bot.Turn, payload string) (bool, error) { return false, noteArrival(t, payload) },
+	Commands: []bot.Command{
+		{Name: "links", Roles: bot.StaffOnly, Run: links, Help: true, Menu: true},
 	},
 }
 
 // sourceLink is the start link of source name.
-func (t *Turn) sourceLink(name string) string {
+func sourceLink(t *bot.Turn, name string) string {
 	return "https://t.me/" + t.School().BotUsername + "?start=" + store.LinkPrefix + name
 }
 
 // links is /links: the list, or with a name a new link.
-func (t *Turn) links() error {
+func links(t *bot.Turn) error {
 	if name := strings.TrimSpace(t.Update.Args); name != "" {
-		return t.makeLink(name)
+		return makeLink(t, name)
 	}
 	links, err := t.Tx.Links()
 	if err != nil {
@@ -47,16 +48,16 @@ func (t *Turn) links() error {
 	for _, l := range links {
 		s := f.BySource[l.Name]
 		lines = append(lines, t.Text("staff.links.line", map[string]any{
-			"Name": l.Name, "Link": t.sourceLink(l.Name), "Opened": s.Opened, "Submitted": s.Submitted}))
+			"Name": l.Name, "Link": sourceLink(t, l.Name), "Opened": s.Opened, "Submitted": s.Submitted}))
 	}
 	t.Send(strings.Join(lines, "\n\n")+"\n\n"+t.Text("staff.links.usage", nil), nil)
 	return nil
 }
 
 // makeLink is /links NAME: a new link for a source, or the one it has.
-func (t *Turn) makeLink(name string) error {
+func makeLink(t *bot.Turn, name string) error {
 	err := t.Tx.PutLink(store.Link{Name: name, CreatedBy: t.User.ID, CreatedAt: t.Now})
-	data := map[string]any{"Name": name, "Link": t.sourceLink(name)}
+	data := map[string]any{"Name": name, "Link": sourceLink(t, name)}
 	switch {
 	case errors.Is(err, store.ErrBadLinkName):
 		t.Say("staff.links.bad_name", nil)
@@ -75,13 +76,13 @@ func (t *Turn) makeLink(name string) error {
 // on her record if she has none yet (a payload naming no link staff
 // made counts as none), and a woman without a role is counted as having
 // opened the bot.
-func (t *Turn) noteArrival(payload string) error {
+func noteArrival(t *bot.Turn, payload string) error {
 	if name, ok := strings.CutPrefix(payload, store.LinkPrefix); ok && t.User.Source == "" {
 		_, err := t.Tx.Link(name)
 		switch {
 		case err == nil:
 			t.User.Source = name
-		case !IsNotFound(err):
+		case !bot.IsNotFound(err):
 			return err
 		default:
 			t.Log().Info("start link of no source", "user_id", t.User.ID)
@@ -95,7 +96,7 @@ func (t *Turn) noteArrival(payload string) error {
 
 // sourcesHead is the head of /applications' first page: the reminders'
 // counts and the counts per source; "" while nobody has come.
-func (t *Turn) sourcesHead() (string, error) {
+func sourcesHead(t *bot.Turn) (string, error) {
 	f, err := t.Tx.Funnel()
 	if err != nil || (f.Started == 0 && len(f.BySource) == 0) {
 		return "", err
