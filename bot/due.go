@@ -80,3 +80,6 @@ func (b *Bot) DueMessage(kind store.DueKind, lang string) (string, [][]store.But
 	}
 	return "", nil
 }
+
+// Plan stores a due item in this turn's transaction (Bot.Plan).
+func (t *Turn) Plan(d store.Due) error { return t.bot.Plan(t.Tx, d) }

@@ -107,3 +107,20 @@ func (b *Bot) StaffAudience(tx *store.Tx) ([]store.User, error) {
 	}
 	return users, nil
 }
+
+// TellStaff queues, in this turn's transaction, a notice by key to every
+// staff member in her language.
+func (t *Turn) TellStaff(key string, data any) error { return t.bot.TellStaff(t.Tx, t.Now, key, data) }
+
+// TellStaffText queues, in this turn's transaction, a notice to every
+// staff member written by text in her language.
+func (t *Turn) TellStaffText(text func(lang string) string) error {
+	return t.bot.TellStaffText(t.Tx, t.Now, text)
+}
+
+// ByKey writes a message by key in any language, for notices to others.
+func (t *Turn) ByKey(key string, data any) func(lang string) string { return t.bot.ByKey(key, data) }
+
+// Holds reports whether u holds one of roles (staff named in the config
+// hold the staff role).
+func (t *Turn) Holds(u store.User, roles []store.Role) bool { return t.bot.Holds(u, roles) }

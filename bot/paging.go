@@ -92,7 +92,7 @@ func (t *Turn) pageView(name string, n int, p Page, size int) (string, [][]store
 		buttons = append(buttons, nav)
 	}
 	if p.Total > 0 {
-		buttons = append(buttons, []store.Button{t.Button("list.file", "pgf:"+name)})
+		buttons = append(buttons, []store.Button{t.Button("list.file", prefixListFile+":"+name)})
 	}
 	if !Fits(text, MaxMessage) {
 		// A page is far shorter; this keeps an edit from being refused.
@@ -108,9 +108,9 @@ func pageCount(total, size int) int { return max(1, (total+size-1)/size) }
 // pageData is a page button's data: "pg:apps:3", "pg:audit:2:1234".
 func pageData(name string, n int, mark uint64) string {
 	if mark == 0 {
-		return fmt.Sprintf("pg:%s:%d", name, n)
+		return fmt.Sprintf(prefixPage+":%s:%d", name, n)
 	}
-	return fmt.Sprintf("pg:%s:%d:%d", name, n, mark)
+	return fmt.Sprintf(prefixPage+":%s:%d:%d", name, n, mark)
 }
 
 // tapPage handles ◀ and ▶: "apps:3", "audit:2:1234".

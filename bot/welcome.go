@@ -66,8 +66,8 @@ func (t *Turn) Resume(greet bool) error {
 // do not know yet which one she reads.
 func (t *Turn) askLanguage() error {
 	t.Send(t.Texts().Text("ky", "language.ask", nil)+"\n\n"+t.Texts().Text("ru", "language.ask", nil), [][]store.Button{{
-		{Text: t.Texts().Text("ky", "language.self", nil), Data: "lang:ky"},
-		{Text: t.Texts().Text("ru", "language.self", nil), Data: "lang:ru"},
+		{Text: t.Texts().Text("ky", "language.self", nil), Data: prefixLanguage + ":ky"},
+		{Text: t.Texts().Text("ru", "language.self", nil), Data: prefixLanguage + ":ru"},
 	}})
 	return nil
 }
@@ -99,8 +99,8 @@ func (t *Turn) chooseLanguage(lang string) error {
 // askConsent asks her to agree to the processing of her personal data.
 func (t *Turn) askConsent() {
 	t.Send(t.Text("consent.ask", nil), [][]store.Button{
-		{t.Button("consent.yes", "consent:yes")},
-		{t.Button("consent.no", "consent:no")},
+		{t.Button("consent.yes", prefixConsent+":yes")},
+		{t.Button("consent.no", prefixConsent+":no")},
 	})
 }
 

@@ -16,7 +16,7 @@ func askWithdraw(t *bot.Turn) error {
 		return err
 	}
 	t.Send(t.Text("withdraw.ask", map[string]any{"Code": app.Code}), [][]store.Button{
-		{t.Button("withdraw.yes", "wd:yes"), t.Button("withdraw.no", "wd:no")},
+		{t.Button("withdraw.yes", prefixWithdraw+":yes"), t.Button("withdraw.no", prefixWithdraw+":no")},
 	})
 	return nil
 }

@@ -216,7 +216,7 @@ func saveBroadcast(t *bot.Turn, a map[string]string) error {
 	if b, err = t.Tx.PutBroadcast(b); err != nil {
 		return err
 	}
-	if err := t.Bot().Plan(t.Tx, store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
+	if err := t.Plan(store.Due{At: at, Kind: store.DueBroadcast, EventID: strconv.Itoa(b.ID)}); err != nil {
 		return err
 	}
 	if err := t.Audit(bot.StaffOnly, "broadcast", fmt.Sprintf("%d to %s at %s", b.ID, b.Audience, at.In(t.School().Location).Format("2006-01-02 15:04"))); err != nil {
@@ -390,7 +390,7 @@ func listBroadcasts(t *bot.Turn, w bot.Window) (bot.Page, error) {
 		c := bot.CountRecipients(rs)
 		fmt.Fprintf(&sb, "#%d · %s · %s · %s\n%s\n✅ %d 🚫 %d ❌ %d ⏳ %d\n\n", b.ID, t.DateTime(b.CreatedAt), t.Text("bc.status."+string(b.Status), nil), b.Audience,
 			bot.Clip(b.TextFor(t.Lang()), 60), c.Sent, c.Blocked, c.Failed, c.Left)
-		reports = append(reports, store.Button{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf("bc:csv:%d", b.ID)})
+		reports = append(reports, store.Button{Text: fmt.Sprintf("📄 #%d", b.ID), Data: fmt.Sprintf(prefixBroadcast+":csv:%d", b.ID)})
 	}
 	p := bot.Page{Text: strings.TrimSpace(sb.String()), Total: len(all)}
 	if len(reports) > 0 {

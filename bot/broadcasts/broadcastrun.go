@@ -113,9 +113,9 @@ func finishBroadcast(b *bot.Bot, tx *store.Tx, bc store.Broadcast, now time.Time
 	b.Log.Info("broadcast done", "broadcast", bc.ID, "recipients", bc.Total, "sent", bc.Sent, "blocked", bc.Blocked, "failed", bc.Failed)
 	lang := staffLang(tx, bc.CreatedBy)
 	text := b.Texts.Text(lang, "bc.report", map[string]any{"ID": bc.ID, "Sent": bc.Sent, "Blocked": bc.Blocked, "Failed": bc.Failed, "Left": bc.Total - bc.Settled()})
-	buttons := [][]store.Button{{{Text: b.Texts.Text(lang, "bc.csv", nil), Data: fmt.Sprintf("bc:csv:%d", bc.ID)}}}
+	buttons := [][]store.Button{{{Text: b.Texts.Text(lang, "bc.csv", nil), Data: fmt.Sprintf(prefixBroadcast+":csv:%d", bc.ID)}}}
 	if bc.Failed > 0 {
-		buttons = append(buttons, []store.Button{{Text: b.Texts.Text(lang, "bc.again", map[string]any{"Count": bc.Failed}), Data: fmt.Sprintf("bc:again:%d", bc.ID)}})
+		buttons = append(buttons, []store.Button{{Text: b.Texts.Text(lang, "bc.again", map[string]any{"Count": bc.Failed}), Data: fmt.Sprintf(prefixBroadcast+":again:%d", bc.ID)}})
 	}
 	msgs := []store.Outgoing{{Kind: store.KindMessage, ChatID: bc.ProgressChat, Text: text, Buttons: buttons, Lane: store.LaneNotice}}
 	if bc.ProgressMessageID != 0 {
@@ -183,9 +183,9 @@ func broadcastCopy(bc store.Broadcast, chatID int64, lang string) store.Outgoing
 
 // controlButtons pause or resume, and cancel, a broadcast.
 func controlButtons(texts *locales.Texts, lang string, b store.Broadcast) [][]store.Button {
-	toggle := store.Button{Text: texts.Text(lang, "bc.pause", nil), Data: fmt.Sprintf("bc:pause:%d", b.ID)}
+	toggle := store.Button{Text: texts.Text(lang, "bc.pause", nil), Data: fmt.Sprintf(prefixBroadcast+":pause:%d", b.ID)}
 	if b.Status == store.BroadcastPaused {
-		toggle = store.Button{Text: texts.Text(lang, "bc.resume", nil), Data: fmt.Sprintf("bc:resume:%d", b.ID)}
+		toggle = store.Button{Text: texts.Text(lang, "bc.resume", nil), Data: fmt.Sprintf(prefixBroadcast+":resume:%d", b.ID)}
 	}
-	return [][]store.Button{{toggle, {Text: texts.Text(lang, "bc.cancel", nil), Data: fmt.Sprintf("bc:cancel:%d", b.ID)}}}
+	return [][]store.Button{{toggle, {Text: texts.Text(lang, "bc.cancel", nil), Data: fmt.Sprintf(prefixBroadcast+":cancel:%d", b.ID)}}}
 }

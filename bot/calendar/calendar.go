@@ -161,14 +161,14 @@ func eventMessage(b *bot.Bot, kind store.DueKind, e store.Event, u store.User) s
 	case store.DueFollowUp:
 		m.Text = b.Texts.Text(lang, "event.followup", map[string]any{"Title": e.Title[lang]})
 		m.Buttons = [][]store.Button{{
-			{Text: b.Texts.Text(lang, "event.attended_yes", nil), Data: "att:" + e.ID + ":yes"},
-			{Text: b.Texts.Text(lang, "event.attended_no", nil), Data: "att:" + e.ID + ":no"},
+			{Text: b.Texts.Text(lang, "event.attended_yes", nil), Data: prefixAttended + ":" + e.ID + ":yes"},
+			{Text: b.Texts.Text(lang, "event.attended_no", nil), Data: prefixAttended + ":" + e.ID + ":no"},
 		}}
 	default:
 		m.Text = eventText(b, lang, "event.reminder", e)
 		m.Buttons = append(joinButton(b, lang, e), []store.Button{
-			{Text: b.Texts.Text(lang, "event.coming", nil), Data: "rsvp:" + e.ID + ":yes"},
-			{Text: b.Texts.Text(lang, "event.not_coming", nil), Data: "rsvp:" + e.ID + ":no"},
+			{Text: b.Texts.Text(lang, "event.coming", nil), Data: prefixRSVP + ":" + e.ID + ":yes"},
+			{Text: b.Texts.Text(lang, "event.not_coming", nil), Data: prefixRSVP + ":" + e.ID + ":no"},
 		})
 	}
 	return m
@@ -280,7 +280,7 @@ func tapAttended(t *bot.Turn, args string) error {
 	}
 	var row []store.Button
 	for n := 1; n <= 5; n++ {
-		row = append(row, store.Button{Text: fmt.Sprint(n), Data: fmt.Sprintf("rate:%s:%d", id, n)})
+		row = append(row, store.Button{Text: fmt.Sprint(n), Data: fmt.Sprintf(prefixRating+":%s:%d", id, n)})
 	}
 	t.Edit(t.Text("event.rate", nil), [][]store.Button{row})
 	return nil

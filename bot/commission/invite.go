@@ -48,7 +48,7 @@ func invite(t *bot.Turn) error {
 	if !slices.Contains(invitable, role) {
 		var rows [][]store.Button
 		for _, r := range invitable {
-			rows = append(rows, []store.Button{t.Button("role."+string(r), "inv:"+string(r))})
+			rows = append(rows, []store.Button{t.Button("role."+string(r), prefixInvite+":"+string(r))})
 		}
 		t.Send(t.Text("invite.pick", nil), rows)
 		return nil

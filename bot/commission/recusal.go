@@ -124,7 +124,7 @@ func tapUndoRecusal(t *bot.Turn, args string) error {
 	t.Log().Info("recusal undone", "by", t.User.ID, "member", member, "code", code)
 	t.Say("recusal.undone", map[string]any{"Code": code, "Name": bot.DisplayName(u), "ID": member})
 	if err == nil && sel.Phase == store.PhaseOpen {
-		t.Notify([]store.User{u}, t.Bot().ByKey("recusal.back", map[string]any{"Code": code}), nil)
+		t.Notify([]store.User{u}, t.ByKey("recusal.back", map[string]any{"Code": code}), nil)
 	}
 	return nil
 }

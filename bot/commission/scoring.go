@@ -172,21 +172,21 @@ func criterionButtons(t *bot.Turn, s store.Score, k int) [][]store.Button {
 		if s.Points[k] == p {
 			label = "✓" + label
 		}
-		points = append(points, store.Button{Text: label, Data: fmt.Sprintf("sc:%s:p:%d:%d", s.Code, k, p)})
+		points = append(points, store.Button{Text: label, Data: fmt.Sprintf(prefixScore+":%s:p:%d:%d", s.Code, k, p)})
 	}
 	var nav []store.Button
 	if k > 0 {
-		nav = append(nav, store.Button{Text: "◀", Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k-1)})
+		nav = append(nav, store.Button{Text: "◀", Data: fmt.Sprintf(prefixScore+":%s:g:%d", s.Code, k-1)})
 	}
 	if k < store.Criteria-1 {
-		nav = append(nav, store.Button{Text: "▶", Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k+1)})
+		nav = append(nav, store.Button{Text: "▶", Data: fmt.Sprintf(prefixScore+":%s:g:%d", s.Code, k+1)})
 	}
 	rows := [][]store.Button{points, nav}
 	if s.Complete() {
-		rows = append(rows, []store.Button{t.Button("score.to_summary", "sc:"+s.Code+":sum")})
+		rows = append(rows, []store.Button{t.Button("score.to_summary", prefixScore+":"+s.Code+":sum")})
 	}
 	// Until she confirms she can still stand aside (recusal.go).
-	return append(rows, []store.Button{t.Button("recusal.button", "sc:"+s.Code+":know")})
+	return append(rows, []store.Button{t.Button("recusal.button", prefixScore+":"+s.Code+":know")})
 }
 
 // scoreSummary lists her seven scores and the weighted total, with
@@ -201,9 +201,9 @@ func scoreSummary(t *bot.Turn, s store.Score) (string, [][]store.Button) {
 	sb.WriteString("\n\n" + t.Text("score.total", map[string]any{"Total": bot.FormatPoints(total)}))
 	var change []store.Button
 	for k := range s.Points {
-		change = append(change, store.Button{Text: "✏️" + strconv.Itoa(k+1), Data: fmt.Sprintf("sc:%s:g:%d", s.Code, k)})
+		change = append(change, store.Button{Text: "✏️" + strconv.Itoa(k+1), Data: fmt.Sprintf(prefixScore+":%s:g:%d", s.Code, k)})
 	}
-	return sb.String(), [][]store.Button{{t.Button("score.confirm", "sc:"+s.Code+":ok")}, change[:4], change[4:]}
+	return sb.String(), [][]store.Button{{t.Button("score.confirm", prefixScore+":"+s.Code+":ok")}, change[:4], change[4:]}
 }
 
 // tapScore handles the scoring buttons: "CODE:p:K:P" scores criterion K,

@@ -189,7 +189,7 @@ func scoringState(t *bot.Turn) error {
 	case !st.sel.PublishedAt.IsZero():
 		t.Say("scoring.published", nil)
 	case st.sel.Phase == store.PhaseOpen:
-		t.Send(t.Text("scoring.is_open", data), [][]store.Button{{t.Button("scoring.close", "scoring:close")}})
+		t.Send(t.Text("scoring.is_open", data), [][]store.Button{{t.Button("scoring.close", prefixScoring+":close")}})
 	case len(st.members) == 0:
 		t.Say("scoring.no_members", nil)
 	default:
@@ -200,7 +200,7 @@ func scoringState(t *bot.Turn) error {
 		if !t.Closed() {
 			key += "_before_deadline"
 		}
-		t.Send(t.Text(key, data), [][]store.Button{{t.Button("scoring.open", "scoring:open")}})
+		t.Send(t.Text(key, data), [][]store.Button{{t.Button("scoring.open", prefixScoring+":open")}})
 	}
 	return nil
 }
@@ -240,7 +240,7 @@ func openScoring(t *bot.Turn, st standing) error {
 	if err := t.Tx.PutSelection(st.sel); err != nil {
 		return err
 	}
-	notified := t.Notify(st.members, t.Bot().ByKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
+	notified := t.Notify(st.members, t.ByKey("score.opened", map[string]any{"Count": len(st.apps)}), nil)
 	t.Log().Info("scoring opened", "by", t.User.ID, "applications", len(st.apps), "members", len(st.members), "notified", notified)
 	t.EditButtons(nil)
 	t.Say("scoring.opened", map[string]any{"Apps": len(st.apps), "Count": notified})
@@ -529,8 +529,8 @@ func showUndecided(t *bot.Turn, st standing, edit bool) {
 				rankLine(t, i+1, r, st, st.agreement(), false)
 			code := r.App.Code
 			show(text, [][]store.Button{
-				{t.Button("decide.accept", "dec:"+code+":accepted"), t.Button("decide.waitlist", "dec:"+code+":waitlisted"), t.Button("decide.decline", "dec:"+code+":declined")},
-				{t.Button("decide.all_proposed", "dec:all")},
+				{t.Button("decide.accept", prefixDecide+":"+code+":accepted"), t.Button("decide.waitlist", prefixDecide+":"+code+":waitlisted"), t.Button("decide.decline", prefixDecide+":"+code+":declined")},
+				{t.Button("decide.all_proposed", prefixDecide+":all")},
 			})
 			return
 		}
@@ -641,7 +641,7 @@ func askPublish(t *bot.Turn) error {
 	}
 	t.Send(t.Text("publish.confirm", map[string]any{
 		"Accepted": count[store.StatusAccepted], "Waitlisted": count[store.StatusWaitlisted], "Declined": count[store.StatusDeclined],
-	}), [][]store.Button{{t.Button("publish.go", "pub:go")}})
+	}), [][]store.Button{{t.Button("publish.go", prefixPublish+":go")}})
 	return nil
 }
 
@@ -711,7 +711,7 @@ func publishResult(t *bot.Turn, app store.Application) error {
 			return err
 		}
 	}
-	t.Notify([]store.User{u}, t.Bot().ByKey("result."+string(app.Status), map[string]any{
+	t.Notify([]store.User{u}, t.ByKey("result."+string(app.Status), map[string]any{
 		"Code": app.Code, "Start": t.Date(t.School().Selection.SchoolStart), "End": t.Date(t.School().Selection.SchoolEnd),
 	}), nil)
 	app.PublishedAt = t.Now
@@ -796,7 +796,7 @@ func showMasked(t *bot.Turn) error {
 		if v, ok := masked[f.ID]; ok && isFreeText(f) && v != "" {
 			label := t.Text("form."+f.ID+".label", nil)
 			fmt.Fprintf(&sb, "\n\n%s:\n%s", label, v)
-			rows = append(rows, []store.Button{{Text: "✏️ " + label, Data: "mask:" + code + ":" + f.ID}})
+			rows = append(rows, []store.Button{{Text: "✏️ " + label, Data: prefixMask + ":" + code + ":" + f.ID}})
 		}
 	}
 	t.Send(sb.String(), rows)
@@ -869,7 +869,7 @@ func countScores(t *bot.Turn, member int64, f *bot.Freed) error {
 // scoresLeft is the end of a role for the selection (Feature.RoleEnds):
 // a member who left the commission has her scores counted for staff.
 func scoresLeft(t *bot.Turn, u store.User, role store.Role, f *bot.Freed) (func() error, error) {
-	if role != store.RoleCommission || t.Bot().Holds(u, bot.CommissionOnly) {
+	if role != store.RoleCommission || t.Holds(u, bot.CommissionOnly) {
 		return nil, nil
 	}
 	return nil, countScores(t, u.ID, f)

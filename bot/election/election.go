@@ -451,9 +451,9 @@ func electionDay(t *bot.Turn) error {
 // electionButtons are "report my result", "I need help now", "report a violation".
 func electionButtons(text func(lang, key string, data any) string, lang string) [][]store.Button {
 	return [][]store.Button{
-		{{Text: text(lang, "election.report", nil), Data: "el:report"}},
-		{{Text: text(lang, "election.help", nil), Data: "el:help"}},
-		{{Text: text(lang, "election.violation", nil), Data: "el:violation"}},
+		{{Text: text(lang, "election.report", nil), Data: prefixElection + ":report"}},
+		{{Text: text(lang, "election.help", nil), Data: prefixElection + ":help"}},
+		{{Text: text(lang, "election.violation", nil), Data: prefixElection + ":violation"}},
 	}
 }
 
@@ -510,7 +510,7 @@ func tellFlagged(t *bot.Turn, r store.ResultReport) error {
 		}
 		return t.Texts().Text(lang, "election.flagged", map[string]any{"Name": bot.DisplayName(t.User), "ID": t.User.ID, "Version": r.Version, "Flags": strings.Join(flags, ", ")})
 	}
-	return t.Bot().TellStaffText(t.Tx, t.Now, flagged)
+	return t.TellStaffText(flagged)
 }
 
 // sayWhatNext congratulates an elected woman and tells her what the
@@ -540,14 +540,14 @@ func saveViolation(t *bot.Turn, a map[string]string) error {
 		return err
 	}
 	data := map[string]any{"ID": v.ID, "Name": bot.DisplayName(t.User), "What": bot.Clip(v.What, 300), "Where": bot.Clip(v.Where, 200)}
-	if err := t.Bot().TellStaff(t.Tx, t.Now, "election.violation_new", data); err != nil {
+	if err := t.TellStaff("election.violation_new", data); err != nil {
 		return err
 	}
 	lawyers, err := t.Tx.UsersWithRole(store.RoleLawyer)
 	if err != nil {
 		return err
 	}
-	t.Notify(lawyers, t.Bot().ByKey("election.violation_new", data), nil)
+	t.Notify(lawyers, t.ByKey("election.violation_new", data), nil)
 	t.Say("election.violation_saved", map[string]any{"ID": v.ID})
 	return nil
 }

@@ -154,7 +154,7 @@ func tally(t *bot.Turn) error {
 			names = append(names, fmt.Sprintf("%s (%d)", bot.DisplayName(u), u.ID))
 		}
 		sb.WriteString("\n\n" + t.Text("tally.unreported", map[string]any{"Count": len(names)}) + "\n" + strings.Join(names, ", "))
-		buttons = append(buttons, []store.Button{t.Button("tally.remind", "elr:")})
+		buttons = append(buttons, []store.Button{t.Button("tally.remind", prefixRemind+":")})
 	}
 	t.Send(sb.String(), buttons)
 	return nil
@@ -172,7 +172,7 @@ func remindUnreported(t *bot.Turn) error {
 	if err != nil {
 		return err
 	}
-	t.Notify(et.unreported, t.Bot().ByKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts().Text, lang) })
+	t.Notify(et.unreported, t.ByKey("election.reminder", nil), func(lang string) [][]store.Button { return electionButtons(t.Texts().Text, lang) })
 	t.Log().Info("reminded candidates to report", "by", t.User.ID, "count", len(et.unreported))
 	t.Say("tally.reminded", map[string]any{"Count": len(et.unreported)})
 	return nil

@@ -104,7 +104,7 @@ func tapFAQ(t *bot.Turn, args string) error {
 				}
 			}
 			if n > 0 {
-				rows = append(rows, []store.Button{{Text: fmt.Sprintf("%s (%d)", t.Text("topic."+topic, nil), n), Data: "faq:t:" + topic}})
+				rows = append(rows, []store.Button{{Text: fmt.Sprintf("%s (%d)", t.Text("topic."+topic, nil), n), Data: prefixFAQ + ":t:" + topic}})
 			}
 		}
 		if rows == nil {
@@ -127,7 +127,7 @@ func tapFAQ(t *bot.Turn, args string) error {
 			return t.OldButton()
 		}
 		e := entries[i]
-		t.Send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.Button("faq.not_helpful", "faq:ask")}})
+		t.Send(fmt.Sprintf("❓ %s\n\n%s", e.Question, e.Answer), [][]store.Button{{t.Button("faq.not_helpful", prefixFAQ+":ask")}})
 	case "search":
 		return t.StartDialogue(faqSearchDialogue.Name, nil)
 	case "ask":
@@ -150,14 +150,14 @@ func faqIn(t *bot.Turn, lang string) ([]store.FAQEntry, error) {
 // faqList shows entries as buttons by their question.
 func faqList(t *bot.Turn, list []store.FAQEntry) {
 	if len(list) == 0 {
-		t.Send(t.Text("faq.nothing", nil), [][]store.Button{{t.Button("faq.not_helpful", "faq:ask")}})
+		t.Send(t.Text("faq.nothing", nil), [][]store.Button{{t.Button("faq.not_helpful", prefixFAQ+":ask")}})
 		return
 	}
 	var rows [][]store.Button
 	for _, e := range list[:min(len(list), faqResults)] {
-		rows = append(rows, []store.Button{{Text: bot.Clip(e.Question, 60), Data: fmt.Sprintf("faq:e:%d", e.ID)}})
+		rows = append(rows, []store.Button{{Text: bot.Clip(e.Question, 60), Data: fmt.Sprintf(prefixFAQ+":e:%d", e.ID)}})
 	}
-	rows = append(rows, []store.Button{t.Button("faq.not_helpful", "faq:ask")})
+	rows = append(rows, []store.Button{t.Button("faq.not_helpful", prefixFAQ+":ask")})
 	t.Send(t.Text("faq.found", nil), rows)
 }
 
@@ -321,7 +321,7 @@ func editFAQ(t *bot.Turn) error {
 		return err
 	}
 	t.Send(fmt.Sprintf("#%d · %s\n❓ %s\n\n%s", e.ID, e.Language, e.Question, e.Answer), [][]store.Button{{
-		t.Button("faq.edit_question", fmt.Sprintf("faqe:q:%d", e.ID)), t.Button("faq.edit_answer", fmt.Sprintf("faqe:a:%d", e.ID)),
+		t.Button("faq.edit_question", fmt.Sprintf(prefixEditFAQ+":q:%d", e.ID)), t.Button("faq.edit_answer", fmt.Sprintf(prefixEditFAQ+":a:%d", e.ID)),
 	}})
 	return nil
 }

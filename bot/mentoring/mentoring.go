@@ -127,7 +127,7 @@ var answerDialogues = perQueue(func(kind store.QuestionKind) *dialogue.Dialogue 
 		Steps: []dialogue.Step{
 			{ID: "post", Ask: "queue.write_answer", Data: questionNumber, Again: "mentoring.need_content", Takes: dialogue.TextOrMedia, Parse: readPost,
 				Links: func(c *dialogue.Context) [][]store.Button {
-					return [][]store.Button{{{Text: c.Text("queue.hand_back", nil), Data: "qh:" + c.Answers["question"]}}}
+					return [][]store.Button{{{Text: c.Text("queue.hand_back", nil), Data: prefixHandBack + ":" + c.Answers["question"]}}}
 				}},
 		},
 		Finish: func(c *dialogue.Context) error {
@@ -244,9 +244,9 @@ func askQuestion(t *bot.Turn) error {
 	if p, ok := t.School().Programme.PeriodAt(t.Now); ok {
 		text = t.Text("period."+p.ID, nil) + "\n\n" + text
 	}
-	rows := [][]store.Button{{t.Button("faq.browse", "faq:topics"), t.Button("faq.search", "faq:search")}}
+	rows := [][]store.Button{{t.Button("faq.browse", prefixFAQ+":topics"), t.Button("faq.search", prefixFAQ+":search")}}
 	for _, k := range kinds {
-		rows = append(rows, []store.Button{t.Button("mentoring.to_"+string(k), "ask:"+string(k))})
+		rows = append(rows, []store.Button{t.Button("mentoring.to_"+string(k), prefixAsk+":"+string(k))})
 	}
 	t.Send(text, rows)
 	return nil
@@ -319,7 +319,7 @@ func createQuestion(t *bot.Turn, kind store.QuestionKind, p store.Post) error {
 // planAnnounce plans the notice of new questions of a kind, a moment
 // later, so questions that arrive together make one digest.
 func planAnnounce(t *bot.Turn, kind store.QuestionKind) error {
-	return t.Bot().Plan(t.Tx, store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
+	return t.Plan(store.Due{At: t.Now.Add(t.School().Mentoring.DigestDelay), Kind: store.DueQuestions, EventID: string(kind)})
 }
 
 // myQuestions is /questions: her questions, each with a button to open
@@ -337,7 +337,7 @@ func myQuestions(t *bot.Turn) error {
 			continue
 		}
 		fmt.Fprintf(&sb, "#%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), t.Text("status."+string(q.Status), nil), bot.Clip(firstText(q), 80))
-		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
+		rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf(prefixViewQuestion+":%d", q.ID)}})
 	}
 	if len(rows) == 0 {
 		if len(askable(t)) == 0 {
@@ -413,10 +413,10 @@ func tapView(t *bot.Turn, arg string) error {
 	var buttons [][]store.Button
 	switch {
 	case !mentorView && q.Status != store.QuestionResolved:
-		buttons = [][]store.Button{{t.Button("mentoring.reply", fmt.Sprintf("qr:%d", q.ID)), t.Button("mentoring.resolve", fmt.Sprintf("qd:%d", q.ID))}}
+		buttons = [][]store.Button{{t.Button("mentoring.reply", fmt.Sprintf(prefixReply+":%d", q.ID)), t.Button("mentoring.resolve", fmt.Sprintf(prefixResolve+":%d", q.ID))}}
 	case mentorView && q.Status == store.QuestionOpen && servesQueue(t, q.Kind):
 		// (Staff read every queue's threads but take only the school's.)
-		buttons = [][]store.Button{{t.Button("queue.take", fmt.Sprintf("qt:%d", q.ID))}}
+		buttons = [][]store.Button{{t.Button("queue.take", fmt.Sprintf(prefixTake+":%d", q.ID))}}
 	case mentorView && q.TakenBy == t.User.ID && q.Status != store.QuestionResolved:
 		return startAnswer(t, q)
 	}
@@ -484,7 +484,7 @@ func replyQuestion(t *bot.Turn, arg string, p store.Post) error {
 		if !mentor.Blocked {
 			t.Queue(store.Outgoing{Kind: store.KindMessage, ChatID: mentor.ID,
 				Text:    t.Texts().Text(bot.UserLang(mentor), "queue.new_reply", map[string]any{"ID": q.ID}),
-				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}}}})
+				Buttons: [][]store.Button{{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf(prefixViewQuestion+":%d", q.ID)}}}})
 		}
 	} else {
 		if q.TakenBy != 0 {
@@ -554,10 +554,10 @@ func queue(t *bot.Turn) error {
 		switch {
 		case q.Status == store.QuestionOpen:
 			fmt.Fprintf(&sb, "🆕 #%d · %s · %s\n%s\n\n", q.ID, t.Text("queue."+string(q.Kind), nil), waited(t, q.CreatedAt), bot.Clip(firstText(q), 100))
-			rows = append(rows, []store.Button{t.ButtonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf("qt:%d", q.ID))})
+			rows = append(rows, []store.Button{t.ButtonWith("queue.take_n", map[string]any{"ID": q.ID}, fmt.Sprintf(prefixTake+":%d", q.ID))})
 		case q.TakenBy == t.User.ID && q.Status == store.QuestionTaken:
 			fmt.Fprintf(&sb, "✍️ #%d · %s\n%s\n\n", q.ID, t.Text("status.taken", nil), bot.Clip(firstText(q), 100))
-			rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf("qv:%d", q.ID)}})
+			rows = append(rows, []store.Button{{Text: fmt.Sprintf("#%d", q.ID), Data: fmt.Sprintf(prefixViewQuestion+":%d", q.ID)}})
 		}
 	}
 	if len(rows) == 0 {
@@ -682,8 +682,8 @@ func answerQuestion(t *bot.Turn, arg string, p store.Post) error {
 		"ID": q.ID, "From": t.Texts().Text(lang, "mentoring.from."+string(q.Kind), nil), "Question": bot.Clip(firstText(q), 200),
 	})
 	buttons := [][]store.Button{{
-		{Text: t.Texts().Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf("qr:%d", q.ID)},
-		{Text: t.Texts().Text(lang, "mentoring.resolve", nil), Data: fmt.Sprintf("qd:%d", q.ID)},
+		{Text: t.Texts().Text(lang, "mentoring.reply", nil), Data: fmt.Sprintf(prefixReply+":%d", q.ID)},
+		{Text: t.Texts().Text(lang, "mentoring.resolve", nil), Data: fmt.Sprintf(prefixResolve+":%d", q.ID)},
 	}}
 	t.SendPost(q.UserID, heading, p, buttons)
 	t.Log().Info("answer relayed", "question", q.ID, "by", t.User.ID)
@@ -691,7 +691,7 @@ func answerQuestion(t *bot.Turn, arg string, p store.Post) error {
 	if her.Blocked {
 		key = "queue.sent_blocked" // it cannot arrive; she should know
 	}
-	t.Send(t.Text(key, map[string]any{"ID": q.ID}), [][]store.Button{{t.Button("faq.publish", fmt.Sprintf("qf:%d", q.ID))}})
+	t.Send(t.Text(key, map[string]any{"ID": q.ID}), [][]store.Button{{t.Button("faq.publish", fmt.Sprintf(prefixPublishFAQ+":%d", q.ID))}})
 	return nil
 }
 

@@ -58,7 +58,7 @@ func askForget(t *bot.Turn) error {
 		t.Say("mydata.nothing", nil)
 		return nil
 	}
-	t.Send(t.Text("forget.ask", nil), [][]store.Button{{t.Button("forget.yes", "fg:yes"), t.Button("forget.no", "fg:no")}})
+	t.Send(t.Text("forget.ask", nil), [][]store.Button{{t.Button("forget.yes", prefixForget+":yes"), t.Button("forget.no", prefixForget+":no")}})
 	return nil
 }
 
@@ -91,5 +91,5 @@ func tapForget(t *bot.Turn, answer string) error {
 	if code == "" {
 		code = "—"
 	}
-	return t.Bot().TellStaff(t.Tx, t.Now, "forget.staff", map[string]any{"Code": code, "ID": t.User.ID})
+	return t.TellStaff("forget.staff", map[string]any{"Code": code, "ID": t.User.ID})
 }
