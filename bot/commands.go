@@ -10,18 +10,19 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// Every command and every button the bot answers is registered once, by
-// the part of the school it belongs to: a Feature table beside its
-// handlers (calendarFeature in calendar.go, mentoringFeature in
-// mentoring.go, ...), collected by features below. Everything else is
-// derived from the registrations: the router (runCommand, tap), the
-// access guard with its audit, Rules, each role's /help and each
-// person's command menu. So a command cannot be routed but missing from
-// /help, or listed in a menu but refused.
+// Every command, button and dialogue the bot answers is registered once,
+// by the part of the school it belongs to: a Feature beside its handlers
+// (calendar.Feature in bot/calendar, mentoring.Feature in bot/mentoring,
+// ...; the core's own is coreFeature below), handed to New in the order
+// of bot/school's list. Everything else is derived from the
+// registrations: the router (runCommand, tap), the access guard with its
+// audit, Rules, each role's /help and each person's command menu. So a
+// command cannot be routed but missing from /help, or listed in a menu
+// but refused.
 //
-// To find where a command is handled, find its Name in a Feature table
-// (grep `Name: "event_add"`); a button's data starts with its Prefix,
-// a constant named prefix... beside its handler.
+// To find where a command is handled, find its Name in a Feature
+// (grep -r `Name: "event_add"` bot/); a button's data starts with its
+// Prefix, a constant named prefix... beside its handler.
 
 // Command is one /command, registered once.
 type Command struct {

@@ -61,6 +61,7 @@ func ErrOr(err error, fallback func() error) error {
 	return fallback()
 }
 
+// Percent is n out of of as a whole percentage, "–" of nothing.
 func Percent(n, of int) string {
 	if of == 0 {
 		return "–"

@@ -7,6 +7,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
+// IsNotFound reports whether err says the store has no such record.
 func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // route sends the update to its handler: blocking first, then group chats,

@@ -96,6 +96,7 @@ func (t *Turn) ago(at time.Time) string {
 // Counts tallies a broadcast's recipients.
 type Counts struct{ Total, Sent, Blocked, Failed, Left int }
 
+// CountRecipients counts a broadcast's recipients by their outcome.
 func CountRecipients(rs []store.Recipient) Counts {
 	c := Counts{Total: len(rs)}
 	for _, r := range rs {

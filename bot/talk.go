@@ -15,7 +15,9 @@ func (t *Turn) Dialogues() *dialogue.Engine { return t.bot.routes.dialogues }
 // talk is the turn as the dialogue engine sees it.
 type talk struct{ t *Turn }
 
-func (t *Turn) Talk() talk { return talk{t} }
+// Talk is the turn as the dialogue engine sees it, for a part that
+// calls the engine itself (Dialogues).
+func (t *Turn) Talk() dialogue.Turn { return talk{t} }
 
 func (a talk) Text(key string, data any) string           { return a.t.Text(key, data) }
 func (a talk) Send(text string, buttons [][]store.Button) { a.t.Send(text, buttons) }

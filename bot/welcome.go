@@ -136,6 +136,7 @@ func (t *Turn) ApplyingOpen() bool {
 // Closed reports whether the application deadline has passed.
 func (t *Turn) Closed() bool { return !t.Now.Before(t.School().Deadline) }
 
+// SayClosed tells her the applications are closed, with the deadline.
 func (t *Turn) SayClosed() {
 	t.Say("app.closed", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
 }
