@@ -15,7 +15,8 @@ const (
 
 // Where a newcomer is follows from her record, not from a step kept by
 // hand: no language yet → the language; no consent yet → the consent;
-// then the form (a dialogue, see application.go), or her application.
+// then the part that is the newcomer's home (Feature.Home: the form
+// in bot/applying), or her application.
 
 // start is /start: the first greeting for someone new, and for everyone
 // else a return to where she was. It never wipes an answer.

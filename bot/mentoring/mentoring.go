@@ -33,9 +33,7 @@ var Feature = bot.Feature{
 		return announceQuestions(b, tx, store.QuestionKind(d.EventID), now)
 	}},
 	RoleEnds: questionsFreed,
-	Ask: func(t *bot.Turn, kind store.QuestionKind) error {
-		return t.StartDialogue(askDialogue.Name, map[string]string{"kind": string(kind)})
-	},
+	Ask:      startAsk,
 	Commands: []bot.Command{
 		{Name: "ask", Run: askQuestion, Help: true, Menu: true},
 		{Name: "questions", For: bot.Participants, Run: myQuestions, Help: true, Menu: true},
