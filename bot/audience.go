@@ -125,7 +125,7 @@ func participantsWhere(tx *store.Tx, match func(store.Application) bool) ([]stor
 }
 
 // InAudience reports whether u is in the audience kind:value; it decides
-// for one person what audienceOf decides for all.
+// for one person what AudienceOf decides for all.
 func InAudience(tx *store.Tx, u store.User, kind, value string, staffIDs []int64) (bool, error) {
 	switch kind {
 	case "everyone":

@@ -10,7 +10,7 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// audienceOf reads only the people an audience names; inAudience decides
+// AudienceOf reads only the people an audience names; InAudience decides
 // for one person. Both must name the same people, for every audience, or
 // a broadcast would reach someone /schedule does not show the event to.
 func TestAudienceOf_NamesWhomInAudienceNames(t *testing.T) {
@@ -110,7 +110,7 @@ func TestAudienceOf_NamesWhomInAudienceNames(t *testing.T) {
 				}
 			}
 			if !slices.Equal(got, want) {
-				t.Errorf("audienceOf(%q) = %v, want %v", audience, got, want)
+				t.Errorf("AudienceOf(%q) = %v, want %v", audience, got, want)
 			}
 			if !slices.Equal(byOne, want) {
 				t.Errorf("inAudience names %v for %q, want %v", byOne, audience, want)

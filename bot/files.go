@@ -11,7 +11,7 @@ import (
 
 // Workbooks (/export, /scores, the 📄 under long lists, a broadcast's
 // report) are made after the update that asked for them. The update
-// records only which one (fileJob); the worker that makes /backup copies
+// records only which one (FileJob); the worker that makes /backup copies
 // then builds the table in a read transaction, which holds no other
 // update, writes the workbook outside any transaction, and queues it in
 // one short write (RunFileJobs). Making the workbook of 10 000

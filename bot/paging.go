@@ -36,7 +36,7 @@ type Window struct {
 	Mark uint64
 }
 
-// listPage is one page as its list renders it.
+// Page is one page as its list renders it.
 type Page struct {
 	Text    string
 	Buttons [][]store.Button // the list's own, above the paging buttons

@@ -27,7 +27,7 @@ const MaxButtonData = 64
 // ID, as if "/command ID" had been typed; the picker's buttons go, so a
 // second tap cannot run it twice. The command sure names, which cannot be
 // undone (every woman told of a cancelled meeting, an entry gone), asks
-// first, in the sureDialogue: a tap on the row beside the one meant is
+// first, in the SureDialogue: a tap on the row beside the one meant is
 // easy on a small screen.
 func (t *Turn) TapPicked(args string, commandOf func(key string) (string, bool), sure string, question func(id string) (string, bool, error)) error {
 	key, id, _ := strings.Cut(args, ":")

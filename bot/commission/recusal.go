@@ -65,7 +65,7 @@ func recuse(t *bot.Turn, code string, why store.Recusal) error {
 	if err := t.Tx.PutScore(s); err != nil {
 		return err
 	}
-	// Her own action, not staff's, so not through t.audit: the log is
+	// Her own action, not staff's, so not through t.Audit: the log is
 	// where staff look when someone asks why a member's column is blank.
 	if err := t.Tx.Audit(store.AuditEntry{At: t.Now, UserID: t.User.ID, Action: "recusal", Detail: code + " " + string(why)}); err != nil {
 		return err
