@@ -32,16 +32,6 @@ const (
 // reminders to finish, paper entries, and staff's view of the
 // applications.
 var Feature = bot.Feature{
-	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
-	Lists:     map[string]bot.PagedList{"apps": {Size: 20, Page: listApplications, File: exportApplications}},
-	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"applications": exportApplicationsTable},
-	Due: map[store.DueKind]bot.DueFunc{store.DueFinish: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
-		return deliverNudge(b, tx, d, now)
-	}},
-	Before: movedFromOldForm,
-	Input:  linkByContact,
-	Status: status,
-	Home:   &bot.Home{Dialogue: formDialogue, Resume: resumeForm, Again: leftFormOrResume},
 	Commands: []bot.Command{
 		{Name: "withdraw", Run: askWithdraw, Help: true},
 		{Name: "applications", Roles: bot.StaffOnly, Run: bot.FirstPage("apps"), Help: true, Menu: true},
@@ -59,6 +49,16 @@ var Feature = bot.Feature{
 		// guard it (see tapEntry).
 		{Prefix: entryCallback, Run: tapEntry},
 	},
+	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
+	Lists:     map[string]bot.PagedList{"apps": {Size: 20, Page: listApplications, File: exportApplications}},
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"applications": exportApplicationsTable},
+	Due: map[store.DueKind]bot.DueFunc{store.DueFinish: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
+		return deliverNudge(b, tx, d, now)
+	}},
+	Before: movedFromOldForm,
+	Input:  linkByContact,
+	Status: status,
+	Home:   &bot.Home{Dialogue: formDialogue, Resume: resumeForm, Again: leftFormOrResume},
 }
 
 // tapForm takes a button of the application form: "f:<field>:<value>",

@@ -16,10 +16,10 @@ import (
 // application carries it, and /applications and the export count by it.
 // Someone who came without a link is "direct".
 var Sources = bot.Feature{
-	Start: func(t *bot.Turn, payload string) (bool, error) { return false, noteArrival(t, payload) },
 	Commands: []bot.Command{
 		{Name: "links", Roles: bot.StaffOnly, Run: links, Help: true, Menu: true},
 	},
+	Start: func(t *bot.Turn, payload string) (bool, error) { return false, noteArrival(t, payload) },
 }
 
 // sourceLink is the start link of source name.

@@ -23,6 +23,11 @@ import (
 // Feature is broadcasts: composed on the dialogue engine, then sent and
 // reported (broadcastrun.go).
 var Feature = bot.Feature{
+	Commands: []bot.Command{
+		{Name: "broadcast", Roles: bot.StaffOnly, Run: composeBroadcast, Help: true, Menu: true},
+		{Name: "broadcasts", Roles: bot.StaffOnly, Run: bot.FirstPage("bc"), Help: true, Menu: true},
+	},
+	Buttons:   []bot.Button{{Prefix: prefixBroadcast, Roles: bot.StaffOnly, Run: tapBroadcast}},
 	Dialogues: []*dialogue.Dialogue{broadcastDialogue},
 	Lists:     map[string]bot.PagedList{"bc": {Size: 5, Page: listBroadcasts, File: broadcastsFile}}, // each takes four lines and a button
 	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){
@@ -32,11 +37,6 @@ var Feature = bot.Feature{
 	Due: map[store.DueKind]bot.DueFunc{store.DueBroadcast: func(b *bot.Bot, tx *store.Tx, d store.Due, _ time.Time) (int, error) {
 		return startScheduled(b, tx, d)
 	}},
-	Commands: []bot.Command{
-		{Name: "broadcast", Roles: bot.StaffOnly, Run: composeBroadcast, Help: true, Menu: true},
-		{Name: "broadcasts", Roles: bot.StaffOnly, Run: bot.FirstPage("bc"), Help: true, Menu: true},
-	},
-	Buttons: []bot.Button{{Prefix: prefixBroadcast, Roles: bot.StaffOnly, Run: tapBroadcast}},
 }
 
 // prefixBroadcast is a button on a broadcast's report: pause, resume, stop.

@@ -21,11 +21,6 @@ import (
 // Feature is the school's calendar: everyone's schedule and answers to
 // reminders, staff's events (events.go).
 var Feature = bot.Feature{
-	Dialogues: []*dialogue.Dialogue{eventDialogue, eventMoveDialogue, eventPlanDialogue, commentDialogue},
-	Due: map[store.DueKind]bot.DueFunc{
-		store.DueReminder: deliverOne, store.DueGreeting: deliverOne,
-		store.DueFollowUp: deliverOne, store.DueElection: deliverOne,
-	},
 	Commands: []bot.Command{
 		{Name: "schedule", Run: showSchedule, Help: true, Menu: true},
 		{Name: "events", Roles: bot.StaffOnly, Run: listEvents, Help: true, Menu: true},
@@ -40,6 +35,11 @@ var Feature = bot.Feature{
 		{Prefix: prefixAttended, Run: tapAttended},
 		{Prefix: prefixRating, Run: tapRating},
 		{Prefix: prefixPickEvent, Roles: bot.StaffOnly, Run: tapPickEvent},
+	},
+	Dialogues: []*dialogue.Dialogue{eventDialogue, eventMoveDialogue, eventPlanDialogue, commentDialogue},
+	Due: map[store.DueKind]bot.DueFunc{
+		store.DueReminder: deliverOne, store.DueGreeting: deliverOne,
+		store.DueFollowUp: deliverOne, store.DueElection: deliverOne,
 	},
 }
 

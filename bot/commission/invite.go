@@ -16,8 +16,14 @@ import (
 // People is people and roles: invitations, who holds which role,
 // revoking one, and the search of applicants and people by name.
 var People = bot.Feature{
-	Lists:  map[string]bot.PagedList{"people": {Size: 20, Page: listPeople, File: peopleFile}},
-	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){"people": peopleFileTable},
+	Commands: []bot.Command{
+		{Name: "invite", Roles: bot.StaffOnly, Run: invite, Help: true, Menu: true},
+		{Name: "people", Roles: bot.StaffOnly, Run: people, Help: true, Menu: true},
+		{Name: "revoke", Roles: bot.StaffOnly, Run: revoke, Help: true},
+	},
+	Buttons: []bot.Button{{Prefix: prefixInvite, Roles: bot.StaffOnly, Run: tapInvite}},
+	Lists:   map[string]bot.PagedList{"people": {Size: 20, Page: listPeople, File: peopleFile}},
+	Tables:  map[string]func(*bot.Turn, string) (bot.FileTable, error){"people": peopleFileTable},
 	Start: func(t *bot.Turn, payload string) (bool, error) {
 		code, ok := strings.CutPrefix(payload, invitePrefix)
 		if !ok {
@@ -25,12 +31,6 @@ var People = bot.Feature{
 		}
 		return true, redeem(t, code)
 	},
-	Commands: []bot.Command{
-		{Name: "invite", Roles: bot.StaffOnly, Run: invite, Help: true, Menu: true},
-		{Name: "people", Roles: bot.StaffOnly, Run: people, Help: true, Menu: true},
-		{Name: "revoke", Roles: bot.StaffOnly, Run: revoke, Help: true},
-	},
-	Buttons: []bot.Button{{Prefix: prefixInvite, Roles: bot.StaffOnly, Run: tapInvite}},
 }
 
 // prefixInvite is the choice of whom /invite invites: inv:ROLE.

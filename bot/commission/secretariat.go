@@ -24,15 +24,6 @@ import (
 // Selection is stage II, the selection: staff run the scoring and
 // decide, the commission scores (scoring.go).
 var Selection = bot.Feature{
-	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
-	Lists:     map[string]bot.PagedList{"rank": {Size: 20, Page: ranking, File: rankingFile}},
-	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){
-		"scores":  exportScoresTable,
-		"ranking": rankingFileTable,
-	},
-	Sure:     map[string]func(*bot.Turn, string) error{"scoring": closeScoring},
-	Before:   forgetMaskStep,
-	RoleEnds: scoresLeft,
 	Commands: []bot.Command{
 		{Name: "scoring", Roles: bot.StaffOnly, Run: scoringState, Help: true, Menu: true},
 		{Name: "progress", Roles: bot.StaffOnly, Run: progress, Help: true, Menu: true},
@@ -51,6 +42,15 @@ var Selection = bot.Feature{
 		{Prefix: prefixScore, Roles: bot.CommissionOnly, Run: tapScore},
 		{Prefix: prefixRecusal, Roles: bot.StaffOnly, Run: tapUndoRecusal},
 	},
+	Dialogues: []*dialogue.Dialogue{maskDialogue, recusalDialogue},
+	Lists:     map[string]bot.PagedList{"rank": {Size: 20, Page: ranking, File: rankingFile}},
+	Tables: map[string]func(*bot.Turn, string) (bot.FileTable, error){
+		"scores":  exportScoresTable,
+		"ranking": rankingFileTable,
+	},
+	Sure:     map[string]func(*bot.Turn, string) error{"scoring": closeScoring},
+	Before:   forgetMaskStep,
+	RoleEnds: scoresLeft,
 }
 
 // Prefixes of staff's selection buttons, handled here.

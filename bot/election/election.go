@@ -22,13 +22,6 @@ import (
 // Feature is election day: candidacy, the day's reports and help, and
 // staff's tally (tally.go).
 var Feature = bot.Feature{
-	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
-	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"results": exportResultsTable},
-	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){
-		store.DueElection: func(texts *locales.Texts, lang string) (string, [][]store.Button) {
-			return texts.Text(lang, "election.morning", nil), electionButtons(texts.Text, lang)
-		},
-	},
 	Commands: []bot.Command{
 		{Name: "candidacy", For: bot.Participants, Run: startCandidacy, Help: true, Menu: true},
 		{Name: "election", For: bot.Candidates, Run: electionDay, Help: true, Menu: true},
@@ -42,6 +35,13 @@ var Feature = bot.Feature{
 		{Prefix: prefixElection, Run: tapElection},
 		{Prefix: prefixRemind, Roles: bot.StaffOnly, Run: tapRemind},
 		{Prefix: prefixCheck, Roles: bot.StaffOnly, Run: checkPhotos},
+	},
+	Dialogues: []*dialogue.Dialogue{candidacyDialogue, resultDialogue, violationDialogue, photoCheckDialogue},
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"results": exportResultsTable},
+	Messages: map[store.DueKind]func(*locales.Texts, string) (string, [][]store.Button){
+		store.DueElection: func(texts *locales.Texts, lang string) (string, [][]store.Button) {
+			return texts.Text(lang, "election.morning", nil), electionButtons(texts.Text, lang)
+		},
 	},
 }
 

@@ -20,7 +20,6 @@ import (
 // them, answerers (staff for the school's questions) file answers under
 // a topic, staff edit them.
 var FAQ = bot.Feature{
-	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
 	Commands: []bot.Command{
 		{Name: "faq", Roles: bot.StaffOnly, Run: listFAQ, Help: true, Menu: true},
 		{Name: "faq_edit", Roles: bot.StaffOnly, Run: editFAQ, Help: true},
@@ -31,6 +30,7 @@ var FAQ = bot.Feature{
 		{Prefix: prefixEditFAQ, Roles: bot.StaffOnly, Run: tapEditFAQ},
 		{Prefix: prefixPickFAQ, Roles: bot.StaffOnly, Run: tapPickFAQ},
 	},
+	Dialogues: append([]*dialogue.Dialogue{faqSearchDialogue, faqEditDialogue}, inQueues(faqDraftDialogues)...),
 }
 
 // Prefixes of the FAQ buttons, handled here.

@@ -27,13 +27,6 @@ import (
 // the school (KindSchool, answered by staff), participants ask mentors
 // and lawyers (askable says which).
 var Feature = bot.Feature{
-	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
-	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"questions": exportQuestionsTable},
-	Due: map[store.DueKind]bot.DueFunc{store.DueQuestions: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
-		return announceQuestions(b, tx, store.QuestionKind(d.EventID), now)
-	}},
-	RoleEnds: questionsFreed,
-	Ask:      startAsk,
 	Commands: []bot.Command{
 		{Name: "ask", Run: askQuestion, Help: true, Menu: true},
 		{Name: "questions", For: bot.Participants, Run: myQuestions, Help: true, Menu: true},
@@ -50,6 +43,13 @@ var Feature = bot.Feature{
 		{Prefix: prefixHandBack, Roles: queueServers, Run: tapHandBack},
 		{Prefix: prefixPublishFAQ, Roles: queueServers, Run: tapPublishFAQ},
 	},
+	Dialogues: append([]*dialogue.Dialogue{askDialogue, replyDialogue}, inQueues(answerDialogues)...),
+	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"questions": exportQuestionsTable},
+	Due: map[store.DueKind]bot.DueFunc{store.DueQuestions: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
+		return announceQuestions(b, tx, store.QuestionKind(d.EventID), now)
+	}},
+	RoleEnds: questionsFreed,
+	Ask:      startAsk,
 }
 
 // Prefixes of the mentoring buttons, handled here.

@@ -19,10 +19,10 @@ import (
 
 // Feature is /report, for staff.
 var Feature = bot.Feature{
-	Bundles: map[string]func(*bot.Turn, string) (bot.FileBundle, error){"report": reportFile},
 	Commands: []bot.Command{
 		{Name: "report", Roles: bot.StaffOnly, Run: programmeReport, Help: true, Menu: true},
 	},
+	Bundles: map[string]func(*bot.Turn, string) (bot.FileBundle, error){"report": reportFile},
 }
 
 // programmeReport is /report: made by the file worker, like the other
