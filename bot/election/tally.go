@@ -10,12 +10,9 @@ import (
 	"github.com/mentorbot/mentorbot/bot/chart"
 	"github.com/mentorbot/mentorbot/bot/export"
 	"github.com/mentorbot/mentorbot/bot/form"
+	"github.com/mentorbot/mentorbot/bot/report"
 	"github.com/mentorbot/mentorbot/store"
 )
-
-// TargetShare is the school's expected result: at least a fifth of its
-// graduates become local-council deputies.
-const TargetShare = 0.20
 
 // tallyRow counts one group of participants. Of the reported results
 // (the latest version of each), staff checked some against the
@@ -128,7 +125,7 @@ func tally(t *bot.Turn) error {
 	var sb strings.Builder
 	sb.WriteString(t.Text("tally.head", map[string]any{
 		"Registered": et.all.Registered, "Reported": et.all.Reported, "Elected": et.all.Elected, "Unknown": et.unknown,
-		"Count": et.all.Graduates, "Share": bot.Percent(et.all.Elected, et.all.Graduates), "Target": bot.Percent(int(TargetShare*100), 100),
+		"Count": et.all.Graduates, "Share": bot.Percent(et.all.Elected, et.all.Graduates), "Target": bot.Percent(int(report.TargetShare*100), 100),
 	}))
 	sb.WriteString("\n" + t.Text("tally.checks", map[string]any{
 		"Verified": et.all.Verified, "Elected": et.all.VerifiedElected, "Rejected": et.all.Rejected, "Unchecked": et.all.Unchecked}))
@@ -224,7 +221,7 @@ func drawTally(t *bot.Turn, et electionTally) ([]byte, error) {
 			{Label: t.Text("tally.chart_reported", nil), Values: series(func(r tallyRow) float64 { return float64(r.Reported) }), Color: color.RGBA{R: 66, G: 146, B: 198, A: 255}},
 			{Label: t.Text("tally.chart_elected", nil), Values: series(func(r tallyRow) float64 { return float64(r.Elected) }), Color: color.RGBA{R: 8, G: 81, B: 156, A: 255}},
 		},
-		Target: chart.Series{Label: t.Text("tally.chart_target", nil), Values: series(func(r tallyRow) float64 { return TargetShare * float64(r.Graduates) })},
+		Target: chart.Series{Label: t.Text("tally.chart_target", nil), Values: series(func(r tallyRow) float64 { return report.TargetShare * float64(r.Graduates) })},
 	}
 	for _, o := range oblasts {
 		c.Groups = append(c.Groups, t.Text("form.oblast.opt."+o, nil))
