@@ -48,8 +48,9 @@ var Feature = bot.Feature{
 		// Staff's entry of a paper application: the dialogue's roles
 		// guard it (see tapEntry).
 		{Prefix: entryCallback, Run: tapEntry},
+		{Prefix: prefixPaperLink, Run: tapPaperLink},
 	},
-	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
+	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue, paperLinkFlow},
 	Lists:     map[string]bot.PagedList{"apps": {Size: 20, Page: listApplications, File: exportApplications}},
 	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"applications": exportApplicationsTable},
 	Due: map[store.DueKind]bot.DueFunc{store.DueFinish: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {
