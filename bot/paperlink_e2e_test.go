@@ -162,3 +162,41 @@ func TestPaperLink_Cancel(t *testing.T) {
 		})
 	}
 }
+
+// Staff entering a paper application with a phone an application already
+// has are told its code, and asked for the phone again.
+func TestPaperApplication_PhoneAlreadyApplied(t *testing.T) {
+	h := newHarness(t)
+	ru := func(key string, data map[string]any) string { return h.text("ru", key, data) }
+	err := h.db.Update(func(tx *store.Tx) error {
+		_, err := tx.Submit(store.Application{UserID: 7, Language: "ru", Answers: map[string]string{"full_name": "Чатта", "phone": "+996700123456"}}, today)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := &person{h: h, user: staffUser}
+	staff.says("/application_add")
+	staff.taps("📄 На бумаге")
+	staff.says("5 мая")
+	staff.says("Асанова Айгүл")
+	staff.says("15.03.1990")
+	staff.taps(ru("answer.yes", nil))
+	staff.taps(ru("form.oblast.opt.naryn", nil))
+	staff.says("Ат-Башы")
+	staff.says("Кара-Коюн")
+	staff.says("Ак-Муз")
+	staff.says("Мугалим")
+	staff.taps(ru("answer.no", nil))
+	staff.news()
+	staff.says("0700 12 34 56")
+	got := staff.news()
+	if len(got) != 2 || got[0] != ru("entry.phone.taken", map[string]any{"Phone": "+996700123456", "Code": "A-001"}) ||
+		!strings.HasSuffix(got[1], ru("form.phone.ask", nil)) {
+		t.Fatalf("a phone already applied with: %q", got)
+	}
+	staff.says("0700 65 43 21")
+	if got := h.srv.Last(staffUser.ID).Text; !strings.HasSuffix(got, ru("form.whatsapp.ask", nil)) {
+		t.Errorf("after another phone: %q", got)
+	}
+}

@@ -61,19 +61,18 @@ func runImport(args []string, env Env) error {
 	in := func(lang string) intake.Words {
 		return func(key string, data map[string]any) string { return texts.Text(lang, key, data) }
 	}
-	// The file alone first, so that its problems are told without the
-	// database (which a running bot holds); then again against the
-	// applications stored, in the transaction that imports it.
+	// The file is read alone first, so that its problems are told
+	// without the database (missing, or held by a running bot); with the
+	// database, it is read again against the applications stored, in the
+	// transaction that imports it, and every problem is told at once.
 	rd := intake.NewReader(rules, in("ky"), in("ru"))
-	if _, err := rd.Read(data); err != nil {
-		return importProblems(env, file, err)
-	}
-	if _, err := os.Stat(c.db); err != nil {
-		return fmt.Errorf("database %s: %w (import into the bot's database)", c.db, err)
-	}
-	db, err := store.Open(c.db, store.Options{})
+	_, fileErr := rd.Read(data)
+	db, err := openImportDB(c.db)
 	if err != nil {
-		return openError(c.db, err, "stop the bot first, or enter them in the chat with /application_add")
+		if fileErr != nil {
+			return importProblems(env, file, fileErr)
+		}
+		return err
 	}
 	defer db.Close()
 	codes, err := importApplications(db, rd, data, filepath.Base(file), now)
@@ -82,6 +81,18 @@ func runImport(args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "Imported %d application(s) from %s: %s\n", len(codes), filepath.Base(file), strings.Join(codes, ", "))
 	return nil
+}
+
+// openImportDB opens the bot's database to import into; it must exist.
+func openImportDB(path string) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w (import into the bot's database)", path, err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, openError(path, err, "stop the bot first, or enter them in the chat with /application_add")
+	}
+	return db, nil
 }
 
 // readImport reads FILE, refusing one too large to be a table of
