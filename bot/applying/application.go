@@ -3,7 +3,7 @@
 // the answers to change), her draft and its reminders to finish
 // (nudge.go), /withdraw, the start links that say where applicants come
 // from (links.go, Sources), applications that came on paper or by e-mail
-// (paper.go), and staff's /applications, /application and /export. It is
+// (paper.go) and her way to hers (paperlink.go), and staff's /applications, /application and /export. It is
 // the newcomer's home: the core's /start hands her to it once she has
 // chosen her language and agreed (Feature.Home), and /help shows her
 // application's status from it (Feature.Status).

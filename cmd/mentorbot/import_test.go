@@ -227,6 +227,13 @@ func TestImport_WhileTheBotRuns(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "stop the bot first, or enter them in the chat with /application_add") {
 		t.Fatalf("import while the file is held: %v", err)
 	}
+	// A bad file is told all the same: staff can mend it meanwhile.
+	bad := writeFile(t, "bad.csv", strings.Join(lines, "\n")+"\n"+strings.Replace(strings.Join(row, ","), "paper", "fax", 1)+"\n")
+	env, _, errOut := testEnv(nil, "")
+	err = Main(context.Background(), []string{"import", "applications", "-db", path, bad}, env)
+	if !errors.Is(err, errReported) || !strings.Contains(errOut.String(), "bad.csv: line 2, column source: want paper or email\n") {
+		t.Errorf("a bad file while the file is held: %v, stderr %q", err, errOut)
+	}
 	for _, args := range [][]string{{"import"}, {"import", "scores"}, {"import", "applications", "-db", path}, {"import", "applications", "-db", path, file, file}} {
 		if err := Main(context.Background(), args, env); !errors.Is(err, errUsage) {
 			t.Errorf("%v: %v, want a usage error", args, err)
