@@ -110,6 +110,23 @@ func (tx *Tx) UnlinkedByPhone(phone string) (Application, error) {
 	return Application{}, fmt.Errorf("entered application by phone: %w", ErrNotFound)
 }
 
+// ApplicationWithPhone returns the first application, by code, whose
+// phone answer is phone (E.164), whoever's it is, or ErrNotFound: staff
+// entering one on a woman's behalf are told of an application she may
+// have sent already.
+func (tx *Tx) ApplicationWithPhone(phone string) (Application, error) {
+	apps, err := tx.Applications()
+	if err != nil {
+		return Application{}, err
+	}
+	for _, a := range apps {
+		if phone != "" && a.Answers["phone"] == phone {
+			return a, nil
+		}
+	}
+	return Application{}, fmt.Errorf("application by phone: %w", ErrNotFound)
+}
+
 // LinkApplication makes the entered application code userID's: it takes
 // her ID, is indexed by it, and her own draft, if she had started one, is
 // dropped (the application is hers now). It refuses with ErrLinked an

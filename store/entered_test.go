@@ -139,3 +139,36 @@ func TestEntry_KeptApartFromHerDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestApplicationWithPhone(t *testing.T) {
+	db := MustOpen(t)
+	err := db.Update(func(tx *store.Tx) error {
+		if _, err := tx.Submit(store.Application{UserID: 501, Answers: map[string]string{"phone": "+996555000001"}}, now); err != nil {
+			return err
+		}
+		if _, err := tx.SubmitEntered(store.Application{Source: store.SourcePaper, ArrivedAt: now, Answers: map[string]string{"phone": "+996555123456"}}, now); err != nil {
+			return err
+		}
+		// A draft is not an application yet.
+		return tx.PutDraft(store.Application{UserID: 502, Answers: map[string]string{"phone": "+996555000002"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *store.Tx) error {
+		for phone, want := range map[string]string{"+996555000001": "A-001", "+996555123456": "A-002"} {
+			if a, err := tx.ApplicationWithPhone(phone); err != nil || a.Code != want {
+				t.Errorf("%s: %s, %v; want %s", phone, a.Code, err, want)
+			}
+		}
+		for _, phone := range []string{"+996555000002", "+996555999999", ""} {
+			if a, err := tx.ApplicationWithPhone(phone); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%q: %s, %v; want none", phone, a.Code, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

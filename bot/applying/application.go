@@ -3,7 +3,7 @@
 // the answers to change), her draft and its reminders to finish
 // (nudge.go), /withdraw, the start links that say where applicants come
 // from (links.go, Sources), applications that came on paper or by e-mail
-// (paper.go), and staff's /applications, /application and /export. It is
+// (paper.go) and her way to hers (paperlink.go), and staff's /applications, /application and /export. It is
 // the newcomer's home: the core's /start hands her to it once she has
 // chosen her language and agreed (Feature.Home), and /help shows her
 // application's status from it (Feature.Status).
@@ -48,8 +48,9 @@ var Feature = bot.Feature{
 		// Staff's entry of a paper application: the dialogue's roles
 		// guard it (see tapEntry).
 		{Prefix: entryCallback, Run: tapEntry},
+		{Prefix: prefixPaperLink, Run: tapPaperLink},
 	},
-	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue},
+	Dialogues: []*dialogue.Dialogue{applicationDialogue, entryApplicationDialogue, paperLinkFlow},
 	Lists:     map[string]bot.PagedList{"apps": {Size: 20, Page: listApplications, File: exportApplications}},
 	Tables:    map[string]func(*bot.Turn, string) (bot.FileTable, error){"applications": exportApplicationsTable},
 	Due: map[store.DueKind]bot.DueFunc{store.DueFinish: func(b *bot.Bot, tx *store.Tx, d store.Due, now time.Time) (int, error) {

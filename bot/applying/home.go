@@ -32,7 +32,8 @@ func resumeForm(t *bot.Turn, greet bool) error {
 	}
 	switch {
 	case len(draft.Answers) == 0:
-		t.Say("form.intro", map[string]any{"Deadline": t.DateTime(t.School().Deadline)})
+		// Her application may have come on paper: one tap finds it.
+		t.Send(t.Text("form.intro", map[string]any{"Deadline": t.DateTime(t.School().Deadline)}), introButtons(t))
 		// She has started: kept as a draft, so she is counted and
 		// reminded if she goes quiet before the first answer.
 		if err := saveDraft(t, draft); err != nil {

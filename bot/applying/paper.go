@@ -75,7 +75,7 @@ func entrySteps() []dialogue.Step {
 	for _, s := range formSteps() {
 		s.Callback = ""
 		if s.Takes == dialogue.Phone {
-			s.Takes, s.Share, s.Parse = dialogue.Text, "", readTheirPhone
+			s.Takes, s.Share, s.Parse, s.Check = dialogue.Text, "", readTheirPhone, phoneNotTaken
 		}
 		steps = append(steps, s)
 	}
@@ -121,6 +121,20 @@ func readTheirPhone(c *dialogue.Context) (string, error) {
 		return "", &form.Invalid{Key: "input.need_text"}
 	}
 	return form.ParsePhone(c.In.Text)
+}
+
+// phoneNotTaken refuses a phone that an application already has: she
+// may have sent it in the chat, or it was entered or imported before.
+// Staff are given its code to look at it.
+func phoneNotTaken(c *dialogue.Context, phone string) error {
+	app, err := bot.TurnOf(c).Tx.ApplicationWithPhone(phone)
+	if bot.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return &form.Invalid{Key: "entry.phone.taken", Data: map[string]any{"Phone": phone, "Code": app.Code}}
 }
 
 // entryKeeper keeps the answers in the application staff are entering
@@ -229,12 +243,14 @@ func leftEntry(c *dialogue.Context) error {
 // application with her number, if no one is linked to it yet and she has
 // no application of her own: it becomes hers, and she is told its status.
 // linked is false when there is nothing to link. Staff entering an
-// application are not linked by a contact they share there.
+// application are not linked by a contact they share there; she is, in
+// the form and in the dialogue that looks for her application
+// (paperlink.go).
 func linkByContact(t *bot.Turn) (linked bool, err error) {
 	if t.Update.Kind != bot.KindContact || t.Update.ContactOwner != t.User.ID || t.User.ID == 0 {
 		return false, nil
 	}
-	if d, _, err := t.Dialogues().Current(t.Talk()); err != nil || d != nil && d.Name != formDialogue {
+	if d, _, err := t.Dialogues().Current(t.Talk()); err != nil || d != nil && d.Name != formDialogue && d.Name != paperLinkDialogue {
 		return false, err
 	}
 	if _, err := t.Tx.ApplicationOf(t.User.ID); !bot.IsNotFound(err) {
@@ -285,10 +301,19 @@ func linkByContact(t *bot.Turn) (linked bool, err error) {
 	return true, nil
 }
 
-// dialoguesEnd ends the form she was in, if any: her application is here.
+// dialoguesEnd ends the form she was in, if any, and the search for her
+// application over it: her application is here.
 func dialoguesEnd(t *bot.Turn) error {
-	if in, err := t.Dialogues().In(t.Talk(), formDialogue); !in || err != nil {
-		return err
+	for _, name := range []string{paperLinkDialogue, formDialogue} {
+		if in, err := t.Dialogues().In(t.Talk(), name); !in || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := t.Dialogues().End(t.Talk()); err != nil {
+			return err
+		}
 	}
-	return t.Dialogues().End(t.Talk())
+	return nil
 }

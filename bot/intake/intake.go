@@ -15,6 +15,10 @@
 // ("paper" or "email") and arrived_at (the day it came, by the deadline)
 // are required; language ("ky" or "ru") may be blank, for Russian.
 //
+// A row whose phone is an earlier row's, or, given Reader.Known, an
+// application's already stored, is a bad row too: one woman is scored
+// once.
+//
 // Reasons are in English and name the line and the column, never what
 // the cell holds: a reason may be printed or logged, a cell is personal.
 package intake
@@ -87,6 +91,9 @@ type Reader struct {
 	// machine key.
 	headers map[string]string
 	options map[string]map[string]string // field ID -> label -> option ID
+	// Known, if set, is the code of the application already stored with
+	// a phone (E.164), "" for none: a row with that phone is a duplicate.
+	Known func(phone string) (code string)
 }
 
 // NewReader is a reader that knows the headers and option labels in
@@ -144,11 +151,15 @@ func (rd *Reader) Read(data []byte) ([]store.Application, error) {
 		return nil, problems
 	}
 	var apps []store.Application
+	phones := map[string]int{} // phone -> the line it was first on
 	for _, r := range rows[1:] {
 		if r.blank() {
 			continue
 		}
 		a, ps := rd.application(cols, r)
+		if len(ps) == 0 {
+			ps = rd.duplicate(a.Answers["phone"], r, phones)
+		}
 		problems = append(problems, ps...)
 		if len(problems) >= MaxProblems {
 			problems = append(problems[:MaxProblems], Problem{Line: r.line, Reason: "too many problems: reading stopped"})
@@ -358,6 +369,28 @@ func (rd *Reader) application(cols map[string]int, r row) (store.Application, Pr
 	}
 	a.Category = store.Category(form.Category(a.Answers["birth_date"], rd.Rules))
 	return a, ps
+}
+
+// duplicate refuses row r whose phone is an earlier row's (phones: the
+// line each phone was first on) or an application's already stored: the
+// same woman would be scored twice. Staff look at the other and keep one.
+func (rd *Reader) duplicate(phone string, r row, phones map[string]int) Problems {
+	if phone == "" {
+		return nil
+	}
+	refuse := func(reason string) Problems {
+		return Problems{{Line: r.line, Row: r.index, Column: "phone", Reason: reason}}
+	}
+	if line, ok := phones[phone]; ok {
+		return refuse(fmt.Sprintf("the same phone as line %d", line))
+	}
+	phones[phone] = r.line
+	if rd.Known != nil {
+		if code := rd.Known(phone); code != "" {
+			return refuse("phone already in application " + code)
+		}
+	}
+	return nil
 }
 
 func anyYes(f form.Field, answers map[string]string) bool {

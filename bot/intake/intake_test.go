@@ -214,3 +214,38 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// A phone of an earlier row, or of an application already stored, makes
+// a bad row: one woman is scored once.
+func TestRead_DuplicatePhones(t *testing.T) {
+	apps := paperApps()
+	third := apps[0]
+	third.Answers = maps.Clone(third.Answers)
+	third.Answers["full_name"] = "Асанова Айгүл (экинчи)"
+	apps = append(apps, third)
+	var buf bytes.Buffer
+	if err := export.Applications(apps, bishkek).Write(&buf, export.CSV, nil); err != nil {
+		t.Fatal(err)
+	}
+	rd := reader(t)
+	_, err := rd.Read(buf.Bytes())
+	var ps intake.Problems
+	if !errors.As(err, &ps) || ps.Error() != "line 8 (row 4), column phone: the same phone as line 2" {
+		t.Fatalf("a phone twice in the file: %v", err)
+	}
+
+	rd.Known = func(phone string) string {
+		if phone == "+77011234567" {
+			return "A-003"
+		}
+		return ""
+	}
+	_, err = rd.Read(buf.Bytes())
+	if !errors.As(err, &ps) || ps.Error() != "line 5 (row 3), column phone: phone already in application A-003\n"+
+		"line 8 (row 4), column phone: the same phone as line 2" {
+		t.Fatalf("a phone in the database: %v", err)
+	}
+	if strings.Contains(err.Error(), "+7701") || strings.Contains(err.Error(), "Айгүл") {
+		t.Error("a personal answer in the reasons")
+	}
+}

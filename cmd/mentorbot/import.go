@@ -61,32 +61,38 @@ func runImport(args []string, env Env) error {
 	in := func(lang string) intake.Words {
 		return func(key string, data map[string]any) string { return texts.Text(lang, key, data) }
 	}
-	apps, err := intake.NewReader(rules, in("ky"), in("ru")).Read(data)
-	var problems intake.Problems
-	if errors.As(err, &problems) {
-		for _, p := range problems {
-			fmt.Fprintf(env.Stderr, "%s: %s\n", filepath.Base(file), p)
+	// The file is read alone first, so that its problems are told
+	// without the database (missing, or held by a running bot); with the
+	// database, it is read again against the applications stored, in the
+	// transaction that imports it, and every problem is told at once.
+	rd := intake.NewReader(rules, in("ky"), in("ru"))
+	_, fileErr := rd.Read(data)
+	db, err := openImportDB(c.db)
+	if err != nil {
+		if fileErr != nil {
+			return importProblems(env, file, fileErr)
 		}
-		fmt.Fprintf(env.Stderr, "mentorbot: %s: %d problem(s); nothing imported\n", filepath.Base(file), len(problems))
-		return errReported
-	}
-	if err != nil {
 		return err
-	}
-	if _, err := os.Stat(c.db); err != nil {
-		return fmt.Errorf("database %s: %w (import into the bot's database)", c.db, err)
-	}
-	db, err := store.Open(c.db, store.Options{})
-	if err != nil {
-		return openError(c.db, err, "stop the bot first, or enter them in the chat with /application_add")
 	}
 	defer db.Close()
-	codes, err := importApplications(db, apps, filepath.Base(file), now)
+	codes, err := importApplications(db, rd, data, filepath.Base(file), now)
 	if err != nil {
-		return err
+		return importProblems(env, file, err)
 	}
 	fmt.Fprintf(env.Stdout, "Imported %d application(s) from %s: %s\n", len(codes), filepath.Base(file), strings.Join(codes, ", "))
 	return nil
+}
+
+// openImportDB opens the bot's database to import into; it must exist.
+func openImportDB(path string) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w (import into the bot's database)", path, err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, openError(path, err, "stop the bot first, or enter them in the chat with /application_add")
+	}
+	return db, nil
 }
 
 // readImport reads FILE, refusing one too large to be a table of
@@ -104,12 +110,42 @@ func readImport(file string) ([]byte, error) {
 	return data, nil
 }
 
-// importApplications stores apps in one transaction, in the file's
-// order, and returns their codes.
-func importApplications(db *store.DB, apps []store.Application, file string, now time.Time) ([]string, error) {
+// importProblems lists the bad rows of file on stderr, if err is them.
+func importProblems(env Env, file string, err error) error {
+	var problems intake.Problems
+	if !errors.As(err, &problems) {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(env.Stderr, "%s: %s\n", filepath.Base(file), p)
+	}
+	fmt.Fprintf(env.Stderr, "mentorbot: %s: %d problem(s); nothing imported\n", filepath.Base(file), len(problems))
+	return errReported
+}
+
+// importApplications reads data with rd against the applications stored
+// (a phone one of them has is a bad row) and stores them in one
+// transaction, in the file's order, returning their codes; bad rows are
+// returned as intake.Problems, and nothing is stored.
+func importApplications(db *store.DB, rd *intake.Reader, data []byte, file string, now time.Time) ([]string, error) {
 	var codes []string
 	err := db.Update(func(tx *store.Tx) error {
 		codes = codes[:0]
+		stored, err := tx.Applications()
+		if err != nil {
+			return err
+		}
+		known := map[string]string{} // phone -> the first application's code
+		for _, a := range stored {
+			if p := a.Answers["phone"]; p != "" && known[p] == "" {
+				known[p] = a.Code
+			}
+		}
+		rd.Known = func(phone string) string { return known[phone] }
+		apps, err := rd.Read(data)
+		if err != nil {
+			return err
+		}
 		for _, a := range apps {
 			app, err := tx.SubmitEntered(a, now)
 			if err != nil {
@@ -120,6 +156,10 @@ func importApplications(db *store.DB, apps []store.Application, file string, now
 		return tx.Audit(store.AuditEntry{At: now, Action: "applications imported",
 			Detail: fmt.Sprintf("%d from %s: %s–%s", len(codes), file, codes[0], codes[len(codes)-1])})
 	})
+	var problems intake.Problems
+	if errors.As(err, &problems) {
+		return nil, problems
+	}
 	if err != nil {
 		return nil, fmt.Errorf("import applications: %w", err)
 	}

@@ -137,16 +137,16 @@ func TestImport_BadRowImportsNothing(t *testing.T) {
 	}
 
 	// A whole header, and a bad row among good ones.
-	good := func(name, source string) []string {
+	good := func(name, source, phone string) []string {
 		row := []string{source, "05.11.2026"}
-		a := importAnswers(name, "0700 12 34 56", "15.03.1990")
+		a := importAnswers(name, phone, "15.03.1990")
 		for _, k := range importKeys {
 			row = append(row, `"`+a[k]+`"`)
 		}
 		return row
 	}
 	lines := []string{strings.Join(append([]string{"source", "arrived_at"}, importKeys...), ",")}
-	for _, r := range [][]string{good("Асанова Айгүл", "paper"), good("Садыкова Бермет", "fax"), good("Токтогулова Нургуль", "email")} {
+	for _, r := range [][]string{good("Асанова Айгүл", "paper", "0700 12 34 56"), good("Садыкова Бермет", "fax", "0700 12 34 57"), good("Токтогулова Нургуль", "email", "0700 12 34 58")} {
 		lines = append(lines, strings.Join(r, ","))
 	}
 	file = writeFile(t, "paper.csv", strings.Join(lines, "\n")+"\n")
@@ -161,6 +161,39 @@ func TestImport_BadRowImportsNothing(t *testing.T) {
 	}
 	if strings.Contains(errOut.String(), "Бермет") {
 		t.Error("a personal answer on stderr")
+	}
+	if n := len(paperOnly(t, path)); n != 0 {
+		t.Errorf("%d imported", n)
+	}
+}
+
+// A row whose phone an application in the database has, or an earlier
+// row of the file, is a bad row: nothing is imported.
+func TestImport_DuplicatePhones(t *testing.T) {
+	path := importDB(t, true, false) // A-001 has +996700000007
+	row := func(name, phone string) string {
+		r := []string{"paper", "05.11.2026"}
+		a := importAnswers(name, phone, "15.03.1990")
+		for _, k := range importKeys {
+			r = append(r, `"`+a[k]+`"`)
+		}
+		return strings.Join(r, ",")
+	}
+	header := strings.Join(append([]string{"source", "arrived_at"}, importKeys...), ",")
+	// Each essay spans three lines: rows start on lines 2, 5, 8 and 11.
+	file := writeFile(t, "paper.csv", strings.Join([]string{header,
+		row("Асанова Айгүл", "0700 12 34 56"), row("Чатта", "0700 000 007"),
+		row("Садыкова Бермет", "0555 12 34 56"), row("Асанова Айгүл", "+996 700 123 456")}, "\n")+"\n")
+	env, out, errOut := testEnv(nil, "")
+	err := Main(context.Background(), []string{"import", "applications", "-db", path, file}, env)
+	if !errors.Is(err, errReported) || out.String() != "" {
+		t.Fatalf("import: %v, stdout %q", err, out)
+	}
+	want := "paper.csv: line 5 (row 3), column phone: phone already in application A-001\n" +
+		"paper.csv: line 11 (row 5), column phone: the same phone as line 2\n" +
+		"mentorbot: paper.csv: 2 problem(s); nothing imported\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("stderr %q\nwant   %q", got, want)
 	}
 	if n := len(paperOnly(t, path)); n != 0 {
 		t.Errorf("%d imported", n)
@@ -193,6 +226,13 @@ func TestImport_WhileTheBotRuns(t *testing.T) {
 	err = Main(context.Background(), []string{"import", "applications", "-db", path, file}, env)
 	if err == nil || !strings.Contains(err.Error(), "stop the bot first, or enter them in the chat with /application_add") {
 		t.Fatalf("import while the file is held: %v", err)
+	}
+	// A bad file is told all the same: staff can mend it meanwhile.
+	bad := writeFile(t, "bad.csv", strings.Join(lines, "\n")+"\n"+strings.Replace(strings.Join(row, ","), "paper", "fax", 1)+"\n")
+	env, _, errOut := testEnv(nil, "")
+	err = Main(context.Background(), []string{"import", "applications", "-db", path, bad}, env)
+	if !errors.Is(err, errReported) || !strings.Contains(errOut.String(), "bad.csv: line 2, column source: want paper or email\n") {
+		t.Errorf("a bad file while the file is held: %v, stderr %q", err, errOut)
 	}
 	for _, args := range [][]string{{"import"}, {"import", "scores"}, {"import", "applications", "-db", path}, {"import", "applications", "-db", path, file, file}} {
 		if err := Main(context.Background(), args, env); !errors.Is(err, errUsage) {
