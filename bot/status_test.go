@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/school"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -97,5 +98,26 @@ func TestStatus_InTheChat(t *testing.T) {
 	p.says("/status")
 	if got := p.news(); len(got) == 0 || got[0] != h.text("ky", "access.denied", nil) {
 		t.Errorf("a newcomer sees %q", got)
+	}
+}
+
+// Every kind of due item a part registers has a name in /status, in both
+// languages: a key shown as itself would read "health.due.kind.finish".
+func TestStatus_EveryDueKindHasAName(t *testing.T) {
+	h := newHarness(t)
+	kinds := 0
+	for _, f := range school.Features() {
+		for kind := range f.Due {
+			kinds++
+			for _, lang := range []string{"ky", "ru"} {
+				key := "health.due.kind." + string(kind)
+				if got := h.text(lang, key, nil); got == key || got == "" {
+					t.Errorf("%s: no name for due items of kind %q (%s)", lang, kind, key)
+				}
+			}
+		}
+	}
+	if kinds < 7 {
+		t.Errorf("found %d kinds of due items, want the store's 7", kinds)
 	}
 }

@@ -180,12 +180,15 @@ func (c *Console) send(ctx context.Context, u bot.Update) error {
 	if err := c.Bot.Handle(ctx, u); err != nil {
 		return err
 	}
-	// What fell due meanwhile, a /backup's copy, and any broadcast
-	// started, go out now.
+	// What fell due meanwhile, a /backup's copy, a workbook asked for,
+	// and any broadcast started, go out now.
 	if err := c.Bot.DeliverDue(); err != nil {
 		return err
 	}
 	if err := c.Bot.RunBackupRequests(); err != nil {
+		return err
+	}
+	if err := c.Bot.RunFileJobs(); err != nil {
 		return err
 	}
 	if err := mentoring.ChaseQuestions(c.Bot); err != nil {
