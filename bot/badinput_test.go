@@ -148,6 +148,21 @@ func TestBadInput_RealTelegramPayloads(t *testing.T) {
 	}
 }
 
+// A name, a place or a story with no letter ("2" sent by a tap on the
+// wrong key, "...", a lone emoji) is refused and asked again, not stored.
+func TestBadInput_NoLetters(t *testing.T) {
+	h := newHarness(t)
+	p := startForm(t, h, 6013)
+	for _, slip := range []string{"2", "...", "👍", "+996"} {
+		p.says(slip)
+		p.expect(h.text("ky", "form.invalid.no_letters", nil), p.again("full_name"))
+	}
+	p.says("Асанова Айгүл")
+	if got := h.srv.Last(p.user.ID).Text; !strings.Contains(got, h.text("ky", "form.birth_date.ask", nil)) {
+		t.Errorf("after her name she sees %q", got)
+	}
+}
+
 func TestBadInput_LongAnswerToShortField(t *testing.T) {
 	h := newHarness(t)
 	p := startForm(t, h, 6003)

@@ -157,6 +157,16 @@ func fieldStep(f form.Field) dialogue.Step {
 	switch f.Kind {
 	case form.Text, form.LongText:
 		s.Takes, s.Max = dialogue.Text, f.Max
+		check := s.Check
+		s.Check = func(c *dialogue.Context, answer string) error {
+			if err := form.Words(answer); err != nil {
+				return err // "2" is not her name
+			}
+			if check != nil {
+				return check(c, answer)
+			}
+			return nil
+		}
 		if f.Offers != nil {
 			s.Options = func(c *dialogue.Context) []dialogue.Option {
 				var opts []dialogue.Option

@@ -18,6 +18,7 @@ const (
 	keyEmail          = "form.invalid.email"
 	keyEmpty          = "form.invalid.empty"
 	keyTooLong        = "form.invalid.too_long"
+	keyNoLetters      = "form.invalid.no_letters"
 )
 
 // Invalid reports an answer that cannot be accepted. Key names a message in
@@ -192,6 +193,29 @@ func CleanText(s string, maxRunes int) (string, error) {
 		return "", &Invalid{Key: keyTooLong, Data: map[string]any{"Max": maxRunes, "Length": n}}
 	}
 	return out, nil
+}
+
+// CleanWords is CleanText for an answer that must be words: a name, a
+// place, a story. One with no letter at all ("2", "...", a lone emoji) is
+// a slip of the finger or a tap on the wrong key, and is refused with Key
+// "form.invalid.no_letters" rather than stored as her name.
+func CleanWords(s string, maxRunes int) (string, error) {
+	out, err := CleanText(s, maxRunes)
+	if err != nil {
+		return "", err
+	}
+	if err := Words(out); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// Words refuses an answer with no letter at all, as CleanWords does.
+func Words(answer string) error {
+	if !strings.ContainsFunc(answer, unicode.IsLetter) {
+		return invalid(keyNoLetters)
+	}
+	return nil
 }
 
 // cleaner holds the whitespace seen since the last visible rune; it is

@@ -523,6 +523,25 @@ func TestCleanText(t *testing.T) {
 	}
 }
 
+func TestCleanWords(t *testing.T) {
+	for _, tt := range []struct{ in, want, wantKey string }{
+		{"Айгүл", "Айгүл", ""},
+		{" Ак-Муз 2 ", "Ак-Муз 2", ""},
+		{"Школа №2", "Школа №2", ""},
+		{"2", "", "form.invalid.no_letters"},
+		{"...", "", "form.invalid.no_letters"},
+		{"👍", "", "form.invalid.no_letters"},
+		{"+996 700 12 34 56", "", "form.invalid.no_letters"},
+		{"   ", "", "form.invalid.empty"},
+	} {
+		got, err := form.CleanWords(tt.in, 100)
+		checkErr(t, err, tt.wantKey)
+		if got != tt.want {
+			t.Errorf("CleanWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestCleanTextTooLongData(t *testing.T) {
 	in := "  " + strings.Repeat("Кеңеш ", 1000) // 6000 runes before trimming
 	_, err := form.CleanText(in, 5000)

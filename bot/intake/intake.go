@@ -478,7 +478,7 @@ func (rd *Reader) answer(f form.Field, cell string, number bool, answers map[str
 func (rd *Reader) parse(f form.Field, cell string, number bool) (string, error) {
 	switch f.Kind {
 	case form.Text, form.LongText:
-		return form.CleanText(cell, f.Max)
+		return form.CleanWords(cell, f.Max)
 	case form.Essay:
 		essay, err := form.CleanText(cell, 0)
 		if err == nil && form.CountWords(essay) > form.MaxEssayWords {
