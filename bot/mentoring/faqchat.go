@@ -208,10 +208,11 @@ const keptDraft = "kept"
 // at most max characters, and keeps it on the question.
 func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
 	return func(c *dialogue.Context) (string, error) {
-		if !c.In.Typed || c.In.Media != nil {
-			return "", &dialogue.Refusal{Key: "input.need_text"}
+		typed, err := dialogue.Typed(c)
+		if err != nil {
+			return "", err
 		}
-		text, err := form.CleanText(c.In.Text, max)
+		text, err := form.CleanText(typed, max)
 		if err != nil {
 			return "", err
 		}
