@@ -504,14 +504,10 @@ func tapPickFAQ(t *bot.Turn, args string) error {
 		command, ok := faqActions[key]
 		return command, ok
 	}, "faq_remove", func(id string) (string, bool, error) {
-		n, err := strconv.Atoi(id)
-		if err != nil {
-			return "", false, nil
+		e, found, err := bot.ByID(id, t.Tx.FAQ)
+		if !found {
+			return "", false, err
 		}
-		e, err := t.Tx.FAQ(n)
-		if bot.IsNotFound(err) {
-			return "", false, nil
-		}
-		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": bot.Clip(e.Question, 100)}), err == nil, err
+		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": bot.Clip(e.Question, 100)}), true, nil
 	})
 }
