@@ -291,6 +291,24 @@ func (a Attendance) OfPlan() (float64, bool) { return Share(a.Came, a.Planned) }
 // OfAudience is who came as a share of the audience.
 func (a Attendance) OfAudience() (float64, bool) { return Share(a.Came, a.Audience) }
 
+// CountReplies counts the answers to an event's reminders: coming and
+// notComing said yes and no to "will you come", came said yes to "did
+// you come".
+func CountReplies(rsvps []store.RSVP) (coming, notComing, came int) {
+	for _, r := range rsvps {
+		switch r.Coming {
+		case "yes":
+			coming++
+		case "no":
+			notComing++
+		}
+		if r.Attended == "yes" {
+			came++
+		}
+	}
+	return coming, notComing, came
+}
+
 // attendance covers the meetings and sessions, by time: greetings and
 // election day have no attendance.
 func attendance(events []Event) []Attendance {
@@ -300,17 +318,7 @@ func attendance(events []Event) []Attendance {
 			continue
 		}
 		a := Attendance{Event: e.Event, Planned: e.Event.Planned, Audience: e.Audience}
-		for _, r := range e.RSVPs {
-			switch r.Coming {
-			case "yes":
-				a.Coming++
-			case "no":
-				a.NotComing++
-			}
-			if r.Attended == "yes" {
-				a.Came++
-			}
-		}
+		a.Coming, a.NotComing, a.Came = CountReplies(e.RSVPs)
 		out = append(out, a)
 	}
 	slices.SortStableFunc(out, func(a, b Attendance) int { return a.Event.At.Compare(b.Event.At) })
