@@ -141,6 +141,12 @@ func stillToConfirm(t *bot.Turn, st standing) string {
 	return strings.Join(lines, "\n")
 }
 
+// withStillToConfirm is the text of key, then who still has how many
+// applications to confirm: why staff must wait while scoring is open.
+func withStillToConfirm(t *bot.Turn, st standing, key string) string {
+	return t.Text(key, nil) + "\n" + stillToConfirm(t, st)
+}
+
 // agreement is how consistently the commission scored the active
 // applications (selection.Agree).
 func (st standing) agreement() selection.Agreement {
@@ -205,16 +211,26 @@ func scoringState(t *bot.Turn) error {
 	return nil
 }
 
-// tapScoring opens scoring, telling every member, or asks whether to
-// close it.
-func tapScoring(t *bot.Turn, action string) error {
-	st, err := readStanding(t)
-	if err != nil {
-		return err
+// unpublishedStanding is the standing for a tap of the secretariat's;
+// ok is false, the tap answered, once the results are out: nothing
+// changes after that.
+func unpublishedStanding(t *bot.Turn) (st standing, ok bool, err error) {
+	if st, err = readStanding(t); err != nil {
+		return st, false, err
 	}
 	if !st.sel.PublishedAt.IsZero() {
 		t.Toast("scoring.published")
-		return nil
+		return st, false, nil
+	}
+	return st, true, nil
+}
+
+// tapScoring opens scoring, telling every member, or asks whether to
+// close it.
+func tapScoring(t *bot.Turn, action string) error {
+	st, ok, err := unpublishedStanding(t)
+	if !ok {
+		return err
 	}
 	switch {
 	case action == "open" && st.sel.Phase != store.PhaseOpen && len(st.members) == 0:
@@ -486,6 +502,10 @@ func decide(t *bot.Turn) error {
 		return nil
 	}
 	if !st.decidable() {
+		if st.sel.Phase == store.PhaseOpen {
+			t.Send(withStillToConfirm(t, st, "decide.not_yet"), nil)
+			return nil
+		}
 		t.Say("decide.not_yet", nil)
 		return nil
 	}
@@ -617,7 +637,7 @@ func publishRefusal(t *bot.Turn, st standing) string {
 	case st.sel.Phase == store.PhaseNotOpen:
 		return t.Text("publish.not_scored", nil)
 	case st.sel.Phase == store.PhaseOpen && !st.complete():
-		return t.Text("publish.scoring_open", nil) + "\n" + stillToConfirm(t, st)
+		return withStillToConfirm(t, st, "publish.scoring_open")
 	case !st.allDecided():
 		return t.Text("publish.undecided", nil)
 	}
@@ -650,13 +670,9 @@ func askPublish(t *bot.Turn) error {
 // so a second tap or a restart sends nothing again. Those accepted become
 // participants.
 func tapPublish(t *bot.Turn, _ string) error {
-	st, err := readStanding(t)
-	if err != nil {
+	st, ok, err := unpublishedStanding(t)
+	if !ok {
 		return err
-	}
-	if !st.sel.PublishedAt.IsZero() {
-		t.Toast("scoring.published")
-		return nil
 	}
 	if refusal := publishRefusal(t, st); refusal != "" {
 		t.Toast("")
