@@ -88,6 +88,26 @@ func (t *Turn) checklistSummary(f form.Field, answers map[string]string) string 
 	return strings.Join(lines, "\n")
 }
 
+// TapTaken answers her tap without a notice and takes the buttons off
+// the message she tapped: what they asked is settled, and a second tap
+// finds nothing.
+func (t *Turn) TapTaken() {
+	t.Toast("")
+	t.EditButtons(nil)
+}
+
+// TapConfirms takes her answer to a yes/no question asked before an
+// action that cannot be undone (TapTaken): true for yes; for no she is
+// told, by the message of keptKey, that nothing changed.
+func (t *Turn) TapConfirms(answer, keptKey string) bool {
+	t.TapTaken()
+	if answer != "yes" {
+		t.Say(keptKey, nil)
+		return false
+	}
+	return true
+}
+
 // EditButtons replaces only the buttons of the message she tapped: the
 // summary's text may span several messages and stays as it is.
 func (t *Turn) EditButtons(buttons [][]store.Button) {

@@ -61,8 +61,7 @@ func tapInvite(t *bot.Turn, role string) error {
 	if !slices.Contains(invitable, store.Role(role)) {
 		return t.OldButton()
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	return createInvite(t, store.Role(role))
 }
 

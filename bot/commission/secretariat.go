@@ -234,16 +234,14 @@ func tapScoring(t *bot.Turn, action string) error {
 	}
 	switch {
 	case action == "open" && st.sel.Phase != store.PhaseOpen && len(st.members) == 0:
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		t.Say("scoring.no_members", nil)
 		return nil
 	case action == "open" && st.sel.Phase != store.PhaseOpen:
 		t.Toast("")
 		return openScoring(t, st)
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		return askCloseScoring(t, st)
 	}
 	return t.OldButton()
@@ -675,8 +673,7 @@ func tapPublish(t *bot.Turn, _ string) error {
 		return err
 	}
 	if refusal := publishRefusal(t, st); refusal != "" {
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		t.Send(refusal, nil)
 		return nil
 	}

@@ -625,8 +625,7 @@ func tapHandBack(t *bot.Turn, arg string) error {
 	if err := endAnswer(t, q); err != nil {
 		return err
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	t.Say("queue.handed_back", map[string]any{"ID": q.ID})
 	return nil
 }
