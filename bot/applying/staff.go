@@ -73,7 +73,7 @@ func showApplication(t *bot.Turn) error {
 
 // exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
-func exportApplications(t *bot.Turn) error { return t.FileJob("applications", "") }
+var exportApplications = bot.SendsFile("applications")
 
 // exportApplicationsTable builds it, in the worker (RunFileJobs).
 func exportApplicationsTable(t *bot.Turn, _ string) (bot.FileTable, error) {

@@ -423,7 +423,7 @@ func sentBroadcasts(t *bot.Turn) ([]store.Broadcast, error) {
 
 // broadcastsFile sends every broadcast with its recipients counted as a
 // workbook.
-func broadcastsFile(t *bot.Turn) error { return t.FileJob("broadcasts", "") }
+var broadcastsFile = bot.SendsFile("broadcasts")
 
 // broadcastsFileTable builds it, in the worker (RunFileJobs).
 func broadcastsFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {

@@ -372,7 +372,7 @@ func ranking(t *bot.Turn, w bot.Window) (bot.Page, error) {
 }
 
 // rankingFile sends the whole ranking as a workbook, as the pages show it.
-func rankingFile(t *bot.Turn) error { return t.FileJob("ranking", "") }
+var rankingFile = bot.SendsFile("ranking")
 
 // rankingFileTable builds it, in the worker (RunFileJobs).
 func rankingFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {
@@ -732,7 +732,7 @@ func publishResult(t *bot.Turn, app store.Application) error {
 }
 
 // exportScores is /scores: every member's scores as a workbook.
-func exportScores(t *bot.Turn) error { return t.FileJob("scores", "") }
+var exportScores = bot.SendsFile("scores")
 
 // exportScoresTable builds it, in the worker (RunFileJobs).
 func exportScoresTable(t *bot.Turn, _ string) (bot.FileTable, error) {

@@ -431,7 +431,7 @@ func mentoringHealth(t *bot.Turn) error {
 
 // exportQuestions is /questions_export: every question and answer as a
 // workbook.
-func exportQuestions(t *bot.Turn) error { return t.FileJob("questions", "") }
+var exportQuestions = bot.SendsFile("questions")
 
 // exportQuestionsTable builds it, in the worker (RunFileJobs).
 func exportQuestionsTable(t *bot.Turn, _ string) (bot.FileTable, error) {

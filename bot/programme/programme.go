@@ -27,7 +27,7 @@ var Feature = bot.Feature{
 
 // programmeReport is /report: made by the file worker, like the other
 // workbooks, since it reads every record the school holds.
-func programmeReport(t *bot.Turn) error { return t.FileJob("report", "") }
+var programmeReport = bot.SendsFile("report")
 
 // reportFile builds it, in the worker (RunFileJobs).
 func reportFile(t *bot.Turn, _ string) (bot.FileBundle, error) {
