@@ -148,6 +148,29 @@ func (t *Turn) Application(typed string) (store.Application, error) {
 	return t.Tx.Application(code)
 }
 
+// ApplicationArg loads the application whose code staff typed after the
+// command (Application). found is false, staff told why, when they typed
+// none (the message of usageKey) or it names no application.
+func (t *Turn) ApplicationArg(usageKey string) (app store.Application, found bool, err error) {
+	typed := strings.TrimSpace(t.Update.Args)
+	if typed == "" {
+		t.Say(usageKey, nil)
+		return app, false, nil
+	}
+	return t.FoundApplication(typed)
+}
+
+// FoundApplication is Application telling staff when typed names no
+// application; found is false then.
+func (t *Turn) FoundApplication(typed string) (app store.Application, found bool, err error) {
+	app, err = t.Application(typed)
+	if IsNotFound(err) {
+		t.Say("staff.application.not_found", map[string]any{"Code": typed})
+		return app, false, nil
+	}
+	return app, err == nil, err
+}
+
 // ParseStoredDate reads a date answer back.
 func (t *Turn) ParseStoredDate(s string) (time.Time, bool) {
 	day, err := time.ParseInLocation(form.DateLayout, s, t.School().Location)

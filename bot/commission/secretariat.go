@@ -787,17 +787,8 @@ func forgetMaskStep(t *bot.Turn) error {
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
 func showMasked(t *bot.Turn) error {
-	typed := strings.TrimSpace(t.Update.Args)
-	if typed == "" {
-		t.Say("mask.usage", nil)
-		return nil
-	}
-	app, err := t.Application(typed)
-	if bot.IsNotFound(err) {
-		t.Say("staff.application.not_found", map[string]any{"Code": typed})
-		return nil
-	}
-	if err != nil {
+	app, ok, err := t.ApplicationArg("mask.usage")
+	if !ok {
 		return err
 	}
 	code := app.Code
@@ -829,12 +820,8 @@ func tapMask(t *bot.Turn, args string) error {
 
 // saveMask keeps staff's rewritten answer.
 func saveMask(t *bot.Turn, code, field, text string) error {
-	app, err := t.Tx.Application(code)
-	if bot.IsNotFound(err) {
-		t.Say("staff.application.not_found", map[string]any{"Code": code})
-		return nil
-	}
-	if err != nil {
+	app, ok, err := t.FoundApplication(code)
+	if !ok {
 		return err
 	}
 	if app.Masked == nil {
