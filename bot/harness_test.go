@@ -437,3 +437,14 @@ func (h *harness) sleptFor() []time.Duration {
 	defer h.mu.Unlock()
 	return slices.Clone(h.sleeps)
 }
+
+// stored is one thing read from the bot's store, the test failing when
+// it cannot be read.
+func stored[T any](t *testing.T, h *harness, read func(tx *store.Tx) (T, error)) T {
+	t.Helper()
+	var v T
+	if err := h.db.View(func(tx *store.Tx) (err error) { v, err = read(tx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
