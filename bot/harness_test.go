@@ -448,3 +448,18 @@ func stored[T any](t *testing.T, h *harness, read func(tx *store.Tx) (T, error))
 	}
 	return v
 }
+
+// putFAQs stores FAQ entries, numbered 1, 2, … in the order given.
+func putFAQs(t *testing.T, h *harness, entries ...store.FAQEntry) {
+	t.Helper()
+	if err := h.db.Update(func(tx *store.Tx) error {
+		for _, e := range entries {
+			if _, err := tx.PutFAQ(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
