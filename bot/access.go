@@ -106,7 +106,7 @@ func (t *Turn) nameOf(id int64) string {
 }
 
 // auditFile sends the whole audit log, newest first, as a workbook.
-func (t *Turn) auditFile() error { return t.FileJob("audit", "") }
+var auditFile = SendsFile("audit")
 
 // auditFileTable builds it, in the worker (RunFileJobs).
 func (t *Turn) auditFileTable(string) (FileTable, error) {

@@ -243,8 +243,8 @@ var Operations = Feature{
 		{Name: "status", Roles: StaffOnly, Run: (*Turn).showStatus, Help: true, Menu: true},
 	},
 	Lists: map[string]PagedList{
-		"audit": {Size: 20, Page: (*Turn).auditLog, File: (*Turn).auditFile},
-		"dead":  {Size: 15, Page: (*Turn).undelivered, File: (*Turn).undeliveredFile},
+		"audit": {Size: 20, Page: (*Turn).auditLog, File: auditFile},
+		"dead":  {Size: 15, Page: (*Turn).undelivered, File: undeliveredFile},
 	},
 	Tables: map[string]func(*Turn, string) (FileTable, error){
 		"audit":       (*Turn).auditFileTable,

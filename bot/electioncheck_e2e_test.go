@@ -56,11 +56,7 @@ func readBack(h *harness, lang string, received, cast, voters, seats int, electe
 
 func reportsOf(t *testing.T, h *harness, id int64) []store.ResultReport {
 	t.Helper()
-	var rs []store.ResultReport
-	if err := h.db.View(func(tx *store.Tx) (err error) { rs, err = tx.Reports(id); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return stored(t, h, func(tx *store.Tx) ([]store.ResultReport, error) { return tx.Reports(id) })
 }
 
 // yes is "yes" in her language, as the buttons say it.

@@ -56,6 +56,12 @@ func (r *registry) bundleFor(kind string) (func(*Turn, string) (FileBundle, erro
 	}, true
 }
 
+// SendsFile is a command, or a list's file button, that asks the worker
+// for the workbook kind (FileJob).
+func SendsFile(kind string) func(*Turn) error {
+	return func(t *Turn) error { return t.FileJob(kind, "") }
+}
+
 // FileJob asks the worker for a workbook, sent to her chat once made.
 func (t *Turn) FileJob(kind, arg string) error {
 	if _, ok := t.bot.routes.bundleFor(kind); !ok {

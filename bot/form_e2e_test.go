@@ -10,11 +10,7 @@ import (
 // draftOf is her stored application draft.
 func draftOf(t *testing.T, h *harness, id int64) store.Application {
 	t.Helper()
-	var d store.Application
-	if err := h.db.View(func(tx *store.Tx) (err error) { d, err = tx.Draft(id); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return stored(t, h, func(tx *store.Tx) (store.Application, error) { return tx.Draft(id) })
 }
 
 // Back through the form: several questions back, an answer changed that

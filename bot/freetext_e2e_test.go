@@ -283,12 +283,7 @@ func TestFreeText_FAQDraft(t *testing.T) {
 func TestFreeText_FAQEdit(t *testing.T) {
 	h := newHarness(t)
 	staff := &person{h: h, user: staffUser}
-	if err := h.db.Update(func(tx *store.Tx) error {
-		_, err := tx.PutFAQ(store.FAQEntry{Language: "ru", Topic: "law", Question: "Старый вопрос?", Answer: "Старый ответ."})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putFAQs(t, h, store.FAQEntry{Language: "ru", Topic: "law", Question: "Старый вопрос?", Answer: "Старый ответ."})
 	staff.says("/faq_edit 1")
 	staff.news()
 	prompt := h.text("ru", "faq.send_new", nil)
@@ -301,8 +296,7 @@ func TestFreeText_FAQEdit(t *testing.T) {
 	staff.expect(h.text("ru", "input.need_text", nil), prompt)
 	staff.says("Новый ответ.")
 	staff.expect(h.text("ru", "faq.saved", map[string]any{"ID": 1}))
-	var e store.FAQEntry
-	h.db.View(func(tx *store.Tx) (err error) { e, err = tx.FAQ(1); return err })
+	e := stored(t, h, func(tx *store.Tx) (store.FAQEntry, error) { return tx.FAQ(1) })
 	if e.Question != "Новый вопрос?" || e.Answer != "Новый ответ." {
 		t.Errorf("entry %+v", e)
 	}
@@ -317,12 +311,7 @@ func TestFreeText_FAQSearch(t *testing.T) {
 	h := newHarness(t)
 	p := participants(t, h, map[int64]string{12401: "ru"})[12401]
 	h.clock.Set(bishkekTime(t, "2027-03-15 10:00"))
-	if err := h.db.Update(func(tx *store.Tx) error {
-		_, err := tx.PutFAQ(store.FAQEntry{Language: "ru", Topic: "nomination", Question: "Как собрать подписи?", Answer: "По форме ЦИК."})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putFAQs(t, h, store.FAQEntry{Language: "ru", Topic: "nomination", Question: "Как собрать подписи?", Answer: "По форме ЦИК."})
 	p.says("/ask")
 	p.news()
 	prompt := h.text("ru", "faq.search_prompt", nil)

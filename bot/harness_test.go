@@ -437,3 +437,29 @@ func (h *harness) sleptFor() []time.Duration {
 	defer h.mu.Unlock()
 	return slices.Clone(h.sleeps)
 }
+
+// stored is one thing read from the bot's store, the test failing when
+// it cannot be read.
+func stored[T any](t *testing.T, h *harness, read func(tx *store.Tx) (T, error)) T {
+	t.Helper()
+	var v T
+	if err := h.db.View(func(tx *store.Tx) (err error) { v, err = read(tx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// putFAQs stores FAQ entries, numbered 1, 2, … in the order given.
+func putFAQs(t *testing.T, h *harness, entries ...store.FAQEntry) {
+	t.Helper()
+	if err := h.db.Update(func(tx *store.Tx) error {
+		for _, e := range entries {
+			if _, err := tx.PutFAQ(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -35,8 +35,7 @@ func (t *Turn) TapPicked(args string, commandOf func(key string) (string, bool),
 	if !ok || id == "" {
 		return t.OldButton()
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	if command == sure {
 		q, found, err := question(id)
 		if err != nil {

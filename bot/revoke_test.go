@@ -31,30 +31,18 @@ func auditActions(t *testing.T, h *harness) []string {
 
 func applicationOf(t *testing.T, h *harness, code string) store.Application {
 	t.Helper()
-	var a store.Application
-	if err := h.db.View(func(tx *store.Tx) (err error) { a, err = tx.Application(code); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return stored(t, h, func(tx *store.Tx) (store.Application, error) { return tx.Application(code) })
 }
 
 // conversationOf is where she is in the bot's dialogues.
 func conversationOf(t *testing.T, h *harness, id int64) store.Conversation {
 	t.Helper()
-	var c store.Conversation
-	if err := h.db.View(func(tx *store.Tx) (err error) { c, err = tx.Conversation(id); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return stored(t, h, func(tx *store.Tx) (store.Conversation, error) { return tx.Conversation(id) })
 }
 
 func questionOf(t *testing.T, h *harness, id int) store.Question {
 	t.Helper()
-	var q store.Question
-	if err := h.db.View(func(tx *store.Tx) (err error) { q, err = tx.Question(id); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return q
+	return stored(t, h, func(tx *store.Tx) (store.Question, error) { return tx.Question(id) })
 }
 
 // A staff member rewriting the commission's copy of an application loses
@@ -265,10 +253,7 @@ func TestRevoke_CommissionScoring(t *testing.T) {
 	if got := member.news(); len(got) == 0 || got[0] != h.text("ru", "access.denied", nil) {
 		t.Errorf("her /score after the revoke: %q", got)
 	}
-	var s store.Score
-	if err := h.db.View(func(tx *store.Tx) (err error) { s, err = tx.Score("A-002", member.user.ID); return err }); err != nil {
-		t.Fatal(err)
-	}
+	s := stored(t, h, func(tx *store.Tx) (store.Score, error) { return tx.Score("A-002", member.user.ID) })
 	if s.Points != [store.Criteria]int{3, 3} || s.Confirmed {
 		t.Errorf("her unfinished score: %+v", s)
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/mentorbot/mentorbot/store"
@@ -9,6 +10,22 @@ import (
 
 // IsNotFound reports whether err says the store has no such record.
 func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// ByID loads, with load, the record whose number is id (from a button's
+// data or a command's argument). found is false, with no error, when id
+// is not a number or names no record: an old button or a mistyped number
+// is no failure of the bot.
+func ByID[T any](id string, load func(int) (T, error)) (rec T, found bool, err error) {
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return rec, false, nil
+	}
+	rec, err = load(n)
+	if IsNotFound(err) {
+		return rec, false, nil
+	}
+	return rec, err == nil, err
+}
 
 // route sends the update to its handler: blocking first, then group chats,
 // then commands, button taps, and the dialogue as the fallback.

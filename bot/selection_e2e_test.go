@@ -209,8 +209,9 @@ func TestSelection(t *testing.T) {
 	scoreAll(t, members[2], all(3))                     // 60
 	// Ranking before the last confirmation: not complete, no decisions yet.
 	staff.news()
+	// /decide says who is still to confirm how many.
 	staff.says("/decide")
-	staff.expect(h.text("ru", "decide.not_yet", nil))
+	staff.expect(h.text("ru", "decide.not_yet", nil) + "\n" + h.text("ru", "scoring.member_left", map[string]any{"Name": "Айгүл", "ID": 9103, "Count": 1}))
 	scoreAll(t, members[2], [7]int{4, 3, 2, 5, 4, 3, 5}) // 77
 	// A confirmed application cannot be changed.
 	old := h.srv.Messages(members[2].user.ID)

@@ -157,16 +157,9 @@ func TestStaffHelp_EventButtons(t *testing.T) {
 func TestStaffHelp_FAQButtons(t *testing.T) {
 	h := newHarness(t)
 	staff := &person{h: h, user: staffUser}
-	if err := h.db.Update(func(tx *store.Tx) error {
-		for _, q := range []string{"Как зарегистрироваться кандидатом?", "Сколько подписей нужно собрать для выдвижения в айылный кенеш?"} {
-			if _, err := tx.PutFAQ(store.FAQEntry{Language: "ru", Topic: "law", Question: q, Answer: "Ответ."}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putFAQs(t, h,
+		store.FAQEntry{Language: "ru", Topic: "law", Question: "Как зарегистрироваться кандидатом?", Answer: "Ответ."},
+		store.FAQEntry{Language: "ru", Topic: "law", Question: "Сколько подписей нужно собрать для выдвижения в айылный кенеш?", Answer: "Ответ."})
 	staff.says("/faq_edit")
 	staff.expect("Какую запись? Нажмите на неё или напишите номер: /faq_edit 12. Все записи: /faq")
 	want := []string{"#2 · ru · Сколько подписей нужно собрать для…", "#1 · ru · Как зарегистрироваться кандидатом?"}

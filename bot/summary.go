@@ -88,6 +88,26 @@ func (t *Turn) checklistSummary(f form.Field, answers map[string]string) string 
 	return strings.Join(lines, "\n")
 }
 
+// TapTaken answers her tap without a notice and takes the buttons off
+// the message she tapped: what they asked is settled, and a second tap
+// finds nothing.
+func (t *Turn) TapTaken() {
+	t.Toast("")
+	t.EditButtons(nil)
+}
+
+// TapConfirms takes her answer to a yes/no question asked before an
+// action that cannot be undone (TapTaken): true for yes; for no she is
+// told, by the message of keptKey, that nothing changed.
+func (t *Turn) TapConfirms(answer, keptKey string) bool {
+	t.TapTaken()
+	if answer != "yes" {
+		t.Say(keptKey, nil)
+		return false
+	}
+	return true
+}
+
 // EditButtons replaces only the buttons of the message she tapped: the
 // summary's text may span several messages and stays as it is.
 func (t *Turn) EditButtons(buttons [][]store.Button) {
@@ -126,6 +146,29 @@ func (t *Turn) Application(typed string) (store.Application, error) {
 		return store.Application{}, fmt.Errorf("application %q: %w", typed, store.ErrNotFound)
 	}
 	return t.Tx.Application(code)
+}
+
+// ApplicationArg loads the application whose code staff typed after the
+// command (Application). found is false, staff told why, when they typed
+// none (the message of usageKey) or it names no application.
+func (t *Turn) ApplicationArg(usageKey string) (app store.Application, found bool, err error) {
+	typed := strings.TrimSpace(t.Update.Args)
+	if typed == "" {
+		t.Say(usageKey, nil)
+		return app, false, nil
+	}
+	return t.FoundApplication(typed)
+}
+
+// FoundApplication is Application telling staff when typed names no
+// application; found is false then.
+func (t *Turn) FoundApplication(typed string) (app store.Application, found bool, err error) {
+	app, err = t.Application(typed)
+	if IsNotFound(err) {
+		t.Say("staff.application.not_found", map[string]any{"Code": typed})
+		return app, false, nil
+	}
+	return app, err == nil, err
 }
 
 // ParseStoredDate reads a date answer back.

@@ -63,6 +63,16 @@ func (t *Turn) StartDialogue(name string, answers map[string]string) error {
 	return t.Dialogues().Start(t.Talk(), name, answers)
 }
 
+// TapStep takes a tap on a button of a dialogue's step, whose data
+// starts with callback; a button of a step she is no longer at gets the
+// old-button notice and her current step again.
+func (t *Turn) TapStep(callback, data string) error {
+	if handled, err := t.Dialogues().TapStep(t.Talk(), callback, data); handled || err != nil {
+		return err
+	}
+	return t.OldButton()
+}
+
 // cancel is /cancel: she leaves the dialogue she is in, asked first when
 // that loses what she typed.
 func (t *Turn) cancel() error {

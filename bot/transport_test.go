@@ -126,11 +126,7 @@ func TestMembership_BlockAndUnblock(t *testing.T) {
 
 func userOf(t *testing.T, h *harness, id int64) store.User {
 	t.Helper()
-	var u store.User
-	if err := h.db.View(func(tx *store.Tx) (err error) { u, err = tx.User(id); return err }); err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return stored(t, h, func(tx *store.Tx) (store.User, error) { return tx.User(id) })
 }
 
 // bareBot is a bot with no Telegram around it, on a fresh file.

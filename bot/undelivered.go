@@ -31,7 +31,7 @@ func (t *Turn) undelivered(w Window) (Page, error) {
 }
 
 // undeliveredFile sends every dead letter as a workbook.
-func (t *Turn) undeliveredFile() error { return t.FileJob("undelivered", "") }
+var undeliveredFile = SendsFile("undelivered")
 
 // undeliveredFileTable builds it, in the worker (RunFileJobs).
 func (t *Turn) undeliveredFileTable(string) (FileTable, error) {

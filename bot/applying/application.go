@@ -74,10 +74,7 @@ func tapForm(prefix string) func(*bot.Turn, string) error {
 		case prefixEdit:
 			args = stepChange + ":" + args
 		}
-		if handled, err := t.Dialogues().TapStep(t.Talk(), formCallback, args); handled || err != nil {
-			return err
-		}
-		return t.OldButton()
+		return t.TapStep(formCallback, args)
 	}
 }
 
@@ -232,12 +229,7 @@ func fieldStep(f form.Field) dialogue.Step {
 		}
 	case form.Email:
 		s.Takes, s.Skip = dialogue.Text, "form.email.skip"
-		s.Parse = func(c *dialogue.Context) (string, error) {
-			if !c.In.Typed || c.In.Media != nil {
-				return "", &form.Invalid{Key: "input.need_text"}
-			}
-			return form.ParseEmail(c.In.Text)
-		}
+		s.Parse = typedWith(form.ParseEmail)
 	case form.Checklist:
 		s.Takes, s.Done, s.All = dialogue.Checklist, "answer.done", "form."+f.ID+".all"
 		none := "form." + f.ID + ".none" // asked again kindly: she ticked nothing
@@ -333,16 +325,10 @@ func afterField(c *dialogue.Context) string {
 // is not hers (picked from her address book instead of her own number)
 // is not taken: she is asked for her own.
 func readPhone(c *dialogue.Context) (string, error) {
-	if c.In.Contact != "" {
-		if !c.In.Own {
-			return "", &form.Invalid{Key: "form.phone.not_own"}
-		}
-		return form.ParsePhone(c.In.Contact)
+	if c.In.Contact != "" && !c.In.Own {
+		return "", &form.Invalid{Key: "form.phone.not_own"}
 	}
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &form.Invalid{Key: "input.need_text"}
-	}
-	return form.ParsePhone(c.In.Text)
+	return readNumber(c, form.ParsePhone)
 }
 
 // readWhatsApp reads her WhatsApp number, typed or from a contact card:
@@ -350,23 +336,37 @@ func readPhone(c *dialogue.Context) (string, error) {
 // shares her WhatsApp may well be a relative's, and she could type it
 // anyway.
 func readWhatsApp(c *dialogue.Context) (string, error) {
+	return readNumber(c, form.ParseWhatsApp)
+}
+
+// readNumber reads a number with parse, from a contact card or typed.
+func readNumber(c *dialogue.Context, parse func(string) (string, error)) (string, error) {
 	if c.In.Contact != "" {
-		return form.ParseWhatsApp(c.In.Contact)
+		return parse(c.In.Contact)
 	}
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &form.Invalid{Key: "input.need_text"}
+	return typedWith(parse)(c)
+}
+
+// typedWith is a Parse reading what she typed with parse.
+func typedWith(parse func(string) (string, error)) func(*dialogue.Context) (string, error) {
+	return func(c *dialogue.Context) (string, error) {
+		text, err := dialogue.Typed(c)
+		if err != nil {
+			return "", err
+		}
+		return parse(text)
 	}
-	return form.ParseWhatsApp(c.In.Text)
 }
 
 // readBirthDate reads her birth date; a two-digit year whose century is
 // unsure gives both readings as one answer (form.Centuries), for the
 // century step to ask.
 func readBirthDate(c *dialogue.Context) (string, error) {
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &form.Invalid{Key: "input.need_text"}
+	text, err := dialogue.Typed(c)
+	if err != nil {
+		return "", err
 	}
-	days, err := form.ParseBirthDate(c.In.Text, bot.TurnOf(c).FormRules())
+	days, err := form.ParseBirthDate(text, bot.TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -664,6 +664,13 @@ func movedFromOldForm(t *bot.Turn) error {
 	return t.Dialogues().Place(t.Talk(), formDialogue, step, path, partial, false)
 }
 
+// readyToSubmit gives application d, about to be submitted, the
+// language it goes on in and the category her birth date puts her in.
+func readyToSubmit(t *bot.Turn, d *store.Application) {
+	d.Language = t.Lang()
+	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.FormRules()))
+}
+
 // submitApplication turns the draft into an application with a code.
 func submitApplication(c *dialogue.Context) error {
 	t := bot.TurnOf(c)
@@ -671,8 +678,7 @@ func submitApplication(c *dialogue.Context) error {
 	if err != nil {
 		return err
 	}
-	d.Language = t.Lang()
-	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.FormRules()))
+	readyToSubmit(t, &d)
 	if d.Source == "" {
 		d.Source = t.User.Source
 	}

@@ -183,8 +183,7 @@ func dateIn(b *bot.Bot, at time.Time) string { return at.In(b.Location).Format("
 func tapNudge(t *bot.Turn, args string) error {
 	switch args {
 	case "go":
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		if err := cameBackByTap(t); err != nil {
 			return err
 		}

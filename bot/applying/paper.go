@@ -85,10 +85,11 @@ func entrySteps() []dialogue.Step {
 // readArrival reads the day the application arrived, as staff write it
 // ("5 мая", "05.05.26").
 func readArrival(c *dialogue.Context) (string, error) {
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &form.Invalid{Key: "input.need_text"}
+	text, err := dialogue.Typed(c)
+	if err != nil {
+		return "", err
 	}
-	day, err := form.ParseArrivalDate(c.In.Text, bot.TurnOf(c).FormRules())
+	day, err := form.ParseArrivalDate(text, bot.TurnOf(c).FormRules())
 	if err != nil {
 		return "", err
 	}
@@ -114,13 +115,7 @@ func checkArrival(c *dialogue.Context, answer string) error {
 // readTheirPhone reads the woman's phone as staff give it: typed, or a
 // contact card, which here is someone else's by nature.
 func readTheirPhone(c *dialogue.Context) (string, error) {
-	if c.In.Contact != "" {
-		return form.ParsePhone(c.In.Contact)
-	}
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &form.Invalid{Key: "input.need_text"}
-	}
-	return form.ParsePhone(c.In.Text)
+	return readNumber(c, form.ParsePhone)
 }
 
 // phoneNotTaken refuses a phone that an application already has: she
@@ -196,10 +191,7 @@ func addApplication(t *bot.Turn) error {
 // at every tap), and the command that starts it and its end are audited:
 // a tap is not, or one application would fill the audit log.
 func tapEntry(t *bot.Turn, args string) error {
-	if handled, err := t.Dialogues().TapStep(t.Talk(), entryCallback, args); handled || err != nil {
-		return err
-	}
-	return t.OldButton()
+	return t.TapStep(entryCallback, args)
 }
 
 // submitEntered turns the entry into a submitted application.
@@ -211,8 +203,7 @@ func submitEntered(c *dialogue.Context) error {
 	}
 	// The form's language is the one it was entered in, until she links
 	// it and it takes hers.
-	d.Language = t.Lang()
-	d.Category = store.Category(form.Category(d.Answers["birth_date"], t.FormRules()))
+	readyToSubmit(t, &d)
 	d.EnteredBy = t.User.ID
 	app, err := t.Tx.SubmitEntered(d, t.Now)
 	if err != nil {

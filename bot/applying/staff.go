@@ -47,17 +47,8 @@ func listApplications(t *bot.Turn, w bot.Window) (bot.Page, error) {
 
 // showApplication shows one application in full: /application A-001.
 func showApplication(t *bot.Turn) error {
-	code := strings.TrimSpace(t.Update.Args)
-	if code == "" {
-		t.Say("staff.application.usage", nil)
-		return nil
-	}
-	app, err := t.Application(code)
-	if bot.IsNotFound(err) {
-		t.Say("staff.application.not_found", map[string]any{"Code": code})
-		return nil
-	}
-	if err != nil {
+	app, ok, err := t.ApplicationArg("staff.application.usage")
+	if !ok {
 		return err
 	}
 	head := t.Text("staff.application.head", map[string]any{
@@ -73,7 +64,7 @@ func showApplication(t *bot.Turn) error {
 
 // exportApplications sends the applications workbook: /export,
 // and the file button under /applications.
-func exportApplications(t *bot.Turn) error { return t.FileJob("applications", "") }
+var exportApplications = bot.SendsFile("applications")
 
 // exportApplicationsTable builds it, in the worker (RunFileJobs).
 func exportApplicationsTable(t *bot.Turn, _ string) (bot.FileTable, error) {

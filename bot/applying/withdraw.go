@@ -48,10 +48,7 @@ func withdrawable(t *bot.Turn) (store.Application, bool, error) {
 
 // tapWithdraw takes her answer to the withdrawal question.
 func tapWithdraw(t *bot.Turn, answer string) error {
-	t.Toast("")
-	t.EditButtons(nil)
-	if answer != "yes" {
-		t.Say("withdraw.kept", nil)
+	if !t.TapConfirms(answer, "withdraw.kept") {
 		return nil
 	}
 	app, ok, err := withdrawable(t)

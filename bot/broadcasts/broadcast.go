@@ -228,15 +228,7 @@ func saveBroadcast(t *bot.Turn, a map[string]string) error {
 
 // broadcastArg loads a broadcast by ID.
 func broadcastArg(t *bot.Turn, id string) (store.Broadcast, bool, error) {
-	n, err := strconv.Atoi(id)
-	if err != nil {
-		return store.Broadcast{}, false, nil
-	}
-	b, err := t.Tx.Broadcast(n)
-	if bot.IsNotFound(err) {
-		return b, false, nil
-	}
-	return b, err == nil, err
+	return bot.ByID(id, t.Tx.Broadcast)
 }
 
 // tapBroadcast handles the buttons of a broadcast sent or planned:
@@ -431,7 +423,7 @@ func sentBroadcasts(t *bot.Turn) ([]store.Broadcast, error) {
 
 // broadcastsFile sends every broadcast with its recipients counted as a
 // workbook.
-func broadcastsFile(t *bot.Turn) error { return t.FileJob("broadcasts", "") }
+var broadcastsFile = bot.SendsFile("broadcasts")
 
 // broadcastsFileTable builds it, in the worker (RunFileJobs).
 func broadcastsFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {

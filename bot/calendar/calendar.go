@@ -235,17 +235,26 @@ func showSchedule(t *bot.Turn) error {
 
 // tapRSVP takes "I'll be there" or "I can't come" under a reminder.
 func tapRSVP(t *bot.Turn, args string) error {
-	id, answer, _ := strings.Cut(args, ":")
-	r, ok, err := eventAnswer(t, id)
-	if !ok || (answer != "yes" && answer != "no") {
-		return bot.ErrOr(err, t.OldButton)
-	}
-	r.Coming, r.UpdatedAt = answer, t.Now
-	if err := t.Tx.PutRSVP(r); err != nil {
+	_, answer, ok, err := keepYesNo(t, args, func(r *store.RSVP, answer string) { r.Coming = answer })
+	if !ok || err != nil {
 		return err
 	}
 	t.Toast("event.rsvp_" + answer)
 	return nil
+}
+
+// keepYesNo keeps her yes or no to a question about the event, from the
+// button's data "ID:yes", with set. ok is false, after the old-button
+// notice, for an event gone or an answer neither yes nor no.
+func keepYesNo(t *bot.Turn, args string, set func(r *store.RSVP, answer string)) (id, answer string, ok bool, err error) {
+	id, answer, _ = strings.Cut(args, ":")
+	r, ok, err := eventAnswer(t, id)
+	if !ok || (answer != "yes" && answer != "no") {
+		return id, answer, false, bot.ErrOr(err, t.OldButton)
+	}
+	set(&r, answer)
+	r.UpdatedAt = t.Now
+	return id, answer, true, t.Tx.PutRSVP(r)
 }
 
 // eventAnswer loads her answers about an event that still exists.
@@ -264,13 +273,8 @@ func eventAnswer(t *bot.Turn, id string) (store.RSVP, bool, error) {
 // tapAttended takes the follow-up's "did you attend?", then asks for a
 // rating.
 func tapAttended(t *bot.Turn, args string) error {
-	id, answer, _ := strings.Cut(args, ":")
-	r, ok, err := eventAnswer(t, id)
-	if !ok || (answer != "yes" && answer != "no") {
-		return bot.ErrOr(err, t.OldButton)
-	}
-	r.Attended, r.UpdatedAt = answer, t.Now
-	if err := t.Tx.PutRSVP(r); err != nil {
+	id, answer, ok, err := keepYesNo(t, args, func(r *store.RSVP, answer string) { r.Attended = answer })
+	if !ok || err != nil {
 		return err
 	}
 	t.Toast("")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/dialogue"
+	"github.com/mentorbot/mentorbot/bot/report"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -28,15 +29,7 @@ func listEvents(t *bot.Turn) error {
 		if err != nil {
 			return err
 		}
-		yes, no := 0, 0
-		for _, r := range rsvps {
-			switch r.Coming {
-			case "yes":
-				yes++
-			case "no":
-				no++
-			}
-		}
+		yes, no, _ := report.CountReplies(rsvps)
 		status := ""
 		if e.Cancelled {
 			status = " · " + t.Text("events.cancelled", nil)
@@ -95,16 +88,23 @@ func eventArg(t *bot.Turn) (store.Event, string, bool, error) {
 	return e, strings.TrimSpace(rest), err == nil, err
 }
 
+// liveEventArg is eventArg refusing an event already cancelled: it
+// cannot be moved or cancelled again.
+func liveEventArg(t *bot.Turn) (store.Event, string, bool, error) {
+	e, rest, ok, err := eventArg(t)
+	if ok && e.Cancelled {
+		t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
+		return e, rest, false, nil
+	}
+	return e, rest, ok, err
+}
+
 // moveEvent is /event_move ID DATE TIME: a new time, reminders planned
 // again, and everyone it concerns told. Without the time, it is asked.
 func moveEvent(t *bot.Turn) error {
-	e, rest, ok, err := eventArg(t)
+	e, rest, ok, err := liveEventArg(t)
 	if !ok {
 		return err
-	}
-	if e.Cancelled {
-		t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
-		return nil
 	}
 	if rest == "" {
 		return t.StartDialogue(eventMoveDialogue.Name, map[string]string{"id": e.ID})
@@ -134,13 +134,9 @@ func moveTo(t *bot.Turn, e store.Event, at time.Time) error {
 // cancelEvent is /event_cancel ID: nothing more is sent for it, and
 // everyone it concerns is told.
 func cancelEvent(t *bot.Turn) error {
-	e, _, ok, err := eventArg(t)
+	e, _, ok, err := liveEventArg(t)
 	if !ok {
 		return err
-	}
-	if e.Cancelled {
-		t.Say("event.err.cancelled", map[string]any{"ID": e.ID})
-		return nil
 	}
 	e.Cancelled, e.UpdatedAt = true, t.Now
 	if err := t.Tx.PutEvent(e); err != nil {
@@ -186,18 +182,10 @@ func attendance(t *bot.Turn) error {
 	if err != nil {
 		return err
 	}
-	var yes, no, came, rated, sum int
+	yes, no, came := report.CountReplies(rsvps)
+	var rated, sum int
 	var comments []string
 	for _, r := range rsvps {
-		switch r.Coming {
-		case "yes":
-			yes++
-		case "no":
-			no++
-		}
-		if r.Attended == "yes" {
-			came++
-		}
 		if r.Rating > 0 {
 			rated++
 			sum += r.Rating

@@ -61,8 +61,7 @@ func tapInvite(t *bot.Turn, role string) error {
 	if !slices.Contains(invitable, store.Role(role)) {
 		return t.OldButton()
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	return createInvite(t, store.Role(role))
 }
 
@@ -219,7 +218,7 @@ func peopleByRole(t *bot.Turn) ([][]store.User, error) {
 }
 
 // peopleFile sends who holds which role as a workbook.
-func peopleFile(t *bot.Turn) error { return t.FileJob("people", "") }
+var peopleFile = bot.SendsFile("people")
 
 // peopleFileTable builds it, in the worker (RunFileJobs).
 func peopleFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {

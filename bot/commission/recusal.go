@@ -115,8 +115,7 @@ func tapUndoRecusal(t *bot.Turn, args string) error {
 	if err := t.Tx.PutScore(store.Score{Code: code, MemberID: member, UpdatedAt: t.Now}); err != nil {
 		return err
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	u, err := t.Tx.User(member)
 	if err != nil && !bot.IsNotFound(err) {
 		return err

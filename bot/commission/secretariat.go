@@ -141,6 +141,12 @@ func stillToConfirm(t *bot.Turn, st standing) string {
 	return strings.Join(lines, "\n")
 }
 
+// withStillToConfirm is the text of key, then who still has how many
+// applications to confirm: why staff must wait while scoring is open.
+func withStillToConfirm(t *bot.Turn, st standing, key string) string {
+	return t.Text(key, nil) + "\n" + stillToConfirm(t, st)
+}
+
 // agreement is how consistently the commission scored the active
 // applications (selection.Agree).
 func (st standing) agreement() selection.Agreement {
@@ -205,29 +211,37 @@ func scoringState(t *bot.Turn) error {
 	return nil
 }
 
-// tapScoring opens scoring, telling every member, or asks whether to
-// close it.
-func tapScoring(t *bot.Turn, action string) error {
-	st, err := readStanding(t)
-	if err != nil {
-		return err
+// unpublishedStanding is the standing for a tap of the secretariat's;
+// ok is false, the tap answered, once the results are out: nothing
+// changes after that.
+func unpublishedStanding(t *bot.Turn) (st standing, ok bool, err error) {
+	if st, err = readStanding(t); err != nil {
+		return st, false, err
 	}
 	if !st.sel.PublishedAt.IsZero() {
 		t.Toast("scoring.published")
-		return nil
+		return st, false, nil
+	}
+	return st, true, nil
+}
+
+// tapScoring opens scoring, telling every member, or asks whether to
+// close it.
+func tapScoring(t *bot.Turn, action string) error {
+	st, ok, err := unpublishedStanding(t)
+	if !ok {
+		return err
 	}
 	switch {
 	case action == "open" && st.sel.Phase != store.PhaseOpen && len(st.members) == 0:
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		t.Say("scoring.no_members", nil)
 		return nil
 	case action == "open" && st.sel.Phase != store.PhaseOpen:
 		t.Toast("")
 		return openScoring(t, st)
 	case action == "close" && st.sel.Phase == store.PhaseOpen:
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		return askCloseScoring(t, st)
 	}
 	return t.OldButton()
@@ -358,7 +372,7 @@ func ranking(t *bot.Turn, w bot.Window) (bot.Page, error) {
 }
 
 // rankingFile sends the whole ranking as a workbook, as the pages show it.
-func rankingFile(t *bot.Turn) error { return t.FileJob("ranking", "") }
+var rankingFile = bot.SendsFile("ranking")
 
 // rankingFileTable builds it, in the worker (RunFileJobs).
 func rankingFileTable(t *bot.Turn, _ string) (bot.FileTable, error) {
@@ -486,6 +500,10 @@ func decide(t *bot.Turn) error {
 		return nil
 	}
 	if !st.decidable() {
+		if st.sel.Phase == store.PhaseOpen {
+			t.Send(withStillToConfirm(t, st, "decide.not_yet"), nil)
+			return nil
+		}
 		t.Say("decide.not_yet", nil)
 		return nil
 	}
@@ -617,7 +635,7 @@ func publishRefusal(t *bot.Turn, st standing) string {
 	case st.sel.Phase == store.PhaseNotOpen:
 		return t.Text("publish.not_scored", nil)
 	case st.sel.Phase == store.PhaseOpen && !st.complete():
-		return t.Text("publish.scoring_open", nil) + "\n" + stillToConfirm(t, st)
+		return withStillToConfirm(t, st, "publish.scoring_open")
 	case !st.allDecided():
 		return t.Text("publish.undecided", nil)
 	}
@@ -650,17 +668,12 @@ func askPublish(t *bot.Turn) error {
 // so a second tap or a restart sends nothing again. Those accepted become
 // participants.
 func tapPublish(t *bot.Turn, _ string) error {
-	st, err := readStanding(t)
-	if err != nil {
+	st, ok, err := unpublishedStanding(t)
+	if !ok {
 		return err
 	}
-	if !st.sel.PublishedAt.IsZero() {
-		t.Toast("scoring.published")
-		return nil
-	}
 	if refusal := publishRefusal(t, st); refusal != "" {
-		t.Toast("")
-		t.EditButtons(nil)
+		t.TapTaken()
 		t.Send(refusal, nil)
 		return nil
 	}
@@ -719,7 +732,7 @@ func publishResult(t *bot.Turn, app store.Application) error {
 }
 
 // exportScores is /scores: every member's scores as a workbook.
-func exportScores(t *bot.Turn) error { return t.FileJob("scores", "") }
+var exportScores = bot.SendsFile("scores")
 
 // exportScoresTable builds it, in the worker (RunFileJobs).
 func exportScoresTable(t *bot.Turn, _ string) (bot.FileTable, error) {
@@ -774,17 +787,8 @@ func forgetMaskStep(t *bot.Turn) error {
 // showMasked is /mask CODE: the commission's copy of her free-text
 // answers, with a button to rewrite each.
 func showMasked(t *bot.Turn) error {
-	typed := strings.TrimSpace(t.Update.Args)
-	if typed == "" {
-		t.Say("mask.usage", nil)
-		return nil
-	}
-	app, err := t.Application(typed)
-	if bot.IsNotFound(err) {
-		t.Say("staff.application.not_found", map[string]any{"Code": typed})
-		return nil
-	}
-	if err != nil {
+	app, ok, err := t.ApplicationArg("mask.usage")
+	if !ok {
 		return err
 	}
 	code := app.Code
@@ -816,12 +820,8 @@ func tapMask(t *bot.Turn, args string) error {
 
 // saveMask keeps staff's rewritten answer.
 func saveMask(t *bot.Turn, code, field, text string) error {
-	app, err := t.Tx.Application(code)
-	if bot.IsNotFound(err) {
-		t.Say("staff.application.not_found", map[string]any{"Code": code})
-		return nil
-	}
-	if err != nil {
+	app, ok, err := t.FoundApplication(code)
+	if !ok {
 		return err
 	}
 	if app.Masked == nil {

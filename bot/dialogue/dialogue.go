@@ -390,26 +390,23 @@ func (e *Engine) In(t Turn, name string) (bool, error) {
 // Take hands what she typed or sent to the dialogue she is in. handled
 // is false when she is in none.
 func (e *Engine) Take(t Turn, in In) (handled bool, err error) {
-	d, conv, err := e.Current(t)
-	if d == nil || err != nil {
-		return false, err
+	c, found, err := e.opened(t)
+	if !found || err != nil {
+		return found, err
 	}
-	c, err := open(t, d, &conv)
-	if err != nil {
-		return true, err
-	}
+	conv := c.conv
 	c.In = in
 	if !e.mayGoOn(c) {
-		return true, e.finish(t, &conv)
+		return true, e.finish(t, conv)
 	}
 	if !isOpen(c) {
 		return true, nil
 	}
 	if conv.Aside {
-		return true, setAside(t, &conv) // not an answer: she is asked first
+		return true, setAside(t, conv) // not an answer: she is asked first
 	}
 	conv.Leaving = false
-	s := d.step(conv.Step)
+	s := c.Dialogue.step(conv.Step)
 	if in.Typed && len(conv.Path) > 0 && !s.NoBack && strings.TrimSpace(in.Text) == t.Text("dialogue.back", nil) {
 		return true, e.goBack(c, s) // Back typed, or tapped on a keyboard of her phone's
 	}
@@ -534,18 +531,25 @@ func (e *Engine) Reask(t Turn) (handled bool, err error) {
 // in none, or when it needs a role she no longer holds (it then ends
 // without a word: a command means she moved on).
 func (e *Engine) live(t Turn) (*Context, error) {
-	d, conv, err := e.Current(t)
-	if d == nil || err != nil {
-		return nil, err
-	}
-	c, err := open(t, d, &conv)
-	if err != nil {
+	c, in, err := e.opened(t)
+	if !in || err != nil {
 		return nil, err
 	}
 	if lapsed(c) {
-		return nil, e.end(t, &conv)
+		return nil, e.end(t, c.conv)
 	}
 	return c, nil
+}
+
+// opened is the dialogue she is in, opened with her answers so far; in
+// is false when she is in none.
+func (e *Engine) opened(t Turn) (c *Context, in bool, err error) {
+	d, conv, err := e.Current(t)
+	if d == nil || err != nil {
+		return nil, false, err
+	}
+	c, err = open(t, d, &conv)
+	return c, true, err
 }
 
 // Remind follows a command typed in the middle of a dialogue: the

@@ -66,10 +66,11 @@ func readPhone(c *Context) (string, error) {
 	if c.In.Contact != "" {
 		return c.In.Contact, nil
 	}
-	if !c.In.Typed || c.In.Media != nil {
-		return "", &Refusal{Key: "input.need_text"}
+	text, err := Typed(c)
+	if err != nil {
+		return "", err
 	}
-	return form.CleanText(c.In.Text, form.MaxShort)
+	return form.CleanText(text, form.MaxShort)
 }
 
 // ownButtons are the buttons of the inputs above, before the step's

@@ -25,6 +25,16 @@ func read(c *Context, s *Step) (string, error) {
 	return answer, nil
 }
 
+// Typed is the text she typed, or the kind refusal "input.need_text"
+// when she sent a photo, a file or a contact instead: the start of every
+// Parse that reads typed words.
+func Typed(c *Context) (string, error) {
+	if !c.In.Typed || c.In.Media != nil {
+		return "", &Refusal{Key: "input.need_text"}
+	}
+	return c.In.Text, nil
+}
+
 func parse(c *Context, s *Step) (string, error) {
 	if s.Parse != nil {
 		return s.Parse(c)
@@ -51,8 +61,8 @@ func parse(c *Context, s *Step) (string, error) {
 		}
 		return "", &Refusal{Key: "input.use_buttons"}
 	}
-	if !in.Typed || in.Media != nil {
-		return "", &Refusal{Key: "input.need_text"}
+	if _, err := Typed(c); err != nil {
+		return "", err
 	}
 	switch s.Takes {
 	case Number:

@@ -230,7 +230,7 @@ func drawTally(t *bot.Turn, et electionTally) ([]byte, error) {
 }
 
 // exportResults is /results_export: one row per participant.
-func exportResults(t *bot.Turn) error { return t.FileJob("results", "") }
+var exportResults = bot.SendsFile("results")
 
 // exportResultsTable builds it, in the worker (RunFileJobs).
 func exportResultsTable(t *bot.Turn, _ string) (bot.FileTable, error) {

@@ -208,10 +208,11 @@ const keptDraft = "kept"
 // at most max characters, and keeps it on the question.
 func keepDraft(part string, max int) func(*dialogue.Context) (string, error) {
 	return func(c *dialogue.Context) (string, error) {
-		if !c.In.Typed || c.In.Media != nil {
-			return "", &dialogue.Refusal{Key: "input.need_text"}
+		typed, err := dialogue.Typed(c)
+		if err != nil {
+			return "", err
 		}
-		text, err := form.CleanText(c.In.Text, max)
+		text, err := form.CleanText(typed, max)
 		if err != nil {
 			return "", err
 		}
@@ -430,7 +431,7 @@ func mentoringHealth(t *bot.Turn) error {
 
 // exportQuestions is /questions_export: every question and answer as a
 // workbook.
-func exportQuestions(t *bot.Turn) error { return t.FileJob("questions", "") }
+var exportQuestions = bot.SendsFile("questions")
 
 // exportQuestionsTable builds it, in the worker (RunFileJobs).
 func exportQuestionsTable(t *bot.Turn, _ string) (bot.FileTable, error) {
@@ -503,14 +504,10 @@ func tapPickFAQ(t *bot.Turn, args string) error {
 		command, ok := faqActions[key]
 		return command, ok
 	}, "faq_remove", func(id string) (string, bool, error) {
-		n, err := strconv.Atoi(id)
-		if err != nil {
-			return "", false, nil
+		e, found, err := bot.ByID(id, t.Tx.FAQ)
+		if !found {
+			return "", false, err
 		}
-		e, err := t.Tx.FAQ(n)
-		if bot.IsNotFound(err) {
-			return "", false, nil
-		}
-		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": bot.Clip(e.Question, 100)}), err == nil, err
+		return t.Text("faq.remove_ask", map[string]any{"ID": e.ID, "Question": bot.Clip(e.Question, 100)}), true, nil
 	})
 }

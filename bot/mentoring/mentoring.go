@@ -361,15 +361,7 @@ func firstText(q store.Question) string {
 
 // questionArg reads a question ID from button data and loads it.
 func questionArg(t *bot.Turn, arg string) (store.Question, bool, error) {
-	id, err := strconv.Atoi(arg)
-	if err != nil {
-		return store.Question{}, false, nil
-	}
-	q, err := t.Tx.Question(id)
-	if bot.IsNotFound(err) {
-		return q, false, nil
-	}
-	return q, err == nil, err
+	return bot.ByID(arg, t.Tx.Question)
 }
 
 // mayRead reports whether she may see a question: its owner, the mentors
@@ -633,8 +625,7 @@ func tapHandBack(t *bot.Turn, arg string) error {
 	if err := endAnswer(t, q); err != nil {
 		return err
 	}
-	t.Toast("")
-	t.EditButtons(nil)
+	t.TapTaken()
 	t.Say("queue.handed_back", map[string]any{"ID": q.ID})
 	return nil
 }

@@ -27,7 +27,7 @@ var Feature = bot.Feature{
 
 // programmeReport is /report: made by the file worker, like the other
 // workbooks, since it reads every record the school holds.
-func programmeReport(t *bot.Turn) error { return t.FileJob("report", "") }
+var programmeReport = bot.SendsFile("report")
 
 // reportFile builds it, in the worker (RunFileJobs).
 func reportFile(t *bot.Turn, _ string) (bot.FileBundle, error) {
@@ -115,19 +115,10 @@ var (
 func reportCharts(t *bot.Turn, r report.Report) []bot.ChartFile {
 	var out []bot.ChartFile
 	if rows := r.Applications.ByOblast; len(rows) > 0 {
-		c := chart.Bars{Title: t.Text("report.chart.applications", nil), YLabel: t.Text("tally.chart_people", nil)}
-		var started, submitted, withdrawn []float64
-		for _, a := range rows {
-			c.Groups = append(c.Groups, reportOblast(t, a.Key))
-			started = append(started, float64(a.Started))
-			submitted = append(submitted, float64(a.Submitted))
-			withdrawn = append(withdrawn, float64(a.Withdrawn))
-		}
-		c.Series = []chart.Series{
-			{Label: t.Text("export.col.started", nil), Values: started, Color: lightBlue},
-			{Label: t.Text("export.col.submitted", nil), Values: submitted, Color: midBlue},
-			{Label: t.Text("export.col.withdrawn", nil), Values: withdrawn, Color: darkBlue},
-		}
+		c := peopleBars(t, "report.chart.applications", rows, func(a report.AppCount) string { return reportOblast(t, a.Key) },
+			column[report.AppCount]{"export.col.started", lightBlue, func(a report.AppCount) int { return a.Started }},
+			column[report.AppCount]{"export.col.submitted", midBlue, func(a report.AppCount) int { return a.Submitted }},
+			column[report.AppCount]{"export.col.withdrawn", darkBlue, func(a report.AppCount) int { return a.Withdrawn }})
 		out = append(out, bot.ChartFile{Name: "report-applications.png", Bars: c})
 	}
 	var held []report.Attendance
@@ -140,22 +131,37 @@ func reportCharts(t *bot.Turn, r report.Report) []bot.ChartFile {
 		held = held[len(held)-chartEvents:]
 	}
 	if len(held) > 0 {
-		c := chart.Bars{Title: t.Text("report.chart.attendance", nil), YLabel: t.Text("tally.chart_people", nil)}
-		var planned, coming, came []float64
-		for _, a := range held {
-			c.Groups = append(c.Groups, a.Event.ID)
-			planned = append(planned, float64(a.Planned))
-			coming = append(coming, float64(a.Coming))
-			came = append(came, float64(a.Came))
-		}
-		c.Series = []chart.Series{
-			{Label: t.Text("export.col.planned", nil), Values: planned, Color: lightBlue},
-			{Label: t.Text("export.col.coming", nil), Values: coming, Color: midBlue},
-			{Label: t.Text("export.col.came", nil), Values: came, Color: darkBlue},
-		}
+		c := peopleBars(t, "report.chart.attendance", held, func(a report.Attendance) string { return a.Event.ID },
+			column[report.Attendance]{"export.col.planned", lightBlue, func(a report.Attendance) int { return a.Planned }},
+			column[report.Attendance]{"export.col.coming", midBlue, func(a report.Attendance) int { return a.Coming }},
+			column[report.Attendance]{"export.col.came", darkBlue, func(a report.Attendance) int { return a.Came }})
 		out = append(out, bot.ChartFile{Name: "report-attendance.png", Bars: c})
 	}
 	return out
+}
+
+// column is one series of a chart of rows R: its label's key, its
+// colour, and the count of a row.
+type column[R any] struct {
+	label string
+	color color.RGBA
+	count func(R) int
+}
+
+// peopleBars is a chart of people counted: a group of bars per row,
+// named by group, one bar per column.
+func peopleBars[R any](t *bot.Turn, titleKey string, rows []R, group func(R) string, columns ...column[R]) chart.Bars {
+	c := chart.Bars{Title: t.Text(titleKey, nil), YLabel: t.Text("tally.chart_people", nil)}
+	for _, col := range columns {
+		c.Series = append(c.Series, chart.Series{Label: t.Text(col.label, nil), Color: col.color})
+	}
+	for _, r := range rows {
+		c.Groups = append(c.Groups, group(r))
+		for i, col := range columns {
+			c.Series[i].Values = append(c.Series[i].Values, float64(col.count(r)))
+		}
+	}
+	return c
 }
 
 // reportOblast names an oblast on a chart, or says it is not given.

@@ -64,10 +64,7 @@ func askForget(t *bot.Turn) error {
 
 // tapForget takes the confirmation. Staff are told, by code only.
 func tapForget(t *bot.Turn, answer string) error {
-	t.Toast("")
-	t.EditButtons(nil)
-	if answer != "yes" {
-		t.Say("forget.kept", nil)
+	if !t.TapConfirms(answer, "forget.kept") {
 		return nil
 	}
 	if err := commitUserFirst(t); err != nil {

@@ -262,13 +262,28 @@ func selection(apps []store.Application) []Selected {
 func SelectedTotal(rows []Selected) Selected {
 	var t Selected
 	for _, s := range rows {
-		t.Applied += s.Applied
-		t.Accepted += s.Accepted
-		t.Waitlisted += s.Waitlisted
-		t.Declined += s.Declined
-		t.Undecided += s.Undecided
+		addTo(&t, s)
 	}
 	return t
+}
+
+func (s *Selected) counts() []*int {
+	return []*int{&s.Applied, &s.Accepted, &s.Waitlisted, &s.Declined, &s.Undecided}
+}
+
+// summable is a row of figures whose counts (its int fields, named by
+// counts) add up to a total row.
+type summable[T any] interface {
+	*T
+	counts() []*int
+}
+
+// addTo adds the counts of row to those of sum.
+func addTo[T any, P summable[T]](sum P, row T) {
+	into := sum.counts()
+	for i, n := range P(&row).counts() {
+		*into[i] += *n
+	}
 }
 
 // ---- attendance
@@ -291,6 +306,24 @@ func (a Attendance) OfPlan() (float64, bool) { return Share(a.Came, a.Planned) }
 // OfAudience is who came as a share of the audience.
 func (a Attendance) OfAudience() (float64, bool) { return Share(a.Came, a.Audience) }
 
+// CountReplies counts the answers to an event's reminders: coming and
+// notComing said yes and no to "will you come", came said yes to "did
+// you come".
+func CountReplies(rsvps []store.RSVP) (coming, notComing, came int) {
+	for _, r := range rsvps {
+		switch r.Coming {
+		case "yes":
+			coming++
+		case "no":
+			notComing++
+		}
+		if r.Attended == "yes" {
+			came++
+		}
+	}
+	return coming, notComing, came
+}
+
 // attendance covers the meetings and sessions, by time: greetings and
 // election day have no attendance.
 func attendance(events []Event) []Attendance {
@@ -300,17 +333,7 @@ func attendance(events []Event) []Attendance {
 			continue
 		}
 		a := Attendance{Event: e.Event, Planned: e.Event.Planned, Audience: e.Audience}
-		for _, r := range e.RSVPs {
-			switch r.Coming {
-			case "yes":
-				a.Coming++
-			case "no":
-				a.NotComing++
-			}
-			if r.Attended == "yes" {
-				a.Came++
-			}
-		}
+		a.Coming, a.NotComing, a.Came = CountReplies(e.RSVPs)
 		out = append(out, a)
 	}
 	slices.SortStableFunc(out, func(a, b Attendance) int { return a.Event.At.Compare(b.Event.At) })
@@ -325,13 +348,13 @@ func AttendanceTotal(rows []Attendance, at time.Time) Attendance {
 		if a.Event.Cancelled || a.Event.At.After(at) || a.Planned == 0 {
 			continue
 		}
-		t.Planned += a.Planned
-		t.Audience += a.Audience
-		t.Coming += a.Coming
-		t.NotComing += a.NotComing
-		t.Came += a.Came
+		addTo(&t, a)
 	}
 	return t
+}
+
+func (a *Attendance) counts() []*int {
+	return []*int{&a.Planned, &a.Audience, &a.Coming, &a.NotComing, &a.Came}
 }
 
 // ---- mentoring
@@ -577,14 +600,14 @@ func broadcasts(bs []store.Broadcast) ([]Broadcast, Broadcast) {
 		r := Broadcast{Broadcast: b, Total: b.Total, Delivered: b.Sent, Blocked: b.Blocked, Failed: b.Failed,
 			Left: max(b.Total-b.Settled(), 0)}
 		out = append(out, r)
-		total.Total += r.Total
-		total.Delivered += r.Delivered
-		total.Blocked += r.Blocked
-		total.Failed += r.Failed
-		total.Left += r.Left
+		addTo(&total, r)
 	}
 	slices.SortFunc(out, func(a, b Broadcast) int { return cmp.Compare(a.Broadcast.ID, b.Broadcast.ID) })
 	return out, total
+}
+
+func (b *Broadcast) counts() []*int {
+	return []*int{&b.Total, &b.Delivered, &b.Blocked, &b.Failed, &b.Left}
 }
 
 // ---- the headline

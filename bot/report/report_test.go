@@ -156,3 +156,22 @@ func TestCompute_Empty(t *testing.T) {
 		t.Error("a share of no graduates")
 	}
 }
+
+// A reply counts once for the reminder and once for the follow-up; no
+// answer counts for neither.
+func TestCountReplies(t *testing.T) {
+	rsvps := []store.RSVP{
+		{Coming: "yes", Attended: "yes"},
+		{Coming: "yes", Attended: "no"},
+		{Coming: "no"},
+		{Attended: "yes"}, // came without answering the reminder
+		{},
+	}
+	coming, notComing, came := report.CountReplies(rsvps)
+	if coming != 2 || notComing != 1 || came != 2 {
+		t.Errorf("coming %d, not coming %d, came %d; want 2, 1, 2", coming, notComing, came)
+	}
+	if c, n, a := report.CountReplies(nil); c != 0 || n != 0 || a != 0 {
+		t.Errorf("no replies: %d %d %d", c, n, a)
+	}
+}
