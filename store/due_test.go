@@ -64,3 +64,49 @@ func TestOnCommit_OnlyAfterCommit(t *testing.T) {
 		t.Errorf("commit handlers ran %q, want committed then seen", calls)
 	}
 }
+
+// DropDueAt drops exactly the items of its kind and event at its time:
+// not an event whose ID starts the same, not another kind for the same
+// event, not the same item at another time, whatever else shares it.
+func TestDropDueAt_OnlyItsOwn(t *testing.T) {
+	db := MustOpen(t)
+	at := now.Add(24 * time.Hour)
+	plan := []store.Due{
+		{At: at, Kind: store.DueFinish, EventID: "12"},
+		{At: at, Kind: store.DueFinish, EventID: "123"},
+		{At: at, Kind: store.DueReminder, EventID: "12"},
+		{At: at.Add(time.Nanosecond), Kind: store.DueFinish, EventID: "12"},
+		{At: at, Kind: store.DueFinish, EventID: `a"b<c>`},
+	}
+	for i := range 50 { // others' reminders at the same moment
+		plan = append(plan, store.Due{At: at, Kind: store.DueFinish, EventID: "9" + time.Duration(i).String()})
+	}
+	if err := db.Update(func(tx *store.Tx) error {
+		for _, d := range plan {
+			if err := tx.PlanDue(d); err != nil {
+				return err
+			}
+		}
+		if err := tx.DropDueAt(at, store.DueFinish, "12"); err != nil {
+			return err
+		}
+		return tx.DropDueAt(at, store.DueFinish, `a"b<c>`)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var left []store.Due
+	if err := db.View(func(tx *store.Tx) (err error) {
+		left, err = tx.DueUntil(at.Add(time.Hour))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != len(plan)-2 {
+		t.Fatalf("%d items left, want %d", len(left), len(plan)-2)
+	}
+	for _, d := range left {
+		if d.At.Equal(at) && d.Kind == store.DueFinish && (d.EventID == "12" || d.EventID == `a"b<c>`) {
+			t.Errorf("not dropped: %+v", d)
+		}
+	}
+}
