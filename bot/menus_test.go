@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/telegramtest"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -122,6 +123,30 @@ func TestMenus_GrantAndRevokeEachRole(t *testing.T) {
 				t.Errorf("the restart made %d menu calls for her", n-calls)
 			}
 		})
+	}
+}
+
+// Someone the config named as staff, then no longer (and with no stored
+// role): at the next start her staff menu is deleted, before she writes
+// again, and a second restart sets nothing.
+func TestMenus_StaffRemovedFromTheConfig(t *testing.T) {
+	h := newHarness(t)
+	staff := &person{h: h, user: staffUser}
+	staff.says("/help")
+	seesMenu(t, h, staffUser.ID, "ru", append(slices.Clone(roleMenus[store.RoleStaff]), newcomerMenu...), "ru", "ky")
+
+	h.configure = func(o *bot.Options) { o.StaffIDs = nil }
+	h.restart()
+	h.waitOutbox()
+	seesMenu(t, h, staffUser.ID, "ru", newcomerMenu, "ru")
+	if u := userOf(t, h, staffUser.ID); u.Menu != "" {
+		t.Errorf("her record still names a menu: %q", u.Menu)
+	}
+	calls := chatMenuCalls(h, staffUser.ID)
+	h.restart()
+	h.waitOutbox()
+	if n := chatMenuCalls(h, staffUser.ID); n != calls {
+		t.Errorf("the second restart made %d menu calls for her", n-calls)
 	}
 }
 
