@@ -74,9 +74,9 @@ func (t *Turn) SaveOther(u *store.User) error {
 // SyncMenus queues, at start, the menu of every role holder and of staff
 // named in the config whose menu is not the one she should see: after a
 // release changed a menu, or a config change made her staff or no longer
-// staff. Staff named
-// in the config who never wrote to the bot get theirs with their first
-// message (Telegram would not set a menu for a chat it does not know).
+// staff. Staff named in the config who never wrote to the bot get theirs
+// with their first message (Telegram would not set a menu for a chat it
+// does not know): they have no record to read here.
 func (b *Bot) SyncMenus() error {
 	queued := 0
 	err := b.DB.Update(func(tx *store.Tx) error {
@@ -97,12 +97,6 @@ func (b *Bot) SyncMenus() error {
 				}
 			}
 		}
-		others := map[int64]bool{}
-		for _, id := range b.StaffIDs {
-			if !seen[id] {
-				others[id] = true
-			}
-		}
 		// Someone with a menu of her own and no role now was staff by the
 		// config until it changed: her staff menu is deleted now, not at
 		// her next message. Reading every user once at start is cheap next
@@ -112,10 +106,9 @@ func (b *Bot) SyncMenus() error {
 			return err
 		}
 		for _, u := range users {
-			if seen[u.ID] || !others[u.ID] && u.Menu == "" {
+			if seen[u.ID] || !slices.Contains(b.StaffIDs, u.ID) && u.Menu == "" {
 				continue
 			}
-			delete(others, u.ID)
 			if m, ok := b.menuChange(&u); ok {
 				m.Lane = store.LaneBulk
 				out = append(out, m)
@@ -124,8 +117,6 @@ func (b *Bot) SyncMenus() error {
 				}
 			}
 		}
-		// Staff named in the config who never wrote are left in others:
-		// their menu is set with their first message.
 		queued = len(out)
 		return tx.Enqueue(b.Now(), out...)
 	})
