@@ -32,14 +32,8 @@ func importAnswers(name, phone, born string) map[string]string {
 // chat and, if paper, two entered from paper and e-mail.
 func importDB(t *testing.T, chat, paper bool) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	arrived := time.Date(2026, 11, 5, 0, 0, 0, 0, time.FixedZone("+06", 6*3600))
-	err = db.Update(func(tx *store.Tx) error {
+	return filledDB(t, func(tx *store.Tx) error {
 		if chat {
 			if _, err := tx.Submit(store.Application{UserID: 7, Language: "ky", Answers: importAnswers("Чатта", "+996700000007", "1985-01-01")}, arrived); err != nil {
 				return err
@@ -56,10 +50,6 @@ func importDB(t *testing.T, chat, paper bool) string {
 			Answers: importAnswers("Садыкова Бермет", "+77011234567", "2003-02-01")}, arrived)
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // paperOnly are the entered applications of path.

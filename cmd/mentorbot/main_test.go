@@ -46,6 +46,22 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// filledDB is a stopped bot's database file, filled by fill in one
+// transaction.
+func filledDB(t *testing.T, fill func(*store.Tx) error) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(fill); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)

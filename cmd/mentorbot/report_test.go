@@ -21,19 +21,7 @@ import (
 )
 
 // reportDB is a stopped bot's database holding the report's scenario.
-func reportDB(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "mentorbot.db")
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Update(reporttest.Fill); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+func reportDB(t *testing.T) string { return filledDB(t, reporttest.Fill) }
 
 // reportSheets runs `mentorbot report` and reads the workbook it wrote.
 func reportSheets(t *testing.T, path string, args ...string) []exporttest.Sheet {
